@@ -1,0 +1,820 @@
+//! The analytics cache: every value held in memory in dense columns per
+//! indicator (periods x units), with rollups over the hierarchy kept current
+//! on every write, so scorecards, rollups and benchmarks answer at once.
+//!
+//! Layout: for each indicator, entered values are stored period-major
+//! (`period * units + unit`), NaN where nothing was entered. Units with
+//! children also get an [`Accumulator`] per period holding the rollup of
+//! their children's figures. A unit's *figure* is its entered value where it
+//! has one, otherwise its rollup.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::indicator::{Indicator, Kind};
+use crate::org::{Group, Hierarchy, UnitIdx};
+use crate::period::{Frequency, Period};
+use crate::status::{self, Direction, Status, Target};
+use crate::value::{Accumulator, Across, NotComputable, Observation};
+
+/// Position of an indicator in the cache.
+pub type IndIdx = u32;
+
+/// Settings that change how figures are judged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Judgement {
+    /// Changes within this percentage of the earlier figure are "stable".
+    pub stable_band: f64,
+}
+
+impl Default for Judgement {
+    fn default() -> Self {
+        Judgement { stable_band: 2.0 }
+    }
+}
+
+/// Where a figure came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Entered for this unit and period.
+    Entered,
+    /// Rolled up from the units below.
+    Rollup,
+    /// Combined from several periods (a quarter or year of monthly values, a
+    /// year to date).
+    Periods,
+    /// Nothing to show.
+    None,
+}
+
+/// A figure for one indicator, unit and period, with how it was made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub source: Source,
+    /// Units (for a rollup) or periods (for a combination) that had data.
+    pub reported: u32,
+    /// Units below or periods in the span.
+    pub expected: u32,
+    /// Where a unit entered its own value and its children's rollup differs:
+    /// the rollup, so the difference is shown rather than hidden.
+    pub rollup_differs: Option<f64>,
+    /// Why there is no value.
+    #[serde(skip)]
+    pub problem: Option<NotComputable>,
+}
+
+impl Answer {
+    fn none(problem: NotComputable, expected: u32) -> Answer {
+        Answer {
+            value: None,
+            numerator: None,
+            denominator: None,
+            source: Source::None,
+            reported: 0,
+            expected,
+            rollup_differs: None,
+            problem: Some(problem),
+        }
+    }
+
+    /// A sentence on how the figure was made or why it is missing; empty for
+    /// a plain entered value.
+    pub fn note(&self, indicator: &Indicator) -> String {
+        if let Some(problem) = &self.problem {
+            return problem.reason();
+        }
+        let mut parts = Vec::new();
+        match self.source {
+            Source::Rollup => {
+                if self.reported < self.expected {
+                    parts.push(format!(
+                        "rolled up from {} of {} units below (the rest have no data)",
+                        self.reported, self.expected
+                    ));
+                } else {
+                    parts.push(format!("rolled up from {} units below", self.reported));
+                }
+            }
+            Source::Periods if self.reported < self.expected => parts.push(format!(
+                "{} of {} periods have data",
+                self.reported, self.expected
+            )),
+            _ => {}
+        }
+        if let Some(rollup) = self.rollup_differs {
+            parts.push(format!(
+                "entered value differs from the rollup of the units below ({})",
+                indicator.format(rollup)
+            ));
+        }
+        if indicator.kind == Kind::Mean && self.source != Source::Entered {
+            parts.push("a plain mean, not weighted".into());
+        }
+        parts.join("; ")
+    }
+}
+
+/// The target a figure is judged against, and on what basis.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ResolvedTarget {
+    /// The target as applied (profiled where judged on the year to date).
+    pub target: f64,
+    pub tolerance: f64,
+    /// The period the target was set for.
+    pub period: Period,
+    /// True where an annual target is judged against the year to date.
+    pub year_to_date: bool,
+    /// Months of the year the year-to-date target covers (12 when not profiled).
+    pub months: i32,
+}
+
+/// One line of a scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScorecardRow {
+    pub indicator: IndIdx,
+    /// The period shown: the requested one, or for an indicator collected less
+    /// often, its latest period ended by then.
+    pub period: Period,
+    pub current: Answer,
+    pub target: Option<ResolvedTarget>,
+    pub status: Status,
+    pub previous: Answer,
+    pub direction_previous: Direction,
+    pub same_period_last_year: Answer,
+    pub direction_year: Direction,
+    pub year_to_date: Answer,
+    pub year_to_date_last_year: Answer,
+    /// Percentage change of the year to date against the same period last year.
+    pub year_to_date_change: Option<f64>,
+    pub commentary: Option<String>,
+}
+
+/// A query the cache cannot answer as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("indicator {code} is collected by {frequency}; {period} is a {asked}: ask for a {frequency} or a longer period")]
+    FinerThanIndicator {
+        code: String,
+        frequency: Frequency,
+        period: Period,
+        asked: Frequency,
+    },
+}
+
+/// Quartiles of a set of figures, by linear interpolation (as a spreadsheet's
+/// QUARTILE.INC and DuckDB's quantile_cont compute them).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Quartiles {
+    pub count: usize,
+    pub min: f64,
+    pub lower: f64,
+    pub median: f64,
+    pub upper: f64,
+    pub max: f64,
+}
+
+impl Quartiles {
+    /// Sorts `values` in place; none for an empty set.
+    pub fn of(values: &mut [f64]) -> Option<Quartiles> {
+        if values.is_empty() {
+            return None;
+        }
+        values.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            let pos = q * (values.len() - 1) as f64;
+            let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+            values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
+        };
+        Some(Quartiles {
+            count: values.len(),
+            min: values[0],
+            lower: at(0.25),
+            median: at(0.5),
+            upper: at(0.75),
+            max: values[values.len() - 1],
+        })
+    }
+}
+
+/// Dense storage for one indicator.
+#[derive(Debug, Clone)]
+struct Series {
+    /// Period index (of the indicator's frequency) of column 0.
+    first: i32,
+    /// Periods held.
+    len: usize,
+    value: Vec<f64>,
+    numerator: Vec<f64>,
+    denominator: Vec<f64>,
+    /// Rollups of units with children: `period * parents + slot`.
+    rollup: Vec<Accumulator>,
+}
+
+impl Series {
+    fn empty() -> Series {
+        Series {
+            first: 0,
+            len: 0,
+            value: Vec::new(),
+            numerator: Vec::new(),
+            denominator: Vec::new(),
+            rollup: Vec::new(),
+        }
+    }
+
+    fn column(&self, period_index: i32) -> Option<usize> {
+        let c = period_index - self.first;
+        (c >= 0 && (c as usize) < self.len).then_some(c as usize)
+    }
+}
+
+/// The in-memory picture of every value, target and rollup.
+#[derive(Debug, Clone)]
+pub struct Analytics {
+    hierarchy: Hierarchy,
+    groups: Vec<Group>,
+    indicators: Vec<Indicator>,
+    by_code: HashMap<String, IndIdx>,
+    series: Vec<Series>,
+    /// Slot of each unit among the units with children; `u32::MAX` for leaves.
+    parent_slot: Vec<u32>,
+    parents: usize,
+    targets: HashMap<(IndIdx, UnitIdx, Period), Target>,
+    commentary: HashMap<(IndIdx, UnitIdx, Period), String>,
+    judgement: Judgement,
+    values: usize,
+}
+
+impl Analytics {
+    pub fn new(hierarchy: Hierarchy, groups: Vec<Group>, indicators: Vec<Indicator>, judgement: Judgement) -> Analytics {
+        let mut parent_slot = vec![u32::MAX; hierarchy.len()];
+        let mut parents = 0;
+        for u in 0..hierarchy.len() as UnitIdx {
+            if hierarchy.has_children(u) {
+                parent_slot[u as usize] = parents as u32;
+                parents += 1;
+            }
+        }
+        let by_code = indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| (ind.code.clone(), i as IndIdx))
+            .collect();
+        let series = indicators.iter().map(|_| Series::empty()).collect();
+        Analytics {
+            hierarchy,
+            groups,
+            indicators,
+            by_code,
+            series,
+            parent_slot,
+            parents,
+            targets: HashMap::new(),
+            commentary: HashMap::new(),
+            judgement,
+            values: 0,
+        }
+    }
+
+    pub fn hierarchy(&self) -> &Hierarchy {
+        &self.hierarchy
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.indicators
+    }
+
+    pub fn indicator(&self, idx: IndIdx) -> &Indicator {
+        &self.indicators[idx as usize]
+    }
+
+    pub fn find_indicator(&self, code: &str) -> Option<IndIdx> {
+        self.by_code.get(code).copied()
+    }
+
+    pub fn judgement(&self) -> Judgement {
+        self.judgement
+    }
+
+    /// Values entered, across all indicators.
+    pub fn value_count(&self) -> usize {
+        self.values
+    }
+
+    /// Adds an indicator, or replaces the definition of one already held
+    /// (recomputing its rollups, since its kind or factor may have changed).
+    pub fn put_indicator(&mut self, indicator: Indicator) -> IndIdx {
+        match self.find_indicator(&indicator.code) {
+            Some(i) => {
+                let frequency_changed = self.indicators[i as usize].frequency != indicator.frequency;
+                self.indicators[i as usize] = indicator;
+                if frequency_changed {
+                    // Values of the old frequency no longer fit; the store refuses
+                    // such a change while values exist, so this only drops empties.
+                    self.series[i as usize] = Series::empty();
+                }
+                self.recompute(i);
+                i
+            }
+            None => {
+                let i = self.indicators.len() as IndIdx;
+                self.by_code.insert(indicator.code.clone(), i);
+                self.indicators.push(indicator);
+                self.series.push(Series::empty());
+                i
+            }
+        }
+    }
+
+    /// Makes room for `period` in the indicator's columns.
+    fn ensure_period(&mut self, ind: IndIdx, period: Period) {
+        let units = self.hierarchy.len();
+        let parents = self.parents;
+        let ratio = self.indicators[ind as usize].kind == Kind::Ratio;
+        let s = &mut self.series[ind as usize];
+        let p = period.index();
+        if s.len == 0 {
+            s.first = p;
+        }
+        if p < s.first {
+            // Grow towards the past with headroom, so loading in any order stays linear.
+            let grow = ((s.first - p) as usize).max(s.len).max(12);
+            let prepend = |v: &mut Vec<f64>, width: usize| {
+                let mut fresh = vec![f64::NAN; grow * width];
+                fresh.extend_from_slice(v);
+                *v = fresh;
+            };
+            prepend(&mut s.value, units);
+            if ratio {
+                prepend(&mut s.numerator, units);
+                prepend(&mut s.denominator, units);
+            }
+            let mut fresh = vec![Accumulator::default(); grow * parents];
+            fresh.extend_from_slice(&s.rollup);
+            s.rollup = fresh;
+            s.first -= grow as i32;
+            s.len += grow;
+        }
+        let needed = (p - s.first) as usize + 1;
+        if needed > s.len {
+            let len = needed.max(s.len + s.len / 2);
+            s.value.resize(len * units, f64::NAN);
+            if ratio {
+                s.numerator.resize(len * units, f64::NAN);
+                s.denominator.resize(len * units, f64::NAN);
+            }
+            s.rollup.resize(len * parents, Accumulator::default());
+            s.len = len;
+        }
+    }
+
+    /// Stores a value without updating rollups: for bulk loading, followed by
+    /// [`Analytics::recompute_all`]. Returns false if the period's frequency
+    /// does not match the indicator's.
+    pub fn load_value(&mut self, ind: IndIdx, unit: UnitIdx, period: Period, value: Option<Observation>, commentary: Option<String>) -> bool {
+        if period.frequency() != self.indicators[ind as usize].frequency {
+            return false;
+        }
+        self.ensure_period(ind, period);
+        let units = self.hierarchy.len();
+        let s = &mut self.series[ind as usize];
+        let cell = s.column(period.index()).expect("room was made") * units + unit as usize;
+        let was = !s.value[cell].is_nan();
+        match value {
+            Some(o) => {
+                s.value[cell] = o.value;
+                if !s.numerator.is_empty() {
+                    s.numerator[cell] = o.numerator.unwrap_or(f64::NAN);
+                    s.denominator[cell] = o.denominator.unwrap_or(f64::NAN);
+                }
+                if !was {
+                    self.values += 1;
+                }
+            }
+            None => {
+                s.value[cell] = f64::NAN;
+                if !s.numerator.is_empty() {
+                    s.numerator[cell] = f64::NAN;
+                    s.denominator[cell] = f64::NAN;
+                }
+                if was {
+                    self.values -= 1;
+                }
+            }
+        }
+        let key = (ind, unit, period);
+        match commentary.filter(|c| !c.trim().is_empty()) {
+            Some(c) => {
+                self.commentary.insert(key, c);
+            }
+            None => {
+                self.commentary.remove(&key);
+            }
+        }
+        true
+    }
+
+    /// Stores a value and brings the rollups of every ancestor up to date.
+    pub fn set_value(&mut self, ind: IndIdx, unit: UnitIdx, period: Period, value: Option<Observation>, commentary: Option<String>) -> bool {
+        if !self.load_value(ind, unit, period, value, commentary) {
+            return false;
+        }
+        let column = self.series[ind as usize].column(period.index()).expect("stored");
+        let ancestors: Vec<UnitIdx> = self.hierarchy.ancestors(unit).collect();
+        for a in ancestors {
+            self.recompute_cell(ind, a, column);
+        }
+        true
+    }
+
+    pub fn set_target(&mut self, ind: IndIdx, unit: UnitIdx, period: Period, target: Option<Target>) {
+        match target {
+            Some(t) => {
+                self.targets.insert((ind, unit, period), t);
+            }
+            None => {
+                self.targets.remove(&(ind, unit, period));
+            }
+        }
+    }
+
+    pub fn target(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Option<Target> {
+        self.targets.get(&(ind, unit, period)).copied()
+    }
+
+    pub fn commentary(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Option<&str> {
+        self.commentary.get(&(ind, unit, period)).map(String::as_str)
+    }
+
+    /// Recomputes every rollup of every indicator.
+    pub fn recompute_all(&mut self) {
+        for i in 0..self.indicators.len() as IndIdx {
+            self.recompute(i);
+        }
+    }
+
+    /// Recomputes every rollup of one indicator, bottom-up, period by period.
+    pub fn recompute(&mut self, ind: IndIdx) {
+        let len = self.series[ind as usize].len;
+        if self.parents == 0 {
+            return;
+        }
+        let order: Vec<UnitIdx> = self.hierarchy.bottom_up().filter(|&u| self.hierarchy.has_children(u)).collect();
+        for column in 0..len {
+            for &u in &order {
+                self.recompute_cell(ind, u, column);
+            }
+        }
+    }
+
+    /// Recomputes one parent's rollup from its children's figures.
+    fn recompute_cell(&mut self, ind: IndIdx, unit: UnitIdx, column: usize) {
+        let indicator = &self.indicators[ind as usize];
+        let (kind, over) = (indicator.kind, indicator.denominator_over_periods);
+        let mut acc = Accumulator::default();
+        for &child in self.hierarchy.children(unit) {
+            if let Some((v, n, d)) = self.figure_parts(ind, child, column) {
+                acc.add(kind, Across::Units, over, v, n, d);
+            }
+        }
+        let slot = self.parent_slot[unit as usize] as usize;
+        self.series[ind as usize].rollup[column * self.parents + slot] = acc;
+    }
+
+    /// The figure of a unit in one column as (value, numerator, denominator),
+    /// NaN where absent; a ratio rollup that cannot be computed passes on NaN
+    /// parts so its own parent cannot be computed either.
+    #[inline]
+    fn figure_parts(&self, ind: IndIdx, unit: UnitIdx, column: usize) -> Option<(f64, f64, f64)> {
+        let s = &self.series[ind as usize];
+        let cell = column * self.hierarchy.len() + unit as usize;
+        let v = s.value[cell];
+        if !v.is_nan() {
+            return Some(if s.numerator.is_empty() {
+                (v, f64::NAN, f64::NAN)
+            } else {
+                (v, s.numerator[cell], s.denominator[cell])
+            });
+        }
+        let slot = self.parent_slot[unit as usize];
+        if slot == u32::MAX {
+            return None;
+        }
+        let acc = &s.rollup[column * self.parents + slot as usize];
+        if acc.count == 0 {
+            return None;
+        }
+        let indicator = &self.indicators[ind as usize];
+        match acc.finish(indicator) {
+            Ok((v, n, d)) => Some((v, n.unwrap_or(f64::NAN), d.unwrap_or(f64::NAN))),
+            Err(NotComputable::ZeroDenominator) => Some((f64::NAN, acc.sum, acc.denominator)),
+            Err(_) => Some((f64::NAN, f64::NAN, f64::NAN)),
+        }
+    }
+
+    /// The figure of a unit for one period of the indicator's own frequency.
+    fn native(&self, ind: IndIdx, unit: UnitIdx, period_index: i32) -> Answer {
+        let indicator = &self.indicators[ind as usize];
+        let s = &self.series[ind as usize];
+        let children = self.hierarchy.children(unit).len() as u32;
+        let Some(column) = s.column(period_index) else {
+            return Answer::none(NotComputable::NoData, children);
+        };
+        let cell = column * self.hierarchy.len() + unit as usize;
+        let slot = self.parent_slot[unit as usize];
+        let rollup = (slot != u32::MAX).then(|| &s.rollup[column * self.parents + slot as usize]);
+        let entered = s.value[cell];
+        if !entered.is_nan() {
+            let rollup_differs = rollup
+                .filter(|acc| acc.count > 0)
+                .and_then(|acc| acc.finish(indicator).ok())
+                .map(|(v, _, _)| v)
+                .filter(|v| indicator.round(*v) != indicator.round(entered));
+            let (numerator, denominator) = if s.numerator.is_empty() {
+                (None, None)
+            } else {
+                (non_nan(s.numerator[cell]), non_nan(s.denominator[cell]))
+            };
+            return Answer {
+                value: Some(entered),
+                numerator,
+                denominator,
+                source: Source::Entered,
+                reported: 1,
+                expected: 1,
+                rollup_differs,
+                problem: None,
+            };
+        }
+        let Some(acc) = rollup.filter(|acc| acc.count > 0) else {
+            return Answer::none(NotComputable::NoData, children);
+        };
+        match acc.finish(indicator) {
+            Ok((value, numerator, denominator)) => Answer {
+                value: Some(value),
+                numerator,
+                denominator,
+                source: Source::Rollup,
+                reported: acc.count,
+                expected: children,
+                rollup_differs: None,
+                problem: None,
+            },
+            Err(problem) => Answer {
+                reported: acc.count,
+                ..Answer::none(problem, children)
+            },
+        }
+    }
+
+    /// The figure for a unit and period. The period may be the indicator's own
+    /// frequency or longer (a year of a monthly indicator combines its months).
+    pub fn figure(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Result<Answer, QueryError> {
+        let indicator = &self.indicators[ind as usize];
+        if period.frequency() == indicator.frequency {
+            return Ok(self.native(ind, unit, period.index()));
+        }
+        self.check_not_finer(ind, period)?;
+        let first = self.native_containing(ind, period.first_month());
+        let last = self.native_containing(ind, period.last_month());
+        Ok(self.combine(ind, unit, first, last))
+    }
+
+    /// The year to date up to the end of `period`.
+    pub fn year_to_date(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Result<Answer, QueryError> {
+        self.check_not_finer(ind, period)?;
+        let ytd = period.year_to_date();
+        let first = self.native_containing(ind, *ytd.start());
+        let last = self.native_containing(ind, *ytd.end());
+        Ok(self.combine(ind, unit, first, last))
+    }
+
+    fn check_not_finer(&self, ind: IndIdx, period: Period) -> Result<(), QueryError> {
+        let indicator = &self.indicators[ind as usize];
+        if period.frequency() < indicator.frequency {
+            return Err(QueryError::FinerThanIndicator {
+                code: indicator.code.clone(),
+                frequency: indicator.frequency,
+                period,
+                asked: period.frequency(),
+            });
+        }
+        Ok(())
+    }
+
+    fn native_containing(&self, ind: IndIdx, month: i32) -> i32 {
+        Period::containing(month, self.indicators[ind as usize].frequency).index()
+    }
+
+    /// Combines the figures of native periods `first..=last`, in time order.
+    fn combine(&self, ind: IndIdx, unit: UnitIdx, first: i32, last: i32) -> Answer {
+        let indicator = &self.indicators[ind as usize];
+        let s = &self.series[ind as usize];
+        let expected = (last - first + 1) as u32;
+        let mut acc = Accumulator::default();
+        let mut all_entered = true;
+        for p in first..=last {
+            let Some(column) = s.column(p) else { continue };
+            if let Some((v, n, d)) = self.figure_parts(ind, unit, column) {
+                all_entered &= !s.value[column * self.hierarchy.len() + unit as usize].is_nan();
+                acc.add(indicator.kind, Across::Periods, indicator.denominator_over_periods, v, n, d);
+            }
+        }
+        if acc.count == 0 {
+            return Answer::none(NotComputable::NoData, expected);
+        }
+        match acc.finish(indicator) {
+            Ok((value, numerator, denominator)) => Answer {
+                value: Some(value),
+                numerator,
+                denominator,
+                source: if expected == 1 && all_entered {
+                    Source::Entered
+                } else {
+                    Source::Periods
+                },
+                reported: acc.count,
+                expected,
+                rollup_differs: None,
+                problem: None,
+            },
+            Err(problem) => Answer {
+                reported: acc.count,
+                ..Answer::none(problem, expected)
+            },
+        }
+    }
+
+    /// The period an indicator is shown for when a report asks for `period`.
+    pub fn shown_period(&self, ind: IndIdx, period: Period) -> Period {
+        let frequency = self.indicators[ind as usize].frequency;
+        if period.frequency() >= frequency {
+            period
+        } else {
+            period.latest_complete(frequency)
+        }
+    }
+
+    /// The target that applies to a unit's figure for `period`: one set for
+    /// the period itself, else the financial year's, judged against the year
+    /// to date and profiled pro rata where the figure accumulates over the year.
+    pub fn resolve_target(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Option<ResolvedTarget> {
+        if let Some(t) = self.target(ind, unit, period) {
+            return Some(ResolvedTarget {
+                target: t.target,
+                tolerance: t.tolerance,
+                period,
+                year_to_date: false,
+                months: period.frequency().months(),
+            });
+        }
+        if period.frequency() == Frequency::Year {
+            return None;
+        }
+        let year = period.year();
+        let t = self.target(ind, unit, year)?;
+        let months = period.months_into_year();
+        let indicator = &self.indicators[ind as usize];
+        let accumulates = match indicator.kind {
+            Kind::Count => true,
+            Kind::Ratio => indicator.denominator_over_periods == crate::indicator::DenominatorOverPeriods::Latest,
+            Kind::Mean | Kind::Snapshot => false,
+        };
+        let target = if accumulates {
+            t.target * months as f64 / 12.0
+        } else {
+            t.target
+        };
+        Some(ResolvedTarget {
+            target,
+            tolerance: t.tolerance,
+            period: year,
+            year_to_date: true,
+            months,
+        })
+    }
+
+    /// Whether a unit has any figure for the indicator in the financial year
+    /// of `period` or the one before.
+    pub fn has_recent_data(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> bool {
+        let frequency = self.indicators[ind as usize].frequency;
+        let end = Period::containing(period.last_month(), frequency).index();
+        let start = Period::containing(period.year().years_back(1).first_month(), frequency).index();
+        let s = &self.series[ind as usize];
+        (start..=end).any(|p| s.column(p).is_some_and(|c| self.figure_parts(ind, unit, c).is_some()))
+    }
+
+    /// A full scorecard line for one indicator and unit.
+    pub fn scorecard_row(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> ScorecardRow {
+        let indicator = &self.indicators[ind as usize];
+        let shown = self.shown_period(ind, period);
+        let get = |p: Period| self.figure(ind, unit, p).expect("shown period is never finer");
+        let current = get(shown);
+        let previous = get(shown.previous());
+        let last_year = get(shown.same_period_last_year());
+        let ytd = self.year_to_date(ind, unit, shown).expect("not finer");
+        let ytd_last_year = self.year_to_date(ind, unit, shown.same_period_last_year()).expect("not finer");
+        let target = self.resolve_target(ind, unit, shown);
+        let judged = match target {
+            Some(t) if t.year_to_date => ytd.value,
+            _ => current.value,
+        };
+        let band = self.judgement.stable_band;
+        ScorecardRow {
+            indicator: ind,
+            period: shown,
+            status: status::status(
+                indicator.polarity,
+                judged.map(|v| indicator.round(v)),
+                target.map(|t| Target {
+                    target: t.target,
+                    tolerance: t.tolerance,
+                }),
+            ),
+            target,
+            direction_previous: status::direction(indicator.polarity, current.value, previous.value, band),
+            direction_year: status::direction(indicator.polarity, current.value, last_year.value, band),
+            year_to_date_change: status::percent_change(ytd.value, ytd_last_year.value),
+            commentary: self.commentary(ind, unit, shown).map(str::to_owned),
+            current,
+            previous,
+            same_period_last_year: last_year,
+            year_to_date: ytd,
+            year_to_date_last_year: ytd_last_year,
+        }
+    }
+
+    /// The scorecard of a unit: every indicator with data for it this year or
+    /// last, in indicator set then code order.
+    pub fn scorecard(&self, unit: UnitIdx, period: Period) -> Vec<ScorecardRow> {
+        let mut order: Vec<IndIdx> = (0..self.indicators.len() as IndIdx).collect();
+        order.sort_by(|a, b| {
+            let (a, b) = (self.indicator(*a), self.indicator(*b));
+            (&a.set, &a.code).cmp(&(&b.set, &b.code))
+        });
+        order
+            .into_iter()
+            .filter(|&i| self.has_recent_data(i, unit, self.shown_period(i, period)))
+            .map(|i| self.scorecard_row(i, unit, period))
+            .collect()
+    }
+
+    /// The figure of an indicator for every unit (or every unit of one level),
+    /// in hierarchy order.
+    pub fn rollup(&self, ind: IndIdx, period: Period, level: Option<&str>) -> Result<Vec<(UnitIdx, Answer)>, QueryError> {
+        self.check_not_finer(ind, period)?;
+        let units: Vec<UnitIdx> = match level {
+            Some(level) => self.hierarchy.at_level(level),
+            None => self.hierarchy_order(),
+        };
+        units
+            .into_iter()
+            .map(|u| self.figure(ind, u, period).map(|a| (u, a)))
+            .collect()
+    }
+
+    /// Every unit, depth first from the top, children in name order.
+    pub fn hierarchy_order(&self) -> Vec<UnitIdx> {
+        let mut out = Vec::with_capacity(self.hierarchy.len());
+        let mut stack: Vec<UnitIdx> = self.hierarchy.roots().into_iter().rev().collect();
+        while let Some(u) = stack.pop() {
+            out.push(u);
+            stack.extend(self.hierarchy.children(u).iter().rev());
+        }
+        out
+    }
+
+    /// Periods of the indicator's frequency that hold any data, oldest first.
+    pub fn periods_with_data(&self, ind: IndIdx) -> Vec<Period> {
+        let s = &self.series[ind as usize];
+        let units = self.hierarchy.len();
+        let frequency = self.indicators[ind as usize].frequency;
+        (0..s.len)
+            .filter(|&c| s.value[c * units..(c + 1) * units].iter().any(|v| !v.is_nan()))
+            .map(|c| Period::from_index(frequency, s.first + c as i32))
+            .collect()
+    }
+
+    /// The latest period with data of any indicator at `frequency` or finer,
+    /// expressed at `frequency`: where a scorecard should open.
+    pub fn latest_period(&self, frequency: Frequency) -> Option<Period> {
+        (0..self.indicators.len() as IndIdx)
+            .filter_map(|i| self.periods_with_data(i).last().copied())
+            .filter(|p| p.frequency() <= frequency)
+            .map(|p| Period::containing(p.last_month(), frequency))
+            .max()
+    }
+}
+
+fn non_nan(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}

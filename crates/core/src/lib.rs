@@ -1,0 +1,16 @@
+//! The Stocktake performance model: periods, organisation units, indicators,
+//! values, targets, status and the analytics cache. Pure: no IO, no async.
+
+pub mod analytics;
+pub mod indicator;
+pub mod org;
+pub mod period;
+pub mod status;
+pub mod value;
+
+pub use analytics::{Analytics, Answer, IndIdx, Judgement, QueryError, Quartiles, ResolvedTarget, ScorecardRow, Source};
+pub use indicator::{DenominatorOverPeriods, Factor, Indicator, Kind, Polarity};
+pub use org::{Group, Hierarchy, HierarchyError, OrgUnit, UnitIdx};
+pub use period::{Frequency, Period, PeriodError};
+pub use status::{Direction, Status, Target};
+pub use value::{Accumulator, NotComputable, Observation, Typed, ValueError};

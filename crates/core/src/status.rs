@@ -1,0 +1,240 @@
+//! Targets, red/amber/green status and direction of travel, judged by the
+//! indicator's polarity.
+
+use serde::{Deserialize, Serialize};
+
+use crate::indicator::Polarity;
+
+/// A target for one indicator, unit and period.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub target: f64,
+    /// How far short of the target still counts as amber, in percent of the target.
+    pub tolerance: f64,
+}
+
+/// How a value stands against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Target met.
+    Green,
+    /// Missed, within tolerance.
+    Amber,
+    /// Missed beyond tolerance.
+    Red,
+    /// The indicator is neutral: a target is shown, not judged.
+    NotRated,
+    NoTarget,
+    NoData,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Red,
+        Status::Amber,
+        Status::Green,
+        Status::NotRated,
+        Status::NoTarget,
+        Status::NoData,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Amber => "amber",
+            Status::Red => "red",
+            Status::NotRated => "not_rated",
+            Status::NoTarget => "no_target",
+            Status::NoData => "no_data",
+        }
+    }
+
+    /// The words shown beside the colour, so status never rests on colour alone.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Green => "On target",
+            Status::Amber => "Near target",
+            Status::Red => "Off target",
+            Status::NotRated => "Not rated",
+            Status::NoTarget => "No target",
+            Status::NoData => "No data",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// Judges a value (already rounded as shown) against a target.
+pub fn status(polarity: Polarity, value: Option<f64>, target: Option<Target>) -> Status {
+    let Some(value) = value else {
+        return Status::NoData;
+    };
+    let Some(Target { target, tolerance }) = target else {
+        return Status::NoTarget;
+    };
+    let band = target.abs() * tolerance.max(0.0) / 100.0;
+    let shortfall = match polarity {
+        Polarity::HigherIsBetter => target - value,
+        Polarity::LowerIsBetter => value - target,
+        Polarity::Neutral => return Status::NotRated,
+    };
+    // Compare with a hair of slack so 0.1 + 0.2 style noise never turns green to amber.
+    let eps = 1e-9 * target.abs().max(1.0);
+    if shortfall <= eps {
+        Status::Green
+    } else if shortfall <= band + eps {
+        Status::Amber
+    } else {
+        Status::Red
+    }
+}
+
+/// Which way a figure has moved, judged by polarity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Improving,
+    Stable,
+    Worsening,
+    /// Up, for a neutral indicator.
+    Increasing,
+    /// Down, for a neutral indicator.
+    Decreasing,
+    /// Nothing to compare with.
+    NotComparable,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Improving => "improving",
+            Direction::Stable => "stable",
+            Direction::Worsening => "worsening",
+            Direction::Increasing => "increasing",
+            Direction::Decreasing => "decreasing",
+            Direction::NotComparable => "not_comparable",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Improving => "Improving",
+            Direction::Stable => "Stable",
+            Direction::Worsening => "Worsening",
+            Direction::Increasing => "Increasing",
+            Direction::Decreasing => "Decreasing",
+            Direction::NotComparable => "Not comparable",
+        }
+    }
+
+    /// A text arrow that reads without colour.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Direction::Improving => "▲",
+            Direction::Worsening => "▼",
+            Direction::Increasing => "↑",
+            Direction::Decreasing => "↓",
+            Direction::Stable => "►",
+            Direction::NotComparable => "–",
+        }
+    }
+}
+
+/// Direction from `earlier` to `now`. Changes within `stable_band` percent of
+/// the earlier figure count as stable.
+pub fn direction(polarity: Polarity, now: Option<f64>, earlier: Option<f64>, stable_band: f64) -> Direction {
+    let (Some(now), Some(earlier)) = (now, earlier) else {
+        return Direction::NotComparable;
+    };
+    let change = now - earlier;
+    let band = earlier.abs() * stable_band.max(0.0) / 100.0;
+    if change.abs() <= band + 1e-12 {
+        return Direction::Stable;
+    }
+    match (polarity, change > 0.0) {
+        (Polarity::HigherIsBetter, true) | (Polarity::LowerIsBetter, false) => Direction::Improving,
+        (Polarity::HigherIsBetter, false) | (Polarity::LowerIsBetter, true) => Direction::Worsening,
+        (Polarity::Neutral, true) => Direction::Increasing,
+        (Polarity::Neutral, false) => Direction::Decreasing,
+    }
+}
+
+/// Percentage change from `earlier` to `now`, as the reports quote it
+/// ("an 8.8% decrease"); none where `earlier` is zero or missing.
+pub fn percent_change(now: Option<f64>, earlier: Option<f64>) -> Option<f64> {
+    match (now, earlier) {
+        (Some(n), Some(e)) if e != 0.0 => Some((n - e) / e.abs() * 100.0),
+        _ => None,
+    }
+}
+
+/// "an 8.8% decrease" / "a 14.0% increase" / "no change".
+pub fn describe_change(change: Option<f64>) -> String {
+    match change {
+        None => "not comparable".into(),
+        Some(c) if c.abs() < 0.05 => "no change".into(),
+        Some(c) => {
+            let word = if c > 0.0 { "increase" } else { "decrease" };
+            let text = format!("{:.1}%", c.abs());
+            let article = if text.starts_with('8') || text.starts_with("11.") || text.starts_with("18.") {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {text} {word}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Target = Target {
+        target: 100.0,
+        tolerance: 5.0,
+    };
+
+    #[test]
+    fn higher_is_better_status() {
+        let s = |v| status(Polarity::HigherIsBetter, Some(v), Some(T));
+        assert_eq!(s(100.0), Status::Green);
+        assert_eq!(s(96.0), Status::Amber);
+        assert_eq!(s(95.0), Status::Amber);
+        assert_eq!(s(94.9), Status::Red);
+    }
+
+    #[test]
+    fn lower_is_better_status_is_red_when_worse_than_tolerance() {
+        let s = |v| status(Polarity::LowerIsBetter, Some(v), Some(T));
+        assert_eq!(s(90.0), Status::Green);
+        assert_eq!(s(104.0), Status::Amber);
+        assert_eq!(s(106.0), Status::Red);
+    }
+
+    #[test]
+    fn missing_target_or_value_is_said_plainly() {
+        assert_eq!(status(Polarity::LowerIsBetter, None, Some(T)), Status::NoData);
+        assert_eq!(status(Polarity::LowerIsBetter, Some(1.0), None), Status::NoTarget);
+        assert_eq!(status(Polarity::Neutral, Some(1.0), Some(T)), Status::NotRated);
+    }
+
+    #[test]
+    fn direction_follows_polarity_with_a_stable_band() {
+        assert_eq!(direction(Polarity::LowerIsBetter, Some(90.0), Some(100.0), 2.0), Direction::Improving);
+        assert_eq!(direction(Polarity::HigherIsBetter, Some(90.0), Some(100.0), 2.0), Direction::Worsening);
+        assert_eq!(direction(Polarity::HigherIsBetter, Some(101.0), Some(100.0), 2.0), Direction::Stable);
+        assert_eq!(direction(Polarity::Neutral, Some(110.0), Some(100.0), 2.0), Direction::Increasing);
+        assert_eq!(direction(Polarity::Neutral, Some(110.0), None, 2.0), Direction::NotComparable);
+    }
+
+    #[test]
+    fn changes_read_like_the_reports() {
+        assert_eq!(describe_change(percent_change(Some(91.2), Some(100.0))), "an 8.8% decrease");
+        assert_eq!(describe_change(percent_change(Some(114.0), Some(100.0))), "a 14.0% increase");
+        assert_eq!(percent_change(Some(1.0), Some(0.0)), None);
+    }
+}
