@@ -1,1 +1,232 @@
-fn main() {}
+//! The `stocktake` command: parses arguments, opens the database and calls
+//! the library. Every operation is a subcommand with an example in its help.
+
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use stocktake::core::{Judgement, Period};
+use stocktake::{AppError, DEFAULT_DATABASE_URL, FileKind, ImportMode, OpenOptions, Stocktake};
+
+#[derive(Parser)]
+#[command(
+    name = "stocktake",
+    version,
+    about = "Performance, risk and improvement for public services",
+    long_about = "Stocktake keeps indicators, targets and values for an organisation's units, and \
+                  answers scorecards, rollups and comparisons from them.\n\n\
+                  Start with: stocktake demo"
+)]
+struct Cli {
+    /// Database URL: sqlite://FILE (created on first use) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "STOCKTAKE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    db: String,
+
+    /// Changes within this percentage of the earlier figure count as a stable direction of travel.
+    #[arg(long, global = true, env = "STOCKTAKE_STABLE_BAND", default_value_t = Judgement::default().stable_band)]
+    stable_band: f64,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database, or bring an existing one up to date.
+    #[command(after_help = "Example:\n  stocktake --db sqlite://council.db init")]
+    Init,
+
+    /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
+    #[command(after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n\nFormats: docs/formats.md")]
+    Import {
+        /// What the file holds.
+        kind: Kind,
+        /// The CSV file (UTF-8, header row, columns by name).
+        file: PathBuf,
+        /// Check the file and report problems without writing anything.
+        #[arg(long)]
+        check: bool,
+    },
+
+    /// Export to CSV in the import format.
+    #[command(after_help = "Examples:\n  stocktake export values --out values.csv\n  stocktake export org-units > units.csv")]
+    Export {
+        kind: Kind,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+
+    /// A unit's scorecard: each indicator's value, target, status, direction of travel and year to date.
+    #[command(after_help = "Examples:\n  stocktake scorecard --unit E06000018 --period 2024/25\n  stocktake scorecard --unit NFRS --period 2025-01 --format csv")]
+    Scorecard {
+        /// The organisation unit's code.
+        #[arg(long)]
+        unit: String,
+        /// A month (2025-01), quarter (2024/25 Q3) or financial year (2024/25).
+        #[arg(long)]
+        period: Period,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+
+    /// An indicator's value for every unit (or every unit of one level).
+    #[command(after_help = "Examples:\n  stocktake rollup --indicator NI192 --period 2023/24\n  stocktake rollup --indicator NI192 --period 2023/24 --level district --format csv")]
+    Rollup {
+        #[arg(long)]
+        indicator: String,
+        #[arg(long)]
+        period: Period,
+        /// Only units of this level (for example region, district, ward).
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    OrgUnits,
+    Groups,
+    Indicators,
+    Values,
+    Targets,
+}
+
+impl From<Kind> for FileKind {
+    fn from(k: Kind) -> FileKind {
+        match k {
+            Kind::OrgUnits => FileKind::OrgUnits,
+            Kind::Groups => FileKind::Groups,
+            Kind::Indicators => FileKind::Indicators,
+            Kind::Values => FileKind::Values,
+            Kind::Targets => FileKind::Targets,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STOCKTAKE_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.downcast_ref::<AppError>() {
+                // Bad lines already say where and how to fix them.
+                Some(AppError::File(errors)) => eprint!("{errors}"),
+                _ => eprintln!("error: {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let judgement = Judgement {
+        stable_band: cli.stable_band,
+    };
+    let open = |load_values: bool| Stocktake::open(&cli.db, OpenOptions { load_values, judgement });
+    match cli.command {
+        Command::Init => {
+            open(false).await?;
+            eprintln!("database ready: {}", cli.db);
+        }
+        Command::Import { kind, file, check } => {
+            let app = open(false).await?;
+            let name = file.display().to_string();
+            let input = std::fs::File::open(&file).with_context(|| format!("cannot open {name}"))?;
+            let size = input.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = progress_bar(size);
+            let mode = if check { ImportMode::Preview } else { ImportMode::Write };
+            let reader = std::io::BufReader::with_capacity(1 << 20, input);
+            let result = app
+                .import(kind.into(), &name, reader, mode, &actor(), &|bytes| bar.set_position(bytes))
+                .await;
+            bar.finish_and_clear();
+            let summary = result?;
+            if check {
+                eprintln!("{name}: {} rows checked, no problems found; nothing written", summary.rows);
+            } else {
+                eprintln!("{name}: {} rows imported", summary.rows);
+            }
+        }
+        Command::Export { kind, out } => {
+            let app = open(false).await?;
+            let rows = match &out {
+                Some(path) => {
+                    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+                    app.export(kind.into(), std::io::BufWriter::new(file)).await?
+                }
+                None => app.export(kind.into(), std::io::BufWriter::new(std::io::stdout().lock())).await?,
+            };
+            if let Some(path) = out {
+                eprintln!("{}: {rows} rows exported", path.display());
+            }
+        }
+        Command::Scorecard { unit, period, format } => {
+            let app = open(true).await?;
+            let card = app.scorecard(&unit, period)?;
+            let mut stdout = std::io::stdout().lock();
+            output::scorecard(&mut stdout, &card, format)?;
+            stdout.flush()?;
+        }
+        Command::Rollup {
+            indicator,
+            period,
+            level,
+            format,
+        } => {
+            let app = open(true).await?;
+            let rollup = app.rollup(&indicator, period, level.as_deref())?;
+            let mut stdout = std::io::stdout().lock();
+            output::rollup(&mut stdout, &rollup, format)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// Who is acting, for the audit trail.
+fn actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// A progress bar on a terminal; hidden otherwise.
+fn progress_bar(size: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() || size < 1 << 20 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("importing");
+    bar
+}

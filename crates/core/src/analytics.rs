@@ -9,6 +9,7 @@
 //! has one, otherwise its rollup.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -129,8 +130,11 @@ pub struct ResolvedTarget {
     pub period: Period,
     /// True where an annual target is judged against the year to date.
     pub year_to_date: bool,
-    /// Months of the year the year-to-date target covers (12 when not profiled).
+    /// Months of the year the year-to-date target covers.
     pub months: i32,
+    /// True where the annual target was scaled pro rata to those months,
+    /// because the figure accumulates over the year (counts, per-population rates).
+    pub profiled: bool,
 }
 
 /// One line of a scorecard.
@@ -236,7 +240,7 @@ impl Series {
 /// The in-memory picture of every value, target and rollup.
 #[derive(Debug, Clone)]
 pub struct Analytics {
-    hierarchy: Hierarchy,
+    hierarchy: Arc<Hierarchy>,
     groups: Vec<Group>,
     indicators: Vec<Indicator>,
     by_code: HashMap<String, IndIdx>,
@@ -251,7 +255,7 @@ pub struct Analytics {
 }
 
 impl Analytics {
-    pub fn new(hierarchy: Hierarchy, groups: Vec<Group>, indicators: Vec<Indicator>, judgement: Judgement) -> Analytics {
+    pub fn new(hierarchy: Arc<Hierarchy>, groups: Vec<Group>, indicators: Vec<Indicator>, judgement: Judgement) -> Analytics {
         let mut parent_slot = vec![u32::MAX; hierarchy.len()];
         let mut parents = 0;
         for u in 0..hierarchy.len() as UnitIdx {
@@ -285,8 +289,17 @@ impl Analytics {
         &self.hierarchy
     }
 
+    /// The hierarchy, shared: for work that must not hold the cache's lock.
+    pub fn shared_hierarchy(&self) -> Arc<Hierarchy> {
+        Arc::clone(&self.hierarchy)
+    }
+
     pub fn groups(&self) -> &[Group] {
         &self.groups
+    }
+
+    pub fn set_groups(&mut self, groups: Vec<Group>) {
+        self.groups = groups;
     }
 
     pub fn indicators(&self) -> &[Indicator] {
@@ -675,6 +688,7 @@ impl Analytics {
                 period,
                 year_to_date: false,
                 months: period.frequency().months(),
+                profiled: false,
             });
         }
         if period.frequency() == Frequency::Year {
@@ -700,6 +714,7 @@ impl Analytics {
             period: year,
             year_to_date: true,
             months,
+            profiled: accumulates,
         })
     }
 
@@ -791,6 +806,32 @@ impl Analytics {
             stack.extend(self.hierarchy.children(u).iter().rev());
         }
         out
+    }
+
+    /// The value entered for exactly this unit and period, if any.
+    pub fn entered(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Option<Observation> {
+        let s = &self.series[ind as usize];
+        if period.frequency() != self.indicators[ind as usize].frequency {
+            return None;
+        }
+        let cell = s.column(period.index())? * self.hierarchy.len() + unit as usize;
+        let value = non_nan(s.value[cell])?;
+        let (numerator, denominator) = if s.numerator.is_empty() {
+            (None, None)
+        } else {
+            (non_nan(s.numerator[cell]), non_nan(s.denominator[cell]))
+        };
+        Some(Observation {
+            value,
+            numerator,
+            denominator,
+        })
+    }
+
+    /// Whether this unit itself entered a value for the indicator in the
+    /// `periods` periods up to and including `period`: it is a reporting unit.
+    pub fn reports(&self, ind: IndIdx, unit: UnitIdx, period: Period, periods: i32) -> bool {
+        (0..periods).any(|back| self.entered(ind, unit, period.offset(-back)).is_some())
     }
 
     /// Periods of the indicator's frequency that hold any data, oldest first.

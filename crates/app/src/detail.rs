@@ -1,0 +1,296 @@
+//! Read use cases behind the pages: the home summary, an indicator's trend
+//! and breakdown, and a unit's place in the hierarchy.
+
+use serde::Serialize;
+use stocktake_core::status::{self, percent_change};
+use stocktake_core::{Analytics, Direction, IndIdx, Indicator, Period, Source, Status, Target, UnitIdx};
+
+use crate::views::{StatusCounts, UnitRef};
+use crate::{AppError, Stocktake};
+
+/// One period of an indicator's history for a unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub period: Period,
+    pub label: String,
+    pub short_label: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub source: Source,
+    pub note: String,
+    pub target: Option<f64>,
+    pub status: Status,
+    pub commentary: Option<String>,
+}
+
+/// A child unit's figure in an indicator's breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakdownLine {
+    pub unit: UnitRef,
+    pub has_children: bool,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub target: Option<f64>,
+    pub status: Status,
+    pub note: String,
+}
+
+/// The comparisons the reports quote for a financial year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub label: String,
+    pub from: Period,
+    pub to: Period,
+    pub from_value: Option<f64>,
+    pub to_value: Option<f64>,
+    pub change_percent: Option<f64>,
+    pub direction: Direction,
+    pub sentence: String,
+}
+
+/// Everything the indicator page shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorView {
+    pub indicator: Indicator,
+    pub aggregation_note: Option<&'static str>,
+    pub unit: UnitRef,
+    pub path: Vec<UnitRef>,
+    pub period: Period,
+    /// Up to five financial years of the indicator's own periods, oldest first.
+    pub trend: Vec<TrendPoint>,
+    pub breakdown: Vec<BreakdownLine>,
+    pub comparisons: Vec<Comparison>,
+}
+
+/// A unit and where it sits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitView {
+    pub unit: UnitRef,
+    pub path: Vec<UnitRef>,
+    pub counts: StatusCounts,
+    pub children: Vec<ChildSummary>,
+    pub groups: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChildSummary {
+    pub unit: UnitRef,
+    pub has_children: bool,
+    pub counts: StatusCounts,
+}
+
+/// A notable change for the home page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mover {
+    pub indicator: String,
+    pub title: String,
+    pub decimals: u8,
+    pub period: Period,
+    pub value: Option<f64>,
+    pub last_year: Option<f64>,
+    pub change_percent: f64,
+    pub direction: Direction,
+}
+
+/// The home page: headline counts and the biggest movers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Home {
+    pub unit: UnitRef,
+    pub period: Period,
+    pub counts: StatusCounts,
+    pub improvements: Vec<Mover>,
+    pub deteriorations: Vec<Mover>,
+}
+
+/// How many of each mover the home page lists.
+const MOVERS: usize = 5;
+
+impl Stocktake {
+    /// An indicator's definition, trend and breakdown for a unit.
+    pub fn indicator_view(&self, code: &str, unit: &str, period: Period) -> Result<IndicatorView, AppError> {
+        let cache = self.analytics();
+        let i = Self::find_indicator(&cache, code)?;
+        let u = Self::find_unit(&cache, unit)?;
+        let ind = cache.indicator(i).clone();
+        let shown = cache.shown_period(i, period);
+        let first = Period::containing(shown.year().years_back(4).first_month(), ind.frequency);
+        let trend = (first.index()..=shown.index())
+            .map(|p| trend_point(&cache, i, u, Period::from_index(ind.frequency, p)))
+            .collect();
+        let breakdown = cache
+            .hierarchy()
+            .children(u)
+            .iter()
+            .map(|&c| {
+                let a = cache.figure(i, c, shown).expect("shown period is the indicator's own");
+                let target = cache.target(i, c, shown);
+                BreakdownLine {
+                    unit: UnitRef::of(&cache, c),
+                    has_children: cache.hierarchy().has_children(c),
+                    value: a.value,
+                    numerator: a.numerator,
+                    denominator: a.denominator,
+                    target: target.map(|t| t.target),
+                    status: judged(&ind, a.value, target),
+                    note: a.note(&ind),
+                }
+            })
+            .collect();
+        // Whole financial years only: a year still under way is not compared.
+        let comparisons = comparisons(&cache, i, u, shown.latest_complete(stocktake_core::Frequency::Year));
+        Ok(IndicatorView {
+            aggregation_note: ind.aggregation_note(),
+            unit: UnitRef::of(&cache, u),
+            path: cache.hierarchy().path(u).into_iter().map(|p| UnitRef::of(&cache, p)).collect(),
+            period: shown,
+            trend,
+            breakdown,
+            comparisons,
+            indicator: ind,
+        })
+    }
+
+    /// A unit, its place in the hierarchy and its children's statuses.
+    pub fn unit_view(&self, code: &str, period: Period) -> Result<UnitView, AppError> {
+        let cache = self.analytics();
+        let u = Self::find_unit(&cache, code)?;
+        let children = cache
+            .hierarchy()
+            .children(u)
+            .iter()
+            .map(|&c| ChildSummary {
+                unit: UnitRef::of(&cache, c),
+                has_children: cache.hierarchy().has_children(c),
+                counts: counts(&cache, c, period),
+            })
+            .collect();
+        let groups = cache
+            .groups()
+            .iter()
+            .filter(|g| g.members.iter().any(|m| *m == cache.hierarchy().unit(u).code))
+            .map(|g| (g.code.clone(), g.name.clone()))
+            .collect();
+        Ok(UnitView {
+            unit: UnitRef::of(&cache, u),
+            path: cache.hierarchy().path(u).into_iter().map(|p| UnitRef::of(&cache, p)).collect(),
+            counts: counts(&cache, u, period),
+            children,
+            groups,
+        })
+    }
+
+    /// Headline counts for a unit and the indicators that moved most against
+    /// the same period last year, judged by polarity.
+    pub fn home(&self, unit: &str, period: Period) -> Result<Home, AppError> {
+        let cache = self.analytics();
+        let u = Self::find_unit(&cache, unit)?;
+        let rows = cache.scorecard(u, period);
+        let mut counts = StatusCounts::default();
+        let mut movers: Vec<(f64, Mover)> = Vec::new();
+        for row in &rows {
+            counts.add(row.status);
+            let ind = cache.indicator(row.indicator);
+            if let Some(change) = percent_change(row.current.value, row.same_period_last_year.value) {
+                let better = match ind.polarity {
+                    stocktake_core::Polarity::HigherIsBetter => change,
+                    stocktake_core::Polarity::LowerIsBetter => -change,
+                    stocktake_core::Polarity::Neutral => continue,
+                };
+                movers.push((
+                    better,
+                    Mover {
+                        indicator: ind.code.clone(),
+                        title: ind.title.clone(),
+                        decimals: ind.decimals,
+                        period: row.period,
+                        value: row.current.value,
+                        last_year: row.same_period_last_year.value,
+                        change_percent: change,
+                        direction: row.direction_year,
+                    },
+                ));
+            }
+        }
+        movers.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let improvements = movers
+            .iter()
+            .filter(|(b, m)| *b > 0.0 && m.direction == Direction::Improving)
+            .take(MOVERS)
+            .map(|(_, m)| m.clone())
+            .collect();
+        let deteriorations = movers
+            .iter()
+            .rev()
+            .filter(|(b, m)| *b < 0.0 && m.direction == Direction::Worsening)
+            .take(MOVERS)
+            .map(|(_, m)| m.clone())
+            .collect();
+        Ok(Home {
+            unit: UnitRef::of(&cache, u),
+            period,
+            counts,
+            improvements,
+            deteriorations,
+        })
+    }
+}
+
+/// Status counts of a unit's scorecard.
+fn counts(cache: &Analytics, unit: UnitIdx, period: Period) -> StatusCounts {
+    let mut counts = StatusCounts::default();
+    for row in cache.scorecard(unit, period) {
+        counts.add(row.status);
+    }
+    counts
+}
+
+fn judged(ind: &Indicator, value: Option<f64>, target: Option<Target>) -> Status {
+    status::status(ind.polarity, value.map(|v| ind.round(v)), target)
+}
+
+fn trend_point(cache: &Analytics, i: IndIdx, u: UnitIdx, period: Period) -> TrendPoint {
+    let ind = cache.indicator(i);
+    let row = cache.scorecard_row(i, u, period);
+    TrendPoint {
+        period,
+        label: period.label(),
+        short_label: period.short_label(),
+        value: row.current.value,
+        numerator: row.current.numerator,
+        denominator: row.current.denominator,
+        source: row.current.source,
+        note: row.current.note(ind),
+        target: row.target.map(|t| t.target),
+        status: row.status,
+        commentary: row.commentary,
+    }
+}
+
+/// Year on year, and against a base year three years back, for the year.
+fn comparisons(cache: &Analytics, i: IndIdx, u: UnitIdx, year: Period) -> Vec<Comparison> {
+    let ind = cache.indicator(i);
+    let figure = |p: Period| cache.figure(i, u, p).ok().and_then(|a| a.value);
+    [(1, "Year on year"), (3, "Against the base year")]
+        .into_iter()
+        .map(|(back, label)| {
+            let from = year.years_back(back);
+            let (a, b) = (figure(from), figure(year));
+            let change = percent_change(b, a);
+            Comparison {
+                label: label.into(),
+                from,
+                to: year,
+                from_value: a,
+                to_value: b,
+                change_percent: change,
+                direction: status::direction(ind.polarity, b, a, cache.judgement().stable_band),
+                sentence: match change {
+                    Some(_) => format!("{} from {from} to {year}", status::describe_change(change)),
+                    None => format!("{from} to {year}: not comparable (a year has no data)"),
+                },
+            }
+        })
+        .collect()
+}

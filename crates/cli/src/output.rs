@@ -1,0 +1,204 @@
+//! Scorecards and rollups written as an aligned table, CSV or JSON. The CSV
+//! columns are a stable interface: scripts depend on them.
+
+use std::io::Write;
+
+use stocktake::core::indicator::format_number;
+use stocktake::views::{Rollup, Scorecard};
+
+use crate::Format;
+
+/// Rounds to the indicator's decimals for files; blank for none.
+fn cell(value: Option<f64>, decimals: u8) -> String {
+    value.map_or_else(String::new, |v| {
+        stocktake::files::number_text(stocktake::core::indicator::round_to(v, decimals))
+    })
+}
+
+fn shown(value: Option<f64>, decimals: u8) -> String {
+    value.map_or_else(|| "-".into(), |v| format_number(v, decimals))
+}
+
+fn change(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".into(), |c| format!("{c:+.1}%"))
+}
+
+pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, card)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "indicator",
+                "title",
+                "period",
+                "value",
+                "numerator",
+                "denominator",
+                "target",
+                "status",
+                "direction_previous",
+                "direction_year",
+                "previous",
+                "same_period_last_year",
+                "year_to_date",
+                "year_to_date_last_year",
+                "year_to_date_change_percent",
+                "note",
+            ])?;
+            for r in &card.rows {
+                w.write_record([
+                    r.indicator.as_str(),
+                    &r.title,
+                    &r.period.to_string(),
+                    &cell(r.value, r.decimals),
+                    &r.numerator.map(stocktake::files::number_text).unwrap_or_default(),
+                    &r.denominator.map(stocktake::files::number_text).unwrap_or_default(),
+                    &cell(r.target, r.decimals),
+                    r.status.as_str(),
+                    r.direction_previous.as_str(),
+                    r.direction_year.as_str(),
+                    &cell(r.previous, r.decimals),
+                    &cell(r.same_period_last_year, r.decimals),
+                    &cell(r.year_to_date, r.decimals),
+                    &cell(r.year_to_date_last_year, r.decimals),
+                    &r.year_to_date_change.map(|c| format!("{c:.1}")).unwrap_or_default(),
+                    &r.note,
+                ])?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "{} ({}) {}: {} on target, {} near target, {} off target, {} without target\n",
+                card.unit.name,
+                card.unit.code,
+                card.period_label,
+                card.counts.green,
+                card.counts.amber,
+                card.counts.red,
+                card.counts.no_target + card.counts.not_rated
+            )?;
+            let header = [
+                "Indicator", "Period", "Value", "Target", "Status", "vs previous", "vs last year", "Year to date", "Same period last year",
+                "Change",
+            ];
+            let rows: Vec<Vec<String>> = card
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        format!("{} {}", r.indicator, r.title),
+                        r.period.to_string(),
+                        shown(r.value, r.decimals),
+                        shown(r.target, r.decimals),
+                        r.status_label.to_string(),
+                        format!("{} {}", r.direction_previous.arrow(), r.direction_previous.label()),
+                        format!("{} {}", r.direction_year.arrow(), r.direction_year.label()),
+                        shown(r.year_to_date, r.decimals),
+                        shown(r.year_to_date_last_year, r.decimals),
+                        change(r.year_to_date_change),
+                    ]
+                })
+                .collect();
+            table(out, &header, &rows, &[2, 3, 7, 8, 9])?;
+            let notes: Vec<String> = card
+                .rows
+                .iter()
+                .filter(|r| !r.note.is_empty())
+                .map(|r| format!("{}: {}", r.indicator, r.note))
+                .collect();
+            if !notes.is_empty() {
+                writeln!(out, "\nNotes")?;
+                for n in notes {
+                    writeln!(out, "  {n}")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn rollup(out: &mut impl Write, rollup: &Rollup, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, rollup)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(["org_unit", "name", "level", "value", "numerator", "denominator", "note"])?;
+            for r in &rollup.rows {
+                w.write_record([
+                    r.org_unit.as_str(),
+                    &r.name,
+                    &r.level,
+                    &cell(r.value, rollup.decimals),
+                    &r.numerator.map(stocktake::files::number_text).unwrap_or_default(),
+                    &r.denominator.map(stocktake::files::number_text).unwrap_or_default(),
+                    &r.note,
+                ])?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            writeln!(out, "{} {}, {}\n", rollup.indicator, rollup.title, rollup.period.label())?;
+            let rows: Vec<Vec<String>> = rollup
+                .rows
+                .iter()
+                .map(|r| {
+                    let indent = if rollup.level.is_some() { String::new() } else { "  ".repeat(r.depth as usize) };
+                    vec![
+                        format!("{indent}{} {}", r.org_unit, r.name),
+                        r.level.clone(),
+                        shown(r.value, rollup.decimals),
+                        r.numerator.map_or_else(String::new, |v| format_number(v, 0)),
+                        r.denominator.map_or_else(String::new, |v| format_number(v, 0)),
+                        r.note.clone(),
+                    ]
+                })
+                .collect();
+            table(out, &["Unit", "Level", "Value", "Numerator", "Denominator", "Note"], &rows, &[2, 3, 4])?;
+        }
+    }
+    Ok(())
+}
+
+/// An aligned text table; `right` lists the columns to right-align (numbers).
+fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], right: &[usize]) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| -> String {
+        let mut s = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            let pad = w - c.chars().count();
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if right.contains(&i) {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                if i + 1 < cells.len() {
+                    s.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        s
+    };
+    writeln!(out, "{}", line(header.to_vec()))?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
+    for row in rows {
+        writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}

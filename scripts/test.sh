@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The one test command: every test, on SQLite and on PostgreSQL, plus the
+# browser tests in headless Chromium. Installs what is missing (PostgreSQL,
+# Chromium, the browser test packages), starts a throwaway PostgreSQL cluster
+# and removes it at the end, pass or fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+trap stop_throwaway_postgres EXIT
+start_throwaway_postgres
+
+step() { printf '\n== %s\n' "$*"; }
+
+if [ "${CI:-}" = "true" ]; then
+  step "format and lints"
+  cargo fmt --all -- --check
+  cargo clippy --workspace --all-targets --locked -- -D warnings
+fi
+
+step "build (once, for every test)"
+cargo build --workspace --all-targets --locked
+
+step "Rust tests (SQLite and PostgreSQL)"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
+
+if [ -x e2e/run.sh ]; then
+  step "browser tests (headless Chromium)"
+  e2e/run.sh
+fi
