@@ -3,7 +3,9 @@
 //! analytics cache, built from the store at start and kept current on every
 //! write, so a saved value shows in every rollup on the next read.
 
+pub mod bench_data;
 pub mod demo;
+pub mod demo_load;
 pub mod detail;
 pub mod entry;
 pub mod error;

@@ -7,6 +7,7 @@ use stocktake_core::{Analytics, Answer, Direction, Indicator, Period, Source, St
 use crate::{AppError, Stocktake};
 
 /// A unit as shown beside its figures.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitRef {
     pub code: String,
@@ -26,6 +27,7 @@ impl UnitRef {
 }
 
 /// A unit's scorecard for a period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scorecard {
     pub unit: UnitRef,
@@ -36,6 +38,7 @@ pub struct Scorecard {
 }
 
 /// How many indicators are at each status.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StatusCounts {
     pub green: u32,
@@ -60,6 +63,7 @@ impl StatusCounts {
 }
 
 /// One indicator on a scorecard, with every comparison the reports use.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScorecardLine {
     pub indicator: String,
@@ -80,6 +84,9 @@ pub struct ScorecardLine {
     pub tolerance: Option<f64>,
     /// What the target is: "2024/25 Q3 target" or "2024/25 annual target, profiled to 9 months, judged on the year to date".
     pub target_basis: Option<String>,
+    /// True where the status judges the year to date (an annual target),
+    /// false where it judges the period's own value.
+    pub target_judges_year_to_date: bool,
     pub status: Status,
     pub status_label: &'static str,
     pub previous: Option<f64>,
@@ -100,6 +107,7 @@ impl ScorecardLine {
 }
 
 /// One unit's figure in a rollup.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RollupLine {
     pub org_unit: String,
@@ -115,6 +123,7 @@ pub struct RollupLine {
 }
 
 /// An indicator's figure for every unit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rollup {
     pub indicator: String,
@@ -192,6 +201,7 @@ impl Stocktake {
                             format!("{} target", t.period)
                         }
                     }),
+                    target_judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
                     status: row.status,
                     status_label: row.status.label(),
                     previous: row.previous.value,

@@ -36,6 +36,45 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the web app and the JSON API on the database.
+    #[command(after_help = "Examples:\n  stocktake serve\n  stocktake --db postgres://stocktake@db/stocktake serve --bind 0.0.0.0:8080")]
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+
+    /// Build a fresh demo database (stocktake-demo.db in this folder, replacing an older one), load the demo data and serve it.
+    #[command(after_help = "Example:\n  cargo run --release -- demo\n\nThe demo holds a fire and rescue service (Nottinghamshire's real stations) and the East Midlands councils\n(real recycling rates); other figures are generated with a fixed seed. See the README.")]
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the demo data and stop, without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+
+    /// Write the national-scale benchmark workload as import files (England's wards, regions and districts).
+    #[command(after_help = "Examples:\n  stocktake bench-data --scale 1 --out bench/out/scale-1\n  stocktake bench-data --scale 1 --districts 3 --months 12 --out /tmp/small")]
+    BenchData {
+        /// Multiplies the indicators: scale 1 is 20 monthly ward indicators (about 7 million values) and 4 quarterly district ones.
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        /// Folder to write org-units.csv, indicators.csv, values.csv and targets.csv into.
+        #[arg(long)]
+        out: PathBuf,
+        /// The ward lookup (WDCD, WDNM, LADCD_ACTIVE, LADNM_ACTIVE, SOURCEFILE, RGNCD, RGNNM, CTRYCD).
+        #[arg(long, default_value = "../shared/data/reference/wards.csv")]
+        wards: PathBuf,
+        /// Months of history, ending March 2025.
+        #[arg(long, default_value_t = 60)]
+        months: u32,
+        /// Keep only the first N districts, for a quick check.
+        #[arg(long)]
+        districts: Option<usize>,
+    },
+
     /// Create the database, or bring an existing one up to date.
     #[command(after_help = "Example:\n  stocktake --db sqlite://council.db init")]
     Init,
@@ -121,7 +160,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STOCKTAKE_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("STOCKTAKE_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -151,6 +190,56 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let open = |load_values: bool| Stocktake::open(&cli.db, OpenOptions { load_values, judgement });
     match cli.command {
+        Command::Serve { bind } => {
+            let app = open(true).await?;
+            serve(app, &bind).await?;
+        }
+        Command::Demo { bind, no_serve } => {
+            let path = std::path::Path::new(DEMO_DATABASE);
+            for suffix in ["", "-wal", "-shm"] {
+                let file = PathBuf::from(format!("{}{suffix}", path.display()));
+                if file.exists() {
+                    std::fs::remove_file(&file).with_context(|| format!("cannot replace the old demo database {}", file.display()))?;
+                }
+            }
+            let url = format!("sqlite://{DEMO_DATABASE}");
+            let app = Stocktake::open(&url, OpenOptions { load_values: true, judgement }).await?;
+            let started = std::time::Instant::now();
+            let loaded = app.load_demo("demo").await?;
+            eprintln!(
+                "demo database {DEMO_DATABASE}: {} units, {} indicators, {} values and {} targets loaded in {:.1} s",
+                loaded.org_units,
+                loaded.indicators,
+                loaded.values,
+                loaded.targets,
+                started.elapsed().as_secs_f64()
+            );
+            if !no_serve {
+                serve(app, &bind).await?;
+            }
+        }
+        Command::BenchData {
+            scale,
+            out,
+            wards,
+            months,
+            districts,
+        } => {
+            anyhow::ensure!(scale >= 1, "--scale must be 1 or more");
+            anyhow::ensure!((1..=600).contains(&months), "--months must be between 1 and 600");
+            let shape = stocktake::bench_data::Shape { scale, months, districts };
+            let w = stocktake::bench_data::write(&wards, shape, &out)?;
+            eprintln!(
+                "{}: {} units ({} districts, {} wards), {} indicators, {} values, {} targets",
+                out.display(),
+                w.org_units,
+                w.districts,
+                w.wards,
+                w.indicators,
+                w.values,
+                w.targets
+            );
+        }
         Command::Init => {
             open(false).await?;
             eprintln!("database ready: {}", cli.db);
@@ -208,6 +297,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The demo's database file, in the current folder.
+const DEMO_DATABASE: &str = "stocktake-demo.db";
+
+/// Binds, says where, and serves until stopped.
+async fn serve(app: std::sync::Arc<Stocktake>, bind: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}: is another program using it? Choose another with --bind"))?;
+    let address = listener.local_addr()?;
+    println!("Stocktake is serving http://{address}/ (press Ctrl-C to stop)");
+    std::io::stdout().flush()?;
+    stocktake_web::serve(app, listener).await
 }
 
 /// Who is acting, for the audit trail.

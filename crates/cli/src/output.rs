@@ -39,6 +39,7 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                 "numerator",
                 "denominator",
                 "target",
+                "target_judges",
                 "status",
                 "direction_previous",
                 "direction_year",
@@ -58,6 +59,11 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                     &r.numerator.map(stocktake::files::number_text).unwrap_or_default(),
                     &r.denominator.map(stocktake::files::number_text).unwrap_or_default(),
                     &cell(r.target, r.decimals),
+                    match (r.target, r.target_judges_year_to_date) {
+                        (None, _) => "",
+                        (Some(_), true) => "year_to_date",
+                        (Some(_), false) => "period",
+                    },
                     r.status.as_str(),
                     r.direction_previous.as_str(),
                     r.direction_year.as_str(),
@@ -84,8 +90,7 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                 card.counts.no_target + card.counts.not_rated
             )?;
             let header = [
-                "Indicator", "Period", "Value", "Target", "Status", "vs previous", "vs last year", "Year to date", "Same period last year",
-                "Change",
+                "Indicator", "Period", "Value", "Year to date", "Target", "Status", "vs previous", "vs last year", "YTD last year", "Change",
             ];
             let rows: Vec<Vec<String>> = card
                 .rows
@@ -95,17 +100,21 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                         format!("{} {}", r.indicator, r.title),
                         r.period.to_string(),
                         shown(r.value, r.decimals),
-                        shown(r.target, r.decimals),
+                        shown(r.year_to_date, r.decimals),
+                        // Say which figure the target is judged against.
+                        match (&r.target, r.target_judges_year_to_date) {
+                            (Some(_), true) => format!("{} YTD", shown(r.target, r.decimals)),
+                            _ => shown(r.target, r.decimals),
+                        },
                         r.status_label.to_string(),
                         format!("{} {}", r.direction_previous.arrow(), r.direction_previous.label()),
                         format!("{} {}", r.direction_year.arrow(), r.direction_year.label()),
-                        shown(r.year_to_date, r.decimals),
                         shown(r.year_to_date_last_year, r.decimals),
                         change(r.year_to_date_change),
                     ]
                 })
                 .collect();
-            table(out, &header, &rows, &[2, 3, 7, 8, 9])?;
+            table(out, &header, &rows, &[2, 3, 4, 8, 9])?;
             let notes: Vec<String> = card
                 .rows
                 .iter()

@@ -315,17 +315,18 @@ fn scorecard_judges_status_direction_and_year_to_date() {
         let fires = row(&rows, "FIRES");
         assert_eq!(fires[3], "29", "January: 20 + 9");
         // Year to date: 9 x 17 + 29 = 182 against 166.7, within 10%: amber.
-        assert_eq!(fires[12], "182");
-        assert_eq!(fires[13], "200", "same period last year: 10 months x 20");
-        assert_eq!(fires[14], "-9.0", "a 9% decrease");
+        assert_eq!(fires[13], "182");
+        assert_eq!(fires[14], "200", "same period last year: 10 months x 20");
+        assert_eq!(fires[15], "-9.0", "a 9% decrease");
         assert_eq!(fires[6], "167", "the annual 200 profiled to 10 months, shown to 0 decimals");
-        assert_eq!(fires[7], "amber");
-        assert_eq!(fires[8], "worsening", "29 fires in January against 17 in December");
-        assert_eq!(fires[9], "worsening", "29 fires against 20 last January");
+        assert_eq!(fires[7], "year_to_date", "an annual target judges the year to date");
+        assert_eq!(fires[8], "amber");
+        assert_eq!(fires[9], "worsening", "29 fires in January against 17 in December");
+        assert_eq!(fires[10], "worsening", "29 fires against 20 last January");
         let satisfaction = row(&rows, "SAT");
         assert_eq!(satisfaction[3], "85", "a plain mean of 80 and 90");
-        assert_eq!(satisfaction[7], "red", "85 misses 90 by more than 5%");
-        assert!(satisfaction[15].contains("a plain mean"), "{}", satisfaction[15]);
+        assert_eq!(satisfaction[8], "red", "85 misses 90 by more than 5%");
+        assert!(satisfaction[16].contains("a plain mean"), "{}", satisfaction[16]);
 
         // Station A: its own January target, missed badly, with the owner's commentary.
         let out = db.ok(&["scorecard", "--unit", "A", "--period", "2025-01", "--format", "json"]);
