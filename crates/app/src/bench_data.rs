@@ -277,3 +277,58 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
     targets.flush()?;
     Ok(workload)
 }
+
+/// What a full pass over the cache computed, so the work cannot be skipped
+/// and the result can be checked against the reference tool's.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PassTotals {
+    /// Scorecard rows (unit x indicator) or quartile sets computed.
+    pub items: u64,
+    /// Sum of every year-to-date value (scorecard) or median (quartiles).
+    pub checksum: f64,
+    /// Rows judged red (scorecard).
+    pub red: u64,
+}
+
+impl crate::Stocktake {
+    /// Every unit's scorecard for one period: value, year to date, same
+    /// period last year, status and direction for every indicator.
+    pub fn full_scorecard_pass(&self, period: Period) -> PassTotals {
+        let cache = self.analytics();
+        let mut totals = PassTotals::default();
+        for unit in 0..cache.hierarchy().len() as stocktake_core::UnitIdx {
+            for ind in 0..cache.indicators().len() as stocktake_core::IndIdx {
+                // Indicators of the period's own frequency: the same work the
+                // reference query does.
+                if cache.indicator(ind).frequency != period.frequency() {
+                    continue;
+                }
+                let row = cache.scorecard_row(ind, unit, period);
+                totals.items += 1;
+                totals.checksum += row.year_to_date.value.unwrap_or(0.0);
+                totals.red += u64::from(row.status == stocktake_core::Status::Red);
+            }
+        }
+        totals
+    }
+
+    /// Quartiles of every indicator of one frequency for every period with
+    /// data, across all units of one level.
+    pub fn quartiles_pass(&self, level: &str, frequency: stocktake_core::Frequency) -> PassTotals {
+        let cache = self.analytics();
+        let units = cache.hierarchy().at_level(level);
+        let mut totals = PassTotals::default();
+        for ind in 0..cache.indicators().len() as stocktake_core::IndIdx {
+            if cache.indicator(ind).frequency != frequency {
+                continue;
+            }
+            for period in cache.periods_with_data(ind) {
+                if let Ok(Some(q)) = cache.quartiles(ind, period, &units) {
+                    totals.items += 1;
+                    totals.checksum += q.median;
+                }
+            }
+        }
+        totals
+    }
+}

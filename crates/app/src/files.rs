@@ -123,6 +123,7 @@ const TARGET_COLUMNS: &[Column] = &[
 ];
 
 /// One problem in a file, located so the user can find and fix it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineError {
     /// 1-based line in the file (the header is line 1); for a spreadsheet, the row.

@@ -75,6 +75,22 @@ enum Command {
         districts: Option<usize>,
     },
 
+    /// Time the analytics cache on the database (used by bench/run.sh): a full scorecard of every unit, or quartiles of every indicator and month.
+    #[command(after_help = "Examples:\n  stocktake measure scorecard --period 2025-01\n  stocktake measure quartiles --level district")]
+    Measure {
+        #[arg(value_enum)]
+        what: Measure,
+        /// The period of the full scorecard; for quartiles, its frequency chooses the indicators.
+        #[arg(long, default_value = "2025-01")]
+        period: Period,
+        /// The level whose units are compared in quartiles.
+        #[arg(long, default_value = "district")]
+        level: String,
+        /// Runs to time; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        repeat: u32,
+    },
+
     /// Create the database, or bring an existing one up to date.
     #[command(after_help = "Example:\n  stocktake --db sqlite://council.db init")]
     Init,
@@ -126,6 +142,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Measure {
+    Scorecard,
+    Quartiles,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -239,6 +261,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 w.values,
                 w.targets
             );
+        }
+        Command::Measure {
+            what,
+            period,
+            level,
+            repeat,
+        } => {
+            let started = std::time::Instant::now();
+            let app = open(true).await?;
+            let load_seconds = started.elapsed().as_secs_f64();
+            let mut times = Vec::new();
+            let mut totals = Default::default();
+            for _ in 0..repeat.max(1) {
+                let run = std::time::Instant::now();
+                totals = match what {
+                    Measure::Scorecard => app.full_scorecard_pass(period),
+                    Measure::Quartiles => app.quartiles_pass(&level, period.frequency()),
+                };
+                times.push(run.elapsed().as_secs_f64());
+            }
+            times.sort_by(f64::total_cmp);
+            let report = serde_json::json!({
+                "load_seconds": load_seconds,
+                "median_seconds": times[times.len() / 2],
+                "runs": times,
+                "totals": totals,
+                "values": app.analytics().value_count(),
+            });
+            println!("{report}");
         }
         Command::Init => {
             open(false).await?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::period::Frequency;
 
 /// Which way is better.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
@@ -51,6 +52,7 @@ impl FromStr for Polarity {
 }
 
 /// How a figure is computed and combined.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -95,6 +97,7 @@ impl FromStr for Kind {
 /// (dwelling fires attended) adds up over months; a population does not: a
 /// year's rate per 10,000 population divides the year's incidents by the
 /// latest population.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DenominatorOverPeriods {
@@ -126,6 +129,7 @@ impl FromStr for DenominatorOverPeriods {
 }
 
 /// The multiplier of a ratio, kept as written: `100`, `10000`, `1000/52`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Factor {
     pub multiply: f64,
@@ -185,6 +189,7 @@ impl FromStr for Factor {
 }
 
 /// An indicator definition.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicator {
     pub code: String,

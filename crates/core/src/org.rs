@@ -17,6 +17,7 @@ pub struct OrgUnit {
 
 /// A named set of units that cuts across the tree: a comparator family, a
 /// region's authorities.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub code: String,

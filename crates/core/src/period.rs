@@ -8,6 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// How often an indicator is collected, and so which periods it takes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
@@ -310,6 +311,24 @@ impl<'de> Deserialize<'de> for Period {
         text.parse().map_err(serde::de::Error::custom)
     }
 }
+
+/// In the OpenAPI description a period is the text it serializes to.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "A financial year (2024/25, April to March), a quarter of one (2024/25 Q1, April to June) or a calendar month (2025-01).",
+            ))
+            .pattern(Some(r"^[0-9]{4}(/[0-9]{2}( Q[1-4])?|-[0-9]{2})$"))
+            .examples(["2025-01", "2024/25 Q4", "2024/25"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Period {}
 
 /// Why a period could not be read, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -14,6 +14,7 @@ pub struct Target {
 }
 
 /// How a value stands against its target.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -93,6 +94,7 @@ pub fn status(polarity: Polarity, value: Option<f64>, target: Option<Target>) ->
 }
 
 /// Which way a figure has moved, judged by polarity.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {

@@ -1,0 +1,885 @@
+//! The JSON API as a client sees it: the real router on a local port over a
+//! fresh SQLite file, loaded through the ordinary CSV imports, and driven with
+//! an HTTP client. The last tests walk the OpenAPI document itself, calling
+//! every operation it describes and checking each answer against it.
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use stocktake::{FileKind, ImportMode, OpenOptions, Stocktake};
+use tempfile::TempDir;
+
+/// A fire and rescue service: two groups of two stations each.
+const ORG_UNITS: &str = "\
+code,name,level,parent_code
+NFRS,Nottinghamshire Fire and Rescue Service,service,
+NFRS-CITY,City,group,NFRS
+NFRS-NORTH,North,group,NFRS
+NFRS-STOCKHILL,Stockhill,station,NFRS-CITY
+NFRS-LONDON-ROAD,London Road,station,NFRS-CITY
+NFRS-MANSFIELD,Mansfield,station,NFRS-NORTH
+NFRS-WORKSOP,Worksop,station,NFRS-NORTH
+";
+
+const GROUPS: &str = "\
+group,member,group_name
+URBAN,NFRS-STOCKHILL,Urban stations
+URBAN,NFRS-MANSFIELD,Urban stations
+";
+
+const INDICATORS: &str = "\
+code,title,kind,polarity,frequency,unit,factor,decimals,owner,set,denominator_over_periods
+FRS01,\"Primary fires per 10,000 population\",ratio,lower_is_better,month,\"per 10,000 population\",10000,2,Head of Prevention,Fire and Rescue Service,latest
+FRS09,Dwelling fires attended,count,lower_is_better,month,fires,,0,Head of Prevention,Fire and Rescue Service,
+";
+
+/// March 2025 for every station, and February for one. FRS01 by station:
+/// 2.8, 2.5, 4.5 and 3.0 per 10,000.
+const VALUES: &str = "\
+indicator,org_unit,period,value,numerator,denominator,note
+FRS01,NFRS-STOCKHILL,2025-02,,16,50000,
+FRS01,NFRS-STOCKHILL,2025-03,,14,50000,Fewer refuse fires
+FRS01,NFRS-LONDON-ROAD,2025-03,,10,40000,
+FRS01,NFRS-MANSFIELD,2025-03,,27,60000,
+FRS01,NFRS-WORKSOP,2025-03,,6,20000,
+FRS09,NFRS-STOCKHILL,2025-03,5,,,
+FRS09,NFRS-LONDON-ROAD,2025-03,3,,,
+FRS09,NFRS-MANSFIELD,2025-03,7,,,
+FRS09,NFRS-WORKSOP,2025-03,2,,,
+";
+
+const TARGETS: &str = "\
+indicator,org_unit,period,target,tolerance
+FRS01,NFRS,2025-03,3.5,5
+FRS01,NFRS-NORTH,2025-03,4.0,5
+FRS09,NFRS,2025-03,15,10
+";
+
+/// The server, its database and a client.
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    /// A server over a fresh database holding the files above.
+    async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("stocktake.db").display());
+        let app = Stocktake::open(&url, OpenOptions::default())
+            .await
+            .expect("database opens");
+        for (kind, text) in [
+            (FileKind::OrgUnits, ORG_UNITS),
+            (FileKind::Groups, GROUPS),
+            (FileKind::Indicators, INDICATORS),
+            (FileKind::Values, VALUES),
+            (FileKind::Targets, TARGETS),
+        ] {
+            app.import(
+                kind,
+                &format!("{kind}.csv"),
+                text.as_bytes(),
+                ImportMode::Write,
+                "test",
+                &|_| {},
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{kind} imports: {e}"));
+        }
+        TestApp::serve(app, dir).await
+    }
+
+    async fn serve(app: Arc<Stocktake>, dir: TempDir) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a local port");
+        let base = format!("http://{}", listener.local_addr().expect("bound address"));
+        tokio::spawn(async move {
+            axum::serve(listener, stocktake_web::router(app))
+                .await
+                .expect("server runs");
+        });
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET answered");
+        json_of(response).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("POST answered");
+        json_of(response).await
+    }
+}
+
+/// The status and JSON body of a response; panics if the body is not JSON.
+async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = response.text().await.expect("body read");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{status} answered {content_type:?}, not JSON: {text}"
+    );
+    (
+        status,
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{status} body is not JSON ({e}): {text}")),
+    )
+}
+
+fn number(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
+}
+
+fn assert_close(got: &Value, want: f64) {
+    let got = number(got);
+    assert!((got - want).abs() < 1e-9, "got {got}, want {want}");
+}
+
+/// The row of a rollup or scorecard whose `key` is `code`.
+fn row<'a>(rows: &'a Value, key: &str, code: &str) -> &'a Value {
+    rows.as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r[key] == code)
+        .unwrap_or_else(|| panic!("no row for {code} in {rows}"))
+}
+
+#[tokio::test]
+async fn a_ratio_rolls_up_as_summed_numerators_over_summed_denominators() {
+    let app = TestApp::spawn().await;
+    let (status, rollup) = app
+        .get("/api/v1/rollup?indicator=FRS01&period=2025-03")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rollup}");
+    let rows = &rollup["rows"];
+    let service = row(rows, "org_unit", "NFRS");
+    // 57 fires over 170,000 people: not the mean of the stations' rates (3.2).
+    assert_close(&service["numerator"], 57.0);
+    assert_close(&service["denominator"], 170_000.0);
+    assert_close(&service["value"], 57.0 / 170_000.0 * 10_000.0);
+    assert_eq!(service["source"], "rollup");
+    assert_eq!(service["note"], "rolled up from 2 units below");
+    let north = row(rows, "org_unit", "NFRS-NORTH");
+    assert_close(&north["value"], 33.0 / 80_000.0 * 10_000.0);
+    let stockhill = row(rows, "org_unit", "NFRS-STOCKHILL");
+    assert_close(&stockhill["value"], 2.8);
+    assert_eq!(stockhill["source"], "entered");
+    let order: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["org_unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(order[0], "NFRS", "hierarchy order starts at the top");
+
+    let (status, groups) = app
+        .get("/api/v1/rollup?indicator=FRS01&period=2025-03&level=group")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let codes: Vec<&str> = groups["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["org_unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["NFRS-CITY", "NFRS-NORTH"]);
+}
+
+#[tokio::test]
+async fn a_scorecard_gives_each_figure_its_target_and_status() {
+    let app = TestApp::spawn().await;
+    let (status, card) = app.get("/api/v1/scorecard?unit=NFRS&period=2025-03").await;
+    assert_eq!(status, StatusCode::OK, "{card}");
+    assert_eq!(card["unit"]["code"], "NFRS");
+    assert_eq!(card["period"], "2025-03");
+    assert_eq!(card["period_label"], "Mar 2025");
+    let rows = &card["rows"];
+    let fires = row(rows, "indicator", "FRS01");
+    assert_close(&fires["value"], 57.0 / 170_000.0 * 10_000.0);
+    assert_close(&fires["target"], 3.5);
+    assert_eq!(
+        fires["status"], "green",
+        "3.35 is within a target of 3.5 where lower is better"
+    );
+    assert_eq!(fires["status_label"], "On target");
+    assert_eq!(fires["target_basis"], "2025-03 target");
+    let dwelling = row(rows, "indicator", "FRS09");
+    assert_close(&dwelling["value"], 17.0);
+    assert_eq!(
+        dwelling["status"], "red",
+        "17 is more than 10% over a target of 15"
+    );
+    assert_eq!(card["counts"]["green"], 1);
+    assert_eq!(card["counts"]["red"], 1);
+
+    let (_, north) = app
+        .get("/api/v1/scorecard?unit=NFRS-NORTH&period=2025-03")
+        .await;
+    let fires = row(&north["rows"], "indicator", "FRS01");
+    assert_eq!(
+        fires["status"], "amber",
+        "4.13 is within 5% of a target of 4.0"
+    );
+}
+
+#[tokio::test]
+async fn a_saved_value_shows_in_its_parents_rollup_on_the_next_read() {
+    let app = TestApp::spawn().await;
+    let (_, before) = app
+        .get("/api/v1/rollup?indicator=FRS09&period=2025-03")
+        .await;
+    assert_close(
+        &row(&before["rows"], "org_unit", "NFRS-NORTH")["value"],
+        9.0,
+    );
+
+    let (status, saved) = app
+        .post(
+            "/api/v1/values",
+            &json!({"values": [{"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-03", "value": 10}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved, json!({"saved": 1, "statuses": ["no_target"]}));
+
+    let (_, after) = app
+        .get("/api/v1/rollup?indicator=FRS09&period=2025-03")
+        .await;
+    assert_close(
+        &row(&after["rows"], "org_unit", "NFRS-NORTH")["value"],
+        17.0,
+    );
+    assert_close(&row(&after["rows"], "org_unit", "NFRS")["value"], 25.0);
+    let (_, card) = app.get("/api/v1/scorecard?unit=NFRS&period=2025-03").await;
+    assert_close(&row(&card["rows"], "indicator", "FRS09")["value"], 25.0);
+}
+
+#[tokio::test]
+async fn numbers_may_be_sent_as_json_numbers_or_as_text() {
+    let app = TestApp::spawn().await;
+    let (status, saved) = app
+        .post(
+            "/api/v1/values",
+            &json!({"values": [
+                // "4.50" agrees with 27 / 60,000 x 10,000 to the decimals written.
+                {"indicator": "FRS01", "org_unit": "NFRS-MANSFIELD", "period": "2025-04", "value": "4.50", "numerator": "27", "denominator": 60000},
+                {"indicator": "FRS09", "org_unit": "NFRS-MANSFIELD", "period": "2025-04", "value": 12.25, "note": "Two flats"},
+                {"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-04", "value": null, "numerator": null},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{saved}");
+    assert_eq!(saved["errors"][0]["line"], 3, "{saved}");
+    assert_eq!(saved["errors"][0]["column"], "value", "{saved}");
+
+    let (status, saved) = app
+        .post(
+            "/api/v1/values",
+            &json!({"values": [
+                {"indicator": "FRS01", "org_unit": "NFRS-MANSFIELD", "period": "2025-04", "value": "4.50", "numerator": "27", "denominator": 60000},
+                {"indicator": "FRS09", "org_unit": "NFRS-MANSFIELD", "period": "2025-04", "value": 12.25, "note": "Two flats"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["saved"], 2);
+    let (_, values) = app
+        .get("/api/v1/values?org_unit=NFRS-MANSFIELD&indicator=FRS09&from=2025-04")
+        .await;
+    assert_eq!(values["values"].as_array().unwrap().len(), 1, "{values}");
+    assert_close(&values["values"][0]["value"], 12.25);
+    assert_eq!(values["values"][0]["note"], "Two flats");
+}
+
+#[tokio::test]
+async fn a_batch_with_bad_items_writes_nothing_and_names_each_item_and_field() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/values",
+            &json!({"values": [
+                {"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-04", "value": 4},
+                {"indicator": "FRS09", "org_unit": "NFRS-NOWHERE", "period": "2025-04", "value": 4},
+                {"indicator": "FRS01", "org_unit": "NFRS-WORKSOP", "period": "2025-04", "value": "3.4", "numerator": 6, "denominator": 20000},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["message"], "2 problems found; nothing was written");
+    let errors = body["errors"].as_array().expect("errors listed");
+    let located: Vec<(u64, &str)> = errors
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(located, [(2, "org_unit"), (3, "value")], "{body}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("NFRS-NOWHERE"),
+        "{body}"
+    );
+    assert!(
+        errors[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("disagrees with numerator 6 / denominator 20000"),
+        "{body}"
+    );
+
+    // Item 1 was good, and still nothing was written.
+    let (status, values) = app
+        .get("/api/v1/values?indicator=FRS09&org_unit=NFRS-WORKSOP")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let periods: Vec<&str> = values["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, ["2025-03"]);
+}
+
+#[tokio::test]
+async fn an_unknown_code_is_a_404_in_json_naming_the_code() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.get("/api/v1/indicators/FRS99").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["field"], "indicator");
+    assert!(
+        body["message"].as_str().unwrap().contains("\"FRS99\""),
+        "{body}"
+    );
+
+    let (status, body) = app
+        .get("/api/v1/scorecard?unit=NFRS-NOWHERE&period=2025-03")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["field"], "org_unit");
+    assert_eq!(
+        body["message"],
+        "no organisation unit has the code \"NFRS-NOWHERE\": top units are NFRS"
+    );
+
+    let (status, body) = app.get("/api/v1/values?indicator=FRS99").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    let (status, body) = app.get("/api/v1/no-such-thing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        body["message"].as_str().unwrap().contains("/api/docs"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_parameter_is_a_422_in_json_naming_the_parameter() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.get("/api/v1/scorecard?unit=NFRS&period=2025-13").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["field"], "period");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("month outside 01 to 12"),
+        "{body}"
+    );
+
+    let (status, body) = app.get("/api/v1/rollup?indicator=FRS01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["field"], "period");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("period is missing"),
+        "{body}"
+    );
+
+    let (status, body) = app
+        .get("/api/v1/rollup?indicator=FRS01&period=2025-03&level=ward")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["field"], "level");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("levels are service, group, station"),
+        "{body}"
+    );
+
+    for (query, field) in [
+        ("indicator=FRS01&from=April", "from"),
+        ("indicator=FRS01&to=2025/26 Q5", "to"),
+        ("from=2025-01", "indicator"),
+        ("limit=0", "limit"),
+        ("limit=100001", "limit"),
+    ] {
+        let (status, body) = app.get(&format!("/api/v1/values?{query}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(body["field"], field, "{query}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_be_read_is_a_400_in_json_saying_why() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/values", app.base))
+        .header("content-type", "application/json")
+        .body(r#"{"values": [{"indicator": "FRS09",}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the body is not valid JSON"),
+        "{body}"
+    );
+
+    let (status, body) = app
+        .post(
+            "/api/v1/values",
+            &json!({"values": [{"indicator": "FRS09", "org_unit": "NFRS", "period": "2025-03", "value": true}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("values[0].value") && message.contains("boolean"),
+        "{body}"
+    );
+
+    let (status, body) = app.post("/api/v1/values", &json!({"values": []})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["field"], "values");
+
+    let (status, body) = app
+        .get("/api/v1/scorecard?unit=NFRS&period=2025-03&colour=red")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_method_an_endpoint_does_not_take_is_a_405_naming_those_it_takes() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .delete(format!("{}/api/v1/values", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[reqwest::header::ALLOW], "GET, POST");
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["message"], "this endpoint takes GET, POST");
+    let response = app
+        .client
+        .post(format!("{}/api/v1/scorecard", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn reference_data_reads_back_as_imported() {
+    let app = TestApp::spawn().await;
+    let (_, list) = app.get("/api/v1/indicators").await;
+    let codes: Vec<&str> = list["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["FRS01", "FRS09"]);
+    let (_, fires) = app.get("/api/v1/indicators/FRS01").await;
+    assert_eq!(fires["kind"], "ratio");
+    assert_eq!(fires["factor"]["multiply"], 10000.0);
+    assert_eq!(fires["denominator_over_periods"], "latest");
+
+    let (_, stations) = app.get("/api/v1/org-units?level=station").await;
+    let stations = stations["org_units"].as_array().unwrap();
+    assert_eq!(stations.len(), 4);
+    assert!(stations.iter().all(|s| s["depth"] == 2));
+    let (_, north) = app.get("/api/v1/org-units/NFRS-NORTH").await;
+    assert_eq!(north["parent_code"], "NFRS");
+    assert_eq!(north["path"], json!(["NFRS", "NFRS-NORTH"]));
+    assert_eq!(north["children"], json!(["NFRS-MANSFIELD", "NFRS-WORKSOP"]));
+
+    let (_, groups) = app.get("/api/v1/groups").await;
+    assert_eq!(
+        groups["groups"][0]["members"],
+        json!(["NFRS-MANSFIELD", "NFRS-STOCKHILL"])
+    );
+
+    let (_, targets) = app.get("/api/v1/targets?org_unit=NFRS").await;
+    let targets = targets["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    assert!(
+        targets
+            .iter()
+            .any(|t| t["indicator"] == "FRS09" && t["target"] == 15.0 && t["tolerance"] == 10.0)
+    );
+
+    let (_, values) = app
+        .get("/api/v1/values?indicator=FRS01&from=2024/25&to=2024/25&limit=3")
+        .await;
+    assert_eq!(values["values"].as_array().unwrap().len(), 3);
+    assert_eq!(values["more"], true, "5 FRS01 values fall in 2024/25");
+    assert_eq!(
+        values["values"][0]["org_unit"], "NFRS-LONDON-ROAD",
+        "{values:#}"
+    );
+}
+
+// ---- The OpenAPI document, checked against the server it describes ----
+
+/// The schema a JSON value must match, made self-contained: the document's
+/// components travel with it so `$ref`s resolve.
+fn validator(document: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = json!({ "components": document["components"].clone() });
+    for (k, v) in schema.as_object().expect("schema is an object") {
+        root[k] = v.clone();
+    }
+    jsonschema::draft202012::new(&root)
+        .unwrap_or_else(|e| panic!("schema does not compile ({e}): {schema}"))
+}
+
+fn assert_valid(document: &Value, schema: &Value, instance: &Value, what: &str) {
+    let errors: Vec<String> = {
+        let validator = validator(document, schema);
+        validator
+            .iter_errors(instance)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect()
+    };
+    assert!(
+        errors.is_empty(),
+        "{what} does not match its schema:\n{}\n{instance:#}",
+        errors.join("\n")
+    );
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+#[tokio::test]
+async fn every_documented_operation_answers_as_documented() {
+    let app = TestApp::spawn().await;
+    let (status, document) = app.get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "OpenAPI 3.1"
+    );
+    let paths = document["paths"].as_object().expect("paths");
+    let mut walked = Vec::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let name = format!("{} {path}", method.to_uppercase());
+            for field in ["summary", "description", "operationId"] {
+                assert!(
+                    operation[field].as_str().is_some_and(|s| !s.is_empty()),
+                    "{name} has no {field}"
+                );
+            }
+            let responses = operation["responses"].as_object().expect("responses");
+            let ok = &responses["200"]["content"]["application/json"];
+            assert!(
+                ok["example"].is_object(),
+                "{name} has no example of its answer"
+            );
+
+            // The request, from the documented parameters and examples.
+            let mut url = format!("{}{path}", app.base);
+            let mut query = Vec::new();
+            for parameter in operation["parameters"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                let pname = parameter["name"].as_str().unwrap();
+                let example = &parameter["example"];
+                assert!(
+                    !example.is_null(),
+                    "{name}: parameter {pname} has no example"
+                );
+                let text = match example {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                assert_valid(
+                    &document,
+                    &parameter["schema"],
+                    example,
+                    &format!("{name}: example of {pname}"),
+                );
+                match parameter["in"].as_str().unwrap() {
+                    "path" => url = url.replace(&format!("{{{pname}}}"), &text),
+                    "query" => query.push((pname.to_owned(), text)),
+                    other => panic!(
+                        "{name}: parameter {pname} is in {other}, which this walk does not send"
+                    ),
+                }
+            }
+            let mut request = app
+                .client
+                .request(method.to_uppercase().parse().unwrap(), &url)
+                .query(&query);
+            if let Some(body) = operation.get("requestBody") {
+                let content = &body["content"]["application/json"];
+                let example = &content["example"];
+                assert!(!example.is_null(), "{name} has no example request body");
+                assert_valid(
+                    &document,
+                    &content["schema"],
+                    example,
+                    &format!("{name}: request example"),
+                );
+                request = request.json(example);
+            }
+
+            // Every documented example matches its schema.
+            for (status, response) in responses {
+                if let Some(content) = response["content"]["application/json"].as_object()
+                    && let Some(example) = content.get("example")
+                {
+                    assert_valid(
+                        &document,
+                        &content["schema"],
+                        example,
+                        &format!("{name}: example of {status}"),
+                    );
+                }
+            }
+
+            let response = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let (status, body) = json_of(response).await;
+            let documented = &responses[status.as_str()];
+            assert!(
+                documented.is_object(),
+                "{name} answered {status}, which is not documented: {body}"
+            );
+            assert_eq!(status, StatusCode::OK, "{name} with its examples: {body}");
+            assert_valid(&document, &ok["schema"], &body, &format!("{name}: answer"));
+            walked.push(name);
+        }
+    }
+    assert_eq!(walked.len(), 10, "every operation walked: {walked:?}");
+}
+
+#[tokio::test]
+async fn documented_errors_answer_with_the_error_schema() {
+    let app = TestApp::spawn().await;
+    let (_, document) = app.get("/api/openapi.json").await;
+    let cases = [
+        (
+            "get",
+            "/api/v1/indicators/{code}",
+            "/api/v1/indicators/FRS99",
+            None,
+            "404",
+        ),
+        (
+            "get",
+            "/api/v1/org-units/{code}",
+            "/api/v1/org-units/NFRS-NOWHERE",
+            None,
+            "404",
+        ),
+        (
+            "get",
+            "/api/v1/org-units",
+            "/api/v1/org-units?level=ward",
+            None,
+            "422",
+        ),
+        (
+            "get",
+            "/api/v1/org-units",
+            "/api/v1/org-units?depth=1",
+            None,
+            "400",
+        ),
+        (
+            "get",
+            "/api/v1/values",
+            "/api/v1/values?org_unit=NFRS-NOWHERE",
+            None,
+            "404",
+        ),
+        (
+            "get",
+            "/api/v1/values",
+            "/api/v1/values?limit=many",
+            None,
+            "422",
+        ),
+        (
+            "get",
+            "/api/v1/targets",
+            "/api/v1/targets?indicator=FRS99",
+            None,
+            "404",
+        ),
+        (
+            "get",
+            "/api/v1/scorecard",
+            "/api/v1/scorecard?unit=NFRS",
+            None,
+            "422",
+        ),
+        (
+            "get",
+            "/api/v1/rollup",
+            "/api/v1/rollup?indicator=FRS99&period=2025-03",
+            None,
+            "404",
+        ),
+        (
+            "get",
+            "/api/v1/rollup",
+            "/api/v1/rollup?indicator=FRS01&period=2024/25 Q5",
+            None,
+            "422",
+        ),
+        (
+            "post",
+            "/api/v1/values",
+            "/api/v1/values",
+            Some(json!({"values": [{"indicator": "FRS01", "org_unit": "NFRS", "period": "2025"}]})),
+            "422",
+        ),
+        (
+            "post",
+            "/api/v1/values",
+            "/api/v1/values",
+            Some(json!({"value": []})),
+            "400",
+        ),
+    ];
+    for (method, template, url, body, expected) in cases {
+        let operation = &document["paths"][template][method];
+        let mut request = app.client.request(
+            method.to_uppercase().parse().unwrap(),
+            format!("{}{url}", app.base),
+        );
+        if let Some(body) = &body {
+            request = request.json(body);
+        }
+        let (status, answer) = json_of(request.send().await.unwrap()).await;
+        assert_eq!(status.as_str(), expected, "{method} {url}: {answer}");
+        let schema = &operation["responses"][expected]["content"]["application/json"]["schema"];
+        assert!(
+            schema.is_object(),
+            "{method} {template} does not document {expected}"
+        );
+        assert_valid(&document, schema, &answer, &format!("{method} {url}"));
+    }
+}
+
+#[tokio::test]
+async fn the_api_docs_page_loads_everything_from_this_server() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(format!("{}/api/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page_url = response.url().clone();
+    assert!(
+        response.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "the docs are an HTML page"
+    );
+    let html = response.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let assets = attribute_values(&html, &["src=\"", "href=\""]);
+    assert!(
+        !assets.is_empty(),
+        "the page loads its scripts and styles: {html}"
+    );
+    for asset in assets {
+        assert!(!asset.contains("//"), "{asset} is loaded from elsewhere");
+        let url = page_url.join(&asset).unwrap();
+        let response = app.client.get(url.clone()).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let text = response.text().await.unwrap();
+        if asset.ends_with("swagger-initializer.js") {
+            assert!(
+                text.contains("/api/openapi.json"),
+                "Swagger UI reads this server's document: {text}"
+            );
+            assert!(
+                !text.contains("https://") && !text.contains("http://"),
+                "no outside address: {text}"
+            );
+        }
+    }
+}
+
+/// The values of attributes starting with one of `openers`, in order.
+fn attribute_values(html: &str, openers: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for opener in openers {
+        let mut rest = html;
+        while let Some(start) = rest.find(opener) {
+            let after = &rest[start + opener.len()..];
+            let end = after.find('"').unwrap_or(after.len());
+            out.push(after[..end].to_owned());
+            rest = &after[end..];
+        }
+    }
+    out
+}
