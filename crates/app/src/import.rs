@@ -132,7 +132,6 @@ impl Stocktake {
         let mut count = 0;
         {
             let cache = self.analytics();
-            let known: HashMap<&str, &str> = cache.groups().iter().map(|g| (g.code.as_str(), g.name.as_str())).collect();
             rows.for_each(&mut errors, |row, errors| {
                 count += 1;
                 if !required(row, &["group", "member"], errors) {
@@ -161,12 +160,24 @@ impl Stocktake {
                     }
                 }
                 match groups.iter_mut().find(|g| g.code == group) {
-                    Some(g) => g.members.push(member.to_owned()),
-                    None => groups.push(Group {
-                        code: group.to_owned(),
-                        name: known.get(group).map_or_else(|| group.to_owned(), |n| (*n).to_owned()),
-                        members: vec![member.to_owned()],
-                    }),
+                    Some(g) => {
+                        if !g.members.iter().any(|m| m == member) {
+                            g.members.push(member.to_owned());
+                        }
+                    }
+                    // A file adds members: a group already held keeps the ones it has.
+                    None => {
+                        let existing = cache.groups().iter().find(|g| g.code == group);
+                        let mut members: Vec<String> = existing.map(|g| g.members.clone()).unwrap_or_default();
+                        if !members.iter().any(|m| m == member) {
+                            members.push(member.to_owned());
+                        }
+                        groups.push(Group {
+                            code: group.to_owned(),
+                            name: existing.map_or_else(|| group.to_owned(), |g| g.name.clone()),
+                            members,
+                        });
+                    }
                 }
             });
         }

@@ -1,0 +1,235 @@
+//! Opening the database: which backend a URL names, the connection pool and
+//! its per-connection settings, and the embedded migrations run at start.
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
+
+use crate::error::{Result, StoreError};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The database behind a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// The most bind parameters one statement may carry: SQLite's
+    /// SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32) and the 16-bit count in
+    /// PostgreSQL's wire protocol.
+    pub(crate) fn max_params(self) -> usize {
+        match self {
+            Backend::Sqlite => 32_766,
+            Backend::Postgres => 65_535,
+        }
+    }
+
+    /// SQLite takes the write lock at `begin immediate`, so a writer waits
+    /// (up to the busy timeout) for another writer at the start instead of
+    /// failing part way when its read lock cannot be upgraded.
+    fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "begin immediate",
+            Backend::Postgres => "begin",
+        }
+    }
+
+    /// An SQL expression reading a timestamp column as UTC text in one shape
+    /// on both backends: `2025-01-31 09:15:00`.
+    pub(crate) fn timestamp_text(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => column.to_owned(),
+            Backend::Postgres => {
+                format!("to_char({column} at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS')")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Stocktake's database. Cheap to clone: clones share one connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+}
+
+impl Store {
+    /// Opens the database and brings its schema up to date.
+    ///
+    /// `sqlite://FILE` (created on first use, write-ahead log), `sqlite::memory:`
+    /// (tests; one connection, gone on close) or `postgres://USER@HOST/DB`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let backend = Backend::from_url(url)
+            .ok_or_else(|| StoreError::UnsupportedUrl { url: redact(url) })?;
+        sqlx::any::install_default_drivers();
+        let connect_error = |cause| StoreError::Connect {
+            url: redact(url),
+            cause,
+        };
+        let in_memory = backend == Backend::Sqlite && is_sqlite_memory(url);
+        let full_url = match backend {
+            Backend::Sqlite if !in_memory => sqlite_create_if_missing(url),
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&full_url).map_err(connect_error)?;
+        if !in_memory {
+            // The pool retries a refused connection until its 30 s acquire
+            // timeout; one plain connection first makes a wrong host or port
+            // fail at once.
+            let mut probe = AnyConnection::connect_with(&options)
+                .await
+                .map_err(connect_error)?;
+            if backend == Backend::Sqlite {
+                // WAL is a property of the file, so setting it once is enough;
+                // it lets readers carry on while an import writes.
+                probe
+                    .execute("pragma journal_mode = wal")
+                    .await
+                    .map_err(connect_error)?;
+            }
+            probe.close().await.map_err(connect_error)?;
+        }
+        let pool = pool_options(backend, in_memory)
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await?;
+        tracing::debug!(%backend, url = %redact(url), "database open");
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Waits for open work to finish and closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts the transaction every write runs in.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.pool.begin_with(self.backend.begin_write()).await?)
+    }
+}
+
+fn pool_options(backend: Backend, in_memory: bool) -> AnyPoolOptions {
+    let sqlite = match (backend, in_memory) {
+        (Backend::Postgres, _) => return AnyPoolOptions::new().max_connections(10),
+        // Each connection to `:memory:` would open a separate empty database,
+        // so the pool holds exactly one and never retires it. A bulk import
+        // then holds the only connection: other calls wait until it ends.
+        (Backend::Sqlite, true) => AnyPoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None),
+        (Backend::Sqlite, false) => AnyPoolOptions::new().max_connections(8),
+    };
+    // These are per connection. sqlx's defaults already match the first two;
+    // they are set here so a change there cannot loosen them. NORMAL is safe
+    // under WAL: a power cut may lose the last commits, never corrupt the file.
+    sqlite.after_connect(|conn, _| {
+        Box::pin(async move {
+            conn.execute("pragma foreign_keys = on").await?;
+            conn.execute("pragma busy_timeout = 5000").await?;
+            conn.execute("pragma synchronous = normal").await?;
+            Ok(())
+        })
+    })
+}
+
+fn is_sqlite_memory(url: &str) -> bool {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.starts_with(":memory:") || rest.contains("mode=memory")
+}
+
+/// sqlx opens an SQLite file only if it exists unless told `mode=rwc`.
+fn sqlite_create_if_missing(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// The URL with any password replaced, fit for messages and logs.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden_in_messages() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db.example/stocktake"),
+            "postgres://app:***@db.example/stocktake"
+        );
+        assert_eq!(
+            redact("postgres://app@db/stocktake"),
+            "postgres://app@db/stocktake"
+        );
+        assert_eq!(redact("sqlite://data/a@b.db"), "sqlite://data/a@b.db");
+    }
+
+    #[test]
+    fn sqlite_files_are_created_on_first_use() {
+        assert_eq!(
+            sqlite_create_if_missing("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_create_if_missing("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
+        assert!(is_sqlite_memory("sqlite::memory:"));
+        assert!(!is_sqlite_memory("sqlite://memory.db"));
+    }
+}
