@@ -210,7 +210,8 @@ impl std::error::Error for FileErrors {}
 
 /// A CSV reader that finds columns by name.
 pub struct CsvRows<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineCounter<R>>,
+    lines: Lines,
     /// For each of the kind's columns, its position in the file.
     positions: Vec<Option<usize>>,
     kind: FileKind,
@@ -250,7 +251,13 @@ impl<R: Read> CsvRows<R> {
     /// Reads the header and matches it to the kind's columns: unknown and
     /// missing required columns are errors on line 1.
     pub fn open(kind: FileKind, file: &str, input: R) -> Result<CsvRows<R>, FileErrors> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
+        let lines = Lines::default();
+        let counted = LineCounter {
+            inner: input,
+            read: 0,
+            lines: lines.clone(),
+        };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(counted);
         let mut errors = FileErrors::new(file);
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
@@ -301,6 +308,7 @@ impl<R: Read> CsvRows<R> {
         }
         Ok(CsvRows {
             reader,
+            lines,
             positions,
             kind,
             record: csv::StringRecord::new(),
@@ -318,14 +326,15 @@ impl<R: Read> CsvRows<R> {
                         continue;
                     }
                     return Some(Row {
-                        line: self.record.position().map_or(0, |p| p.line()),
+                        line: self.lines.line_at(self.record.position().map_or(0, |p| p.byte())),
                         record: &self.record,
                         positions: &self.positions,
                         kind: self.kind,
                     });
                 }
                 Err(e) => {
-                    errors.push(e.position().map_or(0, |p| p.line()), None, describe_csv_error(&e));
+                    let line = self.lines.line_at(e.position().map_or(0, |p| p.byte()));
+                    errors.push(line, None, describe_csv_error(&e));
                     // An unreadable file will not get better; a bad line might.
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return None;
@@ -345,6 +354,68 @@ impl<R: Read> CsvRows<R> {
     /// Bytes read so far, for progress bars.
     pub fn byte(&self) -> u64 {
         self.reader.position().byte()
+    }
+}
+
+/// Newline positions seen by the reader but not yet passed by a record.
+/// The csv crate's own line numbers skip blank lines, so the count here is
+/// the one users see in their editor.
+#[derive(Clone, Default)]
+struct Lines(std::sync::Arc<std::sync::Mutex<LineState>>);
+
+#[derive(Default)]
+struct LineState {
+    /// Newlines not yet passed, in order: byte offset, and whether a
+    /// carriage return came just before (a CRLF line ending).
+    ahead: std::collections::VecDeque<(u64, bool)>,
+    /// The last byte read, to see a CR split from its LF by a buffer boundary.
+    last: u8,
+    /// Newlines already passed.
+    passed: u64,
+}
+
+impl Lines {
+    /// The 1-based line on which a record starting at byte `offset` begins.
+    /// The csv reader starts a record at the blank lines it skips, so those
+    /// are stepped over. Offsets must not decrease between calls.
+    fn line_at(&self, mut offset: u64) -> u64 {
+        let mut state = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        while let Some(&(at, crlf)) = state.ahead.front() {
+            let blank = at == offset || (crlf && at == offset + 1);
+            if at < offset || blank {
+                state.ahead.pop_front();
+                state.passed += 1;
+                if blank {
+                    offset = at + 1;
+                }
+            } else {
+                break;
+            }
+        }
+        state.passed + 1
+    }
+}
+
+/// Passes bytes through, noting where each newline is.
+struct LineCounter<R> {
+    inner: R,
+    read: u64,
+    lines: Lines,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.lines.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                let crlf = state.last == b'\r';
+                state.ahead.push_back((self.read + i as u64, crlf));
+            }
+            state.last = b;
+        }
+        self.read += n as u64;
+        Ok(n)
     }
 }
 
@@ -407,6 +478,8 @@ mod tests {
     fn columns_are_found_by_name_in_any_order_after_a_bom() {
         let got = rows(FileKind::OrgUnits, "\u{feff}level,Name,code\nward,Abbey,E05000026\n\nward,Alibon,E05000027\n").unwrap();
         assert_eq!(got, vec![(2, "E05000026".into()), (4, "E05000027".into())]);
+        let crlf = rows(FileKind::OrgUnits, "code,name,level\r\nA,\"Multi\r\nline\",x\r\n\r\n\r\nB,b,x\r\nC,c,x\r\n").unwrap();
+        assert_eq!(crlf, vec![(2, "A".into()), (6, "B".into()), (7, "C".into())]);
     }
 
     #[test]
