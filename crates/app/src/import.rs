@@ -244,11 +244,12 @@ impl Stocktake {
         let indicators: Vec<Indicator> = indicators.into_iter().map(|(_, i)| i).collect();
         if mode == ImportMode::Write && !indicators.is_empty() {
             self.store.upsert_indicators(&indicators, actor).await?;
-            let mut cache = self.analytics_mut();
-            for ind in &indicators {
-                cache.put_indicator(ind.clone());
+            {
+                let mut cache = self.analytics_mut();
+                for ind in &indicators {
+                    cache.put_indicator(ind.clone());
+                }
             }
-            drop(cache);
             self.own_write(1).await?;
         }
         Ok(indicators.len() as u64)
@@ -384,11 +385,12 @@ impl Stocktake {
         if mode == ImportMode::Write && !targets.is_empty() {
             let rows: Vec<TargetRow> = targets.iter().map(|(_, _, t)| t.clone()).collect();
             self.store.upsert_targets(&rows, actor).await?;
-            let mut cache = self.analytics_mut();
-            for (ind, unit, t) in &targets {
-                cache.set_target(*ind, *unit, t.period, Some(t.target));
+            {
+                let mut cache = self.analytics_mut();
+                for (ind, unit, t) in &targets {
+                    cache.set_target(*ind, *unit, t.period, Some(t.target));
+                }
             }
-            drop(cache);
             self.own_write(1).await?;
         }
         Ok(targets.len() as u64)

@@ -157,3 +157,24 @@ async fn load_cache(store: &Store, options: OpenOptions) -> Result<Analytics, Ap
     }
     Ok(cache)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_send<T: Send>(_: &T) {}
+
+    /// Web handlers run use cases on a multi-threaded runtime: their futures
+    /// must be `Send`, so no cache guard may live across an await.
+    #[test]
+    fn use_case_futures_are_send() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let app = runtime.block_on(Stocktake::open(&url, OpenOptions::default())).unwrap();
+        is_send(&app.import(FileKind::Values, "x", &b""[..], ImportMode::Preview, "t", &|_| {}));
+        is_send(&app.save_values(&[], entry::EntryRules::default(), "t"));
+        is_send(&app.reload());
+        is_send(&app.load_demo("t"));
+    }
+}

@@ -87,6 +87,14 @@ pub(crate) fn fit_text(text: &str, width: f64, font_size: f64) -> String {
         return text.to_string();
     }
     let mut cut: String = text.chars().take(max_chars - 1).collect();
+    // End on a whole word where there is one: a link whose visible text stops
+    // mid-word no longer matches its accessible name (WCAG 2.5.3).
+    let next = text.chars().nth(max_chars - 1);
+    if next.is_some_and(|c| !c.is_whitespace())
+        && let Some(space) = cut.rfind(char::is_whitespace)
+    {
+        cut.truncate(space);
+    }
     cut.truncate(cut.trim_end().len());
     cut.push('…');
     cut
@@ -241,6 +249,8 @@ mod tests {
     fn long_text_is_cut_with_an_ellipsis() {
         assert_eq!(fit_text("Short", 100.0, 10.0), "Short");
         assert_eq!(fit_text("Kingston upon Hull", 60.0, 10.0), "Kingston…");
+        assert_eq!(fit_text("North Northamptonshire", 120.0, 10.0), "North…");
+        assert_eq!(fit_text("Northamptonshire", 60.0, 10.0), "Northampt…", "one long word is cut where it must be");
     }
 
     #[test]

@@ -1,0 +1,467 @@
+#!/usr/bin/env python3
+"""Measures Stocktake against reference tools on the same files, in the same
+run, and writes the results as a table (docs/benchmarks.md by default).
+Called by bench/run.sh, which builds the binary and installs the tools.
+
+Each measure, at each scale:
+  import     `stocktake import values` against sqlite3 (.import into a staging
+             table, then INSERT ... SELECT into a table keyed on indicator,
+             org unit and period)
+  start      launching `stocktake serve` on the imported database until its
+             first scorecard answer
+  scorecard  every unit's scorecard for one month (value, year to date, same
+             period last year, status, direction) against DuckDB's SQL over
+             the same CSVs (rollup over the hierarchy, then aggregation)
+  quartiles  quartiles of every indicator for every month across districts,
+             against DuckDB's quantile_cont over the same rollup
+and at the first scale only: serving a district's scorecard page and JSON
+under 32 connections (wrk), saving values through the API under that load and
+reading them back in the rollups, and the server's resident memory.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+PERIOD = "2025-01"
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def log(message):
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def timed(cmd, **kwargs):
+    """Runs a command, failing loudly; returns (seconds, stdout)."""
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{done.stderr[-4000:]}")
+    return seconds, done.stdout
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url, timeout=30):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.status, r.read()
+
+
+def post_json(url, body, timeout=30):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as r:
+        return r.status, json.loads(r.read())
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Server:
+    """`stocktake serve` on a database, stopped on exit."""
+
+    def __init__(self, bin, db):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [bin, "--db", f"sqlite://{db}", "serve", "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_for_first_answer(self, unit, timeout=120):
+        """Seconds from launch to the first 200 for a scorecard."""
+        url = f"{self.base}/api/v1/scorecard?unit={unit}&period={PERIOD}"
+        while time.perf_counter() - self.started < timeout:
+            if self.process.poll() is not None:
+                raise SystemExit(f"bench: the server stopped:\n{self.process.stderr.read()[-4000:]}")
+            try:
+                status, _ = get(url, timeout=5)
+                if status == 200:
+                    return time.perf_counter() - self.started
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.02)
+        raise SystemExit("bench: the server did not answer in time")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def sqlite3_import(values_csv, workdir):
+    """The reference import: sqlite3's .import, then INSERT ... SELECT."""
+    db = os.path.join(workdir, "reference.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    script = f"""
+pragma journal_mode = wal;
+pragma synchronous = normal;
+create table value (
+  indicator text not null, org_unit text not null, period text not null,
+  value real, numerator real, denominator real, note text,
+  primary key (indicator, org_unit, period)
+);
+.import --csv --skip 1 {values_csv} staging_raw
+"""
+    # .import into a table that does not exist creates it from the header;
+    # --skip 1 would then eat a row, so create the staging table first.
+    script = script.replace(
+        ".import --csv --skip 1",
+        "create table staging_raw (indicator text, org_unit text, period text, value text, numerator text, denominator text, note text);\n.import --csv --skip 1",
+    )
+    script += """
+insert into value select indicator, org_unit, period,
+  nullif(value, ''), nullif(numerator, ''), nullif(denominator, ''), nullif(note, '')
+from staging_raw where true
+on conflict (indicator, org_unit, period) do update set value = excluded.value,
+  numerator = excluded.numerator, denominator = excluded.denominator, note = excluded.note;
+drop table staging_raw;
+select count(*) from value;
+"""
+    seconds, out = timed(["sqlite3", db], input=script)
+    return seconds, int(out.strip().splitlines()[-1])
+
+
+def wrk(url, seconds, connections=32):
+    """Runs wrk; returns requests/s, p50 and p99 in ms, and errors."""
+    _, out = timed(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url])
+
+    def ms(text):
+        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = 0
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
+
+
+def writes_under_load(server, ward, district, count):
+    """Saves `count` values for one ward through the API, and after each save
+    reads the district's rollup: is the new numerator in it on the next read?"""
+    base = server.base
+    _, body = get(f"{base}/api/v1/values?indicator=W001&org_unit={ward}&from={PERIOD}&to={PERIOD}")
+    current = json.loads(body)["values"][0]
+    denominator, ward_before = current["denominator"], current["numerator"]
+    district_rollup = f"{base}/api/v1/rollup?indicator=W001&period={PERIOD}&level=district"
+    _, body = get(district_rollup)
+    district_before = next(r for r in json.loads(body)["rows"] if r["org_unit"] == district)["numerator"]
+    visible, latencies = 0, []
+    for i in range(count):
+        numerator = 1000 + i
+        started = time.perf_counter()
+        status, _ = post_json(
+            f"{base}/api/v1/values",
+            {"values": [{"indicator": "W001", "org_unit": ward, "period": PERIOD, "numerator": numerator, "denominator": denominator}]},
+        )
+        latencies.append((time.perf_counter() - started) * 1000)
+        _, body = get(district_rollup)
+        now = next(r for r in json.loads(body)["rows"] if r["org_unit"] == district)["numerator"]
+        if status == 200 and now == district_before - ward_before + numerator:
+            visible += 1
+    latencies.sort()
+    return {
+        "saved": count,
+        "visible_on_next_read": visible,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
+
+
+def measure_scale(args, scale, workdir):
+    data = os.path.join(workdir, f"scale-{scale}")
+    log(f"scale {scale}: generating the workload in {data}")
+    shape = ["--scale", str(scale), "--out", data, "--wards", args.wards]
+    if args.quick:
+        shape += ["--districts", "3", "--months", "24"]
+    _, _ = timed([args.bin, "bench-data", *shape])
+    db = os.path.join(data, "stocktake.db")
+    url = f"sqlite://{db}"
+    for kind in ("org-units", "indicators"):
+        timed([args.bin, "--db", url, "import", kind, os.path.join(data, f"{kind}.csv")])
+    values_csv = os.path.join(data, "values.csv")
+    log(f"scale {scale}: import")
+    ours, _ = timed([args.bin, "--db", url, "import", "values", values_csv])
+    reference, reference_rows = sqlite3_import(values_csv, data)
+    timed([args.bin, "--db", url, "import", "targets", os.path.join(data, "targets.csv")])
+
+    log(f"scale {scale}: start to first answer")
+    server = Server(args.bin, db)
+    try:
+        start = server.wait_for_first_answer("E92000001")
+        rss_started = rss_mib(server.process.pid)
+    finally:
+        server.stop()
+
+    log(f"scale {scale}: full scorecard and quartiles")
+    _, out = timed([args.bin, "--db", url, "measure", "scorecard", "--period", PERIOD, "--repeat", str(args.repeat)])
+    scorecard = json.loads(out)
+    _, out = timed([sys.executable, os.path.join(HERE, "reference.py"), "scorecard", data, "--period", PERIOD, "--repeat", str(args.repeat)])
+    duck_scorecard = json.loads(out)
+    _, out = timed([args.bin, "--db", url, "measure", "quartiles", "--period", PERIOD, "--level", "district", "--repeat", str(args.repeat)])
+    quartiles = json.loads(out)
+    _, out = timed([sys.executable, os.path.join(HERE, "reference.py"), "quartiles", data, "--repeat", str(args.repeat)])
+    duck_quartiles = json.loads(out)
+    for ours_pass, theirs, what in ((scorecard, duck_scorecard, "scorecard"), (quartiles, duck_quartiles, "quartiles")):
+        a, b = ours_pass["totals"]["checksum"], theirs["totals"]["checksum"]
+        if abs(a - b) > 1e-6 * max(1.0, abs(b)):
+            raise SystemExit(f"bench: the {what} results differ: Stocktake {a}, DuckDB {b}")
+
+    result = {
+        "scale": scale,
+        "values": scorecard["values"],
+        "import_s": ours,
+        "import_reference_s": reference,
+        "reference_rows": reference_rows,
+        "start_s": start,
+        "rss_started_mib": rss_started,
+        "scorecard_s": scorecard["median_seconds"],
+        "scorecard_rows": scorecard["totals"]["items"],
+        "scorecard_reference_s": duck_scorecard["median_seconds"],
+        "scorecard_reference_load_s": duck_scorecard["load_seconds"],
+        "quartiles_s": quartiles["median_seconds"],
+        "quartile_sets": quartiles["totals"]["items"],
+        "quartiles_reference_s": duck_quartiles["median_seconds"],
+        "duckdb": duck_scorecard["tool"],
+    }
+    return result, db
+
+
+def measure_serving(args, db):
+    server = Server(args.bin, db)
+    try:
+        server.wait_for_first_answer("E92000001")
+        _, body = get(f"{server.base}/api/v1/org-units?level=district")
+        district = json.loads(body)["org_units"][0]["code"]
+        _, body = get(f"{server.base}/api/v1/org-units/{district}")
+        ward = json.loads(body)["children"][0]
+        page = f"{server.base}/scorecard/{district}?period={PERIOD}"
+        api = f"{server.base}/api/v1/scorecard?unit={district}&period={PERIOD}"
+        log(f"serving: {page} for {args.duration} s")
+        page_load = wrk(page, args.duration)
+        log(f"serving: {api} for {args.duration} s")
+        api_load = wrk(api, args.duration)
+        log("writes under load")
+        background = threading.Thread(target=wrk, args=(page, max(3, args.duration // 2)))
+        background.start()
+        writes = writes_under_load(server, ward, district, args.writes)
+        background.join()
+        rss = rss_mib(server.process.pid)
+    finally:
+        server.stop()
+    return {"district": district, "page": page_load, "api": api_load, "writes": writes, "rss_mib": rss}
+
+
+def versions(args):
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "not found"
+
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        memory = int(f.readline().split()[1]) / 1024 / 1024
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    return {
+        "machine": f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.system()} {platform.release()}",
+        "stocktake": first_line([args.bin, "--version"]),
+        "sqlite3": "sqlite3 " + first_line(["sqlite3", "--version"]).split()[0],
+        "wrk": (wrk_version.stdout + wrk_version.stderr).strip().splitlines()[0],
+        "python": platform.python_version(),
+    }
+
+
+def ratio(slow, fast):
+    return slow / fast if fast > 0 else float("inf")
+
+
+def render(args, results, serving, info):
+    first = results[0]
+    rows = []
+
+    def row(measure, ours, reference, value, goal, met):
+        rows.append(f"| {measure} | {ours} | {reference} | {value} | {goal} | {'yes' if met else '**no**'} |")
+
+    r = ratio(first["import_reference_s"], first["import_s"])
+    row("import of the values file", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
+    row("start to first answer", f"{first['start_s']:.2f} s", "", "", "under 5 s", first["start_s"] < 5)
+    r = ratio(first["scorecard_reference_s"], first["scorecard_s"])
+    row(
+        f"full scorecard, {first['scorecard_rows']:,} unit-indicator rows",
+        f"{first['scorecard_s'] * 1000:.1f} ms",
+        f"DuckDB {first['scorecard_reference_s'] * 1000:.0f} ms",
+        f"{r:.1f}x as fast",
+        "at least 10x as fast",
+        r >= 10,
+    )
+    r = ratio(first["quartiles_reference_s"], first["quartiles_s"])
+    row(
+        f"quartiles, {first['quartile_sets']:,} indicator-months across districts",
+        f"{first['quartiles_s'] * 1000:.1f} ms",
+        f"DuckDB {first['quartiles_reference_s'] * 1000:.0f} ms",
+        f"{r:.1f}x as fast",
+        "at least 10x as fast",
+        r >= 10,
+    )
+    if serving:
+        for name, load in (("scorecard page", serving["page"]), ("scorecard JSON", serving["api"])):
+            row(
+                f"{name}, 32 connections, {args.duration} s",
+                f"{load['rps']:,.0f} req/s, p50 {load['p50_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms",
+                "",
+                f"{load['errors']} errors",
+                "p99 under 50 ms, no errors",
+                load["p99_ms"] < 50 and load["errors"] == 0,
+            )
+        w = serving["writes"]
+        row(
+            "a saved value in its rollups, under load",
+            f"{w['visible_on_next_read']} of {w['saved']} on the next read",
+            "",
+            f"save p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms",
+            "on the next read",
+            w["visible_on_next_read"] == w["saved"],
+        )
+        row("resident memory of the server", f"{serving['rss_mib']:.0f} MiB", "", "", "under 1 GiB", serving["rss_mib"] < 1024)
+    if len(results) > 1:
+        last = results[-1]
+        growth = last["values"] / first["values"]
+        worst = max(last[k] / first[k] for k in ("import_s", "start_s", "scorecard_s", "quartiles_s"))
+        row(
+            f"growth, scale {first['scale']} to {last['scale']} ({growth:.1f}x the values)",
+            f"worst measure grew {worst:.1f}x",
+            "",
+            "",
+            "no worse than linear",
+            worst <= growth * 1.15,
+        )
+
+    growth_rows = [
+        f"| {r['scale']} | {r['values']:,} | {r['import_s']:.1f} s | {r['import_reference_s']:.1f} s | {r['start_s']:.2f} s | "
+        f"{r['scorecard_s'] * 1000:.1f} ms | {r['scorecard_reference_s'] * 1000:.0f} ms | {r['quartiles_s'] * 1000:.1f} ms | "
+        f"{r['quartiles_reference_s'] * 1000:.0f} ms | {r['rss_started_mib']:.0f} MiB |"
+        for r in results
+    ]
+    command = "bench/run.sh" + ("" if not args.quick else " (QUICK=1)")
+    return "\n".join(
+        [
+            "## Results",
+            "",
+            f"Measured {datetime.date.today().isoformat()} with `{command}`, scales {', '.join(str(r['scale']) for r in results)}.",
+            "",
+            "| measure | Stocktake | reference | comparison | goal | met |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            "### Growth",
+            "",
+            "| scale | values | import | sqlite3 | start | scorecard | DuckDB | quartiles | DuckDB | memory after start |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            *growth_rows,
+            "",
+            "### Machine and versions",
+            "",
+            *[f"- {k}: {v}" for k, v in info.items()],
+            f"- {results[0]['duckdb']}",
+            "",
+        ]
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--wards", default=os.environ.get("WARDS", os.path.join(ROOT, "..", "shared", "data", "reference", "wards.csv")))
+    parser.add_argument("--scales", default=os.environ.get("SCALES", "1 2 4"))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "30")))
+    parser.add_argument("--writes", type=int, default=int(os.environ.get("WRITES", "50")))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("REPEAT", "5")))
+    parser.add_argument("--quick", action="store_true", default=os.environ.get("QUICK") == "1")
+    parser.add_argument("--workdir", default=os.environ.get("BENCH_OUT"))
+    parser.add_argument("--write", default=os.environ.get("BENCH_REPORT", os.path.join(ROOT, "docs", "benchmarks.md")),
+                        help="the markdown file whose Results section is replaced; 'none' to only print")
+    args = parser.parse_args()
+    if args.quick:
+        args.scales, args.duration, args.writes, args.repeat = "1", min(args.duration, 2), min(args.writes, 5), 1
+    workdir = args.workdir or tempfile.mkdtemp(prefix="stocktake-bench.")
+    os.makedirs(workdir, exist_ok=True)
+    try:
+        results, serving = [], None
+        for scale in [int(s) for s in args.scales.split()]:
+            result, db = measure_scale(args, scale, workdir)
+            results.append(result)
+            if serving is None:
+                serving = measure_serving(args, db)
+            # Keep the disk small: this scale's files are no longer needed.
+            shutil.rmtree(os.path.join(workdir, f"scale-{scale}"), ignore_errors=True)
+        table = render(args, results, serving, versions(args))
+        print(table)
+        print(json.dumps({"results": results, "serving": serving}), file=sys.stderr)
+        if args.write != "none":
+            write_report(args.write, table)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def write_report(path, table):
+    """Replaces the Results section of the report, keeping the text around it."""
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n## Results\n"
+    start = text.find("## Results")
+    if start < 0:
+        text += "\n" + table
+    else:
+        end = text.find("\n## ", start + 1)
+        # The Results section ends at the next level-2 heading after its own subsections.
+        while end >= 0 and text[end + 1:].startswith("## Results"):
+            end = text.find("\n## ", end + 1)
+        text = text[:start] + table + ("\n" + text[end + 1:] if end >= 0 else "")
+    with open(path, "w") as f:
+        f.write(text)
+    log(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

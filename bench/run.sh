@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The benchmark harness: builds release binaries, generates the national-scale
+# workload, measures Stocktake side by side with the reference tools on the
+# same files, prints one table and writes docs/benchmarks.md.
+#
+#   bench/run.sh                      # scales 1, 2 and 4; 30 s of load
+#   SCALES="1" DURATION=10 bench/run.sh
+#   QUICK=1 bench/run.sh              # a few districts: checks the harness runs
+#
+# Needs: sqlite3, wrk (Debian packages) and duckdb (PyPI); installed when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_deb() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "bench: installing $2" >&2
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then
+    sudo apt-get update -qq && sudo apt-get install -y -qq "$2"
+  else
+    apt-get update -qq && apt-get install -y -qq "$2"
+  fi
+}
+need_deb sqlite3 sqlite3
+need_deb wrk wrk
+python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet duckdb
+
+if [ -n "${STOCKTAKE_BIN:-}" ]; then
+  bin=$STOCKTAKE_BIN
+else
+  cargo build --release --locked -p stocktake-cli
+  bin=target/release/stocktake
+fi
+
+exec python3 bench/harness.py --bin "$bin" "$@"

@@ -1,0 +1,329 @@
+//! Small pieces every page shows the same way: figures, statuses, directions,
+//! links, and the unit and period choosers. Plain data for the templates;
+//! the markup is in `templates/macros.html`.
+
+use std::sync::LazyLock;
+
+use stocktake_core::status::Direction;
+use stocktake_core::{Analytics, Frequency, Period, Status};
+use stocktake_report::chart;
+
+/// A figure written with the indicator's decimals; none shows as "no data".
+pub fn figure(value: Option<f64>, decimals: u8) -> Option<String> {
+    value
+        .filter(|v| v.is_finite())
+        .map(|v| stocktake_core::indicator::format_number(v, decimals))
+}
+
+/// A numerator or denominator: whole numbers without decimals, others
+/// with as many as they need, up to three.
+pub fn plain(value: Option<f64>) -> Option<String> {
+    value
+        .filter(|v| v.is_finite())
+        .map(|v| stocktake_core::indicator::format_number(v, plain_decimals(v)))
+}
+
+/// Decimals a plain number needs to be shown exactly, up to three.
+pub fn plain_decimals(v: f64) -> u8 {
+    (0..3u8)
+        .find(|&d| (stocktake_core::indicator::round_to(v, d) - v).abs() < 1e-9)
+        .unwrap_or(3)
+}
+
+/// A percentage change with its sign: "+8.8%", "−14.0%".
+pub fn change(percent: Option<f64>) -> Option<String> {
+    percent.filter(|p| p.is_finite()).map(|p| {
+        let text = stocktake_core::indicator::format_number(p.abs(), 1);
+        if text == "0.0" {
+            "0.0%".to_owned()
+        } else if p > 0.0 {
+            format!("+{text}%")
+        } else {
+            format!("\u{2212}{text}%")
+        }
+    })
+}
+
+/// A status as shown: colour (by class), shape and words.
+#[derive(Debug, Clone)]
+pub struct StatusView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub icon: &'static str,
+}
+
+static ICONS: LazyLock<Vec<(Status, String)>> = LazyLock::new(|| {
+    Status::ALL
+        .into_iter()
+        .map(|s| (s, chart::status_icon(s, 14.0)))
+        .collect()
+});
+
+impl StatusView {
+    pub fn of(status: Status) -> StatusView {
+        StatusView {
+            key: status.as_str(),
+            label: status.label(),
+            icon: ICONS
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map_or("", |(_, icon)| icon.as_str()),
+        }
+    }
+}
+
+/// A direction of travel as shown: an arrow that reads without colour, and words.
+#[derive(Debug, Clone)]
+pub struct DirectionView {
+    pub key: &'static str,
+    pub arrow: &'static str,
+    pub label: &'static str,
+}
+
+impl DirectionView {
+    pub fn of(direction: Direction) -> DirectionView {
+        DirectionView {
+            key: direction.as_str(),
+            arrow: direction.arrow(),
+            label: direction.label(),
+        }
+    }
+}
+
+/// Percent-encodes a path segment or query value: everything but the
+/// unreserved characters of RFC 3986.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `path?k=v&...` with the values encoded; empty values are left out.
+pub fn href(path: &str, query: &[(&str, &str)]) -> String {
+    let mut out = path.to_owned();
+    let mut first = true;
+    for (key, value) in query.iter().filter(|(_, v)| !v.is_empty()) {
+        out.push(if first { '?' } else { '&' });
+        first = false;
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&encode(value));
+    }
+    out
+}
+
+pub fn scorecard_href(unit: &str, period: Period, extra: &[(&str, &str)]) -> String {
+    let period = period.to_string();
+    let mut query = vec![("period", period.as_str())];
+    query.extend_from_slice(extra);
+    href(&format!("/scorecard/{}", encode(unit)), &query)
+}
+
+pub fn indicator_href(code: &str, unit: &str, period: Period) -> String {
+    href(
+        &format!("/indicators/{}", encode(code)),
+        &[("unit", unit), ("period", &period.to_string())],
+    )
+}
+
+pub fn unit_href(unit: &str, period: Period) -> String {
+    href(
+        &format!("/units/{}", encode(unit)),
+        &[("period", &period.to_string())],
+    )
+}
+
+pub fn entry_href(unit: &str, period: Period) -> String {
+    href(
+        &format!("/entry/{}", encode(unit)),
+        &[("period", &period.to_string())],
+    )
+}
+
+pub fn home_href(unit: &str, period: Period) -> String {
+    href("/", &[("unit", unit), ("period", &period.to_string())])
+}
+
+/// A message as a sentence: capital first letter, closing full stop.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// A line of an error summary, leading to the field at fault.
+pub struct ErrorLink {
+    pub href: String,
+    pub message: String,
+}
+
+/// An option of a unit chooser, indented by depth.
+#[derive(Debug, Clone)]
+pub struct UnitOption {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Every unit, top down, children in name order, with `selected` marked.
+pub fn unit_options(cache: &Analytics, selected: &str) -> Vec<UnitOption> {
+    let h = cache.hierarchy();
+    cache
+        .hierarchy_order()
+        .into_iter()
+        .map(|u| {
+            let unit = h.unit(u);
+            // No-break spaces indent the option; select boxes ignore ordinary ones.
+            let indent = "\u{a0}\u{a0}\u{a0}".repeat(h.depth(u) as usize);
+            UnitOption {
+                selected: unit.code == selected,
+                label: format!("{indent}{} ({})", unit.name, unit.level),
+                code: unit.code.clone(),
+            }
+        })
+        .collect()
+}
+
+/// One group of a period chooser.
+#[derive(Debug, Clone)]
+pub struct PeriodGroup {
+    pub label: &'static str,
+    pub options: Vec<PeriodOption>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PeriodOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Recent months, quarters and financial years up to `latest`, with
+/// `selected` among them even when it is older.
+pub fn period_options(latest: Period, selected: Period) -> Vec<PeriodGroup> {
+    let groups = [
+        (Frequency::Month, "Months", 24),
+        (Frequency::Quarter, "Quarters", 8),
+        (Frequency::Year, "Financial years", 5),
+    ];
+    let end = latest.last_month().max(selected.last_month());
+    groups
+        .into_iter()
+        .map(|(frequency, label, count)| {
+            let newest = Period::containing(end, frequency);
+            let mut periods: Vec<Period> = (0..count).map(|back| newest.offset(-back)).collect();
+            if selected.frequency() == frequency && !periods.contains(&selected) {
+                periods.push(selected);
+            }
+            PeriodGroup {
+                label,
+                options: periods
+                    .into_iter()
+                    .map(|p| PeriodOption {
+                        value: p.to_string(),
+                        label: p.label(),
+                        selected: p == selected,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The current calendar month, from the system clock (UTC).
+pub fn this_month() -> Period {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (year, month) = civil_month((secs / 86_400) as i64);
+    Period::month(year, month)
+}
+
+/// The year and month of a day counted from 1970-01-01 (Howard Hinnant's
+/// days-to-civil algorithm).
+fn civil_month(days: i64) -> (i32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month as u32)
+}
+
+/// A name safe in a download's file name: letters, digits and dashes.
+pub fn file_stem(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_with_spaces_and_slashes_are_encoded() {
+        assert_eq!(encode("NI 192"), "NI%20192");
+        assert_eq!(
+            indicator_href("NI 192", "E10000024", "2024/25 Q1".parse().unwrap()),
+            "/indicators/NI%20192?unit=E10000024&period=2024%2F25%20Q1"
+        );
+    }
+
+    #[test]
+    fn days_become_months() {
+        assert_eq!(civil_month(0), (1970, 1));
+        assert_eq!(civil_month(20_089), (2025, 1)); // 2025-01-01
+        assert_eq!(civil_month(20_088), (2024, 12));
+    }
+
+    #[test]
+    fn changes_carry_their_sign() {
+        assert_eq!(change(Some(8.84)).as_deref(), Some("+8.8%"));
+        assert_eq!(change(Some(-14.0)).as_deref(), Some("\u{2212}14.0%"));
+        assert_eq!(change(None), None);
+    }
+
+    #[test]
+    fn file_names_keep_letters_and_digits() {
+        assert_eq!(file_stem("2024/25 Q1"), "2024-25-Q1");
+        assert_eq!(file_stem("NI 192"), "NI-192");
+    }
+
+    #[test]
+    fn period_choices_include_an_older_selection() {
+        let latest: Period = "2025-01".parse().unwrap();
+        let old: Period = "2019-06".parse().unwrap();
+        let groups = period_options(latest, old);
+        assert_eq!(groups[0].options[0].value, "2025-01");
+        assert!(
+            groups[0]
+                .options
+                .iter()
+                .any(|o| o.value == "2019-06" && o.selected)
+        );
+        assert_eq!(groups[1].options[0].value, "2024/25 Q4");
+        assert_eq!(groups[2].options[0].value, "2024/25");
+    }
+}
