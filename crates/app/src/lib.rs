@@ -146,13 +146,43 @@ async fn load_cache(store: &Store, options: OpenOptions) -> Result<Analytics, Ap
         }
     }
     if options.load_values {
-        store
-            .for_each_value(|row| {
-                if let (Some(i), Some(u)) = (cache.find_indicator(&row.indicator), cache.hierarchy().find(&row.org_unit)) {
-                    cache.load_value(i, u, row.period, Some(row.observation), row.note);
+        // Rows name indicators and units by id: map ids straight to positions.
+        let (indicator_ids, unit_ids) = store.code_ids().await?;
+        let by_id = |ids: std::collections::HashMap<String, i64>, find: &dyn Fn(&str) -> Option<u32>| {
+            let size = ids.values().copied().max().unwrap_or(0).max(0) as usize + 1;
+            let mut positions = vec![None; size];
+            for (code, id) in ids {
+                if id >= 0 {
+                    positions[id as usize] = find(&code);
                 }
+            }
+            positions
+        };
+        let indicators = by_id(indicator_ids, &|code| cache.find_indicator(code));
+        let units = by_id(unit_ids, &|code| cache.hierarchy().find(code));
+        let mut unreadable = 0u64;
+        store
+            .for_each_raw_value(|v| {
+                let position = |positions: &[Option<u32>], id: i64| positions.get(usize::try_from(id).ok()?).copied().flatten();
+                let (Some(i), Some(u), Ok(period)) = (
+                    position(&indicators, v.indicator_id),
+                    position(&units, v.org_unit_id),
+                    v.period.parse::<stocktake_core::Period>(),
+                ) else {
+                    unreadable += 1;
+                    return;
+                };
+                let observation = stocktake_core::Observation {
+                    value: v.value,
+                    numerator: v.numerator,
+                    denominator: v.denominator,
+                };
+                cache.load_value(i, u, period, Some(observation), v.note.map(str::to_owned));
             })
             .await?;
+        if unreadable > 0 {
+            tracing::warn!(unreadable, "stored values that could not be read were left out of the figures");
+        }
         cache.recompute_all();
     }
     Ok(cache)

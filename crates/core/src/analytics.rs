@@ -430,9 +430,11 @@ impl Analytics {
             Some(c) => {
                 self.commentary.insert(key, c);
             }
-            None => {
+            // Commentary belongs to a value: only a value already held can have some.
+            None if was => {
                 self.commentary.remove(&key);
             }
+            None => {}
         }
         true
     }

@@ -20,11 +20,13 @@ impl Typed {
         if t.is_empty() {
             return Ok(None);
         }
-        let cleaned: String = t
-            .trim_end_matches('%')
-            .chars()
-            .filter(|c| *c != ',' && *c != ' ')
-            .collect();
+        let t = t.trim_end_matches('%');
+        // Most cells are plain numbers: only copy to drop separators when there are some.
+        let cleaned: std::borrow::Cow<str> = if t.contains([',', ' ']) {
+            t.chars().filter(|c| *c != ',' && *c != ' ').collect::<String>().into()
+        } else {
+            t.into()
+        };
         match cleaned.parse::<f64>() {
             Ok(v) if v.is_finite() => {
                 let decimals = cleaned

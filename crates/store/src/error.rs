@@ -32,6 +32,10 @@ pub enum StoreError {
         why: String,
     },
 
+    /// SQLite's own API failed on a bulk read or write of a database file.
+    #[error("database error: {0}")]
+    Bulk(String),
+
     /// A bulk write failed part way; its transaction can only be rolled back.
     #[error("an earlier write in this batch failed, so nothing was saved: start the import again")]
     Aborted,

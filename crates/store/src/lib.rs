@@ -7,6 +7,7 @@
 //! database can tell when to reload.
 
 mod audit;
+mod bulk;
 mod error;
 mod indicator;
 mod org;
@@ -16,6 +17,7 @@ mod target;
 mod value;
 
 pub use audit::{AuditEntry, Change};
+pub use bulk::RawValue;
 pub use error::{Result, StoreError};
 pub use store::{Backend, Store};
 pub use target::TargetRow;

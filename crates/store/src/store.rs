@@ -80,6 +80,8 @@ impl std::fmt::Display for Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// The SQLite file, for the bulk paths that use SQLite's own API.
+    pub(crate) sqlite_file: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -128,7 +130,15 @@ impl Store {
         };
         migrator.run(&pool).await?;
         tracing::debug!(%backend, url = %redact(url), "database open");
-        Ok(Store { pool, backend })
+        let sqlite_file = match backend {
+            Backend::Sqlite if !in_memory => crate::bulk::sqlite_file(url),
+            _ => None,
+        };
+        Ok(Store {
+            pool,
+            backend,
+            sqlite_file,
+        })
     }
 
     pub fn backend(&self) -> Backend {

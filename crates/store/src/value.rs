@@ -131,12 +131,19 @@ async fn write_values(
 /// other writers wait (and give up after the 5 s busy timeout); readers are
 /// not held up.
 pub struct ValueWriter {
-    tx: Transaction<'static, Any>,
+    writer: Writer,
     backend: Backend,
     ids: Ids,
     touched: HashSet<i64>,
     rows: u64,
     failed: bool,
+}
+
+/// Where an import's rows go: a transaction on the pool, or, for an SQLite
+/// file, a writer thread on SQLite's own API (see `bulk`).
+enum Writer {
+    Pool(Transaction<'static, Any>),
+    File(crate::bulk::BulkWriter),
 }
 
 impl ValueWriter {
@@ -148,15 +155,30 @@ impl ValueWriter {
         if self.failed {
             return Err(StoreError::Aborted);
         }
-        match write_values(
-            &mut self.tx,
-            self.backend,
-            &self.ids,
-            rows,
-            &mut self.touched,
-        )
-        .await
-        {
+        let written = match &mut self.writer {
+            Writer::Pool(tx) => write_values(tx, self.backend, &self.ids, rows, &mut self.touched).await,
+            Writer::File(bulk) => {
+                // Codes are resolved here, so an unknown one is reported at once
+                // and the writer thread only ever sees good rows.
+                let mut resolved = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let indicator = resolve(&self.ids.indicators, Coded::Indicator, &row.indicator)?;
+                    let org_unit = resolve(&self.ids.org_units, Coded::OrgUnit, &row.org_unit)?;
+                    self.touched.insert(indicator);
+                    resolved.push(crate::bulk::Resolved {
+                        indicator,
+                        org_unit,
+                        period: row.period,
+                        value: row.observation.value,
+                        numerator: row.observation.numerator,
+                        denominator: row.observation.denominator,
+                        note: row.note.clone(),
+                    });
+                }
+                bulk.write(resolved)
+            }
+        };
+        match written {
             Ok(()) => {
                 self.rows += rows.len() as u64;
                 Ok(())
@@ -182,7 +204,7 @@ impl ValueWriter {
             return Err(StoreError::Aborted);
         }
         if self.rows == 0 {
-            self.tx.rollback().await?;
+            self.rollback().await?;
             return Ok(0);
         }
         let mut codes: Vec<String> = self
@@ -193,21 +215,30 @@ impl ValueWriter {
             .map(|(code, _)| code.clone())
             .collect();
         codes.sort_unstable();
-        let done = Done {
-            entity: "value",
-            codes,
-            actor,
-            action: "import values",
-            detail: summary.to_owned(),
-        };
-        commit_write(self.tx, self.backend, done).await?;
+        match self.writer {
+            Writer::Pool(tx) => {
+                let done = Done {
+                    entity: "value",
+                    codes,
+                    actor,
+                    action: "import values",
+                    detail: summary.to_owned(),
+                };
+                commit_write(tx, self.backend, done).await?;
+            }
+            Writer::File(bulk) => bulk.commit(actor, "import values", summary, codes)?,
+        }
         tracing::debug!(rows = self.rows, "values imported");
         Ok(self.rows)
     }
 
     /// Abandons the import: nothing written through this writer is saved.
     pub async fn rollback(self) -> Result<()> {
-        self.tx.rollback().await?;
+        match self.writer {
+            Writer::Pool(tx) => tx.rollback().await?,
+            // Closing the queue without a commit rolls the thread back.
+            Writer::File(bulk) => drop(bulk),
+        }
         Ok(())
     }
 }
@@ -280,16 +311,63 @@ impl Store {
     /// Starts a bulk import. The code-to-id maps are read once here, so
     /// indicators and units must be stored before the import begins.
     pub async fn begin_values(&self) -> Result<ValueWriter> {
+        if let Some(file) = &self.sqlite_file {
+            let ids = Ids::all(&mut *self.pool.acquire().await?, self.backend).await?;
+            return Ok(ValueWriter {
+                writer: Writer::File(crate::bulk::BulkWriter::start(file)?),
+                backend: self.backend,
+                ids,
+                touched: HashSet::new(),
+                rows: 0,
+                failed: false,
+            });
+        }
         let mut tx = self.begin_write().await?;
         let ids = Ids::all(&mut tx, self.backend).await?;
         Ok(ValueWriter {
-            tx,
+            writer: Writer::Pool(tx),
             backend: self.backend,
             ids,
             touched: HashSet::new(),
             rows: 0,
             failed: false,
         })
+    }
+
+    /// Calls `f` with every value as stored, naming indicator and unit by id
+    /// (see [`Store::code_ids`]), in no particular order: the fast way to
+    /// load them all. On an SQLite file this reads through SQLite's own API
+    /// and blocks the calling thread until done.
+    pub async fn for_each_raw_value(&self, mut f: impl FnMut(crate::bulk::RawValue<'_>)) -> Result<u64> {
+        if let Some(file) = &self.sqlite_file {
+            return crate::bulk::for_each_value(file, f);
+        }
+        let mut rows = sqlx::query(
+            "select indicator_id, org_unit_id, period, value, numerator, denominator, note from value",
+        )
+        .fetch(&self.pool);
+        let mut count = 0;
+        while let Some(row) = rows.try_next().await? {
+            let period: String = row.try_get(2)?;
+            let note: Option<String> = row.try_get(6)?;
+            f(crate::bulk::RawValue {
+                indicator_id: row.try_get(0)?,
+                org_unit_id: row.try_get(1)?,
+                period: &period,
+                value: row.try_get(3)?,
+                numerator: row.try_get(4)?,
+                denominator: row.try_get(5)?,
+                note: note.as_deref(),
+            });
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// The ids behind the codes: (indicators, organisation units).
+    pub async fn code_ids(&self) -> Result<(HashMap<String, i64>, HashMap<String, i64>)> {
+        let ids = Ids::all(&mut *self.pool.acquire().await?, self.backend).await?;
+        Ok((ids.indicators, ids.org_units))
     }
 
     /// Calls `f` with every value, ordered by indicator code, unit code and
