@@ -1,0 +1,72 @@
+// Every kind of page, checked by axe-core against WCAG 2.0, 2.1 and 2.2 A and
+// AA: no serious or critical violation. Each page is its own test, so one
+// page's problems do not hide another's. Nothing here writes data.
+
+import test from 'node:test';
+import { checkAccessibility, useBrowser } from '../lib/browser.js';
+import { uploadForImport } from '../lib/stocktake.js';
+
+const withPage = useBrowser();
+
+/** Pages reached by address alone: [name, path, what shows the page is ready]. */
+const PAGES = [
+  ['home', '/', 'Indicators by status'],
+  ['scorecard', '/scorecard/NFRS?period=2025-03', 'Show indicators'],
+  ['scorecard filtered and sorted', '/scorecard/NFRS?period=2025-03&status=green&sort=value&dir=desc', 'Show indicators'],
+  ['scorecard printable', '/scorecard/E12000004?period=2024/25&print=1', null],
+  ['indicator (fire, monthly)', '/indicators/FRS01?unit=NFRS&period=2025-03', null],
+  ['indicator (council, yearly)', '/indicators/NI192?unit=E12000004&period=2023/24', null],
+  ['unit', '/units/NFRS-CITY?period=2025-03', null],
+  ['unit at the bottom of the hierarchy', '/units/NFRS-STOCKHILL?period=2025-03', null],
+  ['data entry', '/entry/NFRS-ARNOLD?period=2025-03', null],
+  ['import', '/import', null],
+  ['page not found', '/no-such-page', 'Page not found'],
+];
+
+for (const [name, path, ready] of PAGES) {
+  test(`${name} page (${path}) has no serious accessibility problem`, async () => {
+    await withPage(`a11y ${name}`, async (page) => {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      if (ready) await page.getByText(ready, { exact: true }).first().waitFor();
+      await checkAccessibility(page, name);
+    });
+  });
+}
+
+test('data entry with an error shown has no serious accessibility problem', async () => {
+  await withPage('a11y entry error', async (page) => {
+    await page.goto('/entry/NFRS-ARNOLD?period=2025-03');
+    // A figure that is not a number: refused, and nothing is saved.
+    await page.getByLabel('Value for FRS01').fill('not a number');
+    await page.getByRole('button', { name: 'Save values' }).click();
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
+    await checkAccessibility(page, 'data entry with an error');
+  });
+});
+
+test('import preview listing problems has no serious accessibility problem', async () => {
+  await withPage('a11y import problems', async (page) => {
+    await uploadForImport(page, 'Values', 'a11y-values.csv', 'indicator,org_unit,period,value\nNI192,E07000170,2014/15,wrong\n');
+    await page.getByRole('table', { name: /Problems in/ }).waitFor();
+    await checkAccessibility(page, 'import problems');
+  });
+});
+
+test('import preview of a good file has no serious accessibility problem', async () => {
+  await withPage('a11y import preview', async (page) => {
+    // Previewed, never confirmed: nothing is written.
+    await uploadForImport(page, 'Values', 'a11y-values.csv', 'indicator,org_unit,period,value\nNI192,E07000170,2014/15,30\n');
+    await page.getByRole('button', { name: /^Import 1 value/ }).waitFor();
+    await checkAccessibility(page, 'import preview');
+  });
+});
+
+test('API documentation (Swagger UI) has no serious accessibility problem', async () => {
+  await withPage('a11y api docs', async (page) => {
+    await page.goto('/api/docs/');
+    await page.getByText('Stocktake API').first().waitFor();
+    await page.locator('.opblock').first().waitFor();
+    await checkAccessibility(page, 'API documentation');
+  });
+});
