@@ -33,3 +33,7 @@ if [ -x e2e/run.sh ]; then
   step "browser tests (headless Chromium)"
   e2e/run.sh
 fi
+
+step "benchmark harness (a few districts: checks it runs, writes nothing)"
+QUICK=1 BENCH_REPORT=none STOCKTAKE_BIN="$PWD/target/debug/stocktake" bench/run.sh >/dev/null
+echo "benchmark harness ran"

@@ -1,5 +1,5 @@
-//! The national-scale workload for benchmarks: England > regions > districts
-//! > wards on the real codes of the ward lookup, with deterministic monthly
+//! The national-scale workload for benchmarks: England, its regions,
+//! districts and wards on the real codes of the ward lookup, with deterministic monthly
 //! ward indicators and quarterly district indicators. Written as the ordinary
 //! import files, so the benchmark measures the real import path.
 
@@ -67,8 +67,12 @@ struct District {
 /// Reads the ward lookup: for each district, the wards of its latest
 /// boundary review (the lookup lists every ward since 2015, each under the
 /// year it was introduced).
-fn read_wards(path: &Path, keep_districts: Option<usize>) -> anyhow::Result<(Vec<Ward>, Vec<District>, BTreeMap<String, String>)> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read the ward lookup {}", path.display()))?;
+/// Wards, their districts, and region names by code.
+type WardLookup = (Vec<Ward>, Vec<District>, BTreeMap<String, String>);
+
+fn read_wards(path: &Path, keep_districts: Option<usize>) -> anyhow::Result<WardLookup> {
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read the ward lookup {}", path.display()))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| {
         headers
@@ -160,7 +164,12 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
         units.write_record([d.code.as_str(), &d.name, "district", &d.region])?;
     }
     for w in &wards {
-        units.write_record([w.code.as_str(), &w.name, "ward", &districts[w.district].code])?;
+        units.write_record([
+            w.code.as_str(),
+            &w.name,
+            "ward",
+            &districts[w.district].code,
+        ])?;
     }
     units.flush()?;
     workload.org_units = 1 + regions.len() as u64 + districts.len() as u64 + wards.len() as u64;
@@ -168,9 +177,24 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
     let ward_indicators = WARD_INDICATORS * shape.scale;
     let district_indicators = DISTRICT_INDICATORS * shape.scale;
     let mut indicators = csv::Writer::from_writer(create("indicators.csv")?);
-    indicators.write_record(["code", "title", "kind", "polarity", "frequency", "unit", "factor", "decimals", "set", "denominator_over_periods"])?;
+    indicators.write_record([
+        "code",
+        "title",
+        "kind",
+        "polarity",
+        "frequency",
+        "unit",
+        "factor",
+        "decimals",
+        "set",
+        "denominator_over_periods",
+    ])?;
     for i in 0..ward_indicators {
-        let polarity = if i % 3 == 0 { "higher_is_better" } else { "lower_is_better" };
+        let polarity = if i % 3 == 0 {
+            "higher_is_better"
+        } else {
+            "lower_is_better"
+        };
         indicators.write_record([
             &format!("W{:03}", i + 1),
             &format!("Ward rate {} per 1,000 residents", i + 1),
@@ -185,7 +209,11 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
         ])?;
     }
     for i in 0..district_indicators {
-        let (kind, unit, factor) = if i % 2 == 0 { ("ratio", "%", "100") } else { ("count", "cases", "") };
+        let (kind, unit, factor) = if i % 2 == 0 {
+            ("ratio", "%", "100")
+        } else {
+            ("count", "cases", "")
+        };
         indicators.write_record([
             &format!("D{:03}", i + 1),
             &format!("District measure {}", i + 1),
@@ -204,7 +232,10 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
 
     let last = Period::month(LAST_MONTH.0, LAST_MONTH.1);
     let first = last.offset(1 - shape.months as i32);
-    let months: Vec<(Period, String)> = (0..shape.months as i32).map(|m| first.offset(m)).map(|p| (p, p.to_string())).collect();
+    let months: Vec<(Period, String)> = (0..shape.months as i32)
+        .map(|m| first.offset(m))
+        .map(|p| (p, p.to_string()))
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let mut values = create("values.csv")?;
     values.write_all(b"indicator,org_unit,period,value,numerator,denominator,note\n")?;
@@ -221,12 +252,15 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
                 if rng.random_range(0..50u32) == 0 {
                     continue;
                 }
-                let season = 1.0 + 0.25 * ((period.first_month() % 12) as f64 / 12.0 * std::f64::consts::TAU).sin();
-                let expected = population as f64 / 1000.0 * base_rate * local * season * trend.powi(m as i32);
+                let season = 1.0
+                    + 0.25
+                        * ((period.first_month() % 12) as f64 / 12.0 * std::f64::consts::TAU).sin();
+                let expected =
+                    population as f64 / 1000.0 * base_rate * local * season * trend.powi(m as i32);
                 let noise = 0.8 + rng.random::<f64>() * 0.4;
                 let events = (expected * noise).round() as u64;
                 line.clear();
-                write!(line, "{code},{},{text},,{events},{population},\n", w.code)?;
+                writeln!(line, "{code},{},{text},,{events},{population},", w.code)?;
                 values.write_all(&line)?;
                 workload.values += 1;
             }
@@ -235,7 +269,9 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
     let quarters: Vec<String> = months
         .iter()
         .filter(|(p, _)| p.first_month() % 3 == 0)
-        .map(|(p, _)| Period::containing(p.first_month(), stocktake_core::Frequency::Quarter).to_string())
+        .map(|(p, _)| {
+            Period::containing(p.first_month(), stocktake_core::Frequency::Quarter).to_string()
+        })
         .collect();
     for i in 0..district_indicators {
         let code = format!("D{:03}", i + 1);
@@ -245,9 +281,14 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
                 line.clear();
                 if i % 2 == 0 {
                     let done = (size as f64 * (0.6 + rng.random::<f64>() * 0.35)).round() as u64;
-                    write!(line, "{code},{},{q},,{done},{size},\n", d.code)?;
+                    writeln!(line, "{code},{},{q},,{done},{size},", d.code)?;
                 } else {
-                    write!(line, "{code},{},{q},{},,,\n", d.code, size / 4 + rng.random_range(0..40u32))?;
+                    writeln!(
+                        line,
+                        "{code},{},{q},{},,,",
+                        d.code,
+                        size / 4 + rng.random_range(0..40u32)
+                    )?;
                 }
                 values.write_all(&line)?;
                 workload.values += 1;
@@ -269,7 +310,13 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
         for d in &districts {
             for year in &years {
                 // A year of a latest-denominator rate is twelve months of events over the population.
-                writeln!(targets, "W{:03},{},{year},{:.2},5", i + 1, d.code, 12.0 * base_rate * (0.9 + rng.random::<f64>() * 0.2))?;
+                writeln!(
+                    targets,
+                    "W{:03},{},{year},{:.2},5",
+                    i + 1,
+                    d.code,
+                    12.0 * base_rate * (0.9 + rng.random::<f64>() * 0.2)
+                )?;
                 workload.targets += 1;
             }
         }

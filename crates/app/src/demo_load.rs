@@ -29,13 +29,26 @@ impl Stocktake {
         let steps: [(FileKind, &str, &mut u64); 5] = [
             (FileKind::OrgUnits, &files.org_units, &mut loaded.org_units),
             (FileKind::Groups, &files.groups, &mut loaded.groups),
-            (FileKind::Indicators, &files.indicators, &mut loaded.indicators),
+            (
+                FileKind::Indicators,
+                &files.indicators,
+                &mut loaded.indicators,
+            ),
             (FileKind::Values, &files.values, &mut loaded.values),
             (FileKind::Targets, &files.targets, &mut loaded.targets),
         ];
         for (kind, text, count) in steps {
             let name = format!("demo {kind}");
-            let summary = self.import(kind, &name, text.as_bytes(), ImportMode::Write, actor, &|_| {}).await?;
+            let summary = self
+                .import(
+                    kind,
+                    &name,
+                    text.as_bytes(),
+                    ImportMode::Write,
+                    actor,
+                    &|_| {},
+                )
+                .await?;
             *count = summary.rows;
         }
         Ok(loaded)

@@ -84,7 +84,11 @@ impl Stocktake {
             .copied()
             .filter(|&i| cache.reports(i, u, period, REPORTING_LOOKBACK))
             .collect();
-        let due = if reported.is_empty() { of_frequency } else { reported };
+        let due = if reported.is_empty() {
+            of_frequency
+        } else {
+            reported
+        };
         let lines = due
             .into_iter()
             .map(|i| {
@@ -113,16 +117,27 @@ impl Stocktake {
     /// Checks and saves a batch of values; every problem is reported by its
     /// position in the batch (line 1 is the first item) and field.
     #[tracing::instrument(skip_all, fields(values = inputs.len()))]
-    pub async fn save_values(&self, inputs: &[ValueInput], rules: EntryRules, actor: &str) -> Result<Saved, AppError> {
+    pub async fn save_values(
+        &self,
+        inputs: &[ValueInput],
+        rules: EntryRules,
+        actor: &str,
+    ) -> Result<Saved, AppError> {
         let reference = self.reference();
         let mut errors = FileErrors::new("batch");
         let mut rows: Vec<(u32, UnitIdx, ValueRow)> = Vec::with_capacity(inputs.len());
         let mut seen = std::collections::HashMap::new();
         for (n, input) in inputs.iter().enumerate() {
             let line = n as u64 + 1;
-            let Some(row) = parse_input(&reference, input, line, &mut errors) else { continue };
+            let Some(row) = parse_input(&reference, input, line, &mut errors) else {
+                continue;
+            };
             if let Some(first) = seen.insert((row.0, row.1, row.2.period), line) {
-                errors.push(line, None, format!("duplicate of item {first}: the same indicator, unit and period twice"));
+                errors.push(
+                    line,
+                    None,
+                    format!("duplicate of item {first}: the same indicator, unit and period twice"),
+                );
                 continue;
             }
             rows.push(row);
@@ -136,12 +151,20 @@ impl Stocktake {
             let mut cache = self.analytics_mut();
             let before: Vec<(Option<Observation>, Option<String>)> = rows
                 .iter()
-                .map(|(i, u, r)| (cache.entered(*i, *u, r.period), cache.commentary(*i, *u, r.period).map(str::to_owned)))
+                .map(|(i, u, r)| {
+                    (
+                        cache.entered(*i, *u, r.period),
+                        cache.commentary(*i, *u, r.period).map(str::to_owned),
+                    )
+                })
                 .collect();
             for (i, u, r) in &rows {
                 cache.set_value(*i, *u, r.period, Some(r.observation), r.note.clone());
             }
-            let statuses = rows.iter().map(|(i, u, r)| cache.scorecard_row(*i, *u, r.period).status).collect();
+            let statuses = rows
+                .iter()
+                .map(|(i, u, r)| cache.scorecard_row(*i, *u, r.period).status)
+                .collect();
             for ((i, u, r), (value, note)) in rows.iter().zip(before) {
                 cache.set_value(*i, *u, r.period, value, note);
             }
@@ -187,7 +210,12 @@ fn parse_input(
     errors: &mut FileErrors,
 ) -> Option<(u32, UnitIdx, ValueRow)> {
     let text = |t: &Option<String>| t.as_deref().unwrap_or("").to_owned();
-    let (value, numerator, denominator, note) = (text(&input.value), text(&input.numerator), text(&input.denominator), text(&input.note));
+    let (value, numerator, denominator, note) = (
+        text(&input.value),
+        text(&input.numerator),
+        text(&input.denominator),
+        text(&input.note),
+    );
     reference.value(
         line,
         &ValueFields {

@@ -22,7 +22,12 @@ impl Stocktake {
         match kind {
             FileKind::OrgUnits => {
                 for u in self.store.org_units().await? {
-                    put(&[&u.code, &u.name, &u.level, u.parent.as_deref().unwrap_or("")])?;
+                    put(&[
+                        &u.code,
+                        &u.name,
+                        &u.level,
+                        u.parent.as_deref().unwrap_or(""),
+                    ])?;
                 }
             }
             FileKind::Groups => {
@@ -60,8 +65,13 @@ impl Stocktake {
                 }
             }
             FileKind::Values => {
-                let decimals: std::collections::HashMap<String, u8> =
-                    self.store.indicators().await?.into_iter().map(|i| (i.code, i.decimals)).collect();
+                let decimals: std::collections::HashMap<String, u8> = self
+                    .store
+                    .indicators()
+                    .await?
+                    .into_iter()
+                    .map(|i| (i.code, i.decimals))
+                    .collect();
                 let mut failed = None;
                 self.store
                     .for_each_value(|v| {
@@ -108,8 +118,8 @@ impl Stocktake {
                 }
             }
         }
-        drop(put);
-        w.flush().map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the export")))?;
+        w.flush()
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the export")))?;
         Ok(rows)
     }
 }

@@ -65,7 +65,11 @@ impl FromStr for FileKind {
         FileKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s || k.as_str().replace('-', "_") == s)
-            .ok_or_else(|| format!("unknown file kind {s:?}: use org-units, groups, indicators, values or targets"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown file kind {s:?}: use org-units, groups, indicators, values or targets"
+                )
+            })
     }
 }
 
@@ -77,10 +81,16 @@ pub struct Column {
 
 impl Column {
     const fn req(name: &'static str) -> Column {
-        Column { name, required: true }
+        Column {
+            name,
+            required: true,
+        }
     }
     const fn opt(name: &'static str) -> Column {
-        Column { name, required: false }
+        Column {
+            name,
+            required: false,
+        }
     }
 }
 
@@ -90,7 +100,11 @@ const ORG_UNIT_COLUMNS: &[Column] = &[
     Column::req("level"),
     Column::opt("parent_code"),
 ];
-const GROUP_COLUMNS: &[Column] = &[Column::req("group"), Column::req("member"), Column::opt("group_name")];
+const GROUP_COLUMNS: &[Column] = &[
+    Column::req("group"),
+    Column::req("member"),
+    Column::opt("group_name"),
+];
 const INDICATOR_COLUMNS: &[Column] = &[
     Column::req("code"),
     Column::req("title"),
@@ -194,13 +208,21 @@ impl fmt::Display for FileErrors {
             "{}: {} problem{} found; nothing was written.",
             self.file,
             self.errors.len() as u64 + self.more,
-            if self.errors.len() as u64 + self.more == 1 { "" } else { "s" }
+            if self.errors.len() as u64 + self.more == 1 {
+                ""
+            } else {
+                "s"
+            }
         )?;
         for e in &self.errors {
             writeln!(f, "  {}: {e}", self.file)?;
         }
         if self.more > 0 {
-            writeln!(f, "  ... and {} more (fix these and run again to see them)", self.more)?;
+            writeln!(
+                f,
+                "  ... and {} more (fix these and run again to see them)",
+                self.more
+            )?;
         }
         Ok(())
     }
@@ -257,7 +279,10 @@ impl<R: Read> CsvRows<R> {
             read: 0,
             lines: lines.clone(),
         };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(counted);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(counted);
         let mut errors = FileErrors::new(file);
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
@@ -270,12 +295,23 @@ impl<R: Read> CsvRows<R> {
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    h
+                };
                 h.trim().to_ascii_lowercase()
             })
             .collect();
         if names.iter().all(String::is_empty) {
-            errors.push(1, None, format!("the file is empty: the first line must name the columns ({})", kind.header().join(",")));
+            errors.push(
+                1,
+                None,
+                format!(
+                    "the file is empty: the first line must name the columns ({})",
+                    kind.header().join(",")
+                ),
+            );
             return Err(errors);
         }
         let columns = kind.columns();
@@ -283,14 +319,25 @@ impl<R: Read> CsvRows<R> {
         for (p, name) in names.iter().enumerate() {
             match columns.iter().position(|c| c.name == name) {
                 Some(i) if positions[i].is_some() => {
-                    errors.push(1, Some(name), format!("column {name} appears twice: keep one"));
+                    errors.push(
+                        1,
+                        Some(name),
+                        format!("column {name} appears twice: keep one"),
+                    );
                 }
                 Some(i) => positions[i] = Some(p),
-                None if name.is_empty() => errors.push(1, None, format!("column {} has no name: name it or remove it", p + 1)),
+                None if name.is_empty() => errors.push(
+                    1,
+                    None,
+                    format!("column {} has no name: name it or remove it", p + 1),
+                ),
                 None => errors.push(
                     1,
                     Some(name),
-                    format!("unknown column {name:?}: a {kind} file takes {}", kind.header().join(", ")),
+                    format!(
+                        "unknown column {name:?}: a {kind} file takes {}",
+                        kind.header().join(", ")
+                    ),
                 ),
             }
         }
@@ -299,7 +346,11 @@ impl<R: Read> CsvRows<R> {
                 errors.push(
                     1,
                     Some(c.name),
-                    format!("required column {} is missing: a {kind} file needs {}", c.name, required_list(kind)),
+                    format!(
+                        "required column {} is missing: a {kind} file needs {}",
+                        c.name,
+                        required_list(kind)
+                    ),
                 );
             }
         }
@@ -326,7 +377,9 @@ impl<R: Read> CsvRows<R> {
                         continue;
                     }
                     return Some(Row {
-                        line: self.lines.line_at(self.record.position().map_or(0, |p| p.byte())),
+                        line: self
+                            .lines
+                            .line_at(self.record.position().map_or(0, |p| p.byte())),
                         record: &self.record,
                         positions: &self.positions,
                         kind: self.kind,
@@ -345,7 +398,11 @@ impl<R: Read> CsvRows<R> {
     }
 
     /// Calls `each` for every data row (see [`CsvRows::next`]).
-    pub fn for_each(mut self, errors: &mut FileErrors, mut each: impl FnMut(&Row<'_>, &mut FileErrors)) {
+    pub fn for_each(
+        mut self,
+        errors: &mut FileErrors,
+        mut each: impl FnMut(&Row<'_>, &mut FileErrors),
+    ) {
         while let Some(row) = self.next(errors) {
             each(&row, errors);
         }
@@ -379,7 +436,10 @@ impl Lines {
     /// The csv reader starts a record at the blank lines it skips, so those
     /// are stepped over. Offsets must not decrease between calls.
     fn line_at(&self, mut offset: u64) -> u64 {
-        let mut state = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         while let Some(&(at, crlf)) = state.ahead.front() {
             let blank = at == offset || (crlf && at == offset + 1);
             if at < offset || blank {
@@ -406,7 +466,11 @@ struct LineCounter<R> {
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut state = self.lines.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self
+            .lines
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         for (i, &b) in buf[..n].iter().enumerate() {
             if b == b'\n' {
                 let crlf = state.last == b'\r';
@@ -430,16 +494,32 @@ fn required_list(kind: FileKind) -> String {
 
 fn describe_csv_error(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the line is not valid UTF-8: save the file as CSV UTF-8".into(),
+        csv::ErrorKind::Utf8 { .. } => {
+            "the line is not valid UTF-8: save the file as CSV UTF-8".into()
+        }
         csv::ErrorKind::Io(io) => format!("the file could not be read: {io}"),
         _ => format!("the line is not valid CSV: {e}"),
     }
 }
 
+/// A problem already added to the file's error list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;
+
 /// Reads an optional number cell, reporting a non-number.
-pub fn number(line: u64, column: &str, cell: &str, errors: &mut FileErrors) -> Result<Option<stocktake_core::Typed>, ()> {
+pub fn number(
+    line: u64,
+    column: &str,
+    cell: &str,
+    errors: &mut FileErrors,
+) -> Result<Option<stocktake_core::Typed>, Reported> {
     stocktake_core::Typed::parse(cell).map_err(|why| {
-        errors.push(line, Some(column), format!("{why}: write a number such as 12.5 or leave it blank"));
+        errors.push(
+            line,
+            Some(column),
+            format!("{why}: write a number such as 12.5 or leave it blank"),
+        );
+        Reported
     })
 }
 
@@ -470,23 +550,43 @@ mod tests {
         let csv = CsvRows::open(kind, "test.csv", text.as_bytes())?;
         let mut errors = FileErrors::new("test.csv");
         let mut out = Vec::new();
-        csv.for_each(&mut errors, |r, _| out.push((r.line, r.get("code").to_owned())));
-        if errors.is_empty() { Ok(out) } else { Err(errors) }
+        csv.for_each(&mut errors, |r, _| {
+            out.push((r.line, r.get("code").to_owned()))
+        });
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
     }
 
     #[test]
     fn columns_are_found_by_name_in_any_order_after_a_bom() {
-        let got = rows(FileKind::OrgUnits, "\u{feff}level,Name,code\nward,Abbey,E05000026\n\nward,Alibon,E05000027\n").unwrap();
+        let got = rows(
+            FileKind::OrgUnits,
+            "\u{feff}level,Name,code\nward,Abbey,E05000026\n\nward,Alibon,E05000027\n",
+        )
+        .unwrap();
         assert_eq!(got, vec![(2, "E05000026".into()), (4, "E05000027".into())]);
-        let crlf = rows(FileKind::OrgUnits, "code,name,level\r\nA,\"Multi\r\nline\",x\r\n\r\n\r\nB,b,x\r\nC,c,x\r\n").unwrap();
-        assert_eq!(crlf, vec![(2, "A".into()), (6, "B".into()), (7, "C".into())]);
+        let crlf = rows(
+            FileKind::OrgUnits,
+            "code,name,level\r\nA,\"Multi\r\nline\",x\r\n\r\n\r\nB,b,x\r\nC,c,x\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            crlf,
+            vec![(2, "A".into()), (6, "B".into()), (7, "C".into())]
+        );
     }
 
     #[test]
     fn unknown_and_missing_columns_are_named() {
         let err = rows(FileKind::OrgUnits, "code,name,colour\nA,B,red\n").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("line 1, column colour: unknown column \"colour\""), "{text}");
+        assert!(
+            text.contains("line 1, column colour: unknown column \"colour\""),
+            "{text}"
+        );
         assert!(text.contains("required column level is missing"), "{text}");
     }
 

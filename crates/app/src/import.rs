@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use stocktake_core::{
-    DenominatorOverPeriods, Factor, Frequency, Group, Hierarchy, HierarchyError, Indicator, Kind, OrgUnit,
-    Period, Polarity, Target,
+    DenominatorOverPeriods, Factor, Frequency, Group, Hierarchy, HierarchyError, Indicator, Kind,
+    OrgUnit, Period, Polarity, Target,
 };
 use stocktake_store::{TargetRow, ValueRow};
 
@@ -54,7 +54,10 @@ impl Stocktake {
             FileKind::OrgUnits => self.import_org_units(file, rows, mode, actor).await?,
             FileKind::Groups => self.import_groups(file, rows, mode, actor).await?,
             FileKind::Indicators => self.import_indicators(file, rows, mode, actor).await?,
-            FileKind::Values => self.import_values(file, rows, mode, actor, progress).await?,
+            FileKind::Values => {
+                self.import_values(file, rows, mode, actor, progress)
+                    .await?
+            }
             FileKind::Targets => self.import_targets(file, rows, mode, actor).await?,
         };
         Ok(ImportSummary {
@@ -65,7 +68,13 @@ impl Stocktake {
         })
     }
 
-    async fn import_org_units(&self, file: &str, rows: CsvRows<impl Read>, mode: ImportMode, actor: &str) -> Result<u64, AppError> {
+    async fn import_org_units(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
         let mut errors = FileErrors::new(file);
         let mut lines: HashMap<String, u64> = HashMap::new();
         let mut units = Vec::new();
@@ -73,11 +82,19 @@ impl Stocktake {
             let code = row.get("code");
             let mut ok = required(row, &["code", "name", "level"], errors);
             if ok && let Some(first) = lines.get(code) {
-                errors.push(row.line, Some("code"), format!("unit {code} appears twice: also on line {first}"));
+                errors.push(
+                    row.line,
+                    Some("code"),
+                    format!("unit {code} appears twice: also on line {first}"),
+                );
                 ok = false;
             }
             if ok && row.optional("parent_code") == Some(code) {
-                errors.push(row.line, Some("parent_code"), format!("unit {code} cannot be its own parent"));
+                errors.push(
+                    row.line,
+                    Some("parent_code"),
+                    format!("unit {code} cannot be its own parent"),
+                );
                 ok = false;
             }
             if ok {
@@ -103,16 +120,23 @@ impl Stocktake {
         if let Err(problems) = Hierarchy::build(merged) {
             for problem in problems {
                 match &problem {
-                    HierarchyError::UnknownParent { code, .. } => {
-                        errors.push(lines.get(code).copied().unwrap_or(0), Some("parent_code"), problem.to_string())
-                    }
+                    HierarchyError::UnknownParent { code, .. } => errors.push(
+                        lines.get(code).copied().unwrap_or(0),
+                        Some("parent_code"),
+                        problem.to_string(),
+                    ),
                     HierarchyError::Cycle { path, .. } => {
-                        let line = path.split(" > ").find_map(|c| lines.get(c).copied()).unwrap_or(0);
+                        let line = path
+                            .split(" > ")
+                            .find_map(|c| lines.get(c).copied())
+                            .unwrap_or(0);
                         errors.push(line, Some("parent_code"), problem.to_string())
                     }
-                    HierarchyError::Duplicate { code } => {
-                        errors.push(lines.get(code).copied().unwrap_or(0), Some("code"), problem.to_string())
-                    }
+                    HierarchyError::Duplicate { code } => errors.push(
+                        lines.get(code).copied().unwrap_or(0),
+                        Some("code"),
+                        problem.to_string(),
+                    ),
                 }
             }
         }
@@ -124,7 +148,13 @@ impl Stocktake {
         Ok(units.len() as u64)
     }
 
-    async fn import_groups(&self, file: &str, rows: CsvRows<impl Read>, mode: ImportMode, actor: &str) -> Result<u64, AppError> {
+    async fn import_groups(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
         let mut errors = FileErrors::new(file);
         let mut groups: Vec<Group> = Vec::new();
         let mut names: HashMap<String, (String, u64)> = HashMap::new();
@@ -196,14 +226,24 @@ impl Stocktake {
         Ok(count)
     }
 
-    async fn import_indicators(&self, file: &str, rows: CsvRows<impl Read>, mode: ImportMode, actor: &str) -> Result<u64, AppError> {
+    async fn import_indicators(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
         let mut errors = FileErrors::new(file);
         let mut lines: HashMap<String, u64> = HashMap::new();
         let mut indicators: Vec<(u64, Indicator)> = Vec::new();
         rows.for_each(&mut errors, |row, errors| {
             if let Some(ind) = parse_indicator(row, errors) {
                 if let Some(first) = lines.get(&ind.code) {
-                    errors.push(row.line, Some("code"), format!("indicator {} appears twice: also on line {first}", ind.code));
+                    errors.push(
+                        row.line,
+                        Some("code"),
+                        format!("indicator {} appears twice: also on line {first}", ind.code),
+                    );
                     return;
                 }
                 lines.insert(ind.code.clone(), row.line);
@@ -279,10 +319,12 @@ impl Stocktake {
             count += 1;
             let parsed = reference.value(row.line, &ValueFields::of(&row), &mut errors);
             let line = row.line;
-            if count % 8192 == 0 {
+            if count.is_multiple_of(8192) {
                 progress(rows.byte());
             }
-            let Some((ind, unit, value)) = parsed else { continue };
+            let Some((ind, unit, value)) = parsed else {
+                continue;
+            };
             if let Some(first) = first_line.insert((ind, unit, value.period), line) {
                 errors.push(
                     line,
@@ -326,13 +368,15 @@ impl Stocktake {
             if !chunk.is_empty() {
                 w.write(&chunk).await?;
             }
-            w.commit(actor, &format!("imported {count} values from {file}")).await?;
+            w.commit(actor, &format!("imported {count} values from {file}"))
+                .await?;
             if keep {
                 let mut cache = self.analytics_mut();
                 for (ind, unit, v) in kept {
                     cache.load_value(ind, unit, v.period, Some(v.observation), v.note);
                 }
-                let touched: std::collections::BTreeSet<u32> = first_line.keys().map(|k| k.0).collect();
+                let touched: std::collections::BTreeSet<u32> =
+                    first_line.keys().map(|k| k.0).collect();
                 for ind in touched {
                     cache.recompute(ind);
                 }
@@ -342,29 +386,56 @@ impl Stocktake {
         Ok(count)
     }
 
-    async fn import_targets(&self, file: &str, rows: CsvRows<impl Read>, mode: ImportMode, actor: &str) -> Result<u64, AppError> {
+    async fn import_targets(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
         let reference = self.reference();
         let mut errors = FileErrors::new(file);
         let mut first_line: HashMap<(u32, u32, Period), u64> = HashMap::new();
         let mut targets: Vec<(u32, u32, TargetRow)> = Vec::new();
         rows.for_each(&mut errors, |row, errors| {
-            let key = reference.key(row.line, [row.get("indicator"), row.get("org_unit"), row.get("period")], errors, true);
+            let key = reference.key(
+                row.line,
+                [row.get("indicator"), row.get("org_unit"), row.get("period")],
+                errors,
+                true,
+            );
             // The numbers are checked even when the key is bad, so every problem on the line is reported.
             let target = number(row.line, "target", row.get("target"), errors);
             let tolerance = number(row.line, "tolerance", row.get("tolerance"), errors);
-            let Some((ind, unit, period)) = key else { return };
-            let (Ok(target), Ok(tolerance)) = (target, tolerance) else { return };
+            let Some((ind, unit, period)) = key else {
+                return;
+            };
+            let (Ok(target), Ok(tolerance)) = (target, tolerance) else {
+                return;
+            };
             let Some(target) = target else {
-                errors.push(row.line, Some("target"), "target is blank: give the target figure");
+                errors.push(
+                    row.line,
+                    Some("target"),
+                    "target is blank: give the target figure",
+                );
                 return;
             };
             let tolerance = tolerance.map_or(0.0, |t| t.value);
             if tolerance < 0.0 {
-                errors.push(row.line, Some("tolerance"), "tolerance is a percentage of the target and cannot be negative");
+                errors.push(
+                    row.line,
+                    Some("tolerance"),
+                    "tolerance is a percentage of the target and cannot be negative",
+                );
                 return;
             }
             if let Some(first) = first_line.insert((ind, unit, period), row.line) {
-                errors.push(row.line, None, format!("duplicate: line {first} already sets this target; keep one of them"));
+                errors.push(
+                    row.line,
+                    None,
+                    format!("duplicate: line {first} already sets this target; keep one of them"),
+                );
                 return;
             }
             targets.push((
@@ -448,12 +519,26 @@ impl<'a> ValueFields<'a> {
 impl Reference {
     /// Reads and checks indicator, org_unit and period. `coarser_ok` allows a
     /// period longer than the indicator's frequency (targets are often annual).
-    pub fn key(&self, line: u64, cells: [&str; 3], errors: &mut FileErrors, coarser_ok: bool) -> Option<(u32, u32, Period)> {
+    pub fn key(
+        &self,
+        line: u64,
+        cells: [&str; 3],
+        errors: &mut FileErrors,
+        coarser_ok: bool,
+    ) -> Option<(u32, u32, Period)> {
         let [code, unit_code, period] = cells.map(str::trim);
         let mut present = true;
-        for (name, cell) in [("indicator", code), ("org_unit", unit_code), ("period", period)] {
+        for (name, cell) in [
+            ("indicator", code),
+            ("org_unit", unit_code),
+            ("period", period),
+        ] {
             if cell.is_empty() {
-                errors.push(line, Some(name), format!("{name} is blank: every row needs one"));
+                errors.push(
+                    line,
+                    Some(name),
+                    format!("{name} is blank: every row needs one"),
+                );
                 present = false;
             }
         }
@@ -462,11 +547,21 @@ impl Reference {
         }
         let ind = self.by_code.get(code).copied();
         if ind.is_none() {
-            errors.push(line, Some("indicator"), format!("unknown indicator {code}: import it in the indicators file first"));
+            errors.push(
+                line,
+                Some("indicator"),
+                format!("unknown indicator {code}: import it in the indicators file first"),
+            );
         }
         let unit = self.hierarchy.find(unit_code);
         if unit.is_none() {
-            errors.push(line, Some("org_unit"), format!("unknown organisation unit {unit_code}: import it in the org-units file first"));
+            errors.push(
+                line,
+                Some("org_unit"),
+                format!(
+                    "unknown organisation unit {unit_code}: import it in the org-units file first"
+                ),
+            );
         }
         let period = match period.parse::<Period>() {
             Ok(p) => Some(p),
@@ -477,7 +572,8 @@ impl Reference {
         };
         let (ind, unit, period) = (ind?, unit?, period?);
         let indicator = &self.indicators[ind as usize];
-        let fits = period.frequency() == indicator.frequency || (coarser_ok && period.frequency() > indicator.frequency);
+        let fits = period.frequency() == indicator.frequency
+            || (coarser_ok && period.frequency() > indicator.frequency);
         if !fits {
             errors.push(
                 line,
@@ -497,8 +593,18 @@ impl Reference {
     }
 
     /// Reads and checks one value; problems go to `errors` under `line`.
-    pub fn value(&self, line: u64, cells: &ValueFields<'_>, errors: &mut FileErrors) -> Option<(u32, u32, ValueRow)> {
-        let key = self.key(line, [cells.indicator, cells.org_unit, cells.period], errors, false);
+    pub fn value(
+        &self,
+        line: u64,
+        cells: &ValueFields<'_>,
+        errors: &mut FileErrors,
+    ) -> Option<(u32, u32, ValueRow)> {
+        let key = self.key(
+            line,
+            [cells.indicator, cells.org_unit, cells.period],
+            errors,
+            false,
+        );
         let value = number(line, "value", cells.value, errors);
         let numerator = number(line, "numerator", cells.numerator, errors);
         let denominator = number(line, "denominator", cells.denominator, errors);
@@ -507,7 +613,11 @@ impl Reference {
             return None;
         };
         let indicator = &self.indicators[ind as usize];
-        match indicator.observation(value, numerator.map(|n| n.value), denominator.map(|d| d.value)) {
+        match indicator.observation(
+            value,
+            numerator.map(|n| n.value),
+            denominator.map(|d| d.value),
+        ) {
             Ok(observation) => Some((
                 ind,
                 unit,
@@ -516,7 +626,9 @@ impl Reference {
                     org_unit: self.hierarchy.unit(unit).code.clone(),
                     period,
                     observation,
-                    note: Some(cells.note.trim()).filter(|n| !n.is_empty()).map(str::to_owned),
+                    note: Some(cells.note.trim())
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_owned),
                 },
             )),
             Err(e) => {
@@ -540,7 +652,11 @@ fn required(row: &Row<'_>, columns: &[&str], errors: &mut FileErrors) -> bool {
     let mut ok = true;
     for c in columns {
         if row.get(c).is_empty() {
-            errors.push(row.line, Some(c), format!("{c} is blank: every row needs one"));
+            errors.push(
+                row.line,
+                Some(c),
+                format!("{c} is blank: every row needs one"),
+            );
             ok = false;
         }
     }
@@ -548,18 +664,43 @@ fn required(row: &Row<'_>, columns: &[&str], errors: &mut FileErrors) -> bool {
 }
 
 fn finish(errors: FileErrors) -> Result<(), AppError> {
-    if errors.is_empty() { Ok(()) } else { Err(errors.into()) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
 }
 
 /// Reads an indicators row.
 fn parse_indicator(row: &Row<'_>, errors: &mut FileErrors) -> Option<Indicator> {
-    let present = required(row, &["code", "title", "kind", "polarity", "frequency"], errors);
-    fn checked<T>(line: u64, errors: &mut FileErrors, column: &str, result: Result<T, String>) -> Option<T> {
-        result.map_err(|why| errors.push(line, Some(column), why)).ok()
+    let present = required(
+        row,
+        &["code", "title", "kind", "polarity", "frequency"],
+        errors,
+    );
+    fn checked<T>(
+        line: u64,
+        errors: &mut FileErrors,
+        column: &str,
+        result: Result<T, String>,
+    ) -> Option<T> {
+        result
+            .map_err(|why| errors.push(line, Some(column), why))
+            .ok()
     }
     let kind = checked(row.line, errors, "kind", row.get("kind").parse::<Kind>());
-    let polarity = checked(row.line, errors, "polarity", row.get("polarity").parse::<Polarity>());
-    let frequency = checked(row.line, errors, "frequency", row.get("frequency").parse::<Frequency>());
+    let polarity = checked(
+        row.line,
+        errors,
+        "polarity",
+        row.get("polarity").parse::<Polarity>(),
+    );
+    let frequency = checked(
+        row.line,
+        errors,
+        "frequency",
+        row.get("frequency").parse::<Frequency>(),
+    );
     let factor = checked(
         row.line,
         errors,
@@ -586,14 +727,23 @@ fn parse_indicator(row: &Row<'_>, errors: &mut FileErrors) -> Option<Indicator> 
         row.line,
         errors,
         "denominator_over_periods",
-        row.get("denominator_over_periods").parse::<DenominatorOverPeriods>(),
+        row.get("denominator_over_periods")
+            .parse::<DenominatorOverPeriods>(),
     );
-    let (kind, polarity, frequency, factor, decimals, over) = (kind?, polarity?, frequency?, factor?, decimals?, over?);
+    let (kind, polarity, frequency, factor, decimals, over) =
+        (kind?, polarity?, frequency?, factor?, decimals?, over?);
     if !present {
         return None;
     }
     if kind != Kind::Ratio && factor != Factor::ONE {
-        errors.push(row.line, Some("factor"), format!("factor applies only to ratio indicators, and this one is a {}: leave factor blank", kind.as_str()));
+        errors.push(
+            row.line,
+            Some("factor"),
+            format!(
+                "factor applies only to ratio indicators, and this one is a {}: leave factor blank",
+                kind.as_str()
+            ),
+        );
         return None;
     }
     if kind != Kind::Ratio && over != DenominatorOverPeriods::Sum {

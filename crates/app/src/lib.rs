@@ -80,11 +80,15 @@ impl Stocktake {
 
     /// Read access to the analytics cache. Do not hold it across an await.
     pub fn analytics(&self) -> RwLockReadGuard<'_, Analytics> {
-        self.cache.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.cache
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn analytics_mut(&self) -> RwLockWriteGuard<'_, Analytics> {
-        self.cache.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.cache
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn values_loaded(&self) -> bool {
@@ -134,21 +138,29 @@ async fn load_cache(store: &Store, options: OpenOptions) -> Result<Analytics, Ap
     let hierarchy = Hierarchy::build(units).map_err(|errors| {
         AppError::Internal(anyhow::anyhow!(
             "the organisation units in the database do not form a hierarchy: {}",
-            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         ))
     })?;
     let groups = store.groups().await?;
     let indicators = store.indicators().await?;
     let mut cache = Analytics::new(Arc::new(hierarchy), groups, indicators, options.judgement);
     for row in store.targets().await? {
-        if let (Some(i), Some(u)) = (cache.find_indicator(&row.indicator), cache.hierarchy().find(&row.org_unit)) {
+        if let (Some(i), Some(u)) = (
+            cache.find_indicator(&row.indicator),
+            cache.hierarchy().find(&row.org_unit),
+        ) {
             cache.set_target(i, u, row.period, Some(Target { ..row.target }));
         }
     }
     if options.load_values {
         // Rows name indicators and units by id: map ids straight to positions.
         let (indicator_ids, unit_ids) = store.code_ids().await?;
-        let by_id = |ids: std::collections::HashMap<String, i64>, find: &dyn Fn(&str) -> Option<u32>| {
+        let by_id = |ids: std::collections::HashMap<String, i64>,
+                     find: &dyn Fn(&str) -> Option<u32>| {
             let size = ids.values().copied().max().unwrap_or(0).max(0) as usize + 1;
             let mut positions = vec![None; size];
             for (code, id) in ids {
@@ -163,7 +175,9 @@ async fn load_cache(store: &Store, options: OpenOptions) -> Result<Analytics, Ap
         let mut unreadable = 0u64;
         store
             .for_each_raw_value(|v| {
-                let position = |positions: &[Option<u32>], id: i64| positions.get(usize::try_from(id).ok()?).copied().flatten();
+                let position = |positions: &[Option<u32>], id: i64| {
+                    positions.get(usize::try_from(id).ok()?).copied().flatten()
+                };
                 let (Some(i), Some(u), Ok(period)) = (
                     position(&indicators, v.indicator_id),
                     position(&units, v.org_unit_id),
@@ -181,7 +195,10 @@ async fn load_cache(store: &Store, options: OpenOptions) -> Result<Analytics, Ap
             })
             .await?;
         if unreadable > 0 {
-            tracing::warn!(unreadable, "stored values that could not be read were left out of the figures");
+            tracing::warn!(
+                unreadable,
+                "stored values that could not be read were left out of the figures"
+            );
         }
         cache.recompute_all();
     }
@@ -198,11 +215,23 @@ mod tests {
     /// must be `Send`, so no cache guard may live across an await.
     #[test]
     fn use_case_futures_are_send() {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let app = runtime.block_on(Stocktake::open(&url, OpenOptions::default())).unwrap();
-        is_send(&app.import(FileKind::Values, "x", &b""[..], ImportMode::Preview, "t", &|_| {}));
+        let app = runtime
+            .block_on(Stocktake::open(&url, OpenOptions::default()))
+            .unwrap();
+        is_send(&app.import(
+            FileKind::Values,
+            "x",
+            &b""[..],
+            ImportMode::Preview,
+            "t",
+            &|_| {},
+        ));
         is_send(&app.save_values(&[], entry::EntryRules::default(), "t"));
         is_send(&app.reload());
         is_send(&app.load_demo("t"));

@@ -102,7 +102,10 @@ pub struct ScorecardLine {
 
 impl ScorecardLine {
     pub fn format(&self, value: Option<f64>) -> String {
-        value.map_or_else(|| "-".into(), |v| stocktake_core::indicator::format_number(v, self.decimals))
+        value.map_or_else(
+            || "-".into(),
+            |v| stocktake_core::indicator::format_number(v, self.decimals),
+        )
     }
 }
 
@@ -137,30 +140,43 @@ pub struct Rollup {
 impl Stocktake {
     /// Finds a unit by code, or says which codes exist at the top.
     pub fn find_unit(cache: &Analytics, code: &str) -> Result<UnitIdx, AppError> {
-        cache.hierarchy().find(code).ok_or_else(|| AppError::NotFound {
-            what: "organisation unit",
-            code: code.to_owned(),
-            hint: {
-                let roots: Vec<String> = cache.hierarchy().roots().iter().map(|&r| cache.hierarchy().unit(r).code.clone()).collect();
-                if roots.is_empty() {
-                    ": no units are loaded yet; import an org-units file first".into()
-                } else {
-                    format!(": top units are {}", roots.join(", "))
-                }
-            },
-        })
+        cache
+            .hierarchy()
+            .find(code)
+            .ok_or_else(|| AppError::NotFound {
+                what: "organisation unit",
+                code: code.to_owned(),
+                hint: {
+                    let roots: Vec<String> = cache
+                        .hierarchy()
+                        .roots()
+                        .iter()
+                        .map(|&r| cache.hierarchy().unit(r).code.clone())
+                        .collect();
+                    if roots.is_empty() {
+                        ": no units are loaded yet; import an org-units file first".into()
+                    } else {
+                        format!(": top units are {}", roots.join(", "))
+                    }
+                },
+            })
     }
 
-    pub fn find_indicator(cache: &Analytics, code: &str) -> Result<stocktake_core::IndIdx, AppError> {
-        cache.find_indicator(code).ok_or_else(|| AppError::NotFound {
-            what: "indicator",
-            code: code.to_owned(),
-            hint: if cache.indicators().is_empty() {
-                ": no indicators are loaded yet; import an indicators file first".into()
-            } else {
-                String::new()
-            },
-        })
+    pub fn find_indicator(
+        cache: &Analytics,
+        code: &str,
+    ) -> Result<stocktake_core::IndIdx, AppError> {
+        cache
+            .find_indicator(code)
+            .ok_or_else(|| AppError::NotFound {
+                what: "indicator",
+                code: code.to_owned(),
+                hint: if cache.indicators().is_empty() {
+                    ": no indicators are loaded yet; import an indicators file first".into()
+                } else {
+                    String::new()
+                },
+            })
     }
 
     /// The scorecard of a unit for a period.
@@ -229,7 +245,12 @@ impl Stocktake {
     }
 
     /// An indicator's figure for every unit, or every unit of one level.
-    pub fn rollup(&self, indicator: &str, period: Period, level: Option<&str>) -> Result<Rollup, AppError> {
+    pub fn rollup(
+        &self,
+        indicator: &str,
+        period: Period,
+        level: Option<&str>,
+    ) -> Result<Rollup, AppError> {
         let cache = self.analytics();
         let i = Self::find_indicator(&cache, indicator)?;
         if let Some(level) = level
@@ -237,18 +258,26 @@ impl Stocktake {
         {
             return Err(AppError::invalid(
                 "level",
-                format!("no units are at level {level:?}: levels are {}", cache.hierarchy().levels().join(", ")),
+                format!(
+                    "no units are at level {level:?}: levels are {}",
+                    cache.hierarchy().levels().join(", ")
+                ),
             ));
         }
         let ind = cache.indicator(i);
-        let answers = cache.rollup(i, period, level).map_err(|e| AppError::invalid("period", e.to_string()))?;
+        let answers = cache
+            .rollup(i, period, level)
+            .map_err(|e| AppError::invalid("period", e.to_string()))?;
         Ok(Rollup {
             indicator: ind.code.clone(),
             title: ind.title.clone(),
             decimals: ind.decimals,
             period,
             level: level.map(str::to_owned),
-            rows: answers.into_iter().map(|(u, a)| rollup_line(&cache, ind, u, &a)).collect(),
+            rows: answers
+                .into_iter()
+                .map(|(u, a)| rollup_line(&cache, ind, u, &a))
+                .collect(),
         })
     }
 }

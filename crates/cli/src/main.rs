@@ -37,7 +37,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web app and the JSON API on the database.
-    #[command(after_help = "Examples:\n  stocktake serve\n  stocktake --db postgres://stocktake@db/stocktake serve --bind 0.0.0.0:8080")]
+    #[command(
+        after_help = "Examples:\n  stocktake serve\n  stocktake --db postgres://stocktake@db/stocktake serve --bind 0.0.0.0:8080"
+    )]
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -45,7 +47,9 @@ enum Command {
     },
 
     /// Build a fresh demo database (stocktake-demo.db in this folder, replacing an older one), load the demo data and serve it.
-    #[command(after_help = "Example:\n  cargo run --release -- demo\n\nThe demo holds a fire and rescue service (Nottinghamshire's real stations) and the East Midlands councils\n(real recycling rates); other figures are generated with a fixed seed. See the README.")]
+    #[command(
+        after_help = "Example:\n  cargo run --release -- demo\n\nThe demo holds a fire and rescue service (Nottinghamshire's real stations) and the East Midlands councils\n(real recycling rates); other figures are generated with a fixed seed. See the README."
+    )]
     Demo {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -56,7 +60,9 @@ enum Command {
     },
 
     /// Write the national-scale benchmark workload as import files (England's wards, regions and districts).
-    #[command(after_help = "Examples:\n  stocktake bench-data --scale 1 --out bench/out/scale-1\n  stocktake bench-data --scale 1 --districts 3 --months 12 --out /tmp/small")]
+    #[command(
+        after_help = "Examples:\n  stocktake bench-data --scale 1 --out bench/out/scale-1\n  stocktake bench-data --scale 1 --districts 3 --months 12 --out /tmp/small"
+    )]
     BenchData {
         /// Multiplies the indicators: scale 1 is 20 monthly ward indicators (about 7 million values) and 4 quarterly district ones.
         #[arg(long, default_value_t = 1)]
@@ -76,7 +82,9 @@ enum Command {
     },
 
     /// Time the analytics cache on the database (used by bench/run.sh): a full scorecard of every unit, or quartiles of every indicator and month.
-    #[command(after_help = "Examples:\n  stocktake measure scorecard --period 2025-01\n  stocktake measure quartiles --level district")]
+    #[command(
+        after_help = "Examples:\n  stocktake measure scorecard --period 2025-01\n  stocktake measure quartiles --level district"
+    )]
     Measure {
         #[arg(value_enum)]
         what: Measure,
@@ -96,7 +104,9 @@ enum Command {
     Init,
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
-    #[command(after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n\nFormats: docs/formats.md")]
+    #[command(
+        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n\nFormats: docs/formats.md"
+    )]
     Import {
         /// What the file holds.
         kind: Kind,
@@ -108,7 +118,9 @@ enum Command {
     },
 
     /// Export to CSV in the import format.
-    #[command(after_help = "Examples:\n  stocktake export values --out values.csv\n  stocktake export org-units > units.csv")]
+    #[command(
+        after_help = "Examples:\n  stocktake export values --out values.csv\n  stocktake export org-units > units.csv"
+    )]
     Export {
         kind: Kind,
         /// Write to this file instead of standard output.
@@ -117,7 +129,9 @@ enum Command {
     },
 
     /// A unit's scorecard: each indicator's value, target, status, direction of travel and year to date.
-    #[command(after_help = "Examples:\n  stocktake scorecard --unit E06000018 --period 2024/25\n  stocktake scorecard --unit NFRS --period 2025-01 --format csv")]
+    #[command(
+        after_help = "Examples:\n  stocktake scorecard --unit E06000018 --period 2024/25\n  stocktake scorecard --unit NFRS --period 2025-01 --format csv"
+    )]
     Scorecard {
         /// The organisation unit's code.
         #[arg(long)]
@@ -130,7 +144,9 @@ enum Command {
     },
 
     /// An indicator's value for every unit (or every unit of one level).
-    #[command(after_help = "Examples:\n  stocktake rollup --indicator NI192 --period 2023/24\n  stocktake rollup --indicator NI192 --period 2023/24 --level district --format csv")]
+    #[command(
+        after_help = "Examples:\n  stocktake rollup --indicator NI192 --period 2023/24\n  stocktake rollup --indicator NI192 --period 2023/24 --level district --format csv"
+    )]
     Rollup {
         #[arg(long)]
         indicator: String,
@@ -182,11 +198,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STOCKTAKE_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
+            tracing_subscriber::EnvFilter::try_from_env("STOCKTAKE_LOG")
+                .unwrap_or_else(|_| "warn,sqlx=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: could not start: {e}");
@@ -210,7 +230,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let judgement = Judgement {
         stable_band: cli.stable_band,
     };
-    let open = |load_values: bool| Stocktake::open(&cli.db, OpenOptions { load_values, judgement });
+    let open = |load_values: bool| {
+        Stocktake::open(
+            &cli.db,
+            OpenOptions {
+                load_values,
+                judgement,
+            },
+        )
+    };
     match cli.command {
         Command::Serve { bind } => {
             let app = open(true).await?;
@@ -221,11 +249,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for suffix in ["", "-wal", "-shm"] {
                 let file = PathBuf::from(format!("{}{suffix}", path.display()));
                 if file.exists() {
-                    std::fs::remove_file(&file).with_context(|| format!("cannot replace the old demo database {}", file.display()))?;
+                    std::fs::remove_file(&file).with_context(|| {
+                        format!("cannot replace the old demo database {}", file.display())
+                    })?;
                 }
             }
             let url = format!("sqlite://{DEMO_DATABASE}");
-            let app = Stocktake::open(&url, OpenOptions { load_values: true, judgement }).await?;
+            let app = Stocktake::open(
+                &url,
+                OpenOptions {
+                    load_values: true,
+                    judgement,
+                },
+            )
+            .await?;
             let started = std::time::Instant::now();
             let loaded = app.load_demo("demo").await?;
             eprintln!(
@@ -248,8 +285,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             districts,
         } => {
             anyhow::ensure!(scale >= 1, "--scale must be 1 or more");
-            anyhow::ensure!((1..=600).contains(&months), "--months must be between 1 and 600");
-            let shape = stocktake::bench_data::Shape { scale, months, districts };
+            anyhow::ensure!(
+                (1..=600).contains(&months),
+                "--months must be between 1 and 600"
+            );
+            let shape = stocktake::bench_data::Shape {
+                scale,
+                months,
+                districts,
+            };
             let w = stocktake::bench_data::write(&wards, shape, &out)?;
             eprintln!(
                 "{}: {} units ({} districts, {} wards), {} indicators, {} values, {} targets",
@@ -298,18 +342,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { kind, file, check } => {
             let app = open(false).await?;
             let name = file.display().to_string();
-            let input = std::fs::File::open(&file).with_context(|| format!("cannot open {name}"))?;
+            let input =
+                std::fs::File::open(&file).with_context(|| format!("cannot open {name}"))?;
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
-            let mode = if check { ImportMode::Preview } else { ImportMode::Write };
+            let mode = if check {
+                ImportMode::Preview
+            } else {
+                ImportMode::Write
+            };
             let reader = std::io::BufReader::with_capacity(1 << 20, input);
             let result = app
-                .import(kind.into(), &name, reader, mode, &actor(), &|bytes| bar.set_position(bytes))
+                .import(kind.into(), &name, reader, mode, &actor(), &|bytes| {
+                    bar.set_position(bytes)
+                })
                 .await;
             bar.finish_and_clear();
             let summary = result?;
             if check {
-                eprintln!("{name}: {} rows checked, no problems found; nothing written", summary.rows);
+                eprintln!(
+                    "{name}: {} rows checked, no problems found; nothing written",
+                    summary.rows
+                );
             } else {
                 eprintln!("{name}: {} rows imported", summary.rows);
             }
@@ -318,16 +372,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(false).await?;
             let rows = match &out {
                 Some(path) => {
-                    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-                    app.export(kind.into(), std::io::BufWriter::new(file)).await?
+                    let file = std::fs::File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    app.export(kind.into(), std::io::BufWriter::new(file))
+                        .await?
                 }
-                None => app.export(kind.into(), std::io::BufWriter::new(std::io::stdout().lock())).await?,
+                None => {
+                    app.export(
+                        kind.into(),
+                        std::io::BufWriter::new(std::io::stdout().lock()),
+                    )
+                    .await?
+                }
             };
             if let Some(path) = out {
                 eprintln!("{}: {rows} rows exported", path.display());
             }
         }
-        Command::Scorecard { unit, period, format } => {
+        Command::Scorecard {
+            unit,
+            period,
+            format,
+        } => {
             let app = open(true).await?;
             let card = app.scorecard(&unit, period)?;
             let mut stdout = std::io::stdout().lock();
@@ -355,9 +421,9 @@ const DEMO_DATABASE: &str = "stocktake-demo.db";
 
 /// Binds, says where, and serves until stopped.
 async fn serve(app: std::sync::Arc<Stocktake>, bind: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("cannot listen on {bind}: is another program using it? Choose another with --bind"))?;
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| {
+        format!("cannot listen on {bind}: is another program using it? Choose another with --bind")
+    })?;
     let address = listener.local_addr()?;
     println!("Stocktake is serving http://{address}/ (press Ctrl-C to stop)");
     std::io::stdout().flush()?;
@@ -366,7 +432,9 @@ async fn serve(app: std::sync::Arc<Stocktake>, bind: &str) -> anyhow::Result<()>
 
 /// Who is acting, for the audit trail.
 fn actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }
 
@@ -377,9 +445,11 @@ fn progress_bar(size: u64) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(size);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)")
-            .expect("valid template")
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     bar.set_message("importing");
     bar

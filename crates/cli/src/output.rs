@@ -56,8 +56,12 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                     &r.title,
                     &r.period.to_string(),
                     &cell(r.value, r.decimals),
-                    &r.numerator.map(stocktake::files::number_text).unwrap_or_default(),
-                    &r.denominator.map(stocktake::files::number_text).unwrap_or_default(),
+                    &r.numerator
+                        .map(stocktake::files::number_text)
+                        .unwrap_or_default(),
+                    &r.denominator
+                        .map(stocktake::files::number_text)
+                        .unwrap_or_default(),
                     &cell(r.target, r.decimals),
                     match (r.target, r.target_judges_year_to_date) {
                         (None, _) => "",
@@ -71,7 +75,9 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                     &cell(r.same_period_last_year, r.decimals),
                     &cell(r.year_to_date, r.decimals),
                     &cell(r.year_to_date_last_year, r.decimals),
-                    &r.year_to_date_change.map(|c| format!("{c:.1}")).unwrap_or_default(),
+                    &r.year_to_date_change
+                        .map(|c| format!("{c:.1}"))
+                        .unwrap_or_default(),
                     &r.note,
                 ])?;
             }
@@ -90,7 +96,16 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                 card.counts.no_target + card.counts.not_rated
             )?;
             let header = [
-                "Indicator", "Period", "Value", "Year to date", "Target", "Status", "vs previous", "vs last year", "YTD last year", "Change",
+                "Indicator",
+                "Period",
+                "Value",
+                "Year to date",
+                "Target",
+                "Status",
+                "vs previous",
+                "vs last year",
+                "YTD last year",
+                "Change",
             ];
             let rows: Vec<Vec<String>> = card
                 .rows
@@ -107,7 +122,11 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                             _ => shown(r.target, r.decimals),
                         },
                         r.status_label.to_string(),
-                        format!("{} {}", r.direction_previous.arrow(), r.direction_previous.label()),
+                        format!(
+                            "{} {}",
+                            r.direction_previous.arrow(),
+                            r.direction_previous.label()
+                        ),
                         format!("{} {}", r.direction_year.arrow(), r.direction_year.label()),
                         shown(r.year_to_date_last_year, r.decimals),
                         change(r.year_to_date_change),
@@ -140,45 +159,79 @@ pub fn rollup(out: &mut impl Write, rollup: &Rollup, format: Format) -> anyhow::
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(["org_unit", "name", "level", "value", "numerator", "denominator", "note"])?;
+            w.write_record([
+                "org_unit",
+                "name",
+                "level",
+                "value",
+                "numerator",
+                "denominator",
+                "note",
+            ])?;
             for r in &rollup.rows {
                 w.write_record([
                     r.org_unit.as_str(),
                     &r.name,
                     &r.level,
                     &cell(r.value, rollup.decimals),
-                    &r.numerator.map(stocktake::files::number_text).unwrap_or_default(),
-                    &r.denominator.map(stocktake::files::number_text).unwrap_or_default(),
+                    &r.numerator
+                        .map(stocktake::files::number_text)
+                        .unwrap_or_default(),
+                    &r.denominator
+                        .map(stocktake::files::number_text)
+                        .unwrap_or_default(),
                     &r.note,
                 ])?;
             }
             w.flush()?;
         }
         Format::Table => {
-            writeln!(out, "{} {}, {}\n", rollup.indicator, rollup.title, rollup.period.label())?;
+            writeln!(
+                out,
+                "{} {}, {}\n",
+                rollup.indicator,
+                rollup.title,
+                rollup.period.label()
+            )?;
             let rows: Vec<Vec<String>> = rollup
                 .rows
                 .iter()
                 .map(|r| {
-                    let indent = if rollup.level.is_some() { String::new() } else { "  ".repeat(r.depth as usize) };
+                    let indent = if rollup.level.is_some() {
+                        String::new()
+                    } else {
+                        "  ".repeat(r.depth as usize)
+                    };
                     vec![
                         format!("{indent}{} {}", r.org_unit, r.name),
                         r.level.clone(),
                         shown(r.value, rollup.decimals),
-                        r.numerator.map_or_else(String::new, |v| format_number(v, 0)),
-                        r.denominator.map_or_else(String::new, |v| format_number(v, 0)),
+                        r.numerator
+                            .map_or_else(String::new, |v| format_number(v, 0)),
+                        r.denominator
+                            .map_or_else(String::new, |v| format_number(v, 0)),
                         r.note.clone(),
                     ]
                 })
                 .collect();
-            table(out, &["Unit", "Level", "Value", "Numerator", "Denominator", "Note"], &rows, &[2, 3, 4])?;
+            table(
+                out,
+                &["Unit", "Level", "Value", "Numerator", "Denominator", "Note"],
+                &rows,
+                &[2, 3, 4],
+            )?;
         }
     }
     Ok(())
 }
 
 /// An aligned text table; `right` lists the columns to right-align (numbers).
-fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], right: &[usize]) -> std::io::Result<()> {
+fn table(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    right: &[usize],
+) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -205,7 +258,15 @@ fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], right: &[u
         s
     };
     writeln!(out, "{}", line(header.to_vec()))?;
-    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
+    writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+    )?;
     for row in rows {
         writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
     }

@@ -42,7 +42,11 @@ NI192,Household waste sent for reuse recycling and composting,ratio,higher_is_be
 /// The published recycling rates of English councils in the hierarchy, as a
 /// values file: the rate alone, since the source gives no tonnages.
 fn recycling_values(units: &str) -> (String, BTreeMap<(String, String), f64>) {
-    let known: std::collections::HashSet<String> = units.lines().skip(1).map(|l| l.split(',').next().unwrap().to_owned()).collect();
+    let known: std::collections::HashSet<String> = units
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
     let mut out = String::from("indicator,org_unit,period,value\n");
     let mut rates = BTreeMap::new();
     let mut reader = csv::Reader::from_path(data("household_waste_recycling_rate.csv")).unwrap();
@@ -52,11 +56,23 @@ fn recycling_values(units: &str) -> (String, BTreeMap<(String, String), f64>) {
         // years, and marks a missing return "NA": only English councils'
         // published financial-year rates belong here.
         let value = r["value"].trim();
-        if !known.contains(&r["area_code"]) || !r["period"].contains('/') || value.is_empty() || value == "NA" {
+        if !known.contains(&r["area_code"])
+            || !r["period"].contains('/')
+            || value.is_empty()
+            || value == "NA"
+        {
             continue;
         }
-        writeln!(out, "NI192,{},{},{}", r["area_code"], r["period"], r["value"]).unwrap();
-        rates.insert((r["area_code"].clone(), r["period"].clone()), r["value"].parse::<f64>().unwrap());
+        writeln!(
+            out,
+            "NI192,{},{},{}",
+            r["area_code"], r["period"], r["value"]
+        )
+        .unwrap();
+        rates.insert(
+            (r["area_code"].clone(), r["period"].clone()),
+            r["value"].parse::<f64>().unwrap(),
+        );
     }
     (out, rates)
 }
@@ -72,15 +88,51 @@ fn real_recycling_rates_import_under_the_real_hierarchy() {
 
         // Nottingham's own published rate comes back as entered.
         let nottingham = rates[&("E06000018".to_owned(), "2023/24".to_owned())];
-        let out = db.ok(&["rollup", "--indicator", "NI192", "--period", "2023/24", "--level", "upper tier", "--format", "csv"]);
+        let out = db.ok(&[
+            "rollup",
+            "--indicator",
+            "NI192",
+            "--period",
+            "2023/24",
+            "--level",
+            "upper tier",
+            "--format",
+            "csv",
+        ]);
         let rows = csv_rows(&out);
-        assert_eq!(rows[0], ["org_unit", "name", "level", "value", "numerator", "denominator", "note"]);
+        assert_eq!(
+            rows[0],
+            [
+                "org_unit",
+                "name",
+                "level",
+                "value",
+                "numerator",
+                "denominator",
+                "note"
+            ]
+        );
         let notts = row(&rows, "E06000018");
         assert_eq!(notts[1], "Nottingham");
-        assert_eq!(notts[3].parse::<f64>().unwrap(), (nottingham * 10.0).round() / 10.0, "[{}]", db.name);
+        assert_eq!(
+            notts[3].parse::<f64>().unwrap(),
+            (nottingham * 10.0).round() / 10.0,
+            "[{}]",
+            db.name
+        );
 
         // A region cannot be computed from rates alone, and says why rather than averaging.
-        let out = db.ok(&["rollup", "--indicator", "NI192", "--period", "2023/24", "--level", "region", "--format", "csv"]);
+        let out = db.ok(&[
+            "rollup",
+            "--indicator",
+            "NI192",
+            "--period",
+            "2023/24",
+            "--level",
+            "region",
+            "--format",
+            "csv",
+        ]);
         let rows = csv_rows(&out);
         assert_eq!(rows.len(), 10, "nine regions and a header");
         let east_midlands = row(&rows, "E12000004");
@@ -93,7 +145,15 @@ fn real_recycling_rates_import_under_the_real_hierarchy() {
         );
 
         // A county is rolled up from its districts' values: not computable either.
-        let out = db.ok(&["rollup", "--indicator", "NI192", "--period", "2023/24", "--format", "json"]);
+        let out = db.ok(&[
+            "rollup",
+            "--indicator",
+            "NI192",
+            "--period",
+            "2023/24",
+            "--format",
+            "json",
+        ]);
         let json: serde_json::Value = serde_json::from_str(&out).unwrap();
         let rows = json["rows"].as_array().unwrap();
         assert!(rows.len() > 300, "every English unit is listed");
@@ -113,10 +173,15 @@ fn ward_parts(ward: usize, month: usize) -> (u64, u64) {
 fn ward_ratios_roll_up_to_district_region_and_country_by_summing_parts() {
     for db in databases() {
         // Country > region > district > ward, for Nottinghamshire's wards.
-        let mut units = String::from("code,name,level,parent_code\nE92000001,England,country,\nE12000004,East Midlands,region,E92000001\n");
+        let mut units = String::from(
+            "code,name,level,parent_code\nE92000001,England,country,\nE12000004,East Midlands,region,E92000001\n",
+        );
         let mut wards: Vec<(String, String)> = Vec::new();
         let mut districts = BTreeMap::new();
-        for r in csv::Reader::from_path(data("wards_nottinghamshire.csv")).unwrap().records() {
+        for r in csv::Reader::from_path(data("wards_nottinghamshire.csv"))
+            .unwrap()
+            .records()
+        {
             let r = r.unwrap();
             districts.insert(r[2].to_owned(), r[3].to_owned());
             wards.push((r[0].to_owned(), r[2].to_owned()));
@@ -143,15 +208,30 @@ fn ward_ratios_roll_up_to_district_region_and_country_by_summing_parts() {
 
         // By hand: sum the wards' numerators and denominators.
         let sums = |filter: &dyn Fn(&str) -> bool, m: usize| {
-            wards.iter().enumerate().filter(|(_, (_, d))| filter(d)).fold((0u64, 0u64), |(n, d), (i, _)| {
-                let (f, p) = ward_parts(i, m);
-                (n + f, d + p)
-            })
+            wards
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, d))| filter(d))
+                .fold((0u64, 0u64), |(n, d), (i, _)| {
+                    let (f, p) = ward_parts(i, m);
+                    (n + f, d + p)
+                })
         };
-        let out = db.ok(&["rollup", "--indicator", "PF", "--period", "2024-05", "--format", "csv"]);
+        let out = db.ok(&[
+            "rollup",
+            "--indicator",
+            "PF",
+            "--period",
+            "2024-05",
+            "--format",
+            "csv",
+        ]);
         let rows = csv_rows(&out);
         for (code, filter) in [
-            ("E07000170", &(|d: &str| d == "E07000170") as &dyn Fn(&str) -> bool),
+            (
+                "E07000170",
+                &(|d: &str| d == "E07000170") as &dyn Fn(&str) -> bool,
+            ),
             ("E06000018", &|d: &str| d == "E06000018"),
             ("E12000004", &|_: &str| true),
             ("E92000001", &|_: &str| true),
@@ -161,12 +241,27 @@ fn ward_ratios_roll_up_to_district_region_and_country_by_summing_parts() {
             assert_eq!(r[4], n.to_string(), "[{}] numerator of {code}", db.name);
             assert_eq!(r[5], d.to_string(), "[{}] denominator of {code}", db.name);
             let expected = (n as f64 / d as f64 * 10_000.0 * 100.0).round() / 100.0;
-            assert_eq!(r[3].parse::<f64>().unwrap(), expected, "[{}] value of {code}", db.name);
+            assert_eq!(
+                r[3].parse::<f64>().unwrap(),
+                expected,
+                "[{}] value of {code}",
+                db.name
+            );
             assert!(r[6].starts_with("rolled up from"), "[{}] {}", db.name, r[6]);
         }
 
         // The quarter adds three months of fires over the latest population.
-        let out = db.ok(&["rollup", "--indicator", "PF", "--period", "2024/25 Q1", "--level", "country", "--format", "csv"]);
+        let out = db.ok(&[
+            "rollup",
+            "--indicator",
+            "PF",
+            "--period",
+            "2024/25 Q1",
+            "--level",
+            "country",
+            "--format",
+            "csv",
+        ]);
         let rows = csv_rows(&out);
         let fires: u64 = (0..3).map(|m| sums(&|_| true, m).0).sum();
         let population = sums(&|_| true, 2).1;
@@ -178,7 +273,10 @@ fn ward_ratios_roll_up_to_district_region_and_country_by_summing_parts() {
 #[test]
 fn a_file_with_bad_lines_writes_nothing_and_names_every_bad_line() {
     for db in databases() {
-        db.import("org-units", "code,name,level,parent_code\nD1,Ashfield,district,\nD2,Bassetlaw,district,\n");
+        db.import(
+            "org-units",
+            "code,name,level,parent_code\nD1,Ashfield,district,\nD2,Bassetlaw,district,\n",
+        );
         db.import(
             "indicators",
             "code,title,kind,polarity,frequency,factor,decimals\n\
@@ -209,13 +307,23 @@ fn a_file_with_bad_lines_writes_nothing_and_names_every_bad_line() {
             "line 9, column period: period \"2024/26\" is not a financial year",
             "nothing was written",
         ] {
-            assert!(err.contains(expected), "[{}] missing {expected:?} in:\n{err}", db.name);
+            assert!(
+                err.contains(expected),
+                "[{}] missing {expected:?} in:\n{err}",
+                db.name
+            );
         }
-        assert!(!err.contains("line 2,") && !err.contains("line 10"), "good lines are not reported:\n{err}");
+        assert!(
+            !err.contains("line 2,") && !err.contains("line 10"),
+            "good lines are not reported:\n{err}"
+        );
 
         // Nothing at all was written, not even the good lines.
         let exported = db.ok(&["export", "values"]);
-        assert_eq!(exported.trim(), "indicator,org_unit,period,value,numerator,denominator,note");
+        assert_eq!(
+            exported.trim(),
+            "indicator,org_unit,period,value,numerator,denominator,note"
+        );
     }
 }
 
@@ -227,10 +335,19 @@ fn unknown_parents_and_cycles_are_named_by_line() {
             "code,name,level,parent_code\nA,Alpha,x,B\nB,Beta,x,A\nC,Gamma,x,MISSING\n,Nameless,x,\n",
         );
         let err = db.fails(&["import", "org-units", &bad]);
-        assert!(err.contains("line 4, column parent_code: unit C names parent MISSING"), "{err}");
-        assert!(err.contains("is its own ancestor (A > B > A)") || err.contains("(B > A > B)"), "{err}");
+        assert!(
+            err.contains("line 4, column parent_code: unit C names parent MISSING"),
+            "{err}"
+        );
+        assert!(
+            err.contains("is its own ancestor (A > B > A)") || err.contains("(B > A > B)"),
+            "{err}"
+        );
         assert!(err.contains("line 5, column code: code is blank"), "{err}");
-        assert_eq!(db.ok(&["export", "org-units"]).trim(), "code,name,level,parent_code");
+        assert_eq!(
+            db.ok(&["export", "org-units"]).trim(),
+            "code,name,level,parent_code"
+        );
     }
 }
 
@@ -239,9 +356,15 @@ fn unknown_and_missing_columns_are_errors() {
     for db in databases() {
         let bad = db.file("i.csv", "code,title,kind,colour\nA,B,count,red\n");
         let err = db.fails(&["import", "indicators", &bad]);
-        assert!(err.contains("line 1, column colour: unknown column \"colour\""), "{err}");
+        assert!(
+            err.contains("line 1, column colour: unknown column \"colour\""),
+            "{err}"
+        );
         assert!(err.contains("required column polarity is missing"), "{err}");
-        assert!(err.contains("required column frequency is missing"), "{err}");
+        assert!(
+            err.contains("required column frequency is missing"),
+            "{err}"
+        );
     }
 }
 
@@ -249,8 +372,14 @@ fn unknown_and_missing_columns_are_errors() {
 fn export_after_import_gives_back_the_same_rows() {
     for db in databases() {
         let files = [
-            ("org-units", "code,name,level,parent_code\nE,England,country,\nR,\"East Midlands, the\",region,E\nD,Ashfield,district,R\n"),
-            ("groups", "group,member,group_name\nFAM,D,Family group\nFAM,R,Family group\n"),
+            (
+                "org-units",
+                "code,name,level,parent_code\nE,England,country,\nR,\"East Midlands, the\",region,E\nD,Ashfield,district,R\n",
+            ),
+            (
+                "groups",
+                "group,member,group_name\nFAM,D,Family group\nFAM,R,Family group\n",
+            ),
             (
                 "indicators",
                 "code,title,kind,polarity,frequency,unit,factor,decimals,owner,description,set,denominator_over_periods\n\
@@ -266,7 +395,10 @@ fn export_after_import_gives_back_the_same_rows() {
                  R1,R,2023/24,41.5,,,\n\
                  W1,D,2025-01,961.54,2600,52,\n",
             ),
-            ("targets", "indicator,org_unit,period,target,tolerance\nC1,D,2024/25,40,5\nR1,D,2023/24,35,0\n"),
+            (
+                "targets",
+                "indicator,org_unit,period,target,tolerance\nC1,D,2024/25,40,5\nR1,D,2023/24,35,0\n",
+            ),
         ];
         for (kind, contents) in files {
             db.import(kind, contents);
@@ -298,19 +430,35 @@ fn scorecard_judges_status_direction_and_year_to_date() {
         let mut values = String::from("indicator,org_unit,period,value,note\n");
         // Last year: 10 fires a month at each station; this year 8 at A, 9 at B,
         // and January a bad month at A.
-        for month in ["2023-04", "2023-05", "2023-06", "2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12", "2024-01"] {
+        for month in [
+            "2023-04", "2023-05", "2023-06", "2023-07", "2023-08", "2023-09", "2023-10", "2023-11",
+            "2023-12", "2024-01",
+        ] {
             writeln!(values, "FIRES,A,{month},10,\nFIRES,B,{month},10,").unwrap();
         }
-        for month in ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12"] {
+        for month in [
+            "2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11",
+            "2024-12",
+        ] {
             writeln!(values, "FIRES,A,{month},8,\nFIRES,B,{month},9,").unwrap();
         }
-        values.push_str("FIRES,A,2025-01,20,\"Spate of deliberate fires, now patrolled\"\nFIRES,B,2025-01,9,\n");
+        values.push_str(
+            "FIRES,A,2025-01,20,\"Spate of deliberate fires, now patrolled\"\nFIRES,B,2025-01,9,\n",
+        );
         values.push_str("SAT,A,2025-01,80,\nSAT,B,2025-01,90,\n");
         db.import("values", &values);
         // Annual target 200 fires for the service: profiled to 10 months = 166.7.
         db.import("targets", "indicator,org_unit,period,target,tolerance\nFIRES,S,2024/25,200,10\nFIRES,A,2025-01,10,10\nSAT,S,2025-01,90,5\n");
 
-        let out = db.ok(&["scorecard", "--unit", "S", "--period", "2025-01", "--format", "csv"]);
+        let out = db.ok(&[
+            "scorecard",
+            "--unit",
+            "S",
+            "--period",
+            "2025-01",
+            "--format",
+            "csv",
+        ]);
         let rows = csv_rows(&out);
         let fires = row(&rows, "FIRES");
         assert_eq!(fires[3], "29", "January: 20 + 9");
@@ -318,23 +466,52 @@ fn scorecard_judges_status_direction_and_year_to_date() {
         assert_eq!(fires[13], "182");
         assert_eq!(fires[14], "200", "same period last year: 10 months x 20");
         assert_eq!(fires[15], "-9.0", "a 9% decrease");
-        assert_eq!(fires[6], "167", "the annual 200 profiled to 10 months, shown to 0 decimals");
-        assert_eq!(fires[7], "year_to_date", "an annual target judges the year to date");
+        assert_eq!(
+            fires[6], "167",
+            "the annual 200 profiled to 10 months, shown to 0 decimals"
+        );
+        assert_eq!(
+            fires[7], "year_to_date",
+            "an annual target judges the year to date"
+        );
         assert_eq!(fires[8], "amber");
-        assert_eq!(fires[9], "worsening", "29 fires in January against 17 in December");
+        assert_eq!(
+            fires[9], "worsening",
+            "29 fires in January against 17 in December"
+        );
         assert_eq!(fires[10], "worsening", "29 fires against 20 last January");
         let satisfaction = row(&rows, "SAT");
         assert_eq!(satisfaction[3], "85", "a plain mean of 80 and 90");
         assert_eq!(satisfaction[8], "red", "85 misses 90 by more than 5%");
-        assert!(satisfaction[16].contains("a plain mean"), "{}", satisfaction[16]);
+        assert!(
+            satisfaction[16].contains("a plain mean"),
+            "{}",
+            satisfaction[16]
+        );
 
         // Station A: its own January target, missed badly, with the owner's commentary.
-        let out = db.ok(&["scorecard", "--unit", "A", "--period", "2025-01", "--format", "json"]);
+        let out = db.ok(&[
+            "scorecard",
+            "--unit",
+            "A",
+            "--period",
+            "2025-01",
+            "--format",
+            "json",
+        ]);
         let card: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let fires = card["rows"].as_array().unwrap().iter().find(|r| r["indicator"] == "FIRES").unwrap();
+        let fires = card["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["indicator"] == "FIRES")
+            .unwrap();
         assert_eq!(fires["status"], "red");
         assert_eq!(fires["value"], 20.0);
-        assert_eq!(fires["commentary"], "Spate of deliberate fires, now patrolled");
+        assert_eq!(
+            fires["commentary"],
+            "Spate of deliberate fires, now patrolled"
+        );
         assert_eq!(card["counts"]["red"], 1);
 
         // The table a person reads says it in words, not colour.

@@ -162,7 +162,9 @@ pub struct ScorecardRow {
 /// A query the cache cannot answer as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
-    #[error("indicator {code} is collected by {frequency}; {period} is a {asked}: ask for a {frequency} or a longer period")]
+    #[error(
+        "indicator {code} is collected by {frequency}; {period} is a {asked}: ask for a {frequency} or a longer period"
+    )]
     FinerThanIndicator {
         code: String,
         frequency: Frequency,
@@ -256,7 +258,12 @@ pub struct Analytics {
 }
 
 impl Analytics {
-    pub fn new(hierarchy: Arc<Hierarchy>, groups: Vec<Group>, indicators: Vec<Indicator>, judgement: Judgement) -> Analytics {
+    pub fn new(
+        hierarchy: Arc<Hierarchy>,
+        groups: Vec<Group>,
+        indicators: Vec<Indicator>,
+        judgement: Judgement,
+    ) -> Analytics {
         let mut parent_slot = vec![u32::MAX; hierarchy.len()];
         let mut parents = 0;
         for u in 0..hierarchy.len() as UnitIdx {
@@ -329,7 +336,8 @@ impl Analytics {
     pub fn put_indicator(&mut self, indicator: Indicator) -> IndIdx {
         match self.find_indicator(&indicator.code) {
             Some(i) => {
-                let frequency_changed = self.indicators[i as usize].frequency != indicator.frequency;
+                let frequency_changed =
+                    self.indicators[i as usize].frequency != indicator.frequency;
                 self.indicators[i as usize] = indicator;
                 if frequency_changed {
                     // Values of the old frequency no longer fit; the store refuses
@@ -394,7 +402,14 @@ impl Analytics {
     /// Stores a value without updating rollups: for bulk loading, followed by
     /// [`Analytics::recompute_all`]. Returns false if the period's frequency
     /// does not match the indicator's.
-    pub fn load_value(&mut self, ind: IndIdx, unit: UnitIdx, period: Period, value: Option<Observation>, commentary: Option<String>) -> bool {
+    pub fn load_value(
+        &mut self,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+        value: Option<Observation>,
+        commentary: Option<String>,
+    ) -> bool {
         if period.frequency() != self.indicators[ind as usize].frequency {
             return false;
         }
@@ -440,11 +455,20 @@ impl Analytics {
     }
 
     /// Stores a value and brings the rollups of every ancestor up to date.
-    pub fn set_value(&mut self, ind: IndIdx, unit: UnitIdx, period: Period, value: Option<Observation>, commentary: Option<String>) -> bool {
+    pub fn set_value(
+        &mut self,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+        value: Option<Observation>,
+        commentary: Option<String>,
+    ) -> bool {
         if !self.load_value(ind, unit, period, value, commentary) {
             return false;
         }
-        let column = self.series[ind as usize].column(period.index()).expect("stored");
+        let column = self.series[ind as usize]
+            .column(period.index())
+            .expect("stored");
         let ancestors: Vec<UnitIdx> = self.hierarchy.ancestors(unit).collect();
         for a in ancestors {
             self.recompute_cell(ind, a, column);
@@ -452,7 +476,13 @@ impl Analytics {
         true
     }
 
-    pub fn set_target(&mut self, ind: IndIdx, unit: UnitIdx, period: Period, target: Option<Target>) {
+    pub fn set_target(
+        &mut self,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+        target: Option<Target>,
+    ) {
         match target {
             Some(t) => {
                 self.targets.insert((ind, unit, period), t);
@@ -468,7 +498,9 @@ impl Analytics {
     }
 
     pub fn commentary(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Option<&str> {
-        self.commentary.get(&(ind, unit, period)).map(String::as_str)
+        self.commentary
+            .get(&(ind, unit, period))
+            .map(String::as_str)
     }
 
     /// Recomputes every rollup of every indicator.
@@ -484,7 +516,11 @@ impl Analytics {
         if self.parents == 0 {
             return;
         }
-        let order: Vec<UnitIdx> = self.hierarchy.bottom_up().filter(|&u| self.hierarchy.has_children(u)).collect();
+        let order: Vec<UnitIdx> = self
+            .hierarchy
+            .bottom_up()
+            .filter(|&u| self.hierarchy.has_children(u))
+            .collect();
         for column in 0..len {
             for &u in &order {
                 self.recompute_cell(ind, u, column);
@@ -606,7 +642,12 @@ impl Analytics {
     }
 
     /// The year to date up to the end of `period`.
-    pub fn year_to_date(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Result<Answer, QueryError> {
+    pub fn year_to_date(
+        &self,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> Result<Answer, QueryError> {
         self.check_not_finer(ind, period)?;
         let ytd = period.year_to_date();
         let first = self.native_containing(ind, *ytd.start());
@@ -642,7 +683,14 @@ impl Analytics {
             let Some(column) = s.column(p) else { continue };
             if let Some((v, n, d)) = self.figure_parts(ind, unit, column) {
                 all_entered &= !s.value[column * self.hierarchy.len() + unit as usize].is_nan();
-                acc.add(indicator.kind, Across::Periods, indicator.denominator_over_periods, v, n, d);
+                acc.add(
+                    indicator.kind,
+                    Across::Periods,
+                    indicator.denominator_over_periods,
+                    v,
+                    n,
+                    d,
+                );
             }
         }
         if acc.count == 0 {
@@ -683,7 +731,12 @@ impl Analytics {
     /// The target that applies to a unit's figure for `period`: one set for
     /// the period itself, else the financial year's, judged against the year
     /// to date and profiled pro rata where the figure accumulates over the year.
-    pub fn resolve_target(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Option<ResolvedTarget> {
+    pub fn resolve_target(
+        &self,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> Option<ResolvedTarget> {
         if let Some(t) = self.target(ind, unit, period) {
             return Some(ResolvedTarget {
                 target: t.target,
@@ -703,7 +756,10 @@ impl Analytics {
         let indicator = &self.indicators[ind as usize];
         let accumulates = match indicator.kind {
             Kind::Count => true,
-            Kind::Ratio => indicator.denominator_over_periods == crate::indicator::DenominatorOverPeriods::Latest,
+            Kind::Ratio => {
+                indicator.denominator_over_periods
+                    == crate::indicator::DenominatorOverPeriods::Latest
+            }
             Kind::Mean | Kind::Snapshot => false,
         };
         let target = if accumulates {
@@ -726,21 +782,30 @@ impl Analytics {
     pub fn has_recent_data(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> bool {
         let frequency = self.indicators[ind as usize].frequency;
         let end = Period::containing(period.last_month(), frequency).index();
-        let start = Period::containing(period.year().years_back(1).first_month(), frequency).index();
+        let start =
+            Period::containing(period.year().years_back(1).first_month(), frequency).index();
         let s = &self.series[ind as usize];
-        (start..=end).any(|p| s.column(p).is_some_and(|c| self.figure_parts(ind, unit, c).is_some()))
+        (start..=end).any(|p| {
+            s.column(p)
+                .is_some_and(|c| self.figure_parts(ind, unit, c).is_some())
+        })
     }
 
     /// A full scorecard line for one indicator and unit.
     pub fn scorecard_row(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> ScorecardRow {
         let indicator = &self.indicators[ind as usize];
         let shown = self.shown_period(ind, period);
-        let get = |p: Period| self.figure(ind, unit, p).expect("shown period is never finer");
+        let get = |p: Period| {
+            self.figure(ind, unit, p)
+                .expect("shown period is never finer")
+        };
         let current = get(shown);
         let previous = get(shown.previous());
         let last_year = get(shown.same_period_last_year());
         let ytd = self.year_to_date(ind, unit, shown).expect("not finer");
-        let ytd_last_year = self.year_to_date(ind, unit, shown.same_period_last_year()).expect("not finer");
+        let ytd_last_year = self
+            .year_to_date(ind, unit, shown.same_period_last_year())
+            .expect("not finer");
         let target = self.resolve_target(ind, unit, shown);
         let judged = match target {
             Some(t) if t.year_to_date => ytd.value,
@@ -759,8 +824,18 @@ impl Analytics {
                 }),
             ),
             target,
-            direction_previous: status::direction(indicator.polarity, current.value, previous.value, band),
-            direction_year: status::direction(indicator.polarity, current.value, last_year.value, band),
+            direction_previous: status::direction(
+                indicator.polarity,
+                current.value,
+                previous.value,
+                band,
+            ),
+            direction_year: status::direction(
+                indicator.polarity,
+                current.value,
+                last_year.value,
+                band,
+            ),
             year_to_date_change: status::percent_change(ytd.value, ytd_last_year.value),
             commentary: self.commentary(ind, unit, shown).map(str::to_owned),
             current,
@@ -788,7 +863,12 @@ impl Analytics {
 
     /// The figure of an indicator for every unit (or every unit of one level),
     /// in hierarchy order.
-    pub fn rollup(&self, ind: IndIdx, period: Period, level: Option<&str>) -> Result<Vec<(UnitIdx, Answer)>, QueryError> {
+    pub fn rollup(
+        &self,
+        ind: IndIdx,
+        period: Period,
+        level: Option<&str>,
+    ) -> Result<Vec<(UnitIdx, Answer)>, QueryError> {
         self.check_not_finer(ind, period)?;
         let units: Vec<UnitIdx> = match level {
             Some(level) => self.hierarchy.at_level(level),
@@ -802,13 +882,24 @@ impl Analytics {
 
     /// Quartiles of the figures of `units` for an indicator and period
     /// (units without a figure are left out); none when no unit has one.
-    pub fn quartiles(&self, ind: IndIdx, period: Period, units: &[UnitIdx]) -> Result<Option<Quartiles>, QueryError> {
+    pub fn quartiles(
+        &self,
+        ind: IndIdx,
+        period: Period,
+        units: &[UnitIdx],
+    ) -> Result<Option<Quartiles>, QueryError> {
         self.check_not_finer(ind, period)?;
         let mut values: Vec<f64> = Vec::with_capacity(units.len());
         if period.frequency() == self.indicators[ind as usize].frequency {
             // The common case, read straight from the columns.
             if let Some(column) = self.series[ind as usize].column(period.index()) {
-                values.extend(units.iter().filter_map(|&u| self.figure_parts(ind, u, column)).map(|(v, _, _)| v).filter(|v| !v.is_nan()));
+                values.extend(
+                    units
+                        .iter()
+                        .filter_map(|&u| self.figure_parts(ind, u, column))
+                        .map(|(v, _, _)| v)
+                        .filter(|v| !v.is_nan()),
+                );
             }
         } else {
             for &u in units {
@@ -863,7 +954,11 @@ impl Analytics {
         let units = self.hierarchy.len();
         let frequency = self.indicators[ind as usize].frequency;
         (0..s.len)
-            .filter(|&c| s.value[c * units..(c + 1) * units].iter().any(|v| !v.is_nan()))
+            .filter(|&c| {
+                s.value[c * units..(c + 1) * units]
+                    .iter()
+                    .any(|v| !v.is_nan())
+            })
             .map(|c| Period::from_index(frequency, s.first + c as i32))
             .collect()
     }
@@ -894,7 +989,11 @@ mod tests {
         OrgUnit {
             code: code.into(),
             name: code.into(),
-            level: if parent.is_none() { "country".into() } else { "x".into() },
+            level: if parent.is_none() {
+                "country".into()
+            } else {
+                "x".into()
+            },
             parent: parent.map(Into::into),
         }
     }
@@ -915,7 +1014,13 @@ mod tests {
     }
 
     fn rate() -> Indicator {
-        let mut i = Indicator::new("PF", "Rate", Kind::Ratio, Polarity::LowerIsBetter, Frequency::Month);
+        let mut i = Indicator::new(
+            "PF",
+            "Rate",
+            Kind::Ratio,
+            Polarity::LowerIsBetter,
+            Frequency::Month,
+        );
         i.factor = Factor {
             multiply: 10000.0,
             divide: 1.0,
@@ -924,7 +1029,9 @@ mod tests {
     }
 
     fn wards(h: &Hierarchy) -> Vec<UnitIdx> {
-        (0..h.len() as UnitIdx).filter(|&u| !h.has_children(u)).collect()
+        (0..h.len() as UnitIdx)
+            .filter(|&u| !h.has_children(u))
+            .collect()
     }
 
     proptest! {
@@ -998,12 +1105,29 @@ mod tests {
     #[test]
     fn an_entered_parent_value_wins_but_a_different_rollup_is_flagged() {
         let h = tree();
-        let fires = Indicator::new("F", "Fires", Kind::Count, Polarity::LowerIsBetter, Frequency::Month);
+        let fires = Indicator::new(
+            "F",
+            "Fires",
+            Kind::Count,
+            Polarity::LowerIsBetter,
+            Frequency::Month,
+        );
         let d = h.find("R0D0").unwrap();
         let w = h.children(d).to_vec();
-        let mut cache = Analytics::new(Arc::new(h), vec![], vec![fires.clone()], Judgement::default());
+        let mut cache = Analytics::new(
+            Arc::new(h),
+            vec![],
+            vec![fires.clone()],
+            Judgement::default(),
+        );
         let month = Period::month(2024, 5);
-        let obs = |v: f64| Some(Observation { value: v, numerator: None, denominator: None });
+        let obs = |v: f64| {
+            Some(Observation {
+                value: v,
+                numerator: None,
+                denominator: None,
+            })
+        };
         cache.set_value(0, w[0], month, obs(2.0), None);
         cache.set_value(0, w[1], month, obs(3.0), None);
         cache.set_value(0, d, month, obs(7.0), None);
@@ -1011,7 +1135,12 @@ mod tests {
         assert_eq!(a.value, Some(7.0));
         assert_eq!(a.source, Source::Entered);
         assert_eq!(a.rollup_differs, Some(5.0));
-        assert!(a.note(&fires).contains("differs from the rollup of the units below (5.0)"), "{}", a.note(&fires));
+        assert!(
+            a.note(&fires)
+                .contains("differs from the rollup of the units below (5.0)"),
+            "{}",
+            a.note(&fires)
+        );
         // The region above uses the district's entered figure.
         let r = cache.hierarchy().find("R0").unwrap();
         assert_eq!(cache.figure(0, r, month).unwrap().value, Some(7.0));

@@ -40,7 +40,12 @@ impl Polarity {
 impl FromStr for Polarity {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '-'], "_")
+            .as_str()
+        {
             "higher_is_better" | "higher" | "up" => Ok(Polarity::HigherIsBetter),
             "lower_is_better" | "lower" | "down" => Ok(Polarity::LowerIsBetter),
             "neutral" | "none" => Ok(Polarity::Neutral),
@@ -211,7 +216,13 @@ pub struct Indicator {
 
 impl Indicator {
     /// A new indicator with the defaults a file may leave blank.
-    pub fn new(code: &str, title: &str, kind: Kind, polarity: Polarity, frequency: Frequency) -> Self {
+    pub fn new(
+        code: &str,
+        title: &str,
+        kind: Kind,
+        polarity: Polarity,
+        frequency: Frequency,
+    ) -> Self {
         Indicator {
             code: code.into(),
             title: title.into(),

@@ -8,7 +8,10 @@ pub mod period;
 pub mod status;
 pub mod value;
 
-pub use analytics::{Analytics, Answer, IndIdx, Judgement, QueryError, Quartiles, ResolvedTarget, ScorecardRow, Source};
+pub use analytics::{
+    Analytics, Answer, IndIdx, Judgement, Quartiles, QueryError, ResolvedTarget, ScorecardRow,
+    Source,
+};
 pub use indicator::{DenominatorOverPeriods, Factor, Indicator, Kind, Polarity};
 pub use org::{Group, Hierarchy, HierarchyError, OrgUnit, UnitIdx};
 pub use period::{Frequency, Period, PeriodError};

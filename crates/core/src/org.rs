@@ -31,9 +31,13 @@ pub type UnitIdx = u32;
 /// Why a set of units does not make a hierarchy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HierarchyError {
-    #[error("unit {code} names parent {parent}, which is not a known unit: add {parent} first or correct parent_code")]
+    #[error(
+        "unit {code} names parent {parent}, which is not a known unit: add {parent} first or correct parent_code"
+    )]
     UnknownParent { code: String, parent: String },
-    #[error("unit {code} is its own ancestor ({path}): a unit's parents must lead up to a top unit")]
+    #[error(
+        "unit {code} is its own ancestor ({path}): a unit's parents must lead up to a top unit"
+    )]
     Cycle { code: String, path: String },
     #[error("unit {code} appears twice")]
     Duplicate { code: String },
@@ -295,7 +299,10 @@ mod tests {
         ])
         .unwrap_err();
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert!(text.iter().any(|t| t.contains("C names parent NOPE")), "{text:?}");
+        assert!(
+            text.iter().any(|t| t.contains("C names parent NOPE")),
+            "{text:?}"
+        );
         assert!(text.iter().any(|t| t.contains("A > B > A")), "{text:?}");
     }
 }

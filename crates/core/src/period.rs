@@ -294,7 +294,12 @@ impl fmt::Display for Period {
                     self.index.rem_euclid(4) + 1
                 )
             }
-            Frequency::Year => write!(f, "{:04}/{:02}", self.index, (self.index + 1).rem_euclid(100)),
+            Frequency::Year => write!(
+                f,
+                "{:04}/{:02}",
+                self.index,
+                (self.index + 1).rem_euclid(100)
+            ),
         }
     }
 }
@@ -335,8 +340,7 @@ impl utoipa::ToSchema for Period {}
 #[error("{0}")]
 pub struct PeriodError(String);
 
-const PERIOD_HELP: &str =
-    "write a financial year as 2024/25, a quarter as 2024/25 Q1 (April to June) or a month as 2025-01";
+const PERIOD_HELP: &str = "write a financial year as 2024/25, a quarter as 2024/25 Q1 (April to June) or a month as 2025-01";
 
 impl FromStr for Period {
     type Err = PeriodError;
@@ -417,15 +421,29 @@ mod tests {
     #[test]
     fn quarter_one_is_april_to_june() {
         let q1 = p("2006/07 Q1");
-        let months: Vec<String> = q1.split(Frequency::Month).unwrap().map(|m| m.to_string()).collect();
+        let months: Vec<String> = q1
+            .split(Frequency::Month)
+            .unwrap()
+            .map(|m| m.to_string())
+            .collect();
         assert_eq!(months, ["2006-04", "2006-05", "2006-06"]);
-        assert_eq!(p("2006/07 Q4").split(Frequency::Month).unwrap().next().unwrap(), p("2007-01"));
+        assert_eq!(
+            p("2006/07 Q4")
+                .split(Frequency::Month)
+                .unwrap()
+                .next()
+                .unwrap(),
+            p("2007-01")
+        );
     }
 
     #[test]
     fn january_belongs_to_the_year_that_started_the_april_before() {
         assert_eq!(p("2007-01").year(), p("2006/07"));
-        assert_eq!(p("2007-01").within(Frequency::Quarter), Some(p("2006/07 Q4")));
+        assert_eq!(
+            p("2007-01").within(Frequency::Quarter),
+            Some(p("2006/07 Q4"))
+        );
         assert_eq!(p("2007-04").year(), p("2007/08"));
     }
 
@@ -448,8 +466,14 @@ mod tests {
 
     #[test]
     fn latest_complete_period_of_a_coarser_frequency() {
-        assert_eq!(p("2025-01").latest_complete(Frequency::Quarter), p("2024/25 Q3"));
-        assert_eq!(p("2025-03").latest_complete(Frequency::Quarter), p("2024/25 Q4"));
+        assert_eq!(
+            p("2025-01").latest_complete(Frequency::Quarter),
+            p("2024/25 Q3")
+        );
+        assert_eq!(
+            p("2025-03").latest_complete(Frequency::Quarter),
+            p("2024/25 Q4")
+        );
         assert_eq!(p("2025-01").latest_complete(Frequency::Year), p("2023/24"));
         assert_eq!(p("2024/25").latest_complete(Frequency::Month), p("2025-03"));
     }
@@ -465,7 +489,11 @@ mod tests {
     #[test]
     fn bad_periods_say_what_is_wrong() {
         let err = |s: &str| s.parse::<Period>().unwrap_err().to_string();
-        assert!(err("2006/08").contains("after 2006/ the next year is 07"), "{}", err("2006/08"));
+        assert!(
+            err("2006/08").contains("after 2006/ the next year is 07"),
+            "{}",
+            err("2006/08")
+        );
         assert!(err("2007-13").contains("month outside 01 to 12"));
         assert!(err("2006/07 Q5").contains("not Q1, Q2, Q3 or Q4"));
         assert!(err("Jan 2007").contains("2024/25 Q1"));
@@ -474,7 +502,14 @@ mod tests {
     }
 
     fn any_period() -> impl Strategy<Value = Period> {
-        (prop_oneof![Just(Frequency::Month), Just(Frequency::Quarter), Just(Frequency::Year)], 0i32..2400)
+        (
+            prop_oneof![
+                Just(Frequency::Month),
+                Just(Frequency::Quarter),
+                Just(Frequency::Year)
+            ],
+            0i32..2400,
+        )
             .prop_map(|(f, i)| {
                 let base = Period::containing(Period::month(1950, 1).first_month(), f).index();
                 Period::from_index(f, base + i / f.months())

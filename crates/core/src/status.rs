@@ -147,7 +147,12 @@ impl Direction {
 
 /// Direction from `earlier` to `now`. Changes within `stable_band` percent of
 /// the earlier figure count as stable.
-pub fn direction(polarity: Polarity, now: Option<f64>, earlier: Option<f64>, stable_band: f64) -> Direction {
+pub fn direction(
+    polarity: Polarity,
+    now: Option<f64>,
+    earlier: Option<f64>,
+    stable_band: f64,
+) -> Direction {
     let (Some(now), Some(earlier)) = (now, earlier) else {
         return Direction::NotComparable;
     };
@@ -181,11 +186,12 @@ pub fn describe_change(change: Option<f64>) -> String {
         Some(c) => {
             let word = if c > 0.0 { "increase" } else { "decrease" };
             let text = format!("{:.1}%", c.abs());
-            let article = if text.starts_with('8') || text.starts_with("11.") || text.starts_with("18.") {
-                "an"
-            } else {
-                "a"
-            };
+            let article =
+                if text.starts_with('8') || text.starts_with("11.") || text.starts_with("18.") {
+                    "an"
+                } else {
+                    "a"
+                };
             format!("{article} {text} {word}")
         }
     }
@@ -219,24 +225,54 @@ mod tests {
 
     #[test]
     fn missing_target_or_value_is_said_plainly() {
-        assert_eq!(status(Polarity::LowerIsBetter, None, Some(T)), Status::NoData);
-        assert_eq!(status(Polarity::LowerIsBetter, Some(1.0), None), Status::NoTarget);
-        assert_eq!(status(Polarity::Neutral, Some(1.0), Some(T)), Status::NotRated);
+        assert_eq!(
+            status(Polarity::LowerIsBetter, None, Some(T)),
+            Status::NoData
+        );
+        assert_eq!(
+            status(Polarity::LowerIsBetter, Some(1.0), None),
+            Status::NoTarget
+        );
+        assert_eq!(
+            status(Polarity::Neutral, Some(1.0), Some(T)),
+            Status::NotRated
+        );
     }
 
     #[test]
     fn direction_follows_polarity_with_a_stable_band() {
-        assert_eq!(direction(Polarity::LowerIsBetter, Some(90.0), Some(100.0), 2.0), Direction::Improving);
-        assert_eq!(direction(Polarity::HigherIsBetter, Some(90.0), Some(100.0), 2.0), Direction::Worsening);
-        assert_eq!(direction(Polarity::HigherIsBetter, Some(101.0), Some(100.0), 2.0), Direction::Stable);
-        assert_eq!(direction(Polarity::Neutral, Some(110.0), Some(100.0), 2.0), Direction::Increasing);
-        assert_eq!(direction(Polarity::Neutral, Some(110.0), None, 2.0), Direction::NotComparable);
+        assert_eq!(
+            direction(Polarity::LowerIsBetter, Some(90.0), Some(100.0), 2.0),
+            Direction::Improving
+        );
+        assert_eq!(
+            direction(Polarity::HigherIsBetter, Some(90.0), Some(100.0), 2.0),
+            Direction::Worsening
+        );
+        assert_eq!(
+            direction(Polarity::HigherIsBetter, Some(101.0), Some(100.0), 2.0),
+            Direction::Stable
+        );
+        assert_eq!(
+            direction(Polarity::Neutral, Some(110.0), Some(100.0), 2.0),
+            Direction::Increasing
+        );
+        assert_eq!(
+            direction(Polarity::Neutral, Some(110.0), None, 2.0),
+            Direction::NotComparable
+        );
     }
 
     #[test]
     fn changes_read_like_the_reports() {
-        assert_eq!(describe_change(percent_change(Some(91.2), Some(100.0))), "an 8.8% decrease");
-        assert_eq!(describe_change(percent_change(Some(114.0), Some(100.0))), "a 14.0% increase");
+        assert_eq!(
+            describe_change(percent_change(Some(91.2), Some(100.0))),
+            "an 8.8% decrease"
+        );
+        assert_eq!(
+            describe_change(percent_change(Some(114.0), Some(100.0))),
+            "a 14.0% increase"
+        );
         assert_eq!(percent_change(Some(1.0), Some(0.0)), None);
     }
 }

@@ -23,7 +23,10 @@ impl Typed {
         let t = t.trim_end_matches('%');
         // Most cells are plain numbers: only copy to drop separators when there are some.
         let cleaned: std::borrow::Cow<str> = if t.contains([',', ' ']) {
-            t.chars().filter(|c| *c != ',' && *c != ' ').collect::<String>().into()
+            t.chars()
+                .filter(|c| *c != ',' && *c != ' ')
+                .collect::<String>()
+                .into()
         } else {
             t.into()
         };
@@ -64,9 +67,13 @@ pub enum ValueError {
     Missing { ratio: bool },
     #[error("numerator and denominator go together: give both, or neither and the value alone")]
     HalfRatio,
-    #[error("denominator is 0, so the ratio cannot be computed: correct the denominator or leave the row out")]
+    #[error(
+        "denominator is 0, so the ratio cannot be computed: correct the denominator or leave the row out"
+    )]
     ZeroDenominator,
-    #[error("{code} is a {kind} indicator: numerator and denominator apply only to ratios; give the value alone")]
+    #[error(
+        "{code} is a {kind} indicator: numerator and denominator apply only to ratios; give the value alone"
+    )]
     NotARatio { code: String, kind: &'static str },
     #[error(
         "value {given} disagrees with numerator {numerator} / denominator {denominator} x {factor} = {computed}: correct one of them, or leave the value blank to have it computed"
@@ -126,7 +133,9 @@ impl Indicator {
                     denominator: Some(d),
                 })
             }
-            (Kind::Ratio, Some(_), None) | (Kind::Ratio, None, Some(_)) => Err(ValueError::HalfRatio),
+            (Kind::Ratio, Some(_), None) | (Kind::Ratio, None, Some(_)) => {
+                Err(ValueError::HalfRatio)
+            }
             (kind, None, None) => match value {
                 Some(v) => Ok(Observation {
                     value: v.value,
@@ -195,7 +204,15 @@ pub enum Across {
 impl Accumulator {
     /// Adds one figure. `numerator`/`denominator` are NaN where absent.
     #[inline]
-    pub fn add(&mut self, kind: Kind, across: Across, over_periods: DenominatorOverPeriods, value: f64, numerator: f64, denominator: f64) {
+    pub fn add(
+        &mut self,
+        kind: Kind,
+        across: Across,
+        over_periods: DenominatorOverPeriods,
+        value: f64,
+        numerator: f64,
+        denominator: f64,
+    ) {
         self.count += 1;
         match kind {
             Kind::Count | Kind::Mean => self.sum += value,
@@ -210,7 +227,9 @@ impl Accumulator {
                 }
                 self.sum += numerator;
                 match (across, over_periods) {
-                    (Across::Periods, DenominatorOverPeriods::Latest) => self.denominator = denominator,
+                    (Across::Periods, DenominatorOverPeriods::Latest) => {
+                        self.denominator = denominator
+                    }
                     _ => self.denominator += denominator,
                 }
             }
@@ -226,7 +245,10 @@ impl Accumulator {
     }
 
     /// The combined figure: value, and numerator and denominator for a ratio.
-    pub fn finish(&self, indicator: &Indicator) -> Result<(f64, Option<f64>, Option<f64>), NotComputable> {
+    pub fn finish(
+        &self,
+        indicator: &Indicator,
+    ) -> Result<(f64, Option<f64>, Option<f64>), NotComputable> {
         if self.count == 0 {
             return Err(NotComputable::NoData);
         }
@@ -260,8 +282,17 @@ mod tests {
     use crate::period::Frequency;
 
     fn rate() -> Indicator {
-        let mut i = Indicator::new("PF", "Primary fires per 10,000", Kind::Ratio, Polarity::LowerIsBetter, Frequency::Month);
-        i.factor = Factor { multiply: 10000.0, divide: 1.0 };
+        let mut i = Indicator::new(
+            "PF",
+            "Primary fires per 10,000",
+            Kind::Ratio,
+            Polarity::LowerIsBetter,
+            Frequency::Month,
+        );
+        i.factor = Factor {
+            multiply: 10000.0,
+            divide: 1.0,
+        };
         i.decimals = 2;
         i
     }
@@ -275,27 +306,73 @@ mod tests {
     #[test]
     fn a_given_value_must_agree_with_its_parts_within_the_rounding_written() {
         let typed = |s: &str| Typed::parse(s).unwrap();
-        assert!(rate().observation(typed("4.0"), Some(12.0), Some(30000.0)).is_ok());
-        assert!(rate().observation(typed("3.33"), Some(10.0), Some(30000.0)).is_ok());
-        let err = rate().observation(typed("3.4"), Some(10.0), Some(30000.0)).unwrap_err();
-        assert!(err.to_string().contains("disagrees with numerator 10 / denominator 30000 x 10000 = 3.33"), "{err}");
+        assert!(
+            rate()
+                .observation(typed("4.0"), Some(12.0), Some(30000.0))
+                .is_ok()
+        );
+        assert!(
+            rate()
+                .observation(typed("3.33"), Some(10.0), Some(30000.0))
+                .is_ok()
+        );
+        let err = rate()
+            .observation(typed("3.4"), Some(10.0), Some(30000.0))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("disagrees with numerator 10 / denominator 30000 x 10000 = 3.33"),
+            "{err}"
+        );
     }
 
     #[test]
     fn counts_take_no_parts_and_ratios_take_both() {
-        let count = Indicator::new("C", "Fires", Kind::Count, Polarity::LowerIsBetter, Frequency::Month);
-        assert!(matches!(count.observation(None, Some(1.0), Some(2.0)), Err(ValueError::NotARatio { .. })));
-        assert_eq!(rate().observation(None, Some(1.0), None), Err(ValueError::HalfRatio));
-        assert_eq!(rate().observation(None, Some(1.0), Some(0.0)), Err(ValueError::ZeroDenominator));
-        assert_eq!(rate().observation(None, None, None), Err(ValueError::Missing { ratio: true }));
+        let count = Indicator::new(
+            "C",
+            "Fires",
+            Kind::Count,
+            Polarity::LowerIsBetter,
+            Frequency::Month,
+        );
+        assert!(matches!(
+            count.observation(None, Some(1.0), Some(2.0)),
+            Err(ValueError::NotARatio { .. })
+        ));
+        assert_eq!(
+            rate().observation(None, Some(1.0), None),
+            Err(ValueError::HalfRatio)
+        );
+        assert_eq!(
+            rate().observation(None, Some(1.0), Some(0.0)),
+            Err(ValueError::ZeroDenominator)
+        );
+        assert_eq!(
+            rate().observation(None, None, None),
+            Err(ValueError::Missing { ratio: true })
+        );
     }
 
     #[test]
     fn ratios_combine_by_summing_parts_never_averaging() {
         let ind = rate();
         let mut acc = Accumulator::default();
-        acc.add(ind.kind, Across::Units, ind.denominator_over_periods, 10.0, 1.0, 1000.0);
-        acc.add(ind.kind, Across::Units, ind.denominator_over_periods, 1.0, 9.0, 90000.0);
+        acc.add(
+            ind.kind,
+            Across::Units,
+            ind.denominator_over_periods,
+            10.0,
+            1.0,
+            1000.0,
+        );
+        acc.add(
+            ind.kind,
+            Across::Units,
+            ind.denominator_over_periods,
+            1.0,
+            9.0,
+            90000.0,
+        );
         let (value, n, d) = acc.finish(&ind).unwrap();
         assert!((value - 10.0 * 10000.0 / 91000.0).abs() < 1e-9);
         assert_eq!((n, d), (Some(10.0), Some(91000.0)));
@@ -305,16 +382,45 @@ mod tests {
     fn a_ratio_value_given_alone_makes_its_rollup_not_computable() {
         let ind = rate();
         let mut acc = Accumulator::default();
-        acc.add(ind.kind, Across::Units, ind.denominator_over_periods, 10.0, 1.0, 1000.0);
-        acc.add(ind.kind, Across::Units, ind.denominator_over_periods, 4.0, f64::NAN, f64::NAN);
+        acc.add(
+            ind.kind,
+            Across::Units,
+            ind.denominator_over_periods,
+            10.0,
+            1.0,
+            1000.0,
+        );
+        acc.add(
+            ind.kind,
+            Across::Units,
+            ind.denominator_over_periods,
+            4.0,
+            f64::NAN,
+            f64::NAN,
+        );
         let err = acc.finish(&ind).unwrap_err();
-        assert_eq!(err, NotComputable::MissingParts { without_parts: 1, of: 2 });
-        assert!(err.reason().contains("1 of 2 values were given without numerator and denominator"));
+        assert_eq!(
+            err,
+            NotComputable::MissingParts {
+                without_parts: 1,
+                of: 2
+            }
+        );
+        assert!(
+            err.reason()
+                .contains("1 of 2 values were given without numerator and denominator")
+        );
     }
 
     #[test]
     fn typed_numbers_keep_their_decimals() {
-        assert_eq!(Typed::parse("1,234.50").unwrap(), Some(Typed { value: 1234.5, decimals: 2 }));
+        assert_eq!(
+            Typed::parse("1,234.50").unwrap(),
+            Some(Typed {
+                value: 1234.5,
+                decimals: 2
+            })
+        );
         assert_eq!(Typed::parse(" ").unwrap(), None);
         assert!(Typed::parse("12a").unwrap_err().contains("not a number"));
         assert!(Typed::parse("NaN").is_err());

@@ -41,7 +41,9 @@ pub struct RawValue<'a> {
 
 /// The file an `sqlite://` URL names, if it names one.
 pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or("");
     (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
 }
@@ -54,8 +56,10 @@ fn open(path: &Path, write: bool) -> Result<Connection> {
     };
     let conn = Connection::open_with_flags(path, flags).map_err(bulk_error)?;
     // The same settings the pool's connections have.
-    conn.execute_batch("pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;")
-        .map_err(bulk_error)?;
+    conn.execute_batch(
+        "pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal;",
+    )
+    .map_err(bulk_error)?;
     Ok(conn)
 }
 
@@ -73,9 +77,15 @@ pub(crate) fn for_each_value(path: &Path, mut f: impl FnMut(RawValue<'_>)) -> Re
     let mut rows = statement.query([]).map_err(bulk_error)?;
     let mut count = 0;
     while let Some(row) = rows.next().map_err(bulk_error)? {
-        let period = row.get_ref(2).map_err(bulk_error)?.as_str().map_err(|e| StoreError::Bulk(e.to_string()))?;
+        let period = row
+            .get_ref(2)
+            .map_err(bulk_error)?
+            .as_str()
+            .map_err(|e| StoreError::Bulk(e.to_string()))?;
         let note = match row.get_ref(6).map_err(bulk_error)? {
-            rusqlite::types::ValueRef::Text(t) => Some(std::str::from_utf8(t).map_err(|e| StoreError::Bulk(e.to_string()))?),
+            rusqlite::types::ValueRef::Text(t) => {
+                Some(std::str::from_utf8(t).map_err(|e| StoreError::Bulk(e.to_string()))?)
+            }
             _ => None,
         };
         f(RawValue {
@@ -131,11 +141,24 @@ impl BulkWriter {
 
     /// Queues rows; a failure of the writer shows here or at commit.
     pub(crate) fn write(&mut self, rows: Vec<Resolved>) -> Result<()> {
-        let sent = self.sender.as_ref().is_some_and(|s| s.send(Message::Rows(rows)).is_ok());
-        if sent { Ok(()) } else { Err(self.finish().err().unwrap_or(StoreError::Aborted)) }
+        let sent = self
+            .sender
+            .as_ref()
+            .is_some_and(|s| s.send(Message::Rows(rows)).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            Err(self.finish().err().unwrap_or(StoreError::Aborted))
+        }
     }
 
-    pub(crate) fn commit(mut self, actor: &str, action: &str, summary: &str, codes: Vec<String>) -> Result<()> {
+    pub(crate) fn commit(
+        mut self,
+        actor: &str,
+        action: &str,
+        summary: &str,
+        codes: Vec<String>,
+    ) -> Result<()> {
         let message = Message::Commit {
             actor: actor.to_owned(),
             action: action.to_owned(),
@@ -187,7 +210,15 @@ fn write_all(conn: Connection, receiver: Receiver<Message>) -> Result<()> {
                     use std::fmt::Write;
                     let _ = write!(period_text, "{}", r.period);
                     statement
-                        .execute(params![r.indicator, r.org_unit, period_text, r.value, r.numerator, r.denominator, r.note])
+                        .execute(params![
+                            r.indicator,
+                            r.org_unit,
+                            period_text,
+                            r.value,
+                            r.numerator,
+                            r.denominator,
+                            r.note
+                        ])
                         .map_err(bulk_error)?;
                 }
             }

@@ -156,13 +156,16 @@ impl ValueWriter {
             return Err(StoreError::Aborted);
         }
         let written = match &mut self.writer {
-            Writer::Pool(tx) => write_values(tx, self.backend, &self.ids, rows, &mut self.touched).await,
+            Writer::Pool(tx) => {
+                write_values(tx, self.backend, &self.ids, rows, &mut self.touched).await
+            }
             Writer::File(bulk) => {
                 // Codes are resolved here, so an unknown one is reported at once
                 // and the writer thread only ever sees good rows.
                 let mut resolved = Vec::with_capacity(rows.len());
                 for row in rows {
-                    let indicator = resolve(&self.ids.indicators, Coded::Indicator, &row.indicator)?;
+                    let indicator =
+                        resolve(&self.ids.indicators, Coded::Indicator, &row.indicator)?;
                     let org_unit = resolve(&self.ids.org_units, Coded::OrgUnit, &row.org_unit)?;
                     self.touched.insert(indicator);
                     resolved.push(crate::bulk::Resolved {
@@ -338,7 +341,10 @@ impl Store {
     /// (see [`Store::code_ids`]), in no particular order: the fast way to
     /// load them all. On an SQLite file this reads through SQLite's own API
     /// and blocks the calling thread until done.
-    pub async fn for_each_raw_value(&self, mut f: impl FnMut(crate::bulk::RawValue<'_>)) -> Result<u64> {
+    pub async fn for_each_raw_value(
+        &self,
+        mut f: impl FnMut(crate::bulk::RawValue<'_>),
+    ) -> Result<u64> {
         if let Some(file) = &self.sqlite_file {
             return crate::bulk::for_each_value(file, f);
         }

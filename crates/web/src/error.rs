@@ -41,14 +41,26 @@ impl WebError {
             errors: Vec::new(),
         };
         match &self.0 {
-            AppError::NotFound { what, .. } => plain(StatusCode::NOT_FOUND, self.0.to_string(), Some(field_of(what))),
-            AppError::Invalid { field, message } => plain(StatusCode::UNPROCESSABLE_ENTITY, message.clone(), Some(field.clone())),
+            AppError::NotFound { what, .. } => plain(
+                StatusCode::NOT_FOUND,
+                self.0.to_string(),
+                Some(field_of(what)),
+            ),
+            AppError::Invalid { field, message } => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                message.clone(),
+                Some(field.clone()),
+            ),
             AppError::File(errors) => Described {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: format!(
                     "{} problem{} found; nothing was written",
                     errors.errors.len() as u64 + errors.more,
-                    if errors.errors.len() as u64 + errors.more == 1 { "" } else { "s" }
+                    if errors.errors.len() as u64 + errors.more == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
                 ),
                 field: None,
                 errors: errors.errors.clone(),

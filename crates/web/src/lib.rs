@@ -52,7 +52,10 @@ pub fn router(app: Arc<Stocktake>) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(api::router())
-        .layer(middleware::from_fn_with_state(state.clone(), keep_cache_current))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            keep_cache_current,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -76,7 +79,11 @@ pub fn router(app: Arc<Stocktake>) -> Router {
 
 /// Before answering, picks up writes made by other processes, at most once a
 /// second; a failed check is logged and the request still served.
-async fn keep_cache_current(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn keep_cache_current(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if let Ok(mut checked) = state.checked.try_lock()
         && checked.elapsed() >= CHANGE_CHECK_INTERVAL
     {
@@ -102,7 +109,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

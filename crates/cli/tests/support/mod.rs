@@ -78,7 +78,9 @@ pub fn databases() -> Vec<Db> {
     match std::env::var("STOCKTAKE_TEST_POSTGRES") {
         Ok(server) if !server.is_empty() => out.push(postgres(&server)),
         _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but STOCKTAKE_TEST_POSTGRES is not set: run the tests with scripts/test.sh")
+            panic!(
+                "CI=true but STOCKTAKE_TEST_POSTGRES is not set: run the tests with scripts/test.sh"
+            )
         }
         _ => eprintln!("note: STOCKTAKE_TEST_POSTGRES is not set, so only SQLite is tested"),
     }
@@ -96,13 +98,26 @@ fn sqlite() -> Db {
 
 /// Creates a fresh database on the server for this test.
 fn postgres(server: &str) -> Db {
-    let name = format!("stocktake_cli_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let name = format!(
+        "stocktake_cli_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
     let status = Command::new("psql")
         .arg(server)
-        .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", &format!("create database {name}")])
+        .args([
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-c",
+            &format!("create database {name}"),
+        ])
         .status()
         .expect("psql runs");
-    assert!(status.success(), "could not create database {name} on {server}");
+    assert!(
+        status.success(),
+        "could not create database {name} on {server}"
+    );
     let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
     Db {
         url: format!("{base}/{name}"),
@@ -113,7 +128,9 @@ fn postgres(server: &str) -> Db {
 
 /// The folder of committed test data.
 pub fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// Parses CSV output into rows of strings, header included.

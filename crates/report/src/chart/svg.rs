@@ -250,7 +250,11 @@ mod tests {
         assert_eq!(fit_text("Short", 100.0, 10.0), "Short");
         assert_eq!(fit_text("Kingston upon Hull", 60.0, 10.0), "Kingston…");
         assert_eq!(fit_text("North Northamptonshire", 120.0, 10.0), "North…");
-        assert_eq!(fit_text("Northamptonshire", 60.0, 10.0), "Northampt…", "one long word is cut where it must be");
+        assert_eq!(
+            fit_text("Northamptonshire", 60.0, 10.0),
+            "Northampt…",
+            "one long word is cut where it must be"
+        );
     }
 
     #[test]
