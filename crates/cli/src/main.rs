@@ -266,7 +266,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let loaded = app.load_demo("demo").await?;
             eprintln!(
-                "demo database {DEMO_DATABASE}: {} units, {} indicators, {} values and {} targets loaded in {:.1} s",
+                "demo database {DEMO_DATABASE}: {} units, {} indicators, {} values and {} targets loaded in {:.2} s",
                 loaded.org_units,
                 loaded.indicators,
                 loaded.values,
