@@ -27,9 +27,11 @@ test('an indicator page shows its definition, a trend chart, the periods with co
     const periods = await readTable(page.getByRole('table', { name: /each period/ }));
     assert.ok(periods.length >= 12, `a year of months or more (saw ${periods.length})`);
     assert.equal(periods[0].Period, 'Mar 2025', 'latest first');
-    for (const heading of ['Value', 'Numerator', 'Denominator', 'Target', 'Status', 'Commentary']) {
+    for (const heading of ['Value', 'Year to date', 'Numerator', 'Denominator', 'Status', 'Commentary']) {
       assert.ok(heading in periods[0], `the periods table has a ${heading} column`);
     }
+    // FRS01's targets are annual, so the table says they judge the year to date.
+    assert.ok('Target (year to date)' in periods[0], `the target column says what it judges (saw ${Object.keys(periods[0])})`);
     // A ratio's value is numerator / denominator x 10,000.
     const [value, numerator, denominator] = [periods[0].Value, periods[0].Numerator, periods[0].Denominator].map((t) => Number(figureIn(t).replace(/,/g, '')));
     assert.ok(Math.abs(value - (numerator / denominator) * 10_000) < 0.006, `${value} = ${numerator} / ${denominator} x 10,000`);

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 use stocktake_core::status::{self, percent_change};
-use stocktake_core::{Analytics, Direction, IndIdx, Indicator, Period, Source, Status, Target, UnitIdx};
+use stocktake_core::{
+    Analytics, Direction, IndIdx, Indicator, Period, Source, Status, Target, UnitIdx,
+};
 
 use crate::views::{StatusCounts, UnitRef};
 use crate::{AppError, Stocktake};
@@ -19,7 +21,19 @@ pub struct TrendPoint {
     pub denominator: Option<f64>,
     pub source: Source,
     pub note: String,
+    /// The year to date up to the end of the period, April onwards.
+    pub year_to_date: Option<f64>,
+    /// The target as applied: set for the period itself, or where
+    /// `target_judges_year_to_date`, the financial year's target for the
+    /// year to date (profiled pro rata where `target_profiled`).
     pub target: Option<f64>,
+    /// True where the target is the year's, judged against `year_to_date`
+    /// rather than `value`; false where it is set for the period or absent.
+    pub target_judges_year_to_date: bool,
+    /// True where an annual target was scaled to the months of the year so
+    /// far, because the figure accumulates over the year.
+    pub target_profiled: bool,
+    /// Judged on `year_to_date` or `value`, as `target_judges_year_to_date` says.
     pub status: Status,
     pub commentary: Option<String>,
 }
@@ -109,7 +123,12 @@ const MOVERS: usize = 5;
 
 impl Stocktake {
     /// An indicator's definition, trend and breakdown for a unit.
-    pub fn indicator_view(&self, code: &str, unit: &str, period: Period) -> Result<IndicatorView, AppError> {
+    pub fn indicator_view(
+        &self,
+        code: &str,
+        unit: &str,
+        period: Period,
+    ) -> Result<IndicatorView, AppError> {
         let cache = self.analytics();
         let i = Self::find_indicator(&cache, code)?;
         let u = Self::find_unit(&cache, unit)?;
@@ -124,7 +143,9 @@ impl Stocktake {
             .children(u)
             .iter()
             .map(|&c| {
-                let a = cache.figure(i, c, shown).expect("shown period is the indicator's own");
+                let a = cache
+                    .figure(i, c, shown)
+                    .expect("shown period is the indicator's own");
                 let target = cache.target(i, c, shown);
                 BreakdownLine {
                     unit: UnitRef::of(&cache, c),
@@ -139,11 +160,21 @@ impl Stocktake {
             })
             .collect();
         // Whole financial years only: a year still under way is not compared.
-        let comparisons = comparisons(&cache, i, u, shown.latest_complete(stocktake_core::Frequency::Year));
+        let comparisons = comparisons(
+            &cache,
+            i,
+            u,
+            shown.latest_complete(stocktake_core::Frequency::Year),
+        );
         Ok(IndicatorView {
             aggregation_note: ind.aggregation_note(),
             unit: UnitRef::of(&cache, u),
-            path: cache.hierarchy().path(u).into_iter().map(|p| UnitRef::of(&cache, p)).collect(),
+            path: cache
+                .hierarchy()
+                .path(u)
+                .into_iter()
+                .map(|p| UnitRef::of(&cache, p))
+                .collect(),
             period: shown,
             trend,
             breakdown,
@@ -169,12 +200,21 @@ impl Stocktake {
         let groups = cache
             .groups()
             .iter()
-            .filter(|g| g.members.iter().any(|m| *m == cache.hierarchy().unit(u).code))
+            .filter(|g| {
+                g.members
+                    .iter()
+                    .any(|m| *m == cache.hierarchy().unit(u).code)
+            })
             .map(|g| (g.code.clone(), g.name.clone()))
             .collect();
         Ok(UnitView {
             unit: UnitRef::of(&cache, u),
-            path: cache.hierarchy().path(u).into_iter().map(|p| UnitRef::of(&cache, p)).collect(),
+            path: cache
+                .hierarchy()
+                .path(u)
+                .into_iter()
+                .map(|p| UnitRef::of(&cache, p))
+                .collect(),
             counts: counts(&cache, u, period),
             children,
             groups,
@@ -192,7 +232,8 @@ impl Stocktake {
         for row in &rows {
             counts.add(row.status);
             let ind = cache.indicator(row.indicator);
-            if let Some(change) = percent_change(row.current.value, row.same_period_last_year.value) {
+            if let Some(change) = percent_change(row.current.value, row.same_period_last_year.value)
+            {
                 let better = match ind.polarity {
                     stocktake_core::Polarity::HigherIsBetter => change,
                     stocktake_core::Polarity::LowerIsBetter => -change,
@@ -262,7 +303,10 @@ fn trend_point(cache: &Analytics, i: IndIdx, u: UnitIdx, period: Period) -> Tren
         denominator: row.current.denominator,
         source: row.current.source,
         note: row.current.note(ind),
+        year_to_date: row.year_to_date.value,
         target: row.target.map(|t| t.target),
+        target_judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
+        target_profiled: row.target.is_some_and(|t| t.year_to_date && t.profiled),
         status: row.status,
         commentary: row.commentary,
     }
@@ -293,4 +337,104 @@ fn comparisons(cache: &Analytics, i: IndIdx, u: UnitIdx, year: Period) -> Vec<Co
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FileKind, ImportMode, OpenOptions};
+
+    /// A service with a monthly count (10 a month) and a monthly mean (50 a
+    /// month), both with a 2024/25 annual target; the count also has a target
+    /// of its own for May 2024.
+    fn app() -> (std::sync::Arc<Stocktake>, tempfile::TempDir) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let app = runtime
+            .block_on(Stocktake::open(&url, OpenOptions::default()))
+            .unwrap();
+        let mut values = String::from("indicator,org_unit,period,value\n");
+        for month in 1..=10 {
+            let period = Period::month(2024, 4).offset(month - 1);
+            values.push_str(&format!("C,S,{period},10\nM,S,{period},50\n"));
+        }
+        for (kind, text) in [
+            (
+                FileKind::OrgUnits,
+                "code,name,level,parent_code\nS,Service,service,\n",
+            ),
+            (
+                FileKind::Indicators,
+                "code,title,kind,polarity,frequency,decimals\n\
+                 C,Fires,count,lower_is_better,month,0\n\
+                 M,Response time,mean,lower_is_better,month,1\n",
+            ),
+            (
+                FileKind::Targets,
+                "indicator,org_unit,period,target,tolerance\n\
+                 C,S,2024/25,120,0\nC,S,2024-05,5,0\nM,S,2024/25,60,0\n",
+            ),
+            (FileKind::Values, values.as_str()),
+        ] {
+            runtime
+                .block_on(app.import(
+                    kind,
+                    "t.csv",
+                    text.as_bytes(),
+                    ImportMode::Write,
+                    "t",
+                    &|_| {},
+                ))
+                .unwrap_or_else(|e| panic!("importing {kind}: {e}"));
+        }
+        (app, dir)
+    }
+
+    fn point(view: &IndicatorView, period: Period) -> &TrendPoint {
+        view.trend.iter().find(|t| t.period == period).unwrap()
+    }
+
+    #[test]
+    fn trend_points_carry_the_year_to_date_an_annual_target_judges() {
+        let (app, _dir) = app();
+        let view = app
+            .indicator_view("C", "S", Period::month(2025, 1))
+            .unwrap();
+        let january = point(&view, Period::month(2025, 1));
+        assert_eq!(january.value, Some(10.0));
+        assert_eq!(january.year_to_date, Some(100.0));
+        // 120 a year, profiled to 10 months.
+        assert_eq!(january.target, Some(100.0));
+        assert!(january.target_judges_year_to_date && january.target_profiled);
+        assert_eq!(january.status, Status::Green);
+
+        // May's own target judges May's own figure.
+        let may = point(&view, Period::month(2024, 5));
+        assert_eq!((may.value, may.year_to_date), (Some(10.0), Some(20.0)));
+        assert_eq!(may.target, Some(5.0));
+        assert!(!may.target_judges_year_to_date && !may.target_profiled);
+        assert_eq!(may.status, Status::Red);
+
+        // No target in 2023/24.
+        let before = point(&view, Period::month(2024, 3));
+        assert_eq!(before.target, None);
+        assert!(!before.target_judges_year_to_date);
+        assert_eq!(before.status, Status::NoData);
+    }
+
+    #[test]
+    fn an_annual_target_for_a_mean_is_judged_on_the_year_to_date_unprofiled() {
+        let (app, _dir) = app();
+        let view = app
+            .indicator_view("M", "S", Period::month(2025, 1))
+            .unwrap();
+        let january = point(&view, Period::month(2025, 1));
+        assert_eq!(january.year_to_date, Some(50.0));
+        assert_eq!(january.target, Some(60.0));
+        assert!(january.target_judges_year_to_date && !january.target_profiled);
+    }
 }

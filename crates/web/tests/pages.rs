@@ -474,9 +474,21 @@ async fn indicator_page_shows_definition_trend_periods_and_breakdown() {
         page.html
             .contains(r#"aria-labelledby="trend-title trend-desc""#)
     );
+    // The month, the year to date (April to January), and the month's own target.
     let january = page.row(">Jan 2025<");
-    assert!(january.starts_with("Jan 2025 20 15"), "{january}");
-    assert!(january.contains("Off target"), "{january}");
+    assert!(january.starts_with("Jan 2025 20 155 15 "), "{january}");
+    assert!(
+        january.contains("Off target Month's figure 20 against 15"),
+        "{january}"
+    );
+    assert!(
+        page.html
+            .contains(r#"<th scope="col" class="numeric">Year to date</th>"#)
+    );
+    assert!(
+        page.html
+            .contains(r#"<th scope="col" class="numeric">Target (each month)</th>"#)
+    );
     // The units below, as bars that link to each unit's page for this indicator, and a table.
     assert!(
         page.html
@@ -498,7 +510,7 @@ async fn indicator_page_of_a_ratio_shows_numerators_and_denominators() {
     assert_eq!(page.status, StatusCode::OK);
     let january = page.row(">Jan 2025<");
     assert!(
-        january.starts_with("Jan 2025 85.0 17 20 84.0 On target"),
+        january.starts_with("Jan 2025 85.0 80.5 17 20 84.0 On target"),
         "{january}"
     );
     assert!(page.text().contains("Factor 100"));
@@ -960,13 +972,13 @@ async fn indicator_periods_export_as_csv_and_xlsx() {
         "attachment; filename=\"FRS02-FRS-2025-01.csv\""
     );
     let text = response.text().await.unwrap();
-    assert!(text.starts_with("indicator,org_unit,period,value,numerator,denominator,target,status,status_label,note,commentary\n"));
+    assert!(text.starts_with("indicator,org_unit,period,value,year_to_date,numerator,denominator,target,status,status_label,note,commentary\n"));
     assert!(
-        text.contains("\nFRS02,FRS,2025-01,85,17,20,84,green,On target,"),
+        text.contains("\nFRS02,FRS,2025-01,85,80.5,17,20,84,green,On target,"),
         "{text}"
     );
     assert!(
-        text.contains("\nFRS02,FRS,2024-01,70,14,20,,no_target,No target,"),
+        text.contains("\nFRS02,FRS,2024-01,70,79,14,20,,no_target,No target,"),
         "{text}"
     );
 
@@ -989,6 +1001,92 @@ async fn indicator_periods_export_as_csv_and_xlsx() {
         .find(|r| r[2] == "2025-01")
         .expect("a January row");
     assert_eq!(january[3], calamine::Data::Float(85.0));
+    assert_eq!(sheet.rows().next().unwrap()[4], "year_to_date");
+    assert_eq!(january[4], calamine::Data::Float(80.5));
+}
+
+/// Smoke alarms (FRS03, monthly, 20 a month at the service) given only an
+/// annual target for 2024/25 of 180: profiled to 10 months by January that
+/// is 150, against a year to date of 200.
+async fn spawn_with_an_annual_target() -> TestApp {
+    let app = spawn().await;
+    app.app
+        .import(
+            FileKind::Targets,
+            "annual.csv",
+            &b"indicator,org_unit,period,target,tolerance\nFRS03,FRS,2024/25,180,0\n"[..],
+            ImportMode::Write,
+            "test",
+            &|_| {},
+        )
+        .await
+        .expect("importing an annual target");
+    app
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_annual_target_is_charted_and_tabled_against_the_year_to_date() {
+    let app = spawn_with_an_annual_target().await;
+    let page = app.get("/indicators/FRS03?unit=FRS&period=2025-01").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The chart draws the year to date against the profiled target, and says so.
+    assert!(
+        page.html.contains(
+            r#"<title id="trend-title">Smoke alarms fitted: year to date against the profiled annual target, Test Fire and Rescue Service, Apr 2020 to Jan 2025</title>"#
+        ),
+        "{}",
+        page.html
+    );
+    let text = page.text();
+    assert!(
+        text.contains("The chart shows the year to date, adding up each month from April, against the annual target profiled pro rata to the months so far"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Latest 200 alarms in Jan 25 against a target of 150 alarms: on target."),
+        "the chart's description reads the year to date: {text}"
+    );
+    // The table gives the month and the year to date, says the target is
+    // the year to date's, and explains the status in words.
+    assert!(
+        page.html
+            .contains(r#"<th scope="col" class="numeric">Year to date</th>"#)
+    );
+    assert!(
+        page.html
+            .contains(r#"<th scope="col" class="numeric">Target (year to date)</th>"#)
+    );
+    let january = page.row(">Jan 2025<");
+    assert!(
+        january.starts_with("Jan 2025 20 200 150 On target Year to date 200 against 150, the 2024/25 annual target profiled to 10 months"),
+        "{january}"
+    );
+    let april = page.row(">Apr 2024<");
+    assert!(april.starts_with("Apr 2024 20 20 15 On target"), "{april}");
+    // A year with no target has none.
+    let march = page.row(">Mar 2024<");
+    assert!(
+        march.starts_with("Mar 2024 20 240 – no data No target"),
+        "{march}"
+    );
+
+    // The download has the same year to date beside each value.
+    let csv = app
+        .client
+        .get(format!(
+            "{}/export/indicators/FRS03.csv?unit=FRS&period=2025-01",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("\nFRS03,FRS,2025-01,20,200,,,150,green,On target,"),
+        "{csv}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1174,4 +1272,54 @@ async fn every_page_of_the_demo_is_served_in_under_100_ms() {
         }
         assert!(best.as_millis() < 100, "{path} took {best:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monthly_and_annual_targets_together_say_which_each_period_has() {
+    let app = spawn().await;
+    // Primary fires: an annual target for 2023/24 beside January 2025's own.
+    app.app
+        .import(
+            FileKind::Targets,
+            "annual.csv",
+            &b"indicator,org_unit,period,target,tolerance\nFRS01,FRS,2023/24,200,0\n"[..],
+            ImportMode::Write,
+            "test",
+            &|_| {},
+        )
+        .await
+        .expect("importing an annual target");
+    let page = app.get("/indicators/FRS01?unit=FRS&period=2025-01").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(
+        text.contains("The chart shows each month's figure and only the targets set for a month."),
+        "{text}"
+    );
+    // Each month's figure is charted; the annual target is not drawn beside it.
+    assert!(
+        page.html
+            .contains("<title>Jan 24: 15 fires, On target</title>"),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html
+            .contains("<title>Jan 25: 20 fires, target 15, Off target</title>")
+    );
+    assert!(
+        page.html
+            .contains(r#"<th scope="col" class="numeric">Target</th>"#)
+    );
+    let january = page.row(">Jan 2025<");
+    assert!(
+        january.starts_with("Jan 2025 20 155 15 month Off target Month's figure 20 against 15"),
+        "{january}"
+    );
+    // 10 months of 15 against 200 profiled to 10 months, 166.7 shown as 167.
+    let last_january = page.row(">Jan 2024<");
+    assert!(
+        last_january.starts_with("Jan 2024 15 150 167 year to date On target Year to date 150 against 167, the 2023/24 annual target profiled to 10 months"),
+        "{last_january}"
+    );
 }

@@ -6,8 +6,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
+use stocktake::detail::TrendPoint;
 use stocktake_core::status::Direction;
-use stocktake_core::{Factor, Kind};
+use stocktake_core::{Factor, Kind, Status};
 use stocktake_report::chart::{self, Bar, Point};
 
 use super::unit::Crumb;
@@ -25,12 +26,46 @@ pub struct PeriodRow {
     pub label: String,
     pub href: String,
     pub value: Option<String>,
+    pub year_to_date: Option<String>,
     pub numerator: Option<String>,
     pub denominator: Option<String>,
     pub target: Option<String>,
+    /// What the target is for ("year to date", "month"), where the column
+    /// heading cannot say because the periods differ.
+    pub target_for: Option<&'static str>,
     pub status: StatusView,
+    /// What the status judged, in words: "Year to date 200 against 150, ...".
+    pub judged: Option<String>,
     pub note: String,
     pub commentary: Option<String>,
+}
+
+/// What the targets of an indicator's periods judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Basis {
+    /// No period has a target.
+    None,
+    /// Every target is set for its own period and judges the period's value.
+    Period,
+    /// Every target is the year's, judged on the year to date.
+    YearToDate { profiled: bool },
+    /// Some of each.
+    Mixed,
+}
+
+impl Basis {
+    fn of(trend: &[TrendPoint]) -> Basis {
+        let targeted = || trend.iter().filter(|t| t.target.is_some());
+        let to_date = targeted().filter(|t| t.target_judges_year_to_date).count();
+        match (targeted().count(), to_date) {
+            (0, _) => Basis::None,
+            (_, 0) => Basis::Period,
+            (n, y) if n == y => Basis::YearToDate {
+                profiled: targeted().any(|t| t.target_profiled),
+            },
+            _ => Basis::Mixed,
+        }
+    }
 }
 
 pub struct BreakdownRow {
@@ -68,8 +103,11 @@ struct IndicatorPage {
     path: Vec<Crumb>,
     units: Vec<UnitOption>,
     periods: Vec<PeriodGroup>,
+    /// Says what the trend chart plots where it is not each period's value.
+    trend_note: Option<String>,
     trend_chart: String,
     rows: Vec<PeriodRow>,
+    target_heading: String,
     ratio: bool,
     breakdown_chart: Option<String>,
     breakdown: Vec<BreakdownRow>,
@@ -110,23 +148,78 @@ pub async fn page(
     let unit_code = v.unit.code.clone();
     let d = ind.decimals;
 
+    let basis = Basis::of(&v.trend);
+    // One of the indicator's periods, in a sentence: "month", "quarter".
+    let noun = ind.frequency.as_str();
+    // Where every target is the year's, the status judges the year to date,
+    // so the chart draws the year to date against the target as applied;
+    // otherwise each period's value, with only targets set for the period.
     let points: Vec<Point> = v
         .trend
         .iter()
-        .map(|t| Point {
-            label: t.short_label.clone(),
-            value: t.value,
-            target: t.target,
-            status: t.status,
+        .map(|t| match basis {
+            Basis::YearToDate { .. } => Point {
+                label: t.short_label.clone(),
+                value: t.year_to_date,
+                target: t.target,
+                status: t.status,
+            },
+            _ => Point {
+                label: t.short_label.clone(),
+                value: t.value,
+                target: t.target.filter(|_| !t.target_judges_year_to_date),
+                status: t.status,
+            },
         })
         .collect();
-    let chart_title = format!(
-        "{}: {}, {} to {}",
-        ind.title,
-        v.unit.name,
-        first_label(&v.trend),
-        v.period.label()
-    );
+    let annual = |profiled: bool| {
+        if profiled {
+            "the profiled annual target"
+        } else {
+            "the annual target"
+        }
+    };
+    let chart_title = match basis {
+        Basis::YearToDate { profiled } => format!(
+            "{}: year to date against {}, {}, {} to {}",
+            ind.title,
+            annual(profiled),
+            v.unit.name,
+            first_label(&v.trend),
+            v.period.label()
+        ),
+        _ => format!(
+            "{}: {}, {} to {}",
+            ind.title,
+            v.unit.name,
+            first_label(&v.trend),
+            v.period.label()
+        ),
+    };
+    let trend_note = match basis {
+        Basis::YearToDate { profiled: true } => Some(format!(
+            "The chart shows the year to date, adding up each {noun} from April, against \
+             the annual target profiled pro rata to the months so far, because the status \
+             of each {noun} judges the year to date. Each {noun}'s own figure is in the \
+             table below."
+        )),
+        Basis::YearToDate { profiled: false } => Some(format!(
+            "The chart shows the year to date, from April to the end of each {noun}, \
+             against the annual target, because the status of each {noun} judges the \
+             year to date. Each {noun}'s own figure is in the table below."
+        )),
+        Basis::Mixed => Some(format!(
+            "The chart shows each {noun}'s figure and only the targets set for a {noun}. \
+             Where a {noun} has only an annual target, its status judges the year to \
+             date: the table below gives each {noun}'s year to date and target."
+        )),
+        Basis::None | Basis::Period => None,
+    };
+    let target_heading = match basis {
+        Basis::YearToDate { .. } => "Target (year to date)".to_owned(),
+        Basis::Period => format!("Target (each {noun})"),
+        Basis::None | Basis::Mixed => "Target".to_owned(),
+    };
     let trend_chart = chart::trend_chart(
         "trend",
         &chart_title,
@@ -143,10 +236,19 @@ pub async fn page(
             label: t.label.clone(),
             href: view::scorecard_href(&unit_code, t.period, &[]),
             value: view::figure(t.value, d),
+            year_to_date: view::figure(t.year_to_date, d),
             numerator: view::plain(t.numerator),
             denominator: view::plain(t.denominator),
             target: view::figure(t.target, d),
+            target_for: (basis == Basis::Mixed && t.target.is_some()).then_some(
+                if t.target_judges_year_to_date {
+                    "year to date"
+                } else {
+                    noun
+                },
+            ),
             status: StatusView::of(t.status),
+            judged: judged_words(t, noun, d),
             note: t.note.clone(),
             commentary: t.commentary.clone(),
         })
@@ -254,13 +356,57 @@ pub async fn page(
         ratio: ind.kind == Kind::Ratio,
         definition,
         path,
+        trend_note,
         trend_chart,
         rows,
+        target_heading,
         breakdown_chart,
         breakdown,
     })
 }
 
-fn first_label(trend: &[stocktake::detail::TrendPoint]) -> String {
+fn first_label(trend: &[TrendPoint]) -> String {
     trend.first().map(|t| t.label.clone()).unwrap_or_default()
+}
+
+/// What a period's status judged, in words, where it judged a figure
+/// against a target: "Year to date 200 against 150, the 2024/25 annual
+/// target profiled to 10 months" or "Month's figure 20 against 15".
+fn judged_words(t: &TrendPoint, noun: &str, decimals: u8) -> Option<String> {
+    let target = view::figure(t.target, decimals)?;
+    let (what, figure) = if t.target_judges_year_to_date {
+        ("Year to date".to_owned(), t.year_to_date)
+    } else {
+        (format!("{}'s figure", capitalised(noun)), t.value)
+    };
+    let basis = if !t.target_judges_year_to_date {
+        String::new()
+    } else if t.target_profiled {
+        format!(
+            ", the {} annual target profiled to {} month{}",
+            t.period.year().label(),
+            t.period.months_into_year(),
+            if t.period.months_into_year() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )
+    } else {
+        format!(", the {} annual target", t.period.year().label())
+    };
+    Some(match (t.status, view::figure(figure, decimals)) {
+        (Status::NoData, _) | (_, None) => {
+            format!("{what}: no figure to judge against {target}{basis}")
+        }
+        (_, Some(figure)) => format!("{what} {figure} against {target}{basis}"),
+    })
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
