@@ -3,9 +3,7 @@
 
 use serde::Serialize;
 use stocktake_core::status::{self, percent_change};
-use stocktake_core::{
-    Analytics, Direction, IndIdx, Indicator, Period, Source, Status, Target, UnitIdx,
-};
+use stocktake_core::{Analytics, Direction, IndIdx, Indicator, Period, Source, Status, UnitIdx};
 
 use crate::views::{StatusCounts, UnitRef};
 use crate::{AppError, Stocktake};
@@ -46,7 +44,10 @@ pub struct BreakdownLine {
     pub value: Option<f64>,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+    pub year_to_date: Option<f64>,
     pub target: Option<f64>,
+    /// True where the target is an annual one judging the year to date.
+    pub target_judges_year_to_date: bool,
     pub status: Status,
     pub note: String,
 }
@@ -143,19 +144,19 @@ impl Stocktake {
             .children(u)
             .iter()
             .map(|&c| {
-                let a = cache
-                    .figure(i, c, shown)
-                    .expect("shown period is the indicator's own");
-                let target = cache.target(i, c, shown);
+                // Judged exactly as the unit's own scorecard judges it.
+                let row = cache.scorecard_row(i, c, shown);
                 BreakdownLine {
                     unit: UnitRef::of(&cache, c),
                     has_children: cache.hierarchy().has_children(c),
-                    value: a.value,
-                    numerator: a.numerator,
-                    denominator: a.denominator,
-                    target: target.map(|t| t.target),
-                    status: judged(&ind, a.value, target),
-                    note: a.note(&ind),
+                    value: row.current.value,
+                    numerator: row.current.numerator,
+                    denominator: row.current.denominator,
+                    year_to_date: row.year_to_date.value,
+                    target: row.target.map(|t| t.target),
+                    target_judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
+                    status: row.status,
+                    note: row.current.note(&ind),
                 }
             })
             .collect();
@@ -285,10 +286,6 @@ fn counts(cache: &Analytics, unit: UnitIdx, period: Period) -> StatusCounts {
         counts.add(row.status);
     }
     counts
-}
-
-fn judged(ind: &Indicator, value: Option<f64>, target: Option<Target>) -> Status {
-    status::status(ind.polarity, value.map(|v| ind.round(v)), target)
 }
 
 fn trend_point(cache: &Analytics, i: IndIdx, u: UnitIdx, period: Period) -> TrendPoint {

@@ -73,7 +73,9 @@ pub struct BreakdownRow {
     pub code: String,
     pub href: String,
     pub value: Option<String>,
+    pub year_to_date: Option<String>,
     pub target: Option<String>,
+    pub target_judges_year_to_date: bool,
     pub status: StatusView,
     pub note: String,
 }
@@ -286,7 +288,9 @@ pub async fn page(
             code: b.unit.code.clone(),
             href: view::indicator_href(&ind.code, &b.unit.code, period),
             value: view::figure(b.value, d),
+            year_to_date: view::figure(b.year_to_date, d),
             target: view::figure(b.target, d),
+            target_judges_year_to_date: b.target_judges_year_to_date,
             status: StatusView::of(b.status),
             note: b.note.clone(),
         })
