@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { BASE_URL, useBrowser } from '../lib/browser.js';
+import { BASE_URL, checkAccessibility, useBrowser } from '../lib/browser.js';
 import { getJson } from '../lib/stocktake.js';
 
 const withPage = useBrowser();
@@ -40,5 +40,9 @@ test('Swagger UI lists the endpoints and runs one against the demo', async () =>
     assert.equal(answer.values.length, 1, 'one sickness return for March 2025');
     assert.equal(answer.values[0].indicator, 'FRS08');
     assert.deepEqual(outside, [], 'Swagger UI asked nothing of any other server');
+    // The operation as it is now (parameters filled in, the request's curl
+    // command and the answer shown, with their copy and download buttons)
+    // meets WCAG 2.2 AA as well as the page as it first loads.
+    await checkAccessibility(page, 'API documentation after trying an operation');
   });
 });
