@@ -478,6 +478,8 @@ def main():
     parser.add_argument("--write", default=os.environ.get("BENCH_REPORT", os.path.join(ROOT, "docs", "benchmarks.md")),
                         help="the markdown file whose Results section is replaced; 'none' to only print")
     args = parser.parse_args()
+    # Some steps run in other folders.
+    args.bin = os.path.abspath(args.bin)
     if args.quick:
         args.scales, args.duration, args.writes, args.repeat = "1", min(args.duration, 2), min(args.writes, 5), 1
     workdir = args.workdir or tempfile.mkdtemp(prefix="stocktake-bench.")
@@ -487,6 +489,7 @@ def main():
         for scale in [int(s) for s in args.scales.split()]:
             result, db = measure_scale(args, scale, workdir)
             results.append(result)
+            log(f"scale {scale}: {json.dumps(result)}")
             if serving is None:
                 serving = measure_serving(args, db)
             # Keep the disk small: this scale's files are no longer needed.

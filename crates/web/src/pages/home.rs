@@ -91,10 +91,7 @@ pub async fn page(
     let app = &state.app;
     let period = super::period_or_latest(app, query.period.as_deref())?;
     let latest = super::latest_period(app);
-    let unit = query
-        .unit
-        .filter(|u| !u.trim().is_empty())
-        .or_else(|| super::first_root(app));
+    let unit = super::unit_or_first_root(app, query.unit);
     let Some(unit) = unit else {
         return render(&HomePage {
             layout: Layout::new("Home", "home"),

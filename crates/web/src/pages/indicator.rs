@@ -140,11 +140,7 @@ pub async fn page(
     let app = &state.app;
     let period = super::period_or_latest(app, query.period.as_deref())?;
     // With no units at all, the use case says so.
-    let unit = query
-        .unit
-        .filter(|u| !u.trim().is_empty())
-        .or_else(|| super::first_root(app))
-        .unwrap_or_default();
+    let unit = super::unit_or_first_root(app, query.unit).unwrap_or_default();
     let v = app.indicator_view(&code, &unit, period)?;
     let ind = &v.indicator;
     let unit_code = v.unit.code.clone();

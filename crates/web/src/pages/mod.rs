@@ -195,11 +195,14 @@ pub(crate) fn latest_period(app: &Stocktake) -> Period {
         .unwrap_or_else(view::this_month)
 }
 
-/// The unit a page shows when none was asked for: the first top unit.
-pub(crate) fn first_root(app: &Stocktake) -> Option<String> {
-    let cache = app.analytics();
-    let roots = cache.hierarchy().roots();
-    roots
-        .first()
-        .map(|&r| cache.hierarchy().unit(r).code.clone())
+/// The unit a page shows: the one asked for, or when none was, the first
+/// top unit; none only when there are no units at all.
+pub(crate) fn unit_or_first_root(app: &Stocktake, asked: Option<String>) -> Option<String> {
+    asked.filter(|u| !u.trim().is_empty()).or_else(|| {
+        let cache = app.analytics();
+        let roots = cache.hierarchy().roots();
+        roots
+            .first()
+            .map(|&r| cache.hierarchy().unit(r).code.clone())
+    })
 }

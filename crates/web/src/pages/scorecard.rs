@@ -263,11 +263,7 @@ pub async fn choose(
 ) -> Result<Redirect, PageError> {
     let app = &state.app;
     let period = super::period_or_latest(app, query.period.as_deref())?;
-    match query
-        .unit
-        .filter(|u| !u.trim().is_empty())
-        .or_else(|| super::first_root(app))
-    {
+    match super::unit_or_first_root(app, query.unit) {
         Some(unit) => Ok(Redirect::to(&view::scorecard_href(&unit, period, &[]))),
         None => Ok(Redirect::to("/")),
     }
