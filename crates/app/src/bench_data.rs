@@ -342,21 +342,47 @@ impl crate::Stocktake {
     /// period last year, status and direction for every indicator.
     pub fn full_scorecard_pass(&self, period: Period) -> PassTotals {
         let cache = self.analytics();
-        let mut totals = PassTotals::default();
-        for unit in 0..cache.hierarchy().len() as stocktake_core::UnitIdx {
-            for ind in 0..cache.indicators().len() as stocktake_core::IndIdx {
-                // Indicators of the period's own frequency: the same work the
-                // reference query does.
-                if cache.indicator(ind).frequency != period.frequency() {
-                    continue;
-                }
-                let row = cache.scorecard_row(ind, unit, period);
-                totals.items += 1;
-                totals.checksum += row.year_to_date.value.unwrap_or(0.0);
-                totals.red += u64::from(row.status == stocktake_core::Status::Red);
-            }
-        }
-        totals
+        let cache: &stocktake_core::Analytics = &cache;
+        // Indicators of the period's own frequency: the same work the
+        // reference query does.
+        let indicators: Vec<stocktake_core::IndIdx> = (0..cache.indicators().len()
+            as stocktake_core::IndIdx)
+            .filter(|&i| cache.indicator(i).frequency == period.frequency())
+            .collect();
+        let units = cache.hierarchy().len() as stocktake_core::UnitIdx;
+        // The cache is read-only here, so every core takes a share of the units.
+        let threads =
+            std::thread::available_parallelism().map_or(1, |n| n.get()) as stocktake_core::UnitIdx;
+        let share = units.div_ceil(threads.max(1)).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..units)
+                .step_by(share as usize)
+                .map(|first| {
+                    let indicators = &indicators;
+                    scope.spawn(move || {
+                        let mut totals = PassTotals::default();
+                        for unit in first..(first + share).min(units) {
+                            for &ind in indicators {
+                                let row = cache.scorecard_row(ind, unit, period);
+                                totals.items += 1;
+                                totals.checksum += row.year_to_date.value.unwrap_or(0.0);
+                                totals.red += u64::from(row.status == stocktake_core::Status::Red);
+                            }
+                        }
+                        totals
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .fold(PassTotals::default(), |mut all, worker| {
+                    let part = worker.join().expect("a scorecard worker panicked");
+                    all.items += part.items;
+                    all.checksum += part.checksum;
+                    all.red += part.red;
+                    all
+                })
+        })
     }
 
     /// Quartiles of every indicator of one frequency for every period with

@@ -4,6 +4,8 @@
 //! one transaction, so a file of millions of rows never sits in memory.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -305,7 +307,7 @@ impl Stocktake {
     ) -> Result<u64, AppError> {
         let reference = self.reference();
         let mut errors = FileErrors::new(file);
-        let mut first_line: HashMap<(u32, u32, Period), u64> = HashMap::new();
+        let mut first_line: FxHashMap<(u32, u32, Period), u64> = FxHashMap::default();
         let mut writer = match mode {
             ImportMode::Write => Some(self.store.begin_values().await?),
             ImportMode::Preview => None,
@@ -395,7 +397,7 @@ impl Stocktake {
     ) -> Result<u64, AppError> {
         let reference = self.reference();
         let mut errors = FileErrors::new(file);
-        let mut first_line: HashMap<(u32, u32, Period), u64> = HashMap::new();
+        let mut first_line: FxHashMap<(u32, u32, Period), u64> = FxHashMap::default();
         let mut targets: Vec<(u32, u32, TargetRow)> = Vec::new();
         rows.for_each(&mut errors, |row, errors| {
             let key = reference.key(

@@ -159,7 +159,7 @@ async fn load_cache(store: &Store, options: OpenOptions) -> Result<Analytics, Ap
     if options.load_values {
         // Rows name indicators and units by id: map ids straight to positions.
         let (indicator_ids, unit_ids) = store.code_ids().await?;
-        let by_id = |ids: std::collections::HashMap<String, i64>,
+        let by_id = |ids: rustc_hash::FxHashMap<String, i64>,
                      find: &dyn Fn(&str) -> Option<u32>| {
             let size = ids.values().copied().max().unwrap_or(0).max(0) as usize + 1;
             let mut positions = vec![None; size];

@@ -9,6 +9,8 @@
 //! has one, otherwise its rollup.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -251,8 +253,9 @@ pub struct Analytics {
     /// Slot of each unit among the units with children; `u32::MAX` for leaves.
     parent_slot: Vec<u32>,
     parents: usize,
-    targets: HashMap<(IndIdx, UnitIdx, Period), Target>,
-    commentary: HashMap<(IndIdx, UnitIdx, Period), String>,
+    // Looked up for every scorecard line: a fast hash, as the keys are ours.
+    targets: FxHashMap<(IndIdx, UnitIdx, Period), Target>,
+    commentary: FxHashMap<(IndIdx, UnitIdx, Period), String>,
     judgement: Judgement,
     values: usize,
 }
@@ -286,8 +289,8 @@ impl Analytics {
             series,
             parent_slot,
             parents,
-            targets: HashMap::new(),
-            commentary: HashMap::new(),
+            targets: FxHashMap::default(),
+            commentary: FxHashMap::default(),
             judgement,
             values: 0,
         }

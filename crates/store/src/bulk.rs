@@ -127,7 +127,12 @@ const QUEUE: usize = 4;
 impl BulkWriter {
     pub(crate) fn start(path: &Path) -> Result<BulkWriter> {
         let conn = open(path, true)?;
-        conn.execute_batch("begin immediate").map_err(bulk_error)?;
+        // Every id is resolved from the indicator and unit tables before it is
+        // written, and Stocktake never deletes either, so the per-row
+        // foreign-key lookups would only repeat that check. (The pragma must
+        // come before the transaction: inside one it does nothing.)
+        conn.execute_batch("pragma foreign_keys = off; begin immediate")
+            .map_err(bulk_error)?;
         let (sender, receiver) = sync_channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("stocktake-import".into())
@@ -192,32 +197,43 @@ impl Drop for BulkWriter {
 }
 
 fn write_all(conn: Connection, receiver: Receiver<Message>) -> Result<()> {
+    // Every id was resolved from the indicator and unit tables just before
+    // this transaction began, and Stocktake never deletes either, so the
+    // per-row foreign-key lookups would only repeat that check.
+    conn.execute_batch("pragma foreign_keys = off")
+        .map_err(bulk_error)?;
+    // One timestamp for the whole import, rather than one evaluated per row.
+    let now: String = conn
+        .query_row("select current_timestamp", [], |row| row.get(0))
+        .map_err(bulk_error)?;
     let mut statement = conn
         .prepare(
-            "insert into value (indicator_id, org_unit_id, period, value, numerator, denominator, note) \
-             values (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+            "insert into value (indicator_id, org_unit_id, period, value, numerator, denominator, note, updated_at) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
              on conflict (indicator_id, org_unit_id, period) do update \
              set value = excluded.value, numerator = excluded.numerator, \
-             denominator = excluded.denominator, note = excluded.note, updated_at = current_timestamp",
+             denominator = excluded.denominator, note = excluded.note, updated_at = excluded.updated_at",
         )
         .map_err(bulk_error)?;
-    let mut period_text = String::with_capacity(16);
+    // A file holds few distinct periods: write each one's text once.
+    let mut period_texts: rustc_hash::FxHashMap<Period, String> = rustc_hash::FxHashMap::default();
     for message in receiver {
         match message {
             Message::Rows(rows) => {
                 for r in rows {
-                    period_text.clear();
-                    use std::fmt::Write;
-                    let _ = write!(period_text, "{}", r.period);
+                    let period = period_texts
+                        .entry(r.period)
+                        .or_insert_with(|| r.period.to_string());
                     statement
                         .execute(params![
                             r.indicator,
                             r.org_unit,
-                            period_text,
+                            period.as_str(),
                             r.value,
                             r.numerator,
                             r.denominator,
-                            r.note
+                            r.note,
+                            now.as_str()
                         ])
                         .map_err(bulk_error)?;
                 }

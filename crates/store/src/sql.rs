@@ -1,7 +1,7 @@
 //! SQL shared by every table: multi-row upserts sized to the backend's
 //! bind-parameter limit, and looking up surrogate ids by code.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::hash::Hash;
 
@@ -145,8 +145,8 @@ pub(crate) async fn ids_by_code(
     backend: Backend,
     table: Coded,
     codes: Option<&[&str]>,
-) -> Result<HashMap<String, i64>> {
-    let mut ids = HashMap::new();
+) -> Result<rustc_hash::FxHashMap<String, i64>> {
+    let mut ids = rustc_hash::FxHashMap::default();
     let mut add = |rows: Vec<sqlx::any::AnyRow>| -> Result<()> {
         for row in rows {
             ids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
@@ -190,7 +190,11 @@ pub(crate) fn distinct<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<&'a 
 }
 
 /// The id of `code`, or the error naming it.
-pub(crate) fn resolve(ids: &HashMap<String, i64>, table: Coded, code: &str) -> Result<i64> {
+pub(crate) fn resolve(
+    ids: &rustc_hash::FxHashMap<String, i64>,
+    table: Coded,
+    code: &str,
+) -> Result<i64> {
     ids.get(code)
         .copied()
         .ok_or_else(|| StoreError::UnknownCode {

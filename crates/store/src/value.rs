@@ -1,7 +1,7 @@
 //! Values, the bulk of the data: small edits, imports of millions of rows in
 //! one transaction, and reads streamed in order without holding them all.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use futures_util::TryStreamExt;
 use sqlx::AnyConnection;
@@ -54,8 +54,8 @@ const SELECT_VALUES: &str = "select i.code, u.code, v.period, v.value, v.numerat
 
 /// Code-to-id maps for the indicators and units a write names.
 struct Ids {
-    indicators: HashMap<String, i64>,
-    org_units: HashMap<String, i64>,
+    indicators: rustc_hash::FxHashMap<String, i64>,
+    org_units: rustc_hash::FxHashMap<String, i64>,
 }
 
 impl Ids {
@@ -371,7 +371,12 @@ impl Store {
     }
 
     /// The ids behind the codes: (indicators, organisation units).
-    pub async fn code_ids(&self) -> Result<(HashMap<String, i64>, HashMap<String, i64>)> {
+    pub async fn code_ids(
+        &self,
+    ) -> Result<(
+        rustc_hash::FxHashMap<String, i64>,
+        rustc_hash::FxHashMap<String, i64>,
+    )> {
         let ids = Ids::all(&mut *self.pool.acquire().await?, self.backend).await?;
         Ok((ids.indicators, ids.org_units))
     }
