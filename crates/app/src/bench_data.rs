@@ -361,8 +361,11 @@ impl crate::Stocktake {
                     let indicators = &indicators;
                     scope.spawn(move || {
                         let mut totals = PassTotals::default();
-                        for unit in first..(first + share).min(units) {
-                            for &ind in indicators {
+                        // Indicator by indicator, neighbouring units in turn: the
+                        // columns are laid out by period then unit, so this reads
+                        // memory in order instead of striding across it.
+                        for &ind in indicators {
+                            for unit in first..(first + share).min(units) {
                                 let row = cache.scorecard_row(ind, unit, period);
                                 totals.items += 1;
                                 totals.checksum += row.year_to_date.value.unwrap_or(0.0);
