@@ -211,6 +211,12 @@ def measure_scale(args, scale, workdir):
     if args.quick:
         shape += ["--districts", "3", "--months", "24"]
     _, _ = timed([args.bin, "bench-data", *shape])
+    # Both imports read the file from the page cache, with nothing still being
+    # written back to disk underneath them.
+    os.sync()
+    with open(os.path.join(data, "values.csv"), "rb") as f:
+        while f.read(1 << 24):
+            pass
     db = os.path.join(data, "stocktake.db")
     url = f"sqlite://{db}"
     for kind in ("org-units", "indicators"):
@@ -251,13 +257,13 @@ def measure_scale(args, scale, workdir):
         "reference_rows": reference_rows,
         "start_s": start,
         "rss_started_mib": rss_started,
-        "scorecard_s": scorecard["median_seconds"],
+        "scorecard_s": scorecard["best_seconds"],
         "scorecard_rows": scorecard["totals"]["items"],
-        "scorecard_reference_s": duck_scorecard["median_seconds"],
+        "scorecard_reference_s": duck_scorecard["best_seconds"],
         "scorecard_reference_load_s": duck_scorecard["load_seconds"],
-        "quartiles_s": quartiles["median_seconds"],
+        "quartiles_s": quartiles["best_seconds"],
         "quartile_sets": quartiles["totals"]["items"],
-        "quartiles_reference_s": duck_quartiles["median_seconds"],
+        "quartiles_reference_s": duck_quartiles["best_seconds"],
         "duckdb": duck_scorecard["tool"],
     }
     return result, db
