@@ -2,7 +2,7 @@
 //! so the demo exercises the same checks a user's files do.
 
 use crate::demo::{self, DemoFiles};
-use crate::{AppError, FileKind, ImportMode, Stocktake};
+use crate::{AppError, FileKind, Stocktake};
 
 /// The seed of the demo's generated figures: the same demo every time.
 pub const DEMO_SEED: u64 = 20_250_401;
@@ -25,32 +25,24 @@ impl Stocktake {
     }
 
     async fn load_files(&self, files: &DemoFiles, actor: &str) -> Result<DemoLoaded, AppError> {
-        let mut loaded = DemoLoaded::default();
-        let steps: [(FileKind, &str, &mut u64); 5] = [
-            (FileKind::OrgUnits, &files.org_units, &mut loaded.org_units),
-            (FileKind::Groups, &files.groups, &mut loaded.groups),
-            (
-                FileKind::Indicators,
-                &files.indicators,
-                &mut loaded.indicators,
-            ),
-            (FileKind::Values, &files.values, &mut loaded.values),
-            (FileKind::Targets, &files.targets, &mut loaded.targets),
-        ];
-        for (kind, text, count) in steps {
-            let name = format!("demo {kind}");
-            let summary = self
-                .import(
-                    kind,
-                    &name,
-                    text.as_bytes(),
-                    ImportMode::Write,
-                    actor,
-                    &|_| {},
-                )
-                .await?;
-            *count = summary.rows;
-        }
-        Ok(loaded)
+        let done = self
+            .import_texts(
+                &[
+                    (FileKind::OrgUnits, &files.org_units),
+                    (FileKind::Groups, &files.groups),
+                    (FileKind::Indicators, &files.indicators),
+                    (FileKind::Values, &files.values),
+                    (FileKind::Targets, &files.targets),
+                ],
+                actor,
+            )
+            .await?;
+        Ok(DemoLoaded {
+            org_units: done[0].rows,
+            groups: done[1].rows,
+            indicators: done[2].rows,
+            values: done[3].rows,
+            targets: done[4].rows,
+        })
     }
 }

@@ -70,6 +70,31 @@ impl Stocktake {
         })
     }
 
+    /// Imports several files given as text, in the order given (units before
+    /// the values that name them): the demo, fixtures and tests.
+    pub async fn import_texts(
+        &self,
+        files: &[(FileKind, &str)],
+        actor: &str,
+    ) -> Result<Vec<ImportSummary>, AppError> {
+        let mut done = Vec::with_capacity(files.len());
+        for (kind, text) in files {
+            let name = format!("{kind}.csv");
+            done.push(
+                self.import(
+                    *kind,
+                    &name,
+                    text.as_bytes(),
+                    ImportMode::Write,
+                    actor,
+                    &|_| {},
+                )
+                .await?,
+            );
+        }
+        Ok(done)
+    }
+
     async fn import_org_units(
         &self,
         file: &str,

@@ -3,11 +3,11 @@
 //! an HTTP client. The last tests walk the OpenAPI document itself, calling
 //! every operation it describes and checking each answer against it.
 
-use std::sync::Arc;
+mod support;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use stocktake::{FileKind, ImportMode, OpenOptions, Stocktake};
+use stocktake::FileKind;
 use tempfile::TempDir;
 
 /// A fire and rescue service: two groups of two stations each.
@@ -66,46 +66,23 @@ struct TestApp {
 impl TestApp {
     /// A server over a fresh database holding the files above.
     async fn spawn() -> TestApp {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let url = format!("sqlite://{}", dir.path().join("stocktake.db").display());
-        let app = Stocktake::open(&url, OpenOptions::default())
-            .await
-            .expect("database opens");
-        for (kind, text) in [
-            (FileKind::OrgUnits, ORG_UNITS),
-            (FileKind::Groups, GROUPS),
-            (FileKind::Indicators, INDICATORS),
-            (FileKind::Values, VALUES),
-            (FileKind::Targets, TARGETS),
-        ] {
-            app.import(
-                kind,
-                &format!("{kind}.csv"),
-                text.as_bytes(),
-                ImportMode::Write,
-                "test",
-                &|_| {},
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{kind} imports: {e}"));
-        }
-        TestApp::serve(app, dir).await
+        TestApp::from(
+            support::serve(&[
+                (FileKind::OrgUnits, ORG_UNITS),
+                (FileKind::Groups, GROUPS),
+                (FileKind::Indicators, INDICATORS),
+                (FileKind::Values, VALUES),
+                (FileKind::Targets, TARGETS),
+            ])
+            .await,
+        )
     }
 
-    async fn serve(app: Arc<Stocktake>, dir: TempDir) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a local port");
-        let base = format!("http://{}", listener.local_addr().expect("bound address"));
-        tokio::spawn(async move {
-            axum::serve(listener, stocktake_web::router(app))
-                .await
-                .expect("server runs");
-        });
+    fn from(served: support::Served) -> TestApp {
         TestApp {
-            base,
+            base: served.base,
             client: reqwest::Client::new(),
-            _dir: dir,
+            _dir: served.dir,
         }
     }
 

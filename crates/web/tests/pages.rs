@@ -3,6 +3,8 @@
 //! loaded through the ordinary importers, and assertions on what a user
 //! reads on the page.
 
+mod support;
+
 use std::sync::Arc;
 
 use reqwest::StatusCode;
@@ -135,49 +137,32 @@ fn values() -> String {
 }
 
 async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let app = Stocktake::open(&url, OpenOptions::default())
-        .await
-        .expect("open the database");
     let values = values();
-    for (kind, text) in [
-        (FileKind::OrgUnits, ORG_UNITS),
-        (FileKind::Groups, GROUPS),
-        (FileKind::Indicators, INDICATORS),
-        (FileKind::Targets, TARGETS),
-        (FileKind::Values, values.as_str()),
-    ] {
-        app.import(
-            kind,
-            &format!("{kind}.csv"),
-            text.as_bytes(),
-            ImportMode::Write,
-            "test",
-            &|_| {},
-        )
-        .await
-        .unwrap_or_else(|e| panic!("importing {kind}: {e}"));
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a port");
-    let base = format!("http://{}", listener.local_addr().expect("local address"));
-    let router = stocktake_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client");
-    TestApp {
-        base,
-        client,
-        app,
-        _dir: dir,
-    }
+    TestApp::from(
+        support::serve(&[
+            (FileKind::OrgUnits, ORG_UNITS),
+            (FileKind::Groups, GROUPS),
+            (FileKind::Indicators, INDICATORS),
+            (FileKind::Targets, TARGETS),
+            (FileKind::Values, values.as_str()),
+        ])
+        .await,
+    )
 }
 
 impl TestApp {
+    fn from(served: support::Served) -> TestApp {
+        TestApp {
+            base: served.base,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            app: served.app,
+            _dir: served.dir,
+        }
+    }
+
     async fn get(&self, path: &str) -> Page {
         let response = self
             .client
@@ -1244,10 +1229,8 @@ async fn every_page_of_the_demo_is_served_in_under_100_ms() {
             period.to_string(),
         )
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = stocktake_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let served = support::serve_app(app, dir).await;
+    let base = served.base;
     let client = reqwest::Client::new();
     let q = |s: &str| s.replace('/', "%2F").replace(' ', "%20");
     let p = q(&period);
