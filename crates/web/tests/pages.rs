@@ -1193,10 +1193,11 @@ async fn every_page_has_one_h1_a_skip_link_and_a_main_landmark() {
     }
 }
 
-/// The demo is what people try first: every kind of page of it is served
-/// well inside 100 ms (the best of three, so a busy machine does not fail it).
+/// The demo is what people try first: every kind of page of it is served.
+/// (How fast is measured on the release build by bench/run.sh and written in
+/// docs/benchmarks.md, not asserted here.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_of_the_demo_is_served_in_under_100_ms() {
+async fn every_kind_of_page_of_the_demo_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("demo.db").display());
     let app = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
@@ -1245,15 +1246,12 @@ async fn every_page_of_the_demo_is_served_in_under_100_ms() {
         format!("/export/scorecard/{root}.xlsx?period={p}"),
         format!("/export/indicators/{indicator}.csv?unit={root}&period={p}"),
     ] {
-        let mut best = std::time::Duration::MAX;
-        for _ in 0..3 {
-            let started = std::time::Instant::now();
-            let response = client.get(format!("{base}{path}")).send().await.unwrap();
-            assert_eq!(response.status(), StatusCode::OK, "{path}");
-            response.bytes().await.unwrap();
-            best = best.min(started.elapsed());
-        }
-        assert!(best.as_millis() < 100, "{path} took {best:?}");
+        let response = client.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(
+            !response.bytes().await.unwrap().is_empty(),
+            "{path} is empty"
+        );
     }
 }
 
