@@ -368,19 +368,19 @@ impl Stocktake {
                 if let Some(w) = writer.take() {
                     w.rollback().await?;
                 }
-                kept.clear();
+                kept = Vec::new();
+                chunk = Vec::new();
                 continue;
             }
+            let Some(w) = writer.as_mut() else {
+                continue; // A preview checks only.
+            };
             if keep {
                 kept.push((ind, unit, value.clone()));
             }
             chunk.push(value);
-            if chunk.len() == VALUE_CHUNK
-                && let Some(w) = writer.as_mut()
-            {
+            if chunk.len() == VALUE_CHUNK {
                 w.write(&chunk).await?;
-                chunk.clear();
-            } else if chunk.len() == VALUE_CHUNK {
                 chunk.clear();
             }
         }
@@ -554,22 +554,15 @@ impl Reference {
         coarser_ok: bool,
     ) -> Option<(u32, u32, Period)> {
         let [code, unit_code, period] = cells.map(str::trim);
-        let mut present = true;
+        let mut all_present = true;
         for (name, cell) in [
             ("indicator", code),
             ("org_unit", unit_code),
             ("period", period),
         ] {
-            if cell.is_empty() {
-                errors.push(
-                    line,
-                    Some(name),
-                    format!("{name} is blank: every row needs one"),
-                );
-                present = false;
-            }
+            all_present &= present(line, name, cell, errors);
         }
-        if !present {
+        if !all_present {
             return None;
         }
         let ind = self.by_code.get(code).copied();
@@ -678,16 +671,21 @@ fn example_period(frequency: Frequency) -> &'static str {
 fn required(row: &Row<'_>, columns: &[&str], errors: &mut FileErrors) -> bool {
     let mut ok = true;
     for c in columns {
-        if row.get(c).is_empty() {
-            errors.push(
-                row.line,
-                Some(c),
-                format!("{c} is blank: every row needs one"),
-            );
-            ok = false;
-        }
+        ok &= present(row.line, c, row.get(c), errors);
     }
     ok
+}
+
+/// Reports a blank required cell; true when it has something in it.
+fn present(line: u64, column: &str, cell: &str, errors: &mut FileErrors) -> bool {
+    if cell.is_empty() {
+        errors.push(
+            line,
+            Some(column),
+            format!("{column} is blank: every row needs one"),
+        );
+    }
+    !cell.is_empty()
 }
 
 fn finish(errors: FileErrors) -> Result<(), AppError> {
@@ -700,7 +698,7 @@ fn finish(errors: FileErrors) -> Result<(), AppError> {
 
 /// Reads an indicators row.
 fn parse_indicator(row: &Row<'_>, errors: &mut FileErrors) -> Option<Indicator> {
-    let present = required(
+    let complete = required(
         row,
         &["code", "title", "kind", "polarity", "frequency"],
         errors,
@@ -759,7 +757,7 @@ fn parse_indicator(row: &Row<'_>, errors: &mut FileErrors) -> Option<Indicator> 
     );
     let (kind, polarity, frequency, factor, decimals, over) =
         (kind?, polarity?, frequency?, factor?, decimals?, over?);
-    if !present {
+    if !complete {
         return None;
     }
     if kind != Kind::Ratio && factor != Factor::ONE {

@@ -14,7 +14,7 @@ pub mod files;
 pub mod import;
 pub mod views;
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use stocktake_core::{Analytics, Hierarchy, Judgement, Target};
@@ -51,7 +51,6 @@ impl Default for OpenOptions {
 pub struct Stocktake {
     store: Store,
     cache: RwLock<Analytics>,
-    values_loaded: AtomicBool,
     options: OpenOptions,
     /// The store's change sequence the cache reflects.
     seen_change: AtomicI64,
@@ -68,7 +67,6 @@ impl Stocktake {
         Ok(Arc::new(Stocktake {
             store,
             cache: RwLock::new(cache),
-            values_loaded: AtomicBool::new(options.load_values),
             options,
             seen_change: AtomicI64::new(seq),
         }))
@@ -92,18 +90,14 @@ impl Stocktake {
     }
 
     fn values_loaded(&self) -> bool {
-        self.values_loaded.load(Ordering::Acquire)
+        self.options.load_values
     }
 
     /// Rebuilds the cache from the store: after reference data changes, or
     /// when another process has written to the database.
     pub async fn reload(&self) -> Result<(), AppError> {
         let seq = self.store.change_seq().await?;
-        let options = OpenOptions {
-            load_values: self.values_loaded(),
-            ..self.options
-        };
-        let fresh = load_cache(&self.store, options).await?;
+        let fresh = load_cache(&self.store, self.options).await?;
         *self.analytics_mut() = fresh;
         self.seen_change.store(seq, Ordering::Release);
         Ok(())

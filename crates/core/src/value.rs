@@ -236,14 +236,6 @@ impl Accumulator {
         }
     }
 
-    /// Folds in another accumulator of the same indicator, across units.
-    pub fn merge(&mut self, other: &Accumulator) {
-        self.sum += other.sum;
-        self.denominator += other.denominator;
-        self.count += other.count;
-        self.without_parts += other.without_parts;
-    }
-
     /// The combined figure: value, and numerator and denominator for a ratio.
     pub fn finish(
         &self,
@@ -353,26 +345,24 @@ mod tests {
         );
     }
 
+    /// Adds a ratio figure across units.
+    fn add(acc: &mut Accumulator, ind: &Indicator, value: f64, numerator: f64, denominator: f64) {
+        acc.add(
+            ind.kind,
+            Across::Units,
+            ind.denominator_over_periods,
+            value,
+            numerator,
+            denominator,
+        );
+    }
+
     #[test]
     fn ratios_combine_by_summing_parts_never_averaging() {
         let ind = rate();
         let mut acc = Accumulator::default();
-        acc.add(
-            ind.kind,
-            Across::Units,
-            ind.denominator_over_periods,
-            10.0,
-            1.0,
-            1000.0,
-        );
-        acc.add(
-            ind.kind,
-            Across::Units,
-            ind.denominator_over_periods,
-            1.0,
-            9.0,
-            90000.0,
-        );
+        add(&mut acc, &ind, 10.0, 1.0, 1000.0);
+        add(&mut acc, &ind, 1.0, 9.0, 90000.0);
         let (value, n, d) = acc.finish(&ind).unwrap();
         assert!((value - 10.0 * 10000.0 / 91000.0).abs() < 1e-9);
         assert_eq!((n, d), (Some(10.0), Some(91000.0)));
@@ -382,22 +372,8 @@ mod tests {
     fn a_ratio_value_given_alone_makes_its_rollup_not_computable() {
         let ind = rate();
         let mut acc = Accumulator::default();
-        acc.add(
-            ind.kind,
-            Across::Units,
-            ind.denominator_over_periods,
-            10.0,
-            1.0,
-            1000.0,
-        );
-        acc.add(
-            ind.kind,
-            Across::Units,
-            ind.denominator_over_periods,
-            4.0,
-            f64::NAN,
-            f64::NAN,
-        );
+        add(&mut acc, &ind, 10.0, 1.0, 1000.0);
+        add(&mut acc, &ind, 4.0, f64::NAN, f64::NAN);
         let err = acc.finish(&ind).unwrap_err();
         assert_eq!(
             err,

@@ -147,6 +147,16 @@ fn row<'a>(rows: &'a Value, key: &str, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no row for {code} in {rows}"))
 }
 
+/// One text field of every item in a JSON array, in order.
+fn texts<'a>(items: &'a Value, field: &str) -> Vec<&'a str> {
+    items
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|item| item[field].as_str().expect("a text field"))
+        .collect()
+}
+
 #[tokio::test]
 async fn a_ratio_rolls_up_as_summed_numerators_over_summed_denominators() {
     let app = TestApp::spawn().await;
@@ -167,24 +177,14 @@ async fn a_ratio_rolls_up_as_summed_numerators_over_summed_denominators() {
     let stockhill = row(rows, "org_unit", "NFRS-STOCKHILL");
     assert_close(&stockhill["value"], 2.8);
     assert_eq!(stockhill["source"], "entered");
-    let order: Vec<&str> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["org_unit"].as_str().unwrap())
-        .collect();
+    let order: Vec<&str> = texts(rows, "org_unit");
     assert_eq!(order[0], "NFRS", "hierarchy order starts at the top");
 
     let (status, groups) = app
         .get("/api/v1/rollup?indicator=FRS01&period=2025-03&level=group")
         .await;
     assert_eq!(status, StatusCode::OK);
-    let codes: Vec<&str> = groups["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["org_unit"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = texts(&groups["rows"], "org_unit");
     assert_eq!(codes, ["NFRS-CITY", "NFRS-NORTH"]);
 }
 
@@ -335,12 +335,7 @@ async fn a_batch_with_bad_items_writes_nothing_and_names_each_item_and_field() {
         .get("/api/v1/values?indicator=FRS09&org_unit=NFRS-WORKSOP")
         .await;
     assert_eq!(status, StatusCode::OK);
-    let periods: Vec<&str> = values["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["period"].as_str().unwrap())
-        .collect();
+    let periods: Vec<&str> = texts(&values["values"], "period");
     assert_eq!(periods, ["2025-03"]);
 }
 
@@ -504,12 +499,7 @@ async fn a_method_an_endpoint_does_not_take_is_a_405_naming_those_it_takes() {
 async fn reference_data_reads_back_as_imported() {
     let app = TestApp::spawn().await;
     let (_, list) = app.get("/api/v1/indicators").await;
-    let codes: Vec<&str> = list["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = texts(&list["indicators"], "code");
     assert_eq!(codes, ["FRS01", "FRS09"]);
     let (_, fires) = app.get("/api/v1/indicators/FRS01").await;
     assert_eq!(fires["kind"], "ratio");

@@ -163,14 +163,17 @@ impl TestApp {
         }
     }
 
-    async fn get(&self, path: &str) -> Page {
-        let response = self
-            .client
+    /// The raw response, for downloads and headers.
+    async fn fetch(&self, path: &str) -> reqwest::Response {
+        self.client
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .expect("GET");
-        page(response).await
+            .expect("GET answered")
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        page(self.fetch(path).await).await
     }
 
     async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -425,12 +428,7 @@ async fn scorecard_has_a_printable_layout_without_navigation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scorecard_nav_item_leads_to_the_first_unit() {
     let app = spawn().await;
-    let response = app
-        .client
-        .get(format!("{}/scorecard", app.base))
-        .send()
-        .await
-        .unwrap();
+    let response = app.fetch("/scorecard").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         response.headers()[LOCATION],
@@ -869,15 +867,7 @@ async fn an_expired_upload_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scorecard_exports_as_csv_and_xlsx() {
     let app = spawn().await;
-    let response = app
-        .client
-        .get(format!(
-            "{}/export/scorecard/FRS.csv?period=2025-01",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap();
+    let response = app.fetch("/export/scorecard/FRS.csv?period=2025-01").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
     assert_eq!(
@@ -909,15 +899,7 @@ async fn scorecard_exports_as_csv_and_xlsx() {
     assert_eq!(&confined[col("value")], "85");
     assert_eq!(&confined[col("numerator")], "17");
 
-    let response = app
-        .client
-        .get(format!(
-            "{}/export/scorecard/FRS.xlsx?period=2025-01",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap();
+    let response = app.fetch("/export/scorecard/FRS.xlsx?period=2025-01").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()[CONTENT_DISPOSITION],
@@ -943,14 +925,8 @@ async fn scorecard_exports_as_csv_and_xlsx() {
 async fn indicator_periods_export_as_csv_and_xlsx() {
     let app = spawn().await;
     let response = app
-        .client
-        .get(format!(
-            "{}/export/indicators/FRS02.csv?unit=FRS&period=2025-01",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap();
+        .fetch("/export/indicators/FRS02.csv?unit=FRS&period=2025-01")
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()[CONTENT_DISPOSITION],
@@ -968,14 +944,8 @@ async fn indicator_periods_export_as_csv_and_xlsx() {
     );
 
     let response = app
-        .client
-        .get(format!(
-            "{}/export/indicators/FRS02.xlsx?unit=FRS&period=2025-01",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap();
+        .fetch("/export/indicators/FRS02.xlsx?unit=FRS&period=2025-01")
+        .await;
     let bytes = response.bytes().await.unwrap();
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> =
@@ -1057,14 +1027,8 @@ async fn an_annual_target_is_charted_and_tabled_against_the_year_to_date() {
 
     // The download has the same year to date beside each value.
     let csv = app
-        .client
-        .get(format!(
-            "{}/export/indicators/FRS03.csv?unit=FRS&period=2025-01",
-            app.base
-        ))
-        .send()
+        .fetch("/export/indicators/FRS03.csv?unit=FRS&period=2025-01")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
