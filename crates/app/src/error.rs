@@ -1,8 +1,13 @@
 //! The application's one error type. Faces map it to exit codes or HTTP
 //! statuses in one place each: the 4xx kinds say what was wrong and how to
-//! fix it; `Internal` is logged and kept opaque.
+//! fix it; `Unavailable` says to try again; `Internal` is logged and kept
+//! opaque.
 
-use crate::files::FileErrors;
+use std::time::Duration;
+
+use stocktake_store::StoreError;
+
+use crate::values::FileErrors;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -19,8 +24,15 @@ pub enum AppError {
     /// A file or batch has bad lines; nothing was written.
     #[error("{0}")]
     File(FileErrors),
+    /// The database cannot take the request now (it is busy with an import,
+    /// or cannot be reached); nothing was written. Worth trying again.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        retry_after: Duration,
+    },
     #[error("database error: {0}")]
-    Store(#[from] stocktake_store::StoreError),
+    Store(StoreError),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -40,10 +52,42 @@ impl AppError {
             hint: String::new(),
         }
     }
+
+    /// Whether the caller's input was at fault (a 4xx, exit status 1), as
+    /// opposed to the service (a 5xx, exit status 3).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            AppError::NotFound { .. } | AppError::Invalid { .. } | AppError::File(_)
+        )
+    }
 }
 
 impl From<FileErrors> for AppError {
     fn from(e: FileErrors) -> Self {
         AppError::File(e)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // The application checks codes before it writes, so this is a
+            // code removed in between: say so as the 404 it is.
+            StoreError::UnknownCode { kind, code } => AppError::NotFound {
+                what: kind,
+                code,
+                hint: String::new(),
+            },
+            StoreError::Busy { waited } => AppError::Unavailable {
+                message: StoreError::Busy { waited }.to_string(),
+                retry_after: waited.max(Duration::from_secs(5)),
+            },
+            connect @ StoreError::Connect { .. } => AppError::Unavailable {
+                message: connect.to_string(),
+                retry_after: Duration::from_secs(30),
+            },
+            other => AppError::Store(other),
+        }
     }
 }

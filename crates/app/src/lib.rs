@@ -1,48 +1,64 @@
-//! The Stocktake application: every capability is a call on [`Stocktake`],
-//! which the web app and the command line both use. It owns the live
-//! analytics cache, built from the store at start and kept current on every
-//! write, so a saved value shows in every rollup on the next read.
+//! The Stocktake application: every capability is a use case on
+//! [`Stocktake`], taking the [`Caller`], which the web app and the command
+//! line both use and nothing else. It owns the live analytics cache, built
+//! from the store at start and kept current on every write, so a saved value
+//! shows in every rollup on the next read.
+//!
+//! A folder per capability holds its use cases and the view types they
+//! return (`values/`, `access/`); the store and the cache stay private.
 
-pub mod bench_data;
-pub mod demo;
-pub mod demo_load;
-pub mod detail;
-pub mod entry;
-pub mod error;
-pub mod export;
-pub mod files;
-pub mod import;
-pub mod views;
+pub mod access;
+mod cache;
+pub mod config;
+mod error;
+pub mod values;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
-use stocktake_core::{Analytics, Hierarchy, Judgement, Target};
-use stocktake_store::Store;
+use stocktake_core::{Analytics, Judgement};
+use stocktake_store::{Store, StoreOptions};
 
+pub use access::{Caller, Interface};
+pub use config::Settings;
 pub use error::AppError;
-pub use files::{FileErrors, FileKind, LineError};
-pub use import::{ImportMode, ImportSummary};
 pub use stocktake_core as core;
-pub use stocktake_store as store;
 
 /// The default database: a SQLite file in the current folder.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://stocktake.db";
 
-/// What to load when opening.
+/// How to open: what to load and the rules the use cases apply.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OpenOptions {
     /// Load every value into the analytics cache (servers and queries), or
     /// only the reference data (units, indicators) that imports check against.
     pub load_values: bool,
     pub judgement: Judgement,
+    /// Refuse a value that would be red unless it comes with commentary.
+    pub commentary_when_red: bool,
+    /// How long a write waits for another writer before it is refused as busy.
+    pub write_wait: Duration,
+    /// How long a checked import waits for its confirmation.
+    pub upload_hold: Duration,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
+        OpenOptions::from_settings(&Settings::default(), true)
+    }
+}
+
+impl OpenOptions {
+    pub fn from_settings(settings: &Settings, load_values: bool) -> OpenOptions {
         OpenOptions {
-            load_values: true,
-            judgement: Judgement::default(),
+            load_values,
+            judgement: Judgement {
+                stable_band: settings.stable_band,
+            },
+            commentary_when_red: settings.commentary_when_red,
+            write_wait: settings.write_wait(),
+            upload_hold: settings.upload_hold(),
         }
     }
 }
@@ -61,9 +77,15 @@ impl Stocktake {
     /// builds the cache.
     #[tracing::instrument(skip_all, err)]
     pub async fn open(url: &str, options: OpenOptions) -> Result<Arc<Stocktake>, AppError> {
-        let store = Store::connect(url).await?;
+        let store = Store::connect_with(
+            url,
+            StoreOptions {
+                write_wait: options.write_wait,
+            },
+        )
+        .await?;
         let seq = store.change_seq().await?;
-        let cache = load_cache(&store, options).await?;
+        let cache = cache::load(&store, options).await?;
         Ok(Arc::new(Stocktake {
             store,
             cache: RwLock::new(cache),
@@ -72,12 +94,8 @@ impl Stocktake {
         }))
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// Read access to the analytics cache. Do not hold it across an await.
-    pub fn analytics(&self) -> RwLockReadGuard<'_, Analytics> {
+    /// Read access to the analytics cache. Never held across an await.
+    fn analytics(&self) -> RwLockReadGuard<'_, Analytics> {
         self.cache
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -89,15 +107,11 @@ impl Stocktake {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn values_loaded(&self) -> bool {
-        self.options.load_values
-    }
-
     /// Rebuilds the cache from the store: after reference data changes, or
     /// when another process has written to the database.
     pub async fn reload(&self) -> Result<(), AppError> {
         let seq = self.store.change_seq().await?;
-        let fresh = load_cache(&self.store, self.options).await?;
+        let fresh = cache::load(&self.store, self.options).await?;
         *self.analytics_mut() = fresh;
         self.seen_change.store(seq, Ordering::Release);
         Ok(())
@@ -124,110 +138,31 @@ impl Stocktake {
         }
         Ok(())
     }
+
+    /// Waits for open work to finish and closes the database.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
 }
 
-/// Builds the analytics cache from the store.
-async fn load_cache(store: &Store, options: OpenOptions) -> Result<Analytics, AppError> {
-    let units = store.org_units().await?;
-    let hierarchy = Hierarchy::build(units).map_err(|errors| {
-        AppError::Internal(anyhow::anyhow!(
-            "the organisation units in the database do not form a hierarchy: {}",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    })?;
-    let groups = store.groups().await?;
-    let indicators = store.indicators().await?;
-    let mut cache = Analytics::new(Arc::new(hierarchy), groups, indicators, options.judgement);
-    for row in store.targets().await? {
-        if let (Some(i), Some(u)) = (
-            cache.find_indicator(&row.indicator),
-            cache.hierarchy().find(&row.org_unit),
-        ) {
-            cache.set_target(i, u, row.period, Some(Target { ..row.target }));
-        }
-    }
-    if options.load_values {
-        // Rows name indicators and units by id: map ids straight to positions.
-        let (indicator_ids, unit_ids) = store.code_ids().await?;
-        let by_id = |ids: rustc_hash::FxHashMap<String, i64>,
-                     find: &dyn Fn(&str) -> Option<u32>| {
-            let size = ids.values().copied().max().unwrap_or(0).max(0) as usize + 1;
-            let mut positions = vec![None; size];
-            for (code, id) in ids {
-                if id >= 0 {
-                    positions[id as usize] = find(&code);
-                }
-            }
-            positions
-        };
-        let indicators = by_id(indicator_ids, &|code| cache.find_indicator(code));
-        let units = by_id(unit_ids, &|code| cache.hierarchy().find(code));
-        let mut unreadable = 0u64;
-        store
-            .for_each_raw_value(|v| {
-                let position = |positions: &[Option<u32>], id: i64| {
-                    positions.get(usize::try_from(id).ok()?).copied().flatten()
-                };
-                let (Some(i), Some(u), Ok(period)) = (
-                    position(&indicators, v.indicator_id),
-                    position(&units, v.org_unit_id),
-                    v.period.parse::<stocktake_core::Period>(),
-                ) else {
-                    unreadable += 1;
-                    return;
-                };
-                let observation = stocktake_core::Observation {
-                    value: v.value,
-                    numerator: v.numerator,
-                    denominator: v.denominator,
-                };
-                cache.load_value(i, u, period, Some(observation), v.note.map(str::to_owned));
-            })
-            .await?;
-        if unreadable > 0 {
-            tracing::warn!(
-                unreadable,
-                "stored values that could not be read were left out of the figures"
-            );
-        }
-        cache.recompute_all();
-    }
-    Ok(cache)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn is_send<T: Send>(_: &T) {}
-
-    /// Web handlers run use cases on a multi-threaded runtime: their futures
-    /// must be `Send`, so no cache guard may live across an await.
-    #[test]
-    fn use_case_futures_are_send() {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let app = runtime
-            .block_on(Stocktake::open(&url, OpenOptions::default()))
-            .unwrap();
-        is_send(&app.import(
-            FileKind::Values,
+/// Web handlers run use cases on a multi-threaded runtime: their futures
+/// must be `Send`, so no cache guard may live across an await. Checked when
+/// the crate compiles.
+const _: () = {
+    const fn send<T: Send>(_: &T) {}
+    #[allow(dead_code, clippy::diverging_sub_expression)]
+    fn use_case_futures_are_send(app: &Stocktake, caller: &Caller) {
+        send(&app.import(
+            caller,
+            values::FileKind::Values,
             "x",
             &b""[..],
-            ImportMode::Preview,
-            "t",
+            values::ImportMode::Preview,
             &|_| {},
         ));
-        is_send(&app.save_values(&[], entry::EntryRules::default(), "t"));
-        is_send(&app.reload());
-        is_send(&app.load_demo("t"));
+        send(&app.save_values(caller, &[]));
+        send(&app.reload());
+        send(&app.stage_import(caller, values::FileKind::Values, "x", Vec::new()));
+        send(&app.confirm_import(caller, "token"));
     }
-}
+};

@@ -1,16 +1,20 @@
-//! The `stocktake` command: parses arguments, opens the database and calls
-//! the library. Every operation is a subcommand with an example in its help.
+//! The `stocktake` command: parses arguments, loads the configuration, opens
+//! the database and calls the library. Every operation is a subcommand with
+//! an example in its help.
 
 mod output;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use stocktake::core::{Judgement, Period};
-use stocktake::{AppError, DEFAULT_DATABASE_URL, FileKind, ImportMode, OpenOptions, Stocktake};
+use stocktake::config::{self, Flags, Loaded};
+use stocktake::core::Period;
+use stocktake::values::{FileKind, ImportMode};
+use stocktake::{AppError, Caller, OpenOptions, Settings, Stocktake};
 
 #[derive(Parser)]
 #[command(
@@ -19,16 +23,27 @@ use stocktake::{AppError, DEFAULT_DATABASE_URL, FileKind, ImportMode, OpenOption
     about = "Performance, risk and improvement for public services",
     long_about = "Stocktake keeps indicators, targets and values for an organisation's units, and \
                   answers scorecards, rollups and comparisons from them.\n\n\
-                  Start with: stocktake demo"
+                  Start with: stocktake demo",
+    after_help = "Configuration comes in layers, each overriding the one before: built-in defaults, \
+                  a TOML file (--config or STOCKTAKE_CONFIG), STOCKTAKE_* environment variables \
+                  (STOCKTAKE_DATABASE_URL, STOCKTAKE_BIND, ...), then flags. `stocktake config` \
+                  shows every setting and where it came from.\n\n\
+                  Exit status: 0 done; 1 bad input (a file with bad lines, an unknown code, a bad \
+                  value: the message says what and where); 2 usage (an unknown command or flag); \
+                  3 the database is unavailable or something failed on our side."
 )]
 struct Cli {
-    /// Database URL: sqlite://FILE (created on first use) or postgres://USER@HOST/DB.
-    #[arg(long, global = true, env = "STOCKTAKE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    db: String,
+    /// Database URL: sqlite://FILE (created on first use) or postgres://USER@HOST/DB [setting database_url].
+    #[arg(long, global = true)]
+    db: Option<String>,
 
-    /// Changes within this percentage of the earlier figure count as a stable direction of travel.
-    #[arg(long, global = true, env = "STOCKTAKE_STABLE_BAND", default_value_t = Judgement::default().stable_band)]
-    stable_band: f64,
+    /// Changes within this percentage of the earlier figure count as a stable direction of travel [setting stable_band].
+    #[arg(long, global = true)]
+    stable_band: Option<f64>,
+
+    /// A TOML file of settings (see `stocktake config`).
+    #[arg(long, global = true, env = "STOCKTAKE_CONFIG")]
+    config: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -41,9 +56,9 @@ enum Command {
         after_help = "Examples:\n  stocktake serve\n  stocktake --db postgres://stocktake@db/stocktake serve --bind 0.0.0.0:8080"
     )]
     Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: String,
+        /// Address to listen on [setting bind].
+        #[arg(long)]
+        bind: Option<String>,
     },
 
     /// Build a fresh demo database (stocktake-demo.db in this folder, replacing an older one), load the demo data and serve it.
@@ -51,13 +66,19 @@ enum Command {
         after_help = "Example:\n  cargo run --release -- demo\n\nThe demo holds a fire and rescue service (Nottinghamshire's real stations) and the East Midlands councils\n(real recycling rates); other figures are generated with a fixed seed. See the README."
     )]
     Demo {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: String,
+        /// Address to listen on [setting bind].
+        #[arg(long)]
+        bind: Option<String>,
         /// Load the demo data and stop, without serving.
         #[arg(long)]
         no_serve: bool,
     },
+
+    /// Show the effective configuration: every setting, its value and where it came from.
+    #[command(
+        after_help = "Examples:\n  stocktake config\n  STOCKTAKE_BIND=0.0.0.0:8080 stocktake --config /etc/stocktake.toml config\n\nThe output is TOML: save it as a starting configuration file. Passwords are shown as ***."
+    )]
+    Config,
 
     /// Write the national-scale benchmark workload as import files (England's wards, regions and districts).
     #[command(
@@ -81,14 +102,14 @@ enum Command {
         districts: Option<usize>,
     },
 
-    /// Time the analytics cache on the database (used by bench/run.sh): a full scorecard of every unit, or quartiles of every indicator and month.
+    /// Time the analytics cache on the database (used by bench/run.sh): every unit's scorecard for a period, or quartiles of every indicator and period.
     #[command(
         after_help = "Examples:\n  stocktake measure scorecard --period 2025-01\n  stocktake measure quartiles --level district"
     )]
     Measure {
         #[arg(value_enum)]
         what: Measure,
-        /// The period of the full scorecard; for quartiles, its frequency chooses the indicators.
+        /// The period of the scorecards; for quartiles, its frequency chooses the indicators.
         #[arg(long, default_value = "2025-01")]
         period: Period,
         /// The level whose units are compared in quartiles.
@@ -194,7 +215,12 @@ pub enum Format {
     Json,
 }
 
+/// Exit statuses, as `--help` documents them.
+const BAD_INPUT: u8 = 1;
+const UNAVAILABLE: u8 = 3;
+
 fn main() -> ExitCode {
+    // clap exits 2 for usage errors itself.
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -210,41 +236,63 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: could not start: {e}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(UNAVAILABLE);
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            match e.downcast_ref::<AppError>() {
+            let app_error = e.downcast_ref::<AppError>();
+            match app_error {
                 // Bad lines already say where and how to fix them.
                 Some(AppError::File(errors)) => eprint!("{errors}"),
                 _ => eprintln!("error: {e:#}"),
             }
-            ExitCode::FAILURE
+            let bad_input = app_error.is_some_and(AppError::is_bad_input)
+                || e.downcast_ref::<config::ConfigError>().is_some()
+                || e.downcast_ref::<BadInput>().is_some();
+            ExitCode::from(if bad_input { BAD_INPUT } else { UNAVAILABLE })
         }
     }
 }
 
+/// A mistake in what the command was given (a missing file, a bad flag
+/// value found after parsing): exit status 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadInput(String);
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let judgement = Judgement {
-        stable_band: cli.stable_band,
+    let bind = match &cli.command {
+        Command::Serve { bind } | Command::Demo { bind, .. } => bind.clone(),
+        _ => None,
     };
+    let file = config::config_file(cli.config.clone());
+    let loaded = Loaded::load(
+        file.as_deref(),
+        Flags {
+            database_url: cli.db.clone(),
+            bind,
+            stable_band: cli.stable_band,
+        },
+    )?;
+    let settings = loaded.settings.clone();
+    let caller = Caller::command_line(&os_user());
     let open = |load_values: bool| {
         Stocktake::open(
-            &cli.db,
-            OpenOptions {
-                load_values,
-                judgement,
-            },
+            &settings.database_url,
+            OpenOptions::from_settings(&settings, load_values),
         )
     };
     match cli.command {
-        Command::Serve { bind } => {
-            let app = open(true).await?;
-            serve(app, &bind).await?;
+        Command::Config => {
+            print!("{}", loaded.describe());
         }
-        Command::Demo { bind, no_serve } => {
+        Command::Serve { .. } => {
+            let app = open(true).await?;
+            serve(app, settings).await?;
+        }
+        Command::Demo { no_serve, .. } => {
             let path = std::path::Path::new(DEMO_DATABASE);
             for suffix in ["", "-wal", "-shm"] {
                 let file = PathBuf::from(format!("{}{suffix}", path.display()));
@@ -254,17 +302,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     })?;
                 }
             }
-            let url = format!("sqlite://{DEMO_DATABASE}");
+            let settings = Settings {
+                database_url: format!("sqlite://{DEMO_DATABASE}"),
+                ..settings
+            };
             let app = Stocktake::open(
-                &url,
-                OpenOptions {
-                    load_values: true,
-                    judgement,
-                },
+                &settings.database_url,
+                OpenOptions::from_settings(&settings, true),
             )
             .await?;
             let started = std::time::Instant::now();
-            let loaded = app.load_demo("demo").await?;
+            let loaded = stocktake_demo::load_demo(&app, &Caller::system("demo")).await?;
             eprintln!(
                 "demo database {DEMO_DATABASE}: {} units, {} indicators, {} values and {} targets loaded in {:.2} s",
                 loaded.org_units,
@@ -274,7 +322,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             if !no_serve {
-                serve(app, &bind).await?;
+                serve(app, settings).await?;
             }
         }
         Command::BenchData {
@@ -284,17 +332,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             months,
             districts,
         } => {
-            anyhow::ensure!(scale >= 1, "--scale must be 1 or more");
-            anyhow::ensure!(
-                (1..=600).contains(&months),
-                "--months must be between 1 and 600"
-            );
-            let shape = stocktake::bench_data::Shape {
+            if scale < 1 {
+                return Err(BadInput("--scale must be 1 or more".into()).into());
+            }
+            if !(1..=600).contains(&months) {
+                return Err(BadInput("--months must be between 1 and 600".into()).into());
+            }
+            let shape = stocktake_demo::bench::Shape {
                 scale,
                 months,
                 districts,
             };
-            let w = stocktake::bench_data::write(&wards, shape, &out)?;
+            let w = stocktake_demo::bench::write(&wards, shape, &out)?;
             eprintln!(
                 "{}: {} units ({} districts, {} wards), {} indicators, {} values, {} targets",
                 out.display(),
@@ -316,12 +365,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(true).await?;
             let load_seconds = started.elapsed().as_secs_f64();
             let mut times = Vec::new();
-            let mut totals = Default::default();
+            let mut totals = serde_json::Value::Null;
             for _ in 0..repeat.max(1) {
                 let run = std::time::Instant::now();
                 totals = match what {
-                    Measure::Scorecard => app.full_scorecard_pass(period),
-                    Measure::Quartiles => app.quartiles_pass(&level, period.frequency()),
+                    Measure::Scorecard => {
+                        let picture = app.status_picture(&caller, period);
+                        serde_json::json!({
+                            "items": picture.lines,
+                            "checksum": picture.year_to_date_total,
+                            "red": picture.counts.red,
+                        })
+                    }
+                    Measure::Quartiles => {
+                        let sets = app.quartiles_over_time(&caller, &level, period.frequency())?;
+                        serde_json::json!({
+                            "items": sets.len(),
+                            "checksum": sets.iter().map(|s| s.quartiles.median).sum::<f64>(),
+                            "red": 0,
+                        })
+                    }
                 };
                 times.push(run.elapsed().as_secs_f64());
             }
@@ -332,19 +395,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "best_seconds": times[0],
                 "runs": times,
                 "totals": totals,
-                "values": app.analytics().value_count(),
+                "values": app.value_count(&caller),
             });
             println!("{report}");
         }
         Command::Init => {
             open(false).await?;
-            eprintln!("database ready: {}", cli.db);
+            eprintln!(
+                "database ready: {}",
+                config::redact_url(&settings.database_url)
+            );
         }
         Command::Import { kind, file, check } => {
-            let app = open(false).await?;
             let name = file.display().to_string();
-            let input =
-                std::fs::File::open(&file).with_context(|| format!("cannot open {name}"))?;
+            let input = std::fs::File::open(&file)
+                .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
+            let app = open(false).await?;
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
             let mode = if check {
@@ -354,7 +420,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let reader = std::io::BufReader::with_capacity(1 << 20, input);
             let result = app
-                .import(kind.into(), &name, reader, mode, &actor(), &|bytes| {
+                .import(&caller, kind.into(), &name, reader, mode, &|bytes| {
                     bar.set_position(bytes)
                 })
                 .await;
@@ -374,12 +440,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let rows = match &out {
                 Some(path) => {
                     let file = std::fs::File::create(path)
-                        .with_context(|| format!("cannot create {}", path.display()))?;
-                    app.export(kind.into(), std::io::BufWriter::new(file))
+                        .map_err(|e| BadInput(format!("cannot create {}: {e}", path.display())))?;
+                    app.export(&caller, kind.into(), std::io::BufWriter::new(file))
                         .await?
                 }
                 None => {
                     app.export(
+                        &caller,
                         kind.into(),
                         std::io::BufWriter::new(std::io::stdout().lock()),
                     )
@@ -396,7 +463,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => {
             let app = open(true).await?;
-            let card = app.scorecard(&unit, period)?;
+            let card = app.scorecard(&caller, &unit, period)?;
             let mut stdout = std::io::stdout().lock();
             output::scorecard(&mut stdout, &card, format)?;
             stdout.flush()?;
@@ -408,7 +475,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => {
             let app = open(true).await?;
-            let rollup = app.rollup(&indicator, period, level.as_deref())?;
+            let rollup = app.rollup(&caller, &indicator, period, level.as_deref())?;
             let mut stdout = std::io::stdout().lock();
             output::rollup(&mut stdout, &rollup, format)?;
             stdout.flush()?;
@@ -421,22 +488,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 const DEMO_DATABASE: &str = "stocktake-demo.db";
 
 /// Binds, says where, and serves until stopped.
-async fn serve(app: std::sync::Arc<Stocktake>, bind: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| {
-        format!("cannot listen on {bind}: is another program using it? Choose another with --bind")
-    })?;
+async fn serve(app: Arc<Stocktake>, settings: Settings) -> anyhow::Result<()> {
+    let bind = settings.bind.clone();
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {bind}: is another program using it? Choose another with --bind"
+            )
+        })?;
     let address = listener.local_addr()?;
     println!("Stocktake is serving http://{address}/ (press Ctrl-C to stop)");
     std::io::stdout().flush()?;
-    stocktake_web::serve(app, listener).await
+    stocktake_web::serve(app, settings, listener).await
 }
 
-/// Who is acting, for the audit trail.
-fn actor() -> String {
-    let user = std::env::var("USER")
+/// The operating-system user running the command, for the audit trail.
+fn os_user() -> String {
+    std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// A progress bar on a terminal; hidden otherwise.

@@ -1,19 +1,13 @@
 //! Scorecards and rollups written as an aligned table, CSV or JSON. The CSV
-//! columns are a stable interface: scripts depend on them.
+//! is the application's one table of each view, the same the web's
+//! downloads write: a stable interface, which scripts depend on.
 
 use std::io::Write;
 
 use stocktake::core::indicator::format_number;
-use stocktake::views::{Rollup, Scorecard};
+use stocktake::values::{Rollup, Scorecard};
 
 use crate::Format;
-
-/// Rounds to the indicator's decimals for files; blank for none.
-fn cell(value: Option<f64>, decimals: u8) -> String {
-    value.map_or_else(String::new, |v| {
-        stocktake::files::number_text(stocktake::core::indicator::round_to(v, decimals))
-    })
-}
 
 fn shown(value: Option<f64>, decimals: u8) -> String {
     value.map_or_else(|| "-".into(), |v| format_number(v, decimals))
@@ -29,60 +23,7 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
             serde_json::to_writer_pretty(&mut *out, card)?;
             writeln!(out)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "indicator",
-                "title",
-                "period",
-                "value",
-                "numerator",
-                "denominator",
-                "target",
-                "target_judges",
-                "status",
-                "direction_previous",
-                "direction_year",
-                "previous",
-                "same_period_last_year",
-                "year_to_date",
-                "year_to_date_last_year",
-                "year_to_date_change_percent",
-                "note",
-            ])?;
-            for r in &card.rows {
-                w.write_record([
-                    r.indicator.as_str(),
-                    &r.title,
-                    &r.period.to_string(),
-                    &cell(r.value, r.decimals),
-                    &r.numerator
-                        .map(stocktake::files::number_text)
-                        .unwrap_or_default(),
-                    &r.denominator
-                        .map(stocktake::files::number_text)
-                        .unwrap_or_default(),
-                    &cell(r.target, r.decimals),
-                    match (r.target, r.target_judges_year_to_date) {
-                        (None, _) => "",
-                        (Some(_), true) => "year_to_date",
-                        (Some(_), false) => "period",
-                    },
-                    r.status.as_str(),
-                    r.direction_previous.as_str(),
-                    r.direction_year.as_str(),
-                    &cell(r.previous, r.decimals),
-                    &cell(r.same_period_last_year, r.decimals),
-                    &cell(r.year_to_date, r.decimals),
-                    &cell(r.year_to_date_last_year, r.decimals),
-                    &r.year_to_date_change
-                        .map(|c| format!("{c:.1}"))
-                        .unwrap_or_default(),
-                    &r.note,
-                ])?;
-            }
-            w.flush()?;
-        }
+        Format::Csv => card.table().write_csv(out)?,
         Format::Table => {
             writeln!(
                 out,
@@ -157,34 +98,7 @@ pub fn rollup(out: &mut impl Write, rollup: &Rollup, format: Format) -> anyhow::
             serde_json::to_writer_pretty(&mut *out, rollup)?;
             writeln!(out)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "org_unit",
-                "name",
-                "level",
-                "value",
-                "numerator",
-                "denominator",
-                "note",
-            ])?;
-            for r in &rollup.rows {
-                w.write_record([
-                    r.org_unit.as_str(),
-                    &r.name,
-                    &r.level,
-                    &cell(r.value, rollup.decimals),
-                    &r.numerator
-                        .map(stocktake::files::number_text)
-                        .unwrap_or_default(),
-                    &r.denominator
-                        .map(stocktake::files::number_text)
-                        .unwrap_or_default(),
-                    &r.note,
-                ])?;
-            }
-            w.flush()?;
-        }
+        Format::Csv => rollup.table().write_csv(out)?,
         Format::Table => {
             writeln!(
                 out,

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::period::Frequency;
+use crate::text::IndicatorCode;
 
 /// Which way is better.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -197,7 +198,7 @@ impl FromStr for Factor {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicator {
-    pub code: String,
+    pub code: IndicatorCode,
     pub title: String,
     pub description: String,
     /// What the figure is measured in: `%`, `per 10,000 population`, `days`.
@@ -217,14 +218,14 @@ pub struct Indicator {
 impl Indicator {
     /// A new indicator with the defaults a file may leave blank.
     pub fn new(
-        code: &str,
+        code: IndicatorCode,
         title: &str,
         kind: Kind,
         polarity: Polarity,
         frequency: Frequency,
     ) -> Self {
         Indicator {
-            code: code.into(),
+            code,
             title: title.into(),
             description: String::new(),
             unit: String::new(),

@@ -6,14 +6,16 @@ pub mod indicator;
 pub mod org;
 pub mod period;
 pub mod status;
+pub mod text;
 pub mod value;
 
 pub use analytics::{
-    Analytics, Answer, IndIdx, Judgement, Quartiles, QueryError, ResolvedTarget, ScorecardRow,
-    Source,
+    Analytics, Answer, IndIdx, Judged, Judgement, Quartiles, QueryError, RecentPoint,
+    ResolvedTarget, ScorecardRow, Source,
 };
 pub use indicator::{DenominatorOverPeriods, Factor, Indicator, Kind, Polarity};
 pub use org::{Group, Hierarchy, HierarchyError, OrgUnit, UnitIdx};
 pub use period::{Frequency, Period, PeriodError};
 pub use status::{Direction, Status, Target};
+pub use text::{GroupCode, IndicatorCode, OrgUnitCode, TextError, TextKind, check_text};
 pub use value::{Accumulator, NotComputable, Observation, Typed, ValueError};

@@ -5,14 +5,16 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::{GroupCode, OrgUnitCode};
+
 /// One organisation unit as it is written in a file or the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgUnit {
-    pub code: String,
+    pub code: OrgUnitCode,
     pub name: String,
     /// The level's name in this deployment: `region`, `district`, `station`.
     pub level: String,
-    pub parent: Option<String>,
+    pub parent: Option<OrgUnitCode>,
 }
 
 /// A named set of units that cuts across the tree: a comparator family, a
@@ -20,13 +22,27 @@ pub struct OrgUnit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
-    pub code: String,
+    pub code: GroupCode,
     pub name: String,
-    pub members: Vec<String>,
+    pub members: Vec<OrgUnitCode>,
 }
 
-/// Position of a unit inside a [`Hierarchy`].
-pub type UnitIdx = u32;
+/// Position of a unit inside a [`Hierarchy`]. Only a hierarchy hands these
+/// out, so a position always names a unit of the tree it came from, and it
+/// cannot be mistaken for an indicator's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitIdx(u32);
+
+impl UnitIdx {
+    fn new(i: usize) -> UnitIdx {
+        UnitIdx(u32::try_from(i).expect("fewer than 4 billion units"))
+    }
+
+    /// The position as an index into per-unit arrays.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// Why a set of units does not make a hierarchy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,13 +50,16 @@ pub enum HierarchyError {
     #[error(
         "unit {code} names parent {parent}, which is not a known unit: add {parent} first or correct parent_code"
     )]
-    UnknownParent { code: String, parent: String },
+    UnknownParent {
+        code: OrgUnitCode,
+        parent: OrgUnitCode,
+    },
     #[error(
         "unit {code} is its own ancestor ({path}): a unit's parents must lead up to a top unit"
     )]
-    Cycle { code: String, path: String },
+    Cycle { code: OrgUnitCode, path: String },
     #[error("unit {code} appears twice")]
-    Duplicate { code: String },
+    Duplicate { code: OrgUnitCode },
 }
 
 /// The organisation tree, indexed for rollups: every unit has a position,
@@ -48,7 +67,7 @@ pub enum HierarchyError {
 #[derive(Debug, Clone, Default)]
 pub struct Hierarchy {
     units: Vec<OrgUnit>,
-    by_code: HashMap<String, UnitIdx>,
+    by_code: HashMap<OrgUnitCode, UnitIdx>,
     parent: Vec<Option<UnitIdx>>,
     children: Vec<Vec<UnitIdx>>,
     depth: Vec<u16>,
@@ -63,7 +82,7 @@ impl Hierarchy {
         let mut errors = Vec::new();
         let mut by_code = HashMap::with_capacity(units.len());
         for (i, unit) in units.iter().enumerate() {
-            if by_code.insert(unit.code.clone(), i as UnitIdx).is_some() {
+            if by_code.insert(unit.code.clone(), UnitIdx::new(i)).is_some() {
                 errors.push(HierarchyError::Duplicate {
                     code: unit.code.clone(),
                 });
@@ -94,7 +113,7 @@ impl Hierarchy {
                         break;
                     }
                     Some(p) => {
-                        let p = p as usize;
+                        let p = p.index();
                         if path.contains(&p) {
                             cyclic = true;
                             path.push(p);
@@ -122,7 +141,7 @@ impl Hierarchy {
             // Unwind the path, giving each unit its depth.
             for &i in path.iter().rev() {
                 if depth[i] == u16::MAX {
-                    let p = parent[i].expect("non-root has a parent") as usize;
+                    let p = parent[i].expect("non-root has a parent").index();
                     depth[i] = depth[p] + 1;
                 }
             }
@@ -133,19 +152,19 @@ impl Hierarchy {
         let mut children = vec![Vec::new(); units.len()];
         for (i, p) in parent.iter().enumerate() {
             if let Some(p) = p {
-                children[*p as usize].push(i as UnitIdx);
+                children[p.index()].push(UnitIdx::new(i));
             }
         }
         for list in &mut children {
-            list.sort_by(|a, b| units[*a as usize].name.cmp(&units[*b as usize].name));
+            list.sort_by(|a, b| units[a.index()].name.cmp(&units[b.index()].name));
         }
-        let mut top_down: Vec<UnitIdx> = (0..units.len() as UnitIdx).collect();
-        top_down.sort_by_key(|&i| depth[i as usize]);
+        let mut top_down: Vec<UnitIdx> = (0..units.len()).map(UnitIdx::new).collect();
+        top_down.sort_by_key(|&i| depth[i.index()]);
         let mut levels: Vec<(u16, String)> = Vec::new();
         for &i in &top_down {
-            let level = &units[i as usize].level;
+            let level = &units[i.index()].level;
             if !levels.iter().any(|(_, l)| l == level) {
-                levels.push((depth[i as usize], level.clone()));
+                levels.push((depth[i.index()], level.clone()));
             }
         }
         Ok(Hierarchy {
@@ -172,7 +191,12 @@ impl Hierarchy {
     }
 
     pub fn unit(&self, idx: UnitIdx) -> &OrgUnit {
-        &self.units[idx as usize]
+        &self.units[idx.index()]
+    }
+
+    /// Every unit's position, in the order the units were given.
+    pub fn all(&self) -> impl Iterator<Item = UnitIdx> + use<> {
+        (0..self.units.len()).map(UnitIdx::new)
     }
 
     pub fn find(&self, code: &str) -> Option<UnitIdx> {
@@ -180,19 +204,19 @@ impl Hierarchy {
     }
 
     pub fn parent(&self, idx: UnitIdx) -> Option<UnitIdx> {
-        self.parent[idx as usize]
+        self.parent[idx.index()]
     }
 
     pub fn children(&self, idx: UnitIdx) -> &[UnitIdx] {
-        &self.children[idx as usize]
+        &self.children[idx.index()]
     }
 
     pub fn has_children(&self, idx: UnitIdx) -> bool {
-        !self.children[idx as usize].is_empty()
+        !self.children[idx.index()].is_empty()
     }
 
     pub fn depth(&self, idx: UnitIdx) -> u16 {
-        self.depth[idx as usize]
+        self.depth[idx.index()]
     }
 
     /// Parent, grandparent and so on up to the top.
@@ -231,8 +255,9 @@ impl Hierarchy {
 
     /// Units of one level, in name order.
     pub fn at_level(&self, level: &str) -> Vec<UnitIdx> {
-        let mut out: Vec<UnitIdx> = (0..self.units.len() as UnitIdx)
-            .filter(|&i| self.units[i as usize].level == level)
+        let mut out: Vec<UnitIdx> = self
+            .all()
+            .filter(|&i| self.unit(i).level == level)
             .collect();
         out.sort_by(|a, b| self.unit(*a).name.cmp(&self.unit(*b).name));
         out
@@ -240,9 +265,7 @@ impl Hierarchy {
 
     /// Top units (those without a parent), in name order.
     pub fn roots(&self) -> Vec<UnitIdx> {
-        let mut out: Vec<UnitIdx> = (0..self.units.len() as UnitIdx)
-            .filter(|&i| self.parent[i as usize].is_none())
-            .collect();
+        let mut out: Vec<UnitIdx> = self.all().filter(|&i| self.parent(i).is_none()).collect();
         out.sort_by(|a, b| self.unit(*a).name.cmp(&self.unit(*b).name));
         out
     }
@@ -262,10 +285,10 @@ mod tests {
 
     fn unit(code: &str, level: &str, parent: Option<&str>) -> OrgUnit {
         OrgUnit {
-            code: code.into(),
+            code: code.parse().unwrap(),
             name: format!("Unit {code}"),
             level: level.into(),
-            parent: parent.map(Into::into),
+            parent: parent.map(|p| p.parse().unwrap()),
         }
     }
 

@@ -74,7 +74,10 @@ pub enum ValueError {
     #[error(
         "{code} is a {kind} indicator: numerator and denominator apply only to ratios; give the value alone"
     )]
-    NotARatio { code: String, kind: &'static str },
+    NotARatio {
+        code: crate::text::IndicatorCode,
+        kind: &'static str,
+    },
     #[error(
         "value {given} disagrees with numerator {numerator} / denominator {denominator} x {factor} = {computed}: correct one of them, or leave the value blank to have it computed"
     )]
@@ -275,7 +278,7 @@ mod tests {
 
     fn rate() -> Indicator {
         let mut i = Indicator::new(
-            "PF",
+            "PF".parse().unwrap(),
             "Primary fires per 10,000",
             Kind::Ratio,
             Polarity::LowerIsBetter,
@@ -321,7 +324,7 @@ mod tests {
     #[test]
     fn counts_take_no_parts_and_ratios_take_both() {
         let count = Indicator::new(
-            "C",
+            "C".parse().unwrap(),
             "Fires",
             Kind::Count,
             Polarity::LowerIsBetter,

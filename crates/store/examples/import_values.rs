@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::connect(&url).await?;
     let units: Vec<OrgUnit> = (0..UNITS)
         .map(|u| OrgUnit {
-            code: format!("E{u:08}"),
+            code: format!("E{u:08}").parse().expect("a valid code"),
             name: format!("District {u}"),
             level: "district".into(),
             parent: None,
@@ -40,7 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|i| {
             let code = format!("IND{i:03}");
             Indicator::new(
-                &code,
+                code.parse().expect("a valid code"),
                 &code,
                 Kind::Ratio,
                 Polarity::HigherIsBetter,

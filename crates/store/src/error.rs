@@ -36,6 +36,15 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Bulk(String),
 
+    /// Another writer (a bulk import, most often) held the database's write
+    /// lock for longer than the store waits. Nothing was written; the write
+    /// can be tried again once the other finishes.
+    #[error(
+        "the database is busy with another write (an import, most likely) and did not free up within {} s: nothing was saved; try again when it has finished",
+        waited.as_secs()
+    )]
+    Busy { waited: std::time::Duration },
+
     /// A bulk write failed part way; its transaction can only be rolled back.
     #[error("an earlier write in this batch failed, so nothing was saved: start the import again")]
     Aborted,
@@ -45,6 +54,29 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// SQLite's "database is locked" after its busy timeout becomes
+/// [`StoreError::Busy`]; other errors pass through.
+pub(crate) fn busy_or(error: sqlx::Error, waited: std::time::Duration) -> StoreError {
+    if is_busy(&error) {
+        StoreError::Busy { waited }
+    } else {
+        StoreError::Database(error)
+    }
+}
+
+fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        // SQLITE_BUSY (5) and its extended codes, and SQLITE_LOCKED (6).
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let busy_code = code.as_deref().and_then(|c| c.parse::<i64>().ok());
+            busy_code.is_some_and(|c| matches!(c & 0xff, 5 | 6))
+                || db.message().contains("database is locked")
+        }
+        _ => false,
+    }
+}
 
 /// Reads a stored field with the model's own parser, turning a failure into
 /// [`StoreError::BadStoredValue`] rather than a panic.

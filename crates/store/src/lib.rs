@@ -2,23 +2,23 @@
 //! targets on SQLite (the embedded default) or PostgreSQL, one code path for
 //! both, with the schema migrated at connect.
 //!
-//! Every write is one transaction that also records an audit line and bumps
+//! A folder per capability holds its queries (`values/`, `access/`). Every
+//! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
-//! database can tell when to reload.
+//! database can tell what moved on.
 
-mod audit;
-mod bulk;
+mod access;
+mod changes;
 mod error;
-mod indicator;
-mod org;
+mod ids;
 mod sql;
 mod store;
-mod target;
-mod value;
+mod values;
 
-pub use audit::{AuditEntry, Change};
-pub use bulk::RawValue;
+pub use access::AuditEntry;
+pub use changes::Change;
 pub use error::{Result, StoreError};
-pub use store::{Backend, Store};
-pub use target::TargetRow;
-pub use value::{ValueFilter, ValueRow, ValueWriter};
+pub use store::{Backend, Store, StoreOptions};
+pub use values::{
+    RawValue, StagedUpload, TargetQuery, TargetRow, ValueQuery, ValueRow, ValueWriter,
+};

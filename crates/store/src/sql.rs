@@ -1,16 +1,14 @@
 //! SQL shared by every table: multi-row upserts sized to the backend's
-//! bind-parameter limit, and looking up surrogate ids by code.
+//! bind-parameter limit, and lists of codes for audit lines.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::hash::Hash;
 
 use sqlx::AnyConnection;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, AssertSqlSafe, Row};
+use sqlx::{Any, AssertSqlSafe};
 
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::store::Backend;
 
 pub(crate) type AnyQuery = Query<'static, Any, AnyArguments>;
@@ -54,18 +52,15 @@ impl Upsert {
         sql
     }
 
-    /// Writes `rows`, the last of any with the same `key` winning. PostgreSQL
-    /// refuses a statement that updates one row twice, so duplicates are
-    /// dropped here rather than left to differ between backends.
-    pub async fn run<T, K: Hash + Eq>(
+    /// Writes `rows`. The caller has made sure no two rows share a key:
+    /// PostgreSQL refuses a statement that updates one row twice.
+    pub async fn run<T>(
         &self,
         conn: &mut AnyConnection,
         backend: Backend,
         rows: &[T],
-        key: impl Fn(&T) -> K,
         bind: impl Fn(AnyQuery, &T) -> AnyQuery,
     ) -> Result<()> {
-        let rows = last_wins(rows, key);
         let per_statement = self.rows_per_statement(backend);
         let mut full_sql: Option<std::sync::Arc<str>> = None;
         for chunk in rows.chunks(per_statement) {
@@ -100,107 +95,12 @@ pub(crate) fn push_placeholder(sql: &mut String, backend: Backend, n: usize) {
     }
 }
 
-/// The rows in order, keeping only the last of each key.
-fn last_wins<T, K: Hash + Eq>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
-    let mut seen = HashSet::with_capacity(rows.len());
-    let mut kept: Vec<&T> = rows
-        .iter()
-        .rev()
-        .filter(|row| seen.insert(key(row)))
-        .collect();
-    kept.reverse();
-    kept
-}
-
-/// Tables whose rows people name by a unique code.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Coded {
-    OrgUnit,
-    Group,
-    Indicator,
-}
-
-impl Coded {
-    fn table(self) -> &'static str {
-        match self {
-            Coded::OrgUnit => "org_unit",
-            Coded::Group => "org_group",
-            Coded::Indicator => "indicator",
-        }
-    }
-
-    /// The thing's name in messages.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Coded::OrgUnit => "organisation unit",
-            Coded::Group => "group",
-            Coded::Indicator => "indicator",
-        }
-    }
-}
-
-/// Code to id for `codes` (all rows when `None`); codes not stored are absent.
-pub(crate) async fn ids_by_code(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    table: Coded,
-    codes: Option<&[&str]>,
-) -> Result<rustc_hash::FxHashMap<String, i64>> {
-    let mut ids = rustc_hash::FxHashMap::default();
-    let mut add = |rows: Vec<sqlx::any::AnyRow>| -> Result<()> {
-        for row in rows {
-            ids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
-        }
-        Ok(())
-    };
-    match codes {
-        None => {
-            let sql = format!("select id, code from {}", table.table());
-            add(sqlx::query(AssertSqlSafe(sql))
-                .fetch_all(&mut *conn)
-                .await?)?;
-        }
-        Some(codes) => {
-            // Well inside both backends' parameter limits.
-            for chunk in codes.chunks(1000) {
-                let mut sql = format!("select id, code from {} where code in (", table.table());
-                for n in 1..=chunk.len() {
-                    if n > 1 {
-                        sql.push_str(", ");
-                    }
-                    push_placeholder(&mut sql, backend, n);
-                }
-                sql.push(')');
-                let query = chunk
-                    .iter()
-                    .fold(sqlx::query(AssertSqlSafe(sql)), |q, code| q.bind(*code));
-                add(query.fetch_all(&mut *conn).await?)?;
-            }
-        }
-    }
-    Ok(ids)
-}
-
 /// The distinct codes, sorted: for `in` lists and for messages.
 pub(crate) fn distinct<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut codes: Vec<&str> = codes.into_iter().collect();
     codes.sort_unstable();
     codes.dedup();
     codes
-}
-
-/// The id of `code`, or the error naming it.
-pub(crate) fn resolve(
-    ids: &rustc_hash::FxHashMap<String, i64>,
-    table: Coded,
-    code: &str,
-) -> Result<i64> {
-    ids.get(code)
-        .copied()
-        .ok_or_else(|| StoreError::UnknownCode {
-            kind: table.kind(),
-            code: code.to_owned(),
-        })
 }
 
 /// A list for an audit line: all of a short list, the start of a long one.
@@ -233,13 +133,6 @@ mod tests {
             "insert into t (a, b) values (?, ?), (?, ?) on conflict (a) do nothing"
         );
         assert_eq!(upsert.rows_per_statement(Backend::Sqlite), 16_383);
-    }
-
-    #[test]
-    fn the_last_of_duplicate_rows_wins() {
-        let rows = [("a", 1), ("b", 2), ("a", 3)];
-        let kept: Vec<_> = last_wins(&rows, |r| r.0).into_iter().copied().collect();
-        assert_eq!(kept, [("b", 2), ("a", 3)]);
     }
 
     #[test]

@@ -3,11 +3,14 @@
 
 use std::str::FromStr;
 
+use std::time::Duration;
+
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 use crate::error::{Result, StoreError};
+use crate::ids::CodeIds;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -75,6 +78,23 @@ impl std::fmt::Display for Backend {
     }
 }
 
+/// How the store uses its database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How long a write waits for another writer to finish (SQLite allows one
+    /// writer at a time; a bulk import holds the lock until it commits)
+    /// before it gives up with [`StoreError::Busy`].
+    pub write_wait: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            write_wait: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Stocktake's database. Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -82,14 +102,21 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// The SQLite file, for the bulk paths that use SQLite's own API.
     pub(crate) sqlite_file: Option<std::path::PathBuf>,
+    pub(crate) options: StoreOptions,
+    pub(crate) ids: CodeIds,
 }
 
 impl Store {
+    /// Opens the database with the default options (see [`Store::connect_with`]).
+    pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, StoreOptions::default()).await
+    }
+
     /// Opens the database and brings its schema up to date.
     ///
     /// `sqlite://FILE` (created on first use, write-ahead log), `sqlite::memory:`
     /// (tests; one connection, gone on close) or `postgres://USER@HOST/DB`.
-    pub async fn connect(url: &str) -> Result<Store> {
+    pub async fn connect_with(url: &str, store_options: StoreOptions) -> Result<Store> {
         let backend = Backend::from_url(url)
             .ok_or_else(|| StoreError::UnsupportedUrl { url: redact(url) })?;
         sqlx::any::install_default_drivers();
@@ -120,7 +147,7 @@ impl Store {
             }
             probe.close().await.map_err(connect_error)?;
         }
-        let pool = pool_options(backend, in_memory)
+        let pool = pool_options(backend, in_memory, store_options.write_wait)
             .connect_with(options)
             .await
             .map_err(connect_error)?;
@@ -131,13 +158,15 @@ impl Store {
         migrator.run(&pool).await?;
         tracing::debug!(%backend, url = %redact(url), "database open");
         let sqlite_file = match backend {
-            Backend::Sqlite if !in_memory => crate::bulk::sqlite_file(url),
+            Backend::Sqlite if !in_memory => crate::values::sqlite_file(url),
             _ => None,
         };
         Ok(Store {
             pool,
             backend,
             sqlite_file,
+            options: store_options,
+            ids: CodeIds::default(),
         })
     }
 
@@ -150,13 +179,17 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Starts the transaction every write runs in.
+    /// Starts the transaction every write runs in. On SQLite it waits up to
+    /// the write wait for another writer (an import) to finish.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
-        Ok(self.pool.begin_with(self.backend.begin_write()).await?)
+        self.pool
+            .begin_with(self.backend.begin_write())
+            .await
+            .map_err(|e| crate::error::busy_or(e, self.options.write_wait))
     }
 }
 
-fn pool_options(backend: Backend, in_memory: bool) -> AnyPoolOptions {
+fn pool_options(backend: Backend, in_memory: bool, write_wait: Duration) -> AnyPoolOptions {
     let sqlite = match (backend, in_memory) {
         (Backend::Postgres, _) => return AnyPoolOptions::new().max_connections(10),
         // Each connection to `:memory:` would open a separate empty database,
@@ -169,17 +202,28 @@ fn pool_options(backend: Backend, in_memory: bool) -> AnyPoolOptions {
         (Backend::Sqlite, false) => AnyPoolOptions::new().max_connections(8),
     };
     // These are per connection. sqlx's defaults already match the first two;
-    // they are set here so a change there cannot loosen them. NORMAL is safe
-    // under WAL: a power cut may lose the last commits, never corrupt the file.
-    sqlite.after_connect(|conn, _| {
+    // they are set here so a change there cannot loosen them.
+    let busy_timeout = format!("pragma busy_timeout = {}", write_wait.as_millis());
+    sqlite.after_connect(move |conn, _| {
+        let busy_timeout = busy_timeout.clone();
         Box::pin(async move {
             conn.execute("pragma foreign_keys = on").await?;
-            conn.execute("pragma busy_timeout = 5000").await?;
-            conn.execute("pragma synchronous = normal").await?;
+            conn.execute(sqlx::AssertSqlSafe(busy_timeout)).await?;
+            conn.execute(sqlx::AssertSqlSafe(format!(
+                "pragma synchronous = {SQLITE_SYNCHRONOUS}"
+            )))
+            .await?;
             Ok(())
         })
     })
 }
+
+/// SQLite's `synchronous` setting on every connection. FULL makes a commit
+/// wait until the write-ahead log is on disk, so a write Stocktake has
+/// acknowledged survives a power cut; NORMAL would be faster but could lose
+/// the last commits (never corrupt the file). The measured cost is in
+/// docs/deployment.md.
+pub(crate) const SQLITE_SYNCHRONOUS: &str = "full";
 
 fn is_sqlite_memory(url: &str) -> bool {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");

@@ -6,7 +6,7 @@ use stocktake_core::{
     DenominatorOverPeriods, Factor, Frequency, Group, Indicator, Kind, Observation, OrgUnit,
     Period, Polarity, Target,
 };
-use stocktake_store::{Backend, Store, StoreError, TargetRow, ValueFilter, ValueRow};
+use stocktake_store::{Backend, Store, StoreError, TargetRow, ValueQuery, ValueRow};
 
 use harness::Db;
 
@@ -110,25 +110,33 @@ async fn an_in_memory_database_works_for_quick_tests() {
     assert_eq!(store.change_seq().await.unwrap(), 1);
 }
 
+/// A code of any kind, as a test writes it.
+fn code<T: std::str::FromStr>(text: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    text.parse().expect("a valid code")
+}
+
 /// Test data, named the way a council would write it.
-fn unit(code: &str, parent: Option<&str>) -> OrgUnit {
+fn unit(text: &str, parent: Option<&str>) -> OrgUnit {
     OrgUnit {
-        code: code.into(),
-        name: format!("{code} council"),
+        code: code(text),
+        name: format!("{text} council"),
         level: if parent.is_some() {
             "district"
         } else {
             "region"
         }
         .into(),
-        parent: parent.map(Into::into),
+        parent: parent.map(code::<stocktake_core::OrgUnitCode>),
     }
 }
 
-fn indicator(code: &str) -> Indicator {
+fn indicator(text: &str) -> Indicator {
     Indicator::new(
-        code,
-        &format!("{code} title"),
+        code(text),
+        &format!("{text} title"),
         Kind::Count,
         Polarity::HigherIsBetter,
         Frequency::Month,
@@ -141,8 +149,8 @@ fn period(text: &str) -> Period {
 
 fn value(indicator: &str, unit: &str, when: &str, value: f64) -> ValueRow {
     ValueRow {
-        indicator: indicator.into(),
-        org_unit: unit.into(),
+        indicator: code(indicator),
+        org_unit: code(unit),
         period: period(when),
         observation: Observation {
             value,
@@ -198,7 +206,7 @@ mod cases {
             .await
             .unwrap();
         let stored = db.org_units().await.unwrap();
-        assert_eq!(stored[0].parent.as_deref(), Some("R"));
+        assert_eq!(stored[0].parent, Some(code("R")));
         assert_eq!(stored[0].code, "D1");
     }
 
@@ -210,10 +218,10 @@ mod cases {
         .await
         .unwrap();
         let moved = OrgUnit {
-            code: "D".into(),
+            code: code("D"),
             name: "Renamed district".into(),
             level: "borough".into(),
-            parent: Some("R2".into()),
+            parent: Some(code("R2")),
         };
         db.upsert_org_units(std::slice::from_ref(&moved), "tester")
             .await
@@ -251,12 +259,12 @@ mod cases {
     pub async fn groups_round_trip_and_an_upsert_replaces_the_members(db: Db) {
         seed(&db).await;
         let family = Group {
-            code: "NEAREST".into(),
+            code: code("NEAREST"),
             name: "Nearest neighbours".into(),
-            members: vec!["D2".into(), "D1".into()],
+            members: vec![code("D2"), code("D1")],
         };
         let empty = Group {
-            code: "EMPTY".into(),
+            code: code("EMPTY"),
             name: "No one yet".into(),
             members: vec![],
         };
@@ -274,7 +282,7 @@ mod cases {
 
         let edited = Group {
             name: "Nearest statistical neighbours".into(),
-            members: vec!["D2".into(), "R".into()],
+            members: vec![code("D2"), code("R")],
             ..family
         };
         db.upsert_groups(std::slice::from_ref(&edited), "tester")
@@ -292,9 +300,9 @@ mod cases {
         let err = db
             .upsert_groups(
                 &[Group {
-                    code: "G".into(),
+                    code: code("G"),
                     name: "G".into(),
-                    members: vec!["D1".into(), "GHOST".into()],
+                    members: vec![code("D1"), code("GHOST")],
                 }],
                 "tester",
             )
@@ -310,7 +318,7 @@ mod cases {
 
     pub async fn indicators_round_trip_every_field_and_upsert_replaces_them(db: Db) {
         let full = Indicator {
-            code: "NI 49".into(),
+            code: code("NI 49"),
             title: "Primary fires per 100,000 population".into(),
             description: "Deliberate and accidental primary fires.".into(),
             unit: "per 100,000 population".into(),
@@ -350,8 +358,8 @@ mod cases {
     pub async fn targets_round_trip_and_upsert_replaces_them(db: Db) {
         seed(&db).await;
         let target = |ind: &str, unit: &str, when: &str, t: f64, tol: f64| TargetRow {
-            indicator: ind.into(),
-            org_unit: unit.into(),
+            indicator: code(ind),
+            org_unit: code(unit),
             period: period(when),
             target: Target {
                 target: t,
@@ -407,7 +415,7 @@ mod cases {
         db.upsert_values(&[ratio.clone(), yearly.clone(), monthly.clone()], "tester")
             .await
             .unwrap();
-        let stored = db.values(&ValueFilter::default()).await.unwrap();
+        let stored = db.values(&ValueQuery::default()).await.unwrap();
         assert_eq!(stored, [monthly, yearly, ratio]);
     }
 
@@ -424,13 +432,13 @@ mod cases {
             .await
             .unwrap();
         assert_eq!(
-            db.values(&ValueFilter::default()).await.unwrap(),
+            db.values(&ValueQuery::default()).await.unwrap(),
             [corrected]
         );
 
         let seq = db.change_seq().await.unwrap();
         assert!(
-            !db.delete_value("BV1", "D1", period("2024-02"), "tester")
+            !db.delete_value(&code("BV1"), &code("D1"), period("2024-02"), "tester")
                 .await
                 .unwrap()
         );
@@ -440,11 +448,11 @@ mod cases {
             "deleting nothing records nothing"
         );
         assert!(
-            db.delete_value("BV1", "D1", period("2024-01"), "tester")
+            db.delete_value(&code("BV1"), &code("D1"), period("2024-01"), "tester")
                 .await
                 .unwrap()
         );
-        assert!(db.values(&ValueFilter::default()).await.unwrap().is_empty());
+        assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
         assert!(db.change_seq().await.unwrap() > seq);
     }
 
@@ -464,7 +472,7 @@ mod cases {
             matches!(&err, StoreError::UnknownCode { kind: "indicator", code } if code == "BV404"),
             "{err:?}"
         );
-        assert!(db.values(&ValueFilter::default()).await.unwrap().is_empty());
+        assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
     }
 
     pub async fn value_filters_select_by_indicator_unit_and_period_range(db: Db) {
@@ -484,12 +492,12 @@ mod cases {
                 .collect()
         };
 
-        let all = db.values(&ValueFilter::default()).await.unwrap();
+        let all = db.values(&ValueQuery::default()).await.unwrap();
         assert_eq!(all.len(), 48);
 
-        let one_series = ValueFilter {
-            indicator: Some("BV2".into()),
-            org_unit: Some("D1".into()),
+        let one_series = ValueQuery {
+            indicator: Some(code("BV2")),
+            org_unit: Some(code("D1")),
             from: Some(period("2024-03")),
             to: Some(period("2024-05")),
             limit: None,
@@ -499,29 +507,29 @@ mod cases {
             ["BV2 D1 2024-03", "BV2 D1 2024-04", "BV2 D1 2024-05"]
         );
 
-        let unit_from = ValueFilter {
-            org_unit: Some("D2".into()),
+        let unit_from = ValueQuery {
+            org_unit: Some(code("D2")),
             from: Some(period("2024-12")),
-            ..ValueFilter::default()
+            ..ValueQuery::default()
         };
         assert_eq!(
             pick(db.values(&unit_from).await.unwrap()),
             ["BV1 D2 2024-12", "BV2 D2 2024-12"]
         );
 
-        let first_two = ValueFilter {
-            indicator: Some("BV1".into()),
+        let first_two = ValueQuery {
+            indicator: Some(code("BV1")),
             limit: Some(2),
-            ..ValueFilter::default()
+            ..ValueQuery::default()
         };
         assert_eq!(
             pick(db.values(&first_two).await.unwrap()),
             ["BV1 D1 2024-01", "BV1 D1 2024-02"]
         );
 
-        let nothing = ValueFilter {
-            indicator: Some("NOT STORED".into()),
-            ..ValueFilter::default()
+        let nothing = ValueQuery {
+            indicator: Some(code("NOT STORED")),
+            ..ValueQuery::default()
         };
         assert!(db.values(&nothing).await.unwrap().is_empty());
     }
@@ -541,7 +549,7 @@ mod cases {
                     let when = Period::month(2015 + m / 12, (m % 12 + 1) as u32);
                     rows.push(ValueRow {
                         period: when,
-                        ..value(ind, &u.code, "2015-01", f64::from(m) + 0.5)
+                        ..value(ind, u.code.as_str(), "2015-01", f64::from(m) + 0.5)
                     });
                 }
             }
@@ -562,7 +570,7 @@ mod cases {
         assert_eq!(seen[0], restated);
         let keys: Vec<(String, String, Period)> = seen
             .iter()
-            .map(|r| (r.indicator.clone(), r.org_unit.clone(), r.period))
+            .map(|r| (r.indicator.to_string(), r.org_unit.to_string(), r.period))
             .collect();
         let mut sorted = keys.clone();
         sorted.sort();
@@ -584,17 +592,17 @@ mod cases {
         let mut writer = db.begin_values().await.unwrap();
         writer.write(&rows).await.unwrap();
         writer.rollback().await.unwrap();
-        assert!(db.values(&ValueFilter::default()).await.unwrap().is_empty());
+        assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
 
         let mut writer = db.begin_values().await.unwrap();
         writer.write(&rows).await.unwrap();
         drop(writer);
-        assert!(db.values(&ValueFilter::default()).await.unwrap().is_empty());
+        assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
         assert_eq!(db.change_seq().await.unwrap(), seq);
 
         // The database is free for the next write.
         db.upsert_values(&rows[..1], "tester").await.unwrap();
-        assert_eq!(db.values(&ValueFilter::default()).await.unwrap().len(), 1);
+        assert_eq!(db.values(&ValueQuery::default()).await.unwrap().len(), 1);
     }
 
     pub async fn an_unknown_code_in_an_import_is_reported_and_rollback_keeps_nothing(db: Db) {
@@ -617,7 +625,7 @@ mod cases {
         );
         assert_eq!(writer.rows_written(), 1, "the refused chunk wrote nothing");
         writer.rollback().await.unwrap();
-        assert!(db.values(&ValueFilter::default()).await.unwrap().is_empty());
+        assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
     }
 
     pub async fn readers_do_not_see_an_import_until_it_commits(db: Db) {
@@ -627,10 +635,10 @@ mod cases {
             .write(&[value("BV1", "D1", "2024-01", 1.0)])
             .await
             .unwrap();
-        assert!(db.values(&ValueFilter::default()).await.unwrap().is_empty());
+        assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
         assert!(!db.indicators().await.unwrap().is_empty(), "reads carry on");
         writer.commit("tester", "one row").await.unwrap();
-        assert_eq!(db.values(&ValueFilter::default()).await.unwrap().len(), 1);
+        assert_eq!(db.values(&ValueQuery::default()).await.unwrap().len(), 1);
     }
 
     pub async fn change_seq_moves_on_with_every_write_and_names_what_changed(db: Db) {
@@ -745,10 +753,7 @@ mod cases {
         db.store.close().await;
         let again = Store::connect(&db.url).await.unwrap();
         assert_eq!(again.org_units().await.unwrap().len(), 3);
-        assert_eq!(
-            again.values(&ValueFilter::default()).await.unwrap().len(),
-            1
-        );
+        assert_eq!(again.values(&ValueQuery::default()).await.unwrap().len(), 1);
         assert_eq!(again.change_seq().await.unwrap(), 3);
         again.close().await;
     }
@@ -889,7 +894,7 @@ mod harness {
 #[allow(dead_code)]
 fn every_call_can_run_on_any_thread(store: &Store, writer: &mut stocktake_store::ValueWriter) {
     fn send<T: Send>(_: T) {}
-    let filter = ValueFilter::default();
+    let filter = ValueQuery::default();
     send(Store::connect("sqlite::memory:"));
     send(store.org_units());
     send(store.upsert_org_units(&[], "a"));
@@ -900,7 +905,7 @@ fn every_call_can_run_on_any_thread(store: &Store, writer: &mut stocktake_store:
     send(store.targets());
     send(store.upsert_targets(&[], "a"));
     send(store.upsert_values(&[], "a"));
-    send(store.delete_value("a", "b", period("2024-01"), "a"));
+    send(store.delete_value(&code("a"), &code("b"), period("2024-01"), "a"));
     send(store.begin_values());
     send(writer.write(&[]));
     send(store.values(&filter));

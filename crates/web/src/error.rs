@@ -3,9 +3,13 @@
 //! to fix it; 5xx are logged here and stay opaque. Pages render the result as
 //! an HTML page (`pages::PageError`), the API as JSON (`api::ApiError`).
 
-use axum::http::StatusCode;
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
 use serde::Serialize;
-use stocktake::{AppError, LineError};
+use stocktake::AppError;
+use stocktake::values::LineError;
 
 /// An application error on its way to a client.
 #[derive(Debug)]
@@ -30,6 +34,20 @@ pub struct Described {
     /// Every bad line or item of a file or batch; nothing was written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<LineError>,
+    /// For a 503: when to try again.
+    #[serde(skip)]
+    pub retry_after: Option<Duration>,
+}
+
+impl Described {
+    /// Adds the `Retry-After` header a 503 carries.
+    pub fn add_headers(&self, response: &mut Response) {
+        if let Some(wait) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
 }
 
 impl WebError {
@@ -39,6 +57,7 @@ impl WebError {
             message,
             field,
             errors: Vec::new(),
+            retry_after: None,
         };
         match &self.0 {
             AppError::NotFound { what, .. } => plain(
@@ -64,7 +83,18 @@ impl WebError {
                 ),
                 field: None,
                 errors: errors.errors.clone(),
+                retry_after: None,
             },
+            AppError::Unavailable {
+                message,
+                retry_after,
+            } => {
+                tracing::warn!(error = %message, "request refused for now");
+                Described {
+                    retry_after: Some(*retry_after),
+                    ..plain(StatusCode::SERVICE_UNAVAILABLE, message.clone(), None)
+                }
+            }
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self.0, "request failed");
                 plain(

@@ -1,65 +1,72 @@
 //! Stocktake over HTTP: server-rendered pages that work without JavaScript,
-//! and the JSON API described by OpenAPI. One route table, built here from
-//! each feature's `router()`, with the layers every response passes through.
+//! and the JSON API described by OpenAPI. Handlers parse the request, call
+//! one use case on [`Stocktake`] with the caller, and render; they never
+//! reach the store or the analytics cache.
+//!
+//! A folder per capability holds its pages and API handlers (`values/`); the
+//! shared page plumbing is in `pages/`, the API's in `api/`; the route table
+//! and the layers every response passes through are here, once.
 
 pub mod api;
+mod caller;
 pub mod error;
 pub mod pages;
+mod values;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use stocktake::Stocktake;
+use stocktake::{Settings, Stocktake};
 use tokio::sync::Mutex;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use caller::{ApiCaller, PageCaller};
 pub use error::WebError;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub app: Arc<Stocktake>,
+    pub settings: Arc<Settings>,
     /// When the database was last checked for other processes' writes.
     checked: Arc<Mutex<Instant>>,
 }
 
 impl AppState {
-    pub fn new(app: Arc<Stocktake>) -> AppState {
+    pub fn new(app: Arc<Stocktake>, settings: Settings) -> AppState {
         AppState {
             app,
+            settings: Arc::new(settings),
             checked: Arc::new(Mutex::new(Instant::now())),
         }
     }
 }
 
-/// How often a request may check whether another process (a second server,
-/// a command-line import) changed the database.
-const CHANGE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
-
-/// Uploads (CSV and XLSX imports) larger than this are refused.
-pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
-
-/// The whole application: pages, API and static assets.
-pub fn router(app: Arc<Stocktake>) -> Router {
-    let state = AppState::new(app);
+/// The whole application: pages, API and static assets, one route table.
+pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
+    let state = AppState::new(app, settings);
+    let upload_limit = state.settings.upload_limit_bytes();
     Router::new()
+        .merge(values::router())
         .merge(pages::router())
         .merge(api::router())
+        .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             keep_cache_current,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
+            state.settings.request_timeout(),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -77,15 +84,15 @@ pub fn router(app: Arc<Stocktake>) -> Router {
         .with_state(state)
 }
 
-/// Before answering, picks up writes made by other processes, at most once a
-/// second; a failed check is logged and the request still served.
+/// Before answering, picks up writes made by other processes, at most once
+/// per change poll; a failed check is logged and the request still served.
 async fn keep_cache_current(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     if let Ok(mut checked) = state.checked.try_lock()
-        && checked.elapsed() >= CHANGE_CHECK_INTERVAL
+        && checked.elapsed() >= state.settings.change_poll()
     {
         *checked = Instant::now();
         if let Err(e) = state.app.refresh_if_changed().await {
@@ -96,8 +103,12 @@ async fn keep_cache_current(
 }
 
 /// Serves until Ctrl-C (or SIGTERM), finishing requests in flight.
-pub async fn serve(app: Arc<Stocktake>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    axum::serve(listener, router(app))
+pub async fn serve(
+    app: Arc<Stocktake>,
+    settings: Settings,
+    listener: tokio::net::TcpListener,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router(app, settings))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

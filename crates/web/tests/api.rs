@@ -7,7 +7,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use stocktake::FileKind;
+use stocktake::values::FileKind;
 use tempfile::TempDir;
 
 /// A fire and rescue service: two groups of two stations each.

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
-use stocktake::{FileKind, ImportMode, OpenOptions, Stocktake};
+use stocktake::values::{FileKind, ImportMode};
+use stocktake::{OpenOptions, Stocktake};
 
 /// A running app over its own database.
 struct TestApp {
@@ -608,7 +609,7 @@ async fn entry_refuses_a_red_value_without_commentary_and_keeps_what_was_typed()
     // Nothing was written.
     let card = app
         .app
-        .scorecard("ST1", "2025-02".parse().unwrap())
+        .scorecard(&support::tester(), "ST1", "2025-02".parse().unwrap())
         .unwrap();
     assert!(
         card.rows.iter().all(|r| r.value.is_none()),
@@ -745,7 +746,7 @@ async fn import_preview_lists_every_bad_line_and_writes_nothing() {
     assert!(!page.html.contains("/import/confirm"));
     let card = app
         .app
-        .scorecard("ST1", "2025-03".parse().unwrap())
+        .scorecard(&support::tester(), "ST1", "2025-03".parse().unwrap())
         .unwrap();
     assert!(
         card.rows.iter().all(|r| r.value.is_none()),
@@ -773,7 +774,7 @@ async fn import_shows_a_preview_then_writes_on_confirmation() {
     assert!(preview.row("ST2").starts_with("3 FRS01 ST2 2025-03 4"));
     let card = app
         .app
-        .scorecard("ST1", "2025-03".parse().unwrap())
+        .scorecard(&support::tester(), "ST1", "2025-03".parse().unwrap())
         .unwrap();
     assert!(
         card.rows.iter().all(|r| r.value.is_none()),
@@ -967,11 +968,11 @@ async fn spawn_with_an_annual_target() -> TestApp {
     let app = spawn().await;
     app.app
         .import(
+            &support::tester(),
             FileKind::Targets,
             "annual.csv",
             &b"indicator,org_unit,period,target,tolerance\nFRS03,FRS,2024/25,180,0\n"[..],
             ImportMode::Write,
-            "test",
             &|_| {},
         )
         .await
@@ -1165,32 +1166,58 @@ async fn every_kind_of_page_of_the_demo_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("demo.db").display());
     let app = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
-    app.load_demo("test").await.expect("the demo loads");
+    let caller = support::tester();
+    stocktake_demo::load_demo(&app, &caller)
+        .await
+        .expect("the demo loads");
     // Units and indicators are found in the data rather than named, so the
     // demo can change without this test.
     let (root, middle, leaf, indicator, period) = {
-        let cache = app.analytics();
-        let h = cache.hierarchy();
-        let order = cache.hierarchy_order();
-        let root = *order
+        let units = app.org_units(&caller, None).unwrap();
+        let parent_of = |code: &str| {
+            units
+                .iter()
+                .find(|u| u.code == code)
+                .and_then(|u| u.parent_code.clone())
+        };
+        let ancestors = |code: &str| {
+            std::iter::successors(parent_of(code), |p| parent_of(p.as_str())).collect::<Vec<_>>()
+        };
+        let below = |root: &str| {
+            units
+                .iter()
+                .filter(|u| ancestors(u.code.as_str()).iter().any(|a| a == root))
+                .count()
+        };
+        let root = units
             .iter()
-            .max_by_key(|&&u| h.descendants(u).len())
-            .unwrap();
-        let middle = h.children(root)[0];
-        let leaf = *h
-            .descendants(root)
+            .filter(|u| u.parent_code.is_none())
+            .max_by_key(|u| below(u.code.as_str()))
+            .unwrap()
+            .code
+            .to_string();
+        let middle = app.org_unit(&caller, &root).unwrap().children[0].to_string();
+        let leaf = units
             .iter()
-            .find(|&&u| !h.has_children(u))
+            .find(|u| {
+                ancestors(u.code.as_str())
+                    .iter()
+                    .any(|a| *a == root.as_str())
+                    && !units
+                        .iter()
+                        .any(|c| c.parent_code.as_ref() == Some(&u.code))
+            })
+            .unwrap()
+            .code
+            .to_string();
+        let period = app
+            .latest_period_of(&caller, stocktake::core::Frequency::Month)
             .unwrap();
-        let period = cache
-            .latest_period(stocktake_core::Frequency::Month)
-            .unwrap();
-        let code = |u| h.unit(u).code.clone();
         (
-            code(root),
-            code(middle),
-            code(leaf),
-            cache.indicators()[0].code.clone(),
+            root,
+            middle,
+            leaf,
+            app.indicators(&caller)[0].code.to_string(),
             period.to_string(),
         )
     };
@@ -1225,11 +1252,11 @@ async fn monthly_and_annual_targets_together_say_which_each_period_has() {
     // Primary fires: an annual target for 2023/24 beside January 2025's own.
     app.app
         .import(
+            &support::tester(),
             FileKind::Targets,
             "annual.csv",
             &b"indicator,org_unit,period,target,tolerance\nFRS01,FRS,2023/24,200,0\n"[..],
             ImportMode::Write,
-            "test",
             &|_| {},
         )
         .await

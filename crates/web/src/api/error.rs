@@ -12,8 +12,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use stocktake::{AppError, LineError};
-use stocktake_core::Period;
+use stocktake::AppError;
+use stocktake::core::Period;
+use stocktake::values::LineError;
 use utoipa::ToSchema;
 
 use crate::error::WebError;
@@ -63,18 +64,20 @@ impl ApiError {
         }
     }
 
-    /// The status and body the client gets.
-    pub fn into_parts(self) -> (StatusCode, ErrorBody) {
+    /// The status and body the client gets, and how long to wait before
+    /// trying again where the answer is 503.
+    pub fn into_parts(self) -> (StatusCode, ErrorBody, Option<crate::error::Described>) {
         match self {
             ApiError::App(e) => {
                 let d = e.describe();
                 (
                     d.status,
                     ErrorBody {
-                        message: d.message,
-                        field: d.field,
-                        errors: d.errors,
+                        message: d.message.clone(),
+                        field: d.field.clone(),
+                        errors: d.errors.clone(),
                     },
+                    Some(d),
                 )
             }
             ApiError::Request {
@@ -88,6 +91,7 @@ impl ApiError {
                     field,
                     errors: Vec::new(),
                 },
+                None,
             ),
         }
     }
@@ -95,8 +99,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = self.into_parts();
-        (status, Json(body)).into_response()
+        let (status, body, described) = self.into_parts();
+        let mut response = (status, Json(body)).into_response();
+        if let Some(d) = described {
+            d.add_headers(&mut response);
+        }
+        response
     }
 }
 

@@ -1,24 +1,23 @@
-//! The JSON API under /api/v1, described by OpenAPI 3.1 at
-//! /api/openapi.json and browsable at /api/docs (Swagger UI, served from the
-//! binary). Handlers parse the request, call one use case on
-//! [`stocktake::Stocktake`] and answer JSON; every error is JSON too
-//! ([`ApiError`]).
+//! The JSON API's shared plumbing: the OpenAPI 3.1 description (served at
+//! /api/openapi.json, browsable at /api/docs through Swagger UI served from
+//! the binary), its extractors and errors (every error is JSON:
+//! [`ApiError`]), and the JSON 404 for an address that names no endpoint.
+//! Each capability's handlers are in its own folder (`values/api`).
 
 mod docs;
 mod error;
-mod examples;
-mod reference;
-mod reports;
-mod values;
 
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, any};
 use utoipa::OpenApi;
 
-pub use error::{ApiError, ErrorBody};
+pub use error::{
+    ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, given, method_not_allowed, period, required,
+};
 
 use crate::AppState;
+use crate::values::api::{reference, reports, values};
 
 /// Where the OpenAPI document is served.
 pub const OPENAPI_PATH: &str = "/api/openapi.json";
@@ -55,17 +54,15 @@ pub const DOCS_PATH: &str = "/api/docs";
 )]
 pub struct ApiDoc;
 
+/// The API's own routes: its description, Swagger UI, and the JSON 404.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .merge(reference::router())
-        .merge(values::router())
-        .merge(reports::router())
         .route("/api/v1/{*rest}", any(no_such_endpoint))
         .merge(docs::router())
 }
 
 /// A GET endpoint; any other method is answered with a JSON 405.
-fn get_only<H: Handler<T, AppState>, T: 'static>(handler: H) -> MethodRouter<AppState> {
+pub fn get_only<H: Handler<T, AppState>, T: 'static>(handler: H) -> MethodRouter<AppState> {
     axum::routing::get(handler).fallback(|| error::method_not_allowed("GET"))
 }
 

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use stocktake_core::Status;
+use stocktake::core::Status;
 use stocktake_report::chart::heat_colour;
 
 struct Asset {

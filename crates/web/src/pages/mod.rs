@@ -1,55 +1,30 @@
-//! Server-rendered pages: every page works without JavaScript, follows
-//! Post/Redirect/Get, and takes its markup from the askama templates in
-//! `crates/web/templates`. Handlers parse the request, call one use case on
-//! [`Stocktake`], shape the answer into a view and render it.
+//! The pages' shared plumbing: the layout every page is rendered in, the
+//! error page, static assets, the small view helpers, and how a page picks
+//! its unit and period when none is asked for. Every page works without
+//! JavaScript, follows Post/Redirect/Get, and takes its markup from the
+//! askama templates in `crates/web/templates`. Each capability's pages are
+//! in its own folder (`values/pages`).
 
 mod assets;
-mod entry;
-mod export;
-mod home;
-mod import;
-mod indicator;
-mod scorecard;
-mod spreadsheet;
-mod unit;
-mod uploads;
-mod view;
-
-use std::sync::Arc;
+pub(crate) mod view;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use stocktake::{AppError, LineError, Stocktake};
-use stocktake_core::{Frequency, Period};
+use stocktake::core::Period;
+use stocktake::values::LineError;
+use stocktake::{AppError, Caller, Stocktake};
 
+use crate::AppState;
 use crate::error::WebError;
-use crate::{AppState, MAX_UPLOAD_BYTES};
 
-pub use spreadsheet::{is_spreadsheet, sheet_to_csv};
-
-/// The pages' routes. Uploads kept between an import's preview and its
-/// confirmation live in an extension owned by this router.
+/// Routes that belong to no capability: the readiness probe and assets.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home::page))
         .route("/health", get(health))
-        .route("/scorecard", get(scorecard::choose))
-        .route("/scorecard/{unit}", get(scorecard::page))
-        .route("/indicators/{code}", get(indicator::page))
-        .route("/units/{code}", get(unit::page))
-        .route("/entry/{unit}", get(entry::page).post(entry::save))
-        .route("/import", get(import::page).post(import::preview))
-        .route("/import/confirm", axum::routing::post(import::confirm))
-        .route("/export/scorecard/{file}", get(export::scorecard))
-        .route("/export/indicators/{file}", get(export::indicator))
         .route("/static/{file}", get(assets::serve))
-        .fallback(not_found)
-        .layer(axum::Extension(Arc::new(uploads::Uploads::default())))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
 
 /// Readiness probe for test harnesses and load balancers.
@@ -57,7 +32,8 @@ async fn health() -> &'static str {
     "ok"
 }
 
-async fn not_found(uri: Uri) -> Response {
+/// The 404 page for any address no route takes.
+pub(crate) async fn not_found(uri: Uri) -> Response {
     missing_page(uri.path())
 }
 
@@ -137,12 +113,14 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let described = self.0.describe();
-        error_page(
+        let mut response = error_page(
             described.status,
             view::sentence(&described.message),
-            described.field,
-            described.errors,
-        )
+            described.field.clone(),
+            described.errors.clone(),
+        );
+        described.add_headers(&mut response);
+        response
     }
 }
 
@@ -155,6 +133,7 @@ fn error_page(
 ) -> Response {
     let heading = match status {
         StatusCode::NOT_FOUND => "Page not found",
+        StatusCode::SERVICE_UNAVAILABLE => "Sorry, the service is busy",
         s if s.is_server_error() => "Sorry, there is a problem with the service",
         _ => "There is a problem",
     };
@@ -176,33 +155,33 @@ fn error_page(
 }
 
 /// The period a page asked for, or where the data ends when it did not ask.
-pub(crate) fn period_or_latest(app: &Stocktake, asked: Option<&str>) -> Result<Period, AppError> {
+pub(crate) fn period_or_latest(
+    app: &Stocktake,
+    caller: &Caller,
+    asked: Option<&str>,
+) -> Result<Period, AppError> {
     match asked.map(str::trim).filter(|p| !p.is_empty()) {
         Some(text) => text
             .parse::<Period>()
             .map_err(|e| AppError::invalid("period", e.to_string())),
-        None => Ok(latest_period(app)),
+        None => Ok(latest_period(app, caller)),
     }
 }
 
 /// The latest month with data; failing that the latest quarter or year; for
 /// an empty database, the current month.
-pub(crate) fn latest_period(app: &Stocktake) -> Period {
-    let cache = app.analytics();
-    Frequency::ALL
-        .into_iter()
-        .find_map(|f| cache.latest_period(f))
-        .unwrap_or_else(view::this_month)
+pub(crate) fn latest_period(app: &Stocktake, caller: &Caller) -> Period {
+    app.latest_period(caller).unwrap_or_else(view::this_month)
 }
 
 /// The unit a page shows: the one asked for, or when none was, the first
 /// top unit; none only when there are no units at all.
-pub(crate) fn unit_or_first_root(app: &Stocktake, asked: Option<String>) -> Option<String> {
-    asked.filter(|u| !u.trim().is_empty()).or_else(|| {
-        let cache = app.analytics();
-        let roots = cache.hierarchy().roots();
-        roots
-            .first()
-            .map(|&r| cache.hierarchy().unit(r).code.clone())
-    })
+pub(crate) fn unit_or_first_root(
+    app: &Stocktake,
+    caller: &Caller,
+    asked: Option<String>,
+) -> Option<String> {
+    asked
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| app.first_top_unit(caller))
 }

@@ -4,15 +4,16 @@
 
 use std::sync::LazyLock;
 
-use stocktake_core::status::Direction;
-use stocktake_core::{Analytics, Frequency, Period, Status};
+use stocktake::core::status::Direction;
+use stocktake::core::{Frequency, Period, Status};
+use stocktake::values::UnitChoice;
 use stocktake_report::chart;
 
 /// A figure written with the indicator's decimals; none shows as "no data".
 pub fn figure(value: Option<f64>, decimals: u8) -> Option<String> {
     value
         .filter(|v| v.is_finite())
-        .map(|v| stocktake_core::indicator::format_number(v, decimals))
+        .map(|v| stocktake::core::indicator::format_number(v, decimals))
 }
 
 /// A numerator or denominator: whole numbers without decimals, others
@@ -20,20 +21,20 @@ pub fn figure(value: Option<f64>, decimals: u8) -> Option<String> {
 pub fn plain(value: Option<f64>) -> Option<String> {
     value
         .filter(|v| v.is_finite())
-        .map(|v| stocktake_core::indicator::format_number(v, plain_decimals(v)))
+        .map(|v| stocktake::core::indicator::format_number(v, plain_decimals(v)))
 }
 
 /// Decimals a plain number needs to be shown exactly, up to three.
 pub fn plain_decimals(v: f64) -> u8 {
     (0..3u8)
-        .find(|&d| (stocktake_core::indicator::round_to(v, d) - v).abs() < 1e-9)
+        .find(|&d| (stocktake::core::indicator::round_to(v, d) - v).abs() < 1e-9)
         .unwrap_or(3)
 }
 
 /// A percentage change with its sign: "+8.8%", "−14.0%".
 pub fn change(percent: Option<f64>) -> Option<String> {
     percent.filter(|p| p.is_finite()).map(|p| {
-        let text = stocktake_core::indicator::format_number(p.abs(), 1);
+        let text = stocktake::core::indicator::format_number(p.abs(), 1);
         if text == "0.0" {
             "0.0%".to_owned()
         } else if p > 0.0 {
@@ -178,15 +179,12 @@ pub struct UnitOption {
 }
 
 /// Every unit, top down, children in name order, with `selected` marked.
-pub fn unit_options(cache: &Analytics, selected: &str) -> Vec<UnitOption> {
-    let h = cache.hierarchy();
-    cache
-        .hierarchy_order()
-        .into_iter()
-        .map(|u| {
-            let unit = h.unit(u);
+pub fn unit_options(choices: &[UnitChoice], selected: &str) -> Vec<UnitOption> {
+    choices
+        .iter()
+        .map(|unit| {
             // No-break spaces indent the option; select boxes ignore ordinary ones.
-            let indent = "\u{a0}\u{a0}\u{a0}".repeat(h.depth(u) as usize);
+            let indent = "\u{a0}\u{a0}\u{a0}".repeat(unit.depth as usize);
             UnitOption {
                 selected: unit.code == selected,
                 label: format!("{indent}{} ({})", unit.name, unit.level),

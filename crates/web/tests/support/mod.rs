@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use stocktake::{FileKind, OpenOptions, Stocktake};
+use stocktake::values::FileKind;
+use stocktake::{Caller, OpenOptions, Settings, Stocktake};
 use tempfile::TempDir;
 
 /// A running server over its own database.
@@ -21,7 +22,7 @@ pub async fn serve(files: &[(FileKind, &str)]) -> Served {
     let app = Stocktake::open(&url, OpenOptions::default())
         .await
         .expect("database opens");
-    app.import_texts(files, "test")
+    app.import_texts(&tester(), files)
         .await
         .unwrap_or_else(|e| panic!("test files import: {e}"));
     serve_app(app, dir).await
@@ -33,7 +34,13 @@ pub async fn serve_app(app: Arc<Stocktake>, dir: TempDir) -> Served {
         .await
         .expect("a local port");
     let base = format!("http://{}", listener.local_addr().expect("bound address"));
-    let router = stocktake_web::router(app.clone());
+    let router = stocktake_web::router(app.clone(), Settings::default());
     tokio::spawn(async move { axum::serve(listener, router).await });
     Served { base, app, dir }
+}
+
+/// Who the tests act as when they call the application directly.
+#[allow(dead_code)] // each test file reads what it needs
+pub fn tester() -> Caller {
+    Caller::system("test")
 }

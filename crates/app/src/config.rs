@@ -1,0 +1,376 @@
+//! Configuration in layers: built-in defaults, then a TOML file (`--config`
+//! or `STOCKTAKE_CONFIG`), then `STOCKTAKE_*` environment variables, then
+//! command-line flags, each overriding the one before. Every setting knows
+//! where its value came from, so `stocktake config` can say; secrets (the
+//! password in a database URL) never appear in what is printed or logged.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::value::{Dict, Map};
+use figment::{Figment, Metadata, Profile, Provider};
+use serde::{Deserialize, Serialize};
+
+/// Every setting, with its default.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// The database: `sqlite://FILE` (created on first use) or
+    /// `postgres://USER:PASSWORD@HOST/DB`.
+    pub database_url: String,
+    /// The address `serve` listens on.
+    pub bind: String,
+    /// Changes within this percentage of the earlier figure count as a
+    /// stable direction of travel.
+    pub stable_band: f64,
+    /// Refuse a value that would be off target (red) unless it comes with
+    /// commentary, on every face.
+    pub commentary_when_red: bool,
+    /// A request taking longer than this is answered 408.
+    pub request_timeout_seconds: u64,
+    /// The largest upload or request body accepted, in MiB.
+    pub upload_limit_mib: u64,
+    /// How long a checked import waits for its confirmation, in minutes.
+    pub upload_hold_minutes: u64,
+    /// How often a server looks for other processes' writes, in seconds.
+    pub change_poll_seconds: f64,
+    /// How long a write waits for another writer (an import) before it is
+    /// refused as busy, in seconds.
+    pub write_wait_seconds: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: crate::DEFAULT_DATABASE_URL.to_owned(),
+            bind: "127.0.0.1:8080".to_owned(),
+            stable_band: stocktake_core::Judgement::default().stable_band,
+            commentary_when_red: true,
+            request_timeout_seconds: 60,
+            upload_limit_mib: 64,
+            upload_hold_minutes: 30,
+            change_poll_seconds: 1.0,
+            write_wait_seconds: 30,
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("stable_band", &self.stable_band)
+            .field("commentary_when_red", &self.commentary_when_red)
+            .field("request_timeout_seconds", &self.request_timeout_seconds)
+            .field("upload_limit_mib", &self.upload_limit_mib)
+            .field("upload_hold_minutes", &self.upload_hold_minutes)
+            .field("change_poll_seconds", &self.change_poll_seconds)
+            .field("write_wait_seconds", &self.write_wait_seconds)
+            .finish()
+    }
+}
+
+/// The keys of [`Settings`], in the order they are printed.
+pub const KEYS: [&str; 9] = [
+    "database_url",
+    "bind",
+    "stable_band",
+    "commentary_when_red",
+    "request_timeout_seconds",
+    "upload_limit_mib",
+    "upload_hold_minutes",
+    "change_poll_seconds",
+    "write_wait_seconds",
+];
+
+impl Settings {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_seconds)
+    }
+
+    pub fn upload_limit_bytes(&self) -> usize {
+        usize::try_from(self.upload_limit_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+    }
+
+    pub fn upload_hold(&self) -> Duration {
+        Duration::from_secs(self.upload_hold_minutes.saturating_mul(60))
+    }
+
+    pub fn change_poll(&self) -> Duration {
+        Duration::from_secs_f64(self.change_poll_seconds)
+    }
+
+    pub fn write_wait(&self) -> Duration {
+        Duration::from_secs(self.write_wait_seconds)
+    }
+
+    /// Problems with values that parse but make no sense.
+    fn check(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        if !(0.0..100.0).contains(&self.stable_band) {
+            problems.push(format!(
+                "stable_band = {} must be at least 0 and below 100 (a percentage)",
+                self.stable_band
+            ));
+        }
+        for (key, value) in [
+            ("request_timeout_seconds", self.request_timeout_seconds),
+            ("upload_limit_mib", self.upload_limit_mib),
+            ("upload_hold_minutes", self.upload_hold_minutes),
+        ] {
+            if value == 0 {
+                problems.push(format!("{key} = 0 must be at least 1"));
+            }
+        }
+        if !(0.0..=3600.0).contains(&self.change_poll_seconds) {
+            problems.push(format!(
+                "change_poll_seconds = {} must be between 0 and 3600",
+                self.change_poll_seconds
+            ));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+/// Settings given as command-line flags; `None` leaves the layer below.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Flags {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stable_band: Option<f64>,
+}
+
+impl Provider for Flags {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("command-line flag").interpolater(|_, keys| {
+            let flag = match keys.join(".").as_str() {
+                "database_url" => "db".to_owned(),
+                other => other.replace('_', "-"),
+            };
+            format!("--{flag}")
+        })
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        Serialized::defaults(self).data()
+    }
+}
+
+/// Settings read from every layer, with where each came from.
+pub struct Loaded {
+    pub settings: Settings,
+    figment: Figment,
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Loaded {
+    /// Reads the layers: defaults, the file (if named), the environment, the flags.
+    pub fn load(file: Option<&Path>, flags: Flags) -> Result<Loaded, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError(format!(
+                    "the configuration file {} does not exist: create it or correct --config / STOCKTAKE_CONFIG",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let figment = figment
+            .merge(Env::prefixed("STOCKTAKE_").only(&KEYS))
+            .merge(flags);
+        let settings: Settings = figment.extract().map_err(|e| ConfigError(describe(&e)))?;
+        settings.check().map_err(ConfigError)?;
+        Ok(Loaded { settings, figment })
+    }
+
+    /// Where a setting's value came from, in words: "default", "file
+    /// /etc/stocktake.toml", "environment variable STOCKTAKE_BIND", "flag --bind".
+    pub fn source(&self, key: &str) -> String {
+        let Some(metadata) = self.figment.find_metadata(key) else {
+            return "default".to_owned();
+        };
+        let native = metadata.interpolate(&Profile::Default, &[key]);
+        match &metadata.source {
+            Some(figment::Source::File(path)) => format!("file {}", path.display()),
+            _ if metadata.name.starts_with("command-line") => format!("flag {native}"),
+            _ if metadata.name.contains("environment") => {
+                format!("environment variable {}", native.to_ascii_uppercase())
+            }
+            _ => "default".to_owned(),
+        }
+    }
+
+    /// The effective configuration as TOML, each line saying where its value
+    /// came from; the database password is replaced by `***`.
+    pub fn describe(&self) -> String {
+        let s = &self.settings;
+        let values: [String; 9] = [
+            toml_string(&redact_url(&s.database_url)),
+            toml_string(&s.bind),
+            s.stable_band.to_string(),
+            s.commentary_when_red.to_string(),
+            s.request_timeout_seconds.to_string(),
+            s.upload_limit_mib.to_string(),
+            s.upload_hold_minutes.to_string(),
+            s.change_poll_seconds.to_string(),
+            s.write_wait_seconds.to_string(),
+        ];
+        let lines: Vec<String> = KEYS
+            .iter()
+            .zip(values)
+            .map(|(key, value)| format!("{key} = {value}"))
+            .collect();
+        let width = lines.iter().map(String::len).max().unwrap_or(0);
+        let mut out = String::from(
+            "# Stocktake's effective configuration: defaults, then the file, then\n\
+             # STOCKTAKE_* environment variables, then flags. Each line says where it came from.\n",
+        );
+        for (line, key) in lines.iter().zip(KEYS) {
+            out.push_str(&format!("{line:width$}  # {}\n", self.source(key)));
+        }
+        out
+    }
+}
+
+/// A TOML string literal.
+fn toml_string(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
+}
+
+/// The URL with any password replaced, fit for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+/// A figment error in one sentence, naming the setting and where it was set.
+fn describe(error: &figment::Error) -> String {
+    let mut out = Vec::new();
+    for e in error.clone() {
+        let key = e.path.join(".");
+        let place = e
+            .metadata
+            .as_ref()
+            .map(|m| match &m.source {
+                Some(figment::Source::File(path)) => format!(" in {}", path.display()),
+                _ => format!(" ({})", m.interpolate(&Profile::Default, &e.path)),
+            })
+            .unwrap_or_default();
+        let what = match &e.kind {
+            figment::error::Kind::UnknownField(field, _) => format!(
+                "unknown setting {field:?}: the settings are {}",
+                KEYS.join(", ")
+            ),
+            other => other.to_string(),
+        };
+        if key.is_empty() {
+            out.push(format!("{what}{place}"));
+        } else {
+            out.push(format!("{key}{place}: {what}"));
+        }
+    }
+    out.join("; ")
+}
+
+/// Where `stocktake` looks for a configuration file when none is named.
+pub fn config_file(named: Option<PathBuf>) -> Option<PathBuf> {
+    named.or_else(|| std::env::var_os("STOCKTAKE_CONFIG").map(PathBuf::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db.example/stocktake"),
+            "postgres://app:***@db.example/stocktake"
+        );
+        assert_eq!(redact_url("sqlite://data/a@b.db"), "sqlite://data/a@b.db");
+        let settings = Settings {
+            database_url: "postgres://app:s3cret@db/stocktake".into(),
+            ..Settings::default()
+        };
+        assert!(!format!("{settings:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn each_layer_overrides_the_one_before_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("stocktake.toml");
+        std::fs::write(&file, "bind = \"0.0.0.0:9000\"\nstable_band = 5\n").unwrap();
+        let loaded = Loaded::load(
+            Some(&file),
+            Flags {
+                stable_band: Some(3.0),
+                ..Flags::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(loaded.settings.bind, "0.0.0.0:9000");
+        assert_eq!(loaded.settings.stable_band, 3.0);
+        assert_eq!(loaded.settings.upload_limit_mib, 64);
+        assert_eq!(loaded.source("bind"), format!("file {}", file.display()));
+        assert_eq!(loaded.source("stable_band"), "flag --stable-band");
+        assert_eq!(loaded.source("upload_limit_mib"), "default");
+        let text = loaded.describe();
+        assert!(text.contains("stable_band = 3"), "{text}");
+        assert!(text.contains("# flag --stable-band"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_setting_in_the_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("stocktake.toml");
+        std::fs::write(&file, "bnid = \"0.0.0.0:9000\"\n").unwrap();
+        let Err(err) = Loaded::load(Some(&file), Flags::default()) else {
+            panic!("an unknown setting is refused");
+        };
+        let text = err.to_string();
+        assert!(text.contains("unknown setting \"bnid\""), "{text}");
+        assert!(text.contains("bind"), "{text}");
+    }
+
+    #[test]
+    fn nonsense_values_are_refused() {
+        let Err(err) = Loaded::load(
+            None,
+            Flags {
+                stable_band: Some(-1.0),
+                ..Flags::default()
+            },
+        ) else {
+            panic!("a negative band is refused");
+        };
+        assert!(
+            err.to_string()
+                .contains("stable_band = -1 must be at least 0")
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! Exporting files in the import formats, so an export imports back to the
+//! same rows. Written straight from the store, streaming values.
+
+use std::io::Write;
+
+use stocktake_core::indicator::DenominatorOverPeriods;
+use stocktake_core::{Factor, Kind};
+
+use super::files::{FileKind, number_text, writer};
+use crate::{AppError, Caller, Stocktake};
+
+impl Stocktake {
+    /// Writes one file kind as CSV; returns the number of data rows.
+    #[tracing::instrument(skip_all, fields(kind = %kind), err)]
+    pub async fn export(
+        &self,
+        _caller: &Caller,
+        kind: FileKind,
+        out: impl Write,
+    ) -> Result<u64, AppError> {
+        let mut w = writer(kind, out).map_err(csv_error)?;
+        let mut rows = 0u64;
+        let mut put = |record: &[&str]| -> Result<(), AppError> {
+            rows += 1;
+            w.write_record(record).map_err(csv_error)
+        };
+        match kind {
+            FileKind::OrgUnits => {
+                for u in self.store.org_units().await? {
+                    put(&[
+                        u.code.as_str(),
+                        &u.name,
+                        &u.level,
+                        u.parent.as_ref().map_or("", |p| p.as_str()),
+                    ])?;
+                }
+            }
+            FileKind::Groups => {
+                for g in self.store.groups().await? {
+                    for m in &g.members {
+                        put(&[g.code.as_str(), m.as_str(), &g.name])?;
+                    }
+                }
+            }
+            FileKind::Indicators => {
+                for i in self.store.indicators().await? {
+                    let factor = if i.kind == Kind::Ratio && i.factor != Factor::ONE {
+                        i.factor.to_string()
+                    } else {
+                        String::new()
+                    };
+                    let over = match (i.kind, i.denominator_over_periods) {
+                        (Kind::Ratio, DenominatorOverPeriods::Latest) => "latest",
+                        _ => "",
+                    };
+                    put(&[
+                        i.code.as_str(),
+                        &i.title,
+                        i.kind.as_str(),
+                        i.polarity.as_str(),
+                        i.frequency.as_str(),
+                        &i.unit,
+                        &factor,
+                        &i.decimals.to_string(),
+                        &i.owner,
+                        &i.description,
+                        &i.set,
+                        over,
+                    ])?;
+                }
+            }
+            FileKind::Values => {
+                let decimals: std::collections::HashMap<stocktake_core::IndicatorCode, u8> = self
+                    .store
+                    .indicators()
+                    .await?
+                    .into_iter()
+                    .map(|i| (i.code, i.decimals))
+                    .collect();
+                let mut failed = None;
+                self.store
+                    .for_each_value(|v| {
+                        if failed.is_some() {
+                            return;
+                        }
+                        let o = v.observation;
+                        // A ratio given by its parts exports its parts, and its
+                        // value as shown, which agrees with them on import.
+                        let (value, n, d) = match (o.numerator, o.denominator) {
+                            (Some(n), Some(d)) => {
+                                let places = decimals.get(&v.indicator).copied().unwrap_or(1);
+                                let shown = stocktake_core::indicator::round_to(o.value, places);
+                                (number_text(shown), number_text(n), number_text(d))
+                            }
+                            _ => (number_text(o.value), String::new(), String::new()),
+                        };
+                        if let Err(e) = put(&[
+                            v.indicator.as_str(),
+                            v.org_unit.as_str(),
+                            &v.period.to_string(),
+                            &value,
+                            &n,
+                            &d,
+                            v.note.as_deref().unwrap_or(""),
+                        ]) {
+                            failed = Some(e);
+                        }
+                    })
+                    .await?;
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+            }
+            FileKind::Targets => {
+                for t in self.store.targets().await? {
+                    put(&[
+                        t.indicator.as_str(),
+                        t.org_unit.as_str(),
+                        &t.period.to_string(),
+                        &number_text(t.target.target),
+                        &number_text(t.target.tolerance),
+                    ])?;
+                }
+            }
+        }
+        w.flush()
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the export")))?;
+        Ok(rows)
+    }
+}
+
+fn csv_error(e: csv::Error) -> AppError {
+    AppError::Internal(anyhow::Error::new(e).context("writing CSV"))
+}

@@ -1,0 +1,704 @@
+//! Importing files: every line is checked before anything is written, every
+//! bad line is reported with its line number, column and reason, and a file
+//! with any bad line writes nothing. Values stream through in chunks inside
+//! one transaction, so a file of millions of rows never sits in memory.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use stocktake_core::{
+    DenominatorOverPeriods, Factor, Frequency, Group, GroupCode, Hierarchy, HierarchyError, IndIdx,
+    Indicator, IndicatorCode, Kind, OrgUnit, OrgUnitCode, Period, Polarity, Target, TextKind,
+    UnitIdx,
+};
+use stocktake_store::{TargetRow, ValueRow};
+
+use super::files::{CsvRows, FileErrors, FileKind, Row};
+use super::judge::{Change, red_without_commentary};
+use super::parse::{Reference, ValueFields, number, present, shown, text};
+use crate::{AppError, Caller, Stocktake};
+
+/// Whether an import writes, or only checks and reports (the web preview).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    Preview,
+    Write,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub kind: FileKind,
+    pub file: String,
+    /// Data rows read (and, when written, upserted).
+    pub rows: u64,
+    pub written: bool,
+}
+
+/// Rows of values written per statement batch.
+const VALUE_CHUNK: usize = 5_000;
+
+impl Stocktake {
+    /// Imports one file. `progress` is told how many bytes have been read.
+    #[tracing::instrument(skip_all, fields(kind = %kind, file = file))]
+    pub async fn import(
+        &self,
+        caller: &Caller,
+        kind: FileKind,
+        file: &str,
+        input: impl Read,
+        mode: ImportMode,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ImportSummary, AppError> {
+        let rows = CsvRows::open(kind, file, input)?;
+        let actor = caller.actor();
+        let rows = match kind {
+            FileKind::OrgUnits => self.import_org_units(file, rows, mode, actor).await?,
+            FileKind::Groups => self.import_groups(file, rows, mode, actor).await?,
+            FileKind::Indicators => self.import_indicators(file, rows, mode, actor).await?,
+            FileKind::Values => {
+                self.import_values(file, rows, mode, actor, progress)
+                    .await?
+            }
+            FileKind::Targets => self.import_targets(file, rows, mode, actor).await?,
+        };
+        Ok(ImportSummary {
+            kind,
+            file: file.to_owned(),
+            rows,
+            written: mode == ImportMode::Write,
+        })
+    }
+
+    /// Imports several files given as text, in the order given (units before
+    /// the values that name them): the demo, fixtures and tests.
+    pub async fn import_texts(
+        &self,
+        caller: &Caller,
+        files: &[(FileKind, &str)],
+    ) -> Result<Vec<ImportSummary>, AppError> {
+        let mut done = Vec::with_capacity(files.len());
+        for (kind, text) in files {
+            let name = format!("{kind}.csv");
+            done.push(
+                self.import(
+                    caller,
+                    *kind,
+                    &name,
+                    text.as_bytes(),
+                    ImportMode::Write,
+                    &|_| {},
+                )
+                .await?,
+            );
+        }
+        Ok(done)
+    }
+
+    async fn import_org_units(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
+        let mut errors = FileErrors::new(file);
+        let mut lines: HashMap<OrgUnitCode, u64> = HashMap::new();
+        let mut units = Vec::new();
+        rows.for_each(&mut errors, |row, errors| {
+            let code = code::<OrgUnitCode>(row, "code", errors);
+            let parent = optional_code::<OrgUnitCode>(row, "parent_code", errors);
+            let name = required_text(row, "name", TextKind::Name, errors);
+            let level = required_text(row, "level", TextKind::Label, errors);
+            let (Some(code), Ok(parent), Some(name), Some(level)) = (code, parent, name, level)
+            else {
+                return;
+            };
+            if let Some(first) = lines.get(&code) {
+                errors.push(
+                    row.line,
+                    Some("code"),
+                    format!("unit {code} appears twice: also on line {first}"),
+                );
+                return;
+            }
+            if parent.as_ref() == Some(&code) {
+                errors.push(
+                    row.line,
+                    Some("parent_code"),
+                    format!("unit {code} cannot be its own parent"),
+                );
+                return;
+            }
+            lines.insert(code.clone(), row.line);
+            units.push(OrgUnit {
+                code,
+                name,
+                level,
+                parent,
+            });
+        });
+        // The file's units replace the database's units of the same code.
+        let mut merged: Vec<OrgUnit> = self
+            .analytics()
+            .hierarchy()
+            .units()
+            .iter()
+            .filter(|u| !lines.contains_key(&u.code))
+            .cloned()
+            .collect();
+        merged.extend(units.iter().cloned());
+        if let Err(problems) = Hierarchy::build(merged) {
+            for problem in problems {
+                let (line, column) = match &problem {
+                    HierarchyError::UnknownParent { code, .. } => {
+                        (lines.get(code).copied(), "parent_code")
+                    }
+                    HierarchyError::Cycle { path, .. } => (
+                        path.split(" > ").find_map(|c| lines.get(c).copied()),
+                        "parent_code",
+                    ),
+                    HierarchyError::Duplicate { code } => (lines.get(code).copied(), "code"),
+                };
+                errors.push(line.unwrap_or(0), Some(column), problem.to_string());
+            }
+        }
+        finish(errors)?;
+        if mode == ImportMode::Write && !units.is_empty() {
+            self.store.upsert_org_units(&units, actor).await?;
+            self.reload().await?;
+        }
+        Ok(units.len() as u64)
+    }
+
+    async fn import_groups(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
+        let mut errors = FileErrors::new(file);
+        let mut groups: Vec<Group> = Vec::new();
+        let mut names: HashMap<GroupCode, (String, u64)> = HashMap::new();
+        let mut seen: HashMap<(GroupCode, OrgUnitCode), u64> = HashMap::new();
+        let mut count = 0;
+        {
+            let cache = self.analytics();
+            rows.for_each(&mut errors, |row, errors| {
+                count += 1;
+                let group = code::<GroupCode>(row, "group", errors);
+                let member = code::<OrgUnitCode>(row, "member", errors);
+                let name = text(row.line, "group_name", TextKind::Name, row.get("group_name"), errors);
+                let (Some(group), Some(member), Ok(name)) = (group, member, name) else {
+                    return;
+                };
+                if cache.hierarchy().find(member.as_str()).is_none() {
+                    errors.push(row.line, Some("member"), format!("unknown organisation unit {}: import it in the org-units file first", shown(member.as_str())));
+                    return;
+                }
+                if let Some(first) = seen.insert((group.clone(), member.clone()), row.line) {
+                    errors.push(row.line, Some("member"), format!("{member} is listed in group {group} twice: also on line {first}"));
+                    return;
+                }
+                if let Some(name) = name {
+                    match names.get(&group) {
+                        Some((other, line)) if *other != name => errors.push(
+                            row.line,
+                            Some("group_name"),
+                            format!("group {group} is named {other:?} on line {line} and {name:?} here: use one name"),
+                        ),
+                        Some(_) => {}
+                        None => {
+                            names.insert(group.clone(), (name, row.line));
+                        }
+                    }
+                }
+                match groups.iter_mut().find(|g| g.code == group) {
+                    Some(g) => {
+                        if !g.members.contains(&member) {
+                            g.members.push(member);
+                        }
+                    }
+                    // A file adds members: a group already held keeps the ones it has.
+                    None => {
+                        let existing = cache.groups().iter().find(|g| g.code == group);
+                        let mut members: Vec<OrgUnitCode> = existing.map(|g| g.members.clone()).unwrap_or_default();
+                        if !members.contains(&member) {
+                            members.push(member);
+                        }
+                        groups.push(Group {
+                            name: existing.map_or_else(|| group.to_string(), |g| g.name.clone()),
+                            code: group,
+                            members,
+                        });
+                    }
+                }
+            });
+        }
+        finish(errors)?;
+        for g in &mut groups {
+            if let Some((name, _)) = names.remove(&g.code) {
+                g.name = name;
+            }
+        }
+        if mode == ImportMode::Write && !groups.is_empty() {
+            self.store.upsert_groups(&groups, actor).await?;
+            let fresh = self.store.groups().await?;
+            self.analytics_mut().set_groups(fresh);
+            self.own_write(1).await?;
+        }
+        Ok(count)
+    }
+
+    async fn import_indicators(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
+        let mut errors = FileErrors::new(file);
+        let mut lines: HashMap<IndicatorCode, u64> = HashMap::new();
+        let mut indicators: Vec<(u64, Indicator)> = Vec::new();
+        rows.for_each(&mut errors, |row, errors| {
+            if let Some(ind) = parse_indicator(row, errors) {
+                if let Some(first) = lines.get(&ind.code) {
+                    errors.push(
+                        row.line,
+                        Some("code"),
+                        format!("indicator {} appears twice: also on line {first}", ind.code),
+                    );
+                    return;
+                }
+                lines.insert(ind.code.clone(), row.line);
+                indicators.push((row.line, ind));
+            }
+        });
+        // An indicator's frequency cannot change once it has values.
+        let changed: Vec<(u64, Indicator, Frequency)> = {
+            let cache = self.analytics();
+            indicators
+                .iter()
+                .filter_map(|(line, ind)| {
+                    let old = cache.indicator(cache.find_indicator(ind.code.as_str())?);
+                    (old.frequency != ind.frequency).then(|| (*line, ind.clone(), old.frequency))
+                })
+                .collect()
+        };
+        for (line, ind, old) in changed {
+            if self.store.indicator_has_values(ind.code.as_str()).await? {
+                errors.push(
+                    line,
+                    Some("frequency"),
+                    format!(
+                        "indicator {} already has {} values, so its frequency cannot change to {}: keep {old}, or add a new indicator",
+                        ind.code,
+                        old.adjective(),
+                        ind.frequency
+                    ),
+                );
+            }
+        }
+        finish(errors)?;
+        let indicators: Vec<Indicator> = indicators.into_iter().map(|(_, i)| i).collect();
+        if mode == ImportMode::Write && !indicators.is_empty() {
+            self.store.upsert_indicators(&indicators, actor).await?;
+            {
+                let mut cache = self.analytics_mut();
+                for ind in &indicators {
+                    cache.put_indicator(ind.clone());
+                }
+            }
+            self.own_write(1).await?;
+        }
+        Ok(indicators.len() as u64)
+    }
+
+    async fn import_values(
+        &self,
+        file: &str,
+        mut rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<u64, AppError> {
+        let reference = Reference::of(&self.analytics());
+        let mut errors = FileErrors::new(file);
+        let mut first_line: FxHashMap<(IndIdx, UnitIdx, Period), u64> = FxHashMap::default();
+        let mut writer = match mode {
+            ImportMode::Write => Some(self.store.begin_values().await?),
+            ImportMode::Preview => None,
+        };
+        // The live cache takes every row once the import commits.
+        let keep_all = mode == ImportMode::Write && self.options.load_values;
+        let mut kept: Vec<(Change, Option<String>)> = Vec::new();
+        // Rows that could be red without commentary are judged once the whole
+        // file is read, against every row of their indicators.
+        let commentary_rule = self.options.commentary_when_red;
+        let targeted: BTreeSet<IndIdx> = {
+            let cache = self.analytics();
+            cache.indicators_with_targets().collect()
+        };
+        let mut judge_batch: Vec<Change> = Vec::new();
+        let mut judge_rows: Vec<(usize, u64)> = Vec::new();
+        let mut chunk: Vec<ValueRow> = Vec::with_capacity(VALUE_CHUNK);
+        let mut count = 0u64;
+        while let Some(row) = rows.next(&mut errors) {
+            count += 1;
+            let parsed = reference.value(row.line, &ValueFields::of(&row), &mut errors);
+            let line = row.line;
+            if count.is_multiple_of(8192) {
+                progress(rows.byte());
+            }
+            let Some(parsed) = parsed else {
+                continue;
+            };
+            let key = (parsed.indicator, parsed.unit, parsed.row.period);
+            if let Some(first) = first_line.insert(key, line) {
+                errors.push(
+                    line,
+                    None,
+                    format!(
+                        "duplicate: line {first} already gives {} for {} in {}; keep one of them",
+                        parsed.row.indicator, parsed.row.org_unit, parsed.row.period
+                    ),
+                );
+                continue;
+            }
+            if commentary_rule && targeted.contains(&parsed.indicator) {
+                if parsed.row.note.is_none()
+                    && reference.has_target(parsed.indicator, parsed.unit, parsed.row.period)
+                {
+                    judge_rows.push((judge_batch.len(), line));
+                }
+                judge_batch.push(parsed.change());
+            }
+            if !errors.is_empty() {
+                // Keep checking the file, but stop writing: nothing will be kept.
+                if let Some(w) = writer.take() {
+                    w.rollback().await?;
+                }
+                kept = Vec::new();
+                chunk = Vec::new();
+                continue;
+            }
+            let Some(w) = writer.as_mut() else {
+                continue; // A preview checks only.
+            };
+            if keep_all {
+                kept.push((parsed.change(), parsed.row.note.clone()));
+            }
+            chunk.push(parsed.row);
+            if chunk.len() == VALUE_CHUNK {
+                w.write(&chunk).await?;
+                chunk.clear();
+            }
+        }
+        progress(rows.byte());
+        if !judge_rows.is_empty() {
+            let positions: Vec<usize> = judge_rows.iter().map(|(p, _)| *p).collect();
+            let verdicts = self.verdicts_once_saved(&judge_batch, &positions).await?;
+            let cache = self.analytics();
+            for ((position, line), verdict) in judge_rows.iter().zip(verdicts) {
+                // Only rows without a note were put up for judging.
+                if verdict.needs_commentary(None) {
+                    let c = &judge_batch[*position];
+                    errors.push(
+                        *line,
+                        Some("note"),
+                        red_without_commentary(&cache.indicator(c.indicator).code, c.period),
+                    );
+                }
+            }
+            errors.sort_by_line();
+        }
+        if !errors.is_empty() {
+            if let Some(w) = writer.take() {
+                w.rollback().await?;
+            }
+            return Err(errors.into());
+        }
+        if let Some(mut w) = writer {
+            if !chunk.is_empty() {
+                w.write(&chunk).await?;
+            }
+            w.commit(actor, &format!("imported {count} values from {file}"))
+                .await?;
+            if keep_all {
+                let mut cache = self.analytics_mut();
+                for (c, note) in kept {
+                    cache.load_value(c.indicator, c.unit, c.period, Some(c.observation), note);
+                }
+                let touched: BTreeSet<IndIdx> = first_line.keys().map(|k| k.0).collect();
+                for ind in touched {
+                    cache.recompute(ind);
+                }
+            }
+            self.own_write(1).await?;
+        }
+        Ok(count)
+    }
+
+    async fn import_targets(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
+        let reference = Reference::of(&self.analytics());
+        let mut errors = FileErrors::new(file);
+        let mut first_line: FxHashMap<(IndIdx, UnitIdx, Period), u64> = FxHashMap::default();
+        let mut targets: Vec<(IndIdx, UnitIdx, TargetRow)> = Vec::new();
+        rows.for_each(&mut errors, |row, errors| {
+            let key = reference.key(
+                row.line,
+                [row.get("indicator"), row.get("org_unit"), row.get("period")],
+                errors,
+                true,
+            );
+            // The numbers are checked even when the key is bad, so every problem on the line is reported.
+            let target = number(row.line, "target", row.get("target"), errors);
+            let tolerance = number(row.line, "tolerance", row.get("tolerance"), errors);
+            let Some((ind, unit, period)) = key else {
+                return;
+            };
+            let (Ok(target), Ok(tolerance)) = (target, tolerance) else {
+                return;
+            };
+            let Some(target) = target else {
+                errors.push(
+                    row.line,
+                    Some("target"),
+                    "target is blank: give the target figure",
+                );
+                return;
+            };
+            let tolerance = tolerance.map_or(0.0, |t| t.value);
+            if tolerance < 0.0 {
+                errors.push(
+                    row.line,
+                    Some("tolerance"),
+                    "tolerance is a percentage of the target and cannot be negative",
+                );
+                return;
+            }
+            if let Some(first) = first_line.insert((ind, unit, period), row.line) {
+                errors.push(
+                    row.line,
+                    None,
+                    format!("duplicate: line {first} already sets this target; keep one of them"),
+                );
+                return;
+            }
+            targets.push((
+                ind,
+                unit,
+                TargetRow {
+                    indicator: reference.indicator(ind).code.clone(),
+                    org_unit: reference.hierarchy().unit(unit).code.clone(),
+                    period,
+                    target: Target {
+                        target: target.value,
+                        tolerance,
+                    },
+                },
+            ));
+        });
+        finish(errors)?;
+        if mode == ImportMode::Write && !targets.is_empty() {
+            let rows: Vec<TargetRow> = targets.iter().map(|(_, _, t)| t.clone()).collect();
+            self.store.upsert_targets(&rows, actor).await?;
+            {
+                let mut cache = self.analytics_mut();
+                for (ind, unit, t) in &targets {
+                    cache.set_target(*ind, *unit, t.period, Some(t.target));
+                }
+            }
+            self.own_write(1).await?;
+        }
+        Ok(targets.len() as u64)
+    }
+}
+
+impl<'a> ValueFields<'a> {
+    fn of(row: &'a Row<'a>) -> ValueFields<'a> {
+        ValueFields {
+            indicator: row.get("indicator"),
+            org_unit: row.get("org_unit"),
+            period: row.get("period"),
+            value: row.get("value"),
+            numerator: row.get("numerator"),
+            denominator: row.get("denominator"),
+            note: row.get("note"),
+        }
+    }
+}
+
+/// Reads a required code cell of a type, reporting a blank or bad one.
+fn code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
+    row: &Row<'_>,
+    column: &str,
+    errors: &mut FileErrors,
+) -> Option<T> {
+    if !present(row.line, column, row.get(column), errors) {
+        return None;
+    }
+    optional_code(row, column, errors).ok().flatten()
+}
+
+/// Reads an optional code cell of a type; blank is none.
+fn optional_code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
+    row: &Row<'_>,
+    column: &str,
+    errors: &mut FileErrors,
+) -> Result<Option<T>, ()> {
+    match row.optional(column) {
+        None => Ok(None),
+        Some(cell) => cell.parse::<T>().map(Some).map_err(|why| {
+            errors.push(row.line, Some(column), format!("{column} {why}"));
+        }),
+    }
+}
+
+/// Reads a required text cell of a kind, reporting a blank, overlong or
+/// invisible-character one.
+fn required_text(
+    row: &Row<'_>,
+    column: &str,
+    kind: TextKind,
+    errors: &mut FileErrors,
+) -> Option<String> {
+    if !present(row.line, column, row.get(column), errors) {
+        return None;
+    }
+    text(row.line, column, kind, row.get(column), errors)
+        .ok()
+        .flatten()
+}
+
+fn finish(errors: FileErrors) -> Result<(), AppError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// Reads an indicators row.
+fn parse_indicator(row: &Row<'_>, errors: &mut FileErrors) -> Option<Indicator> {
+    let code = code::<IndicatorCode>(row, "code", errors);
+    let title = required_text(row, "title", TextKind::Title, errors);
+    // Every blank is reported, so no short cut past the first.
+    let mut complete = true;
+    for column in ["kind", "polarity", "frequency"] {
+        complete &= present(row.line, column, row.get(column), errors);
+    }
+    fn checked<T>(
+        line: u64,
+        errors: &mut FileErrors,
+        column: &str,
+        result: Result<T, String>,
+    ) -> Option<T> {
+        result
+            .map_err(|why| errors.push(line, Some(column), why))
+            .ok()
+    }
+    let kind = checked(row.line, errors, "kind", row.get("kind").parse::<Kind>());
+    let polarity = checked(
+        row.line,
+        errors,
+        "polarity",
+        row.get("polarity").parse::<Polarity>(),
+    );
+    let frequency = checked(
+        row.line,
+        errors,
+        "frequency",
+        row.get("frequency").parse::<Frequency>(),
+    );
+    let factor = checked(
+        row.line,
+        errors,
+        "factor",
+        match row.optional("factor") {
+            None => Ok(Factor::ONE),
+            Some(f) => f.parse::<Factor>(),
+        },
+    );
+    let decimals = checked(
+        row.line,
+        errors,
+        "decimals",
+        match row.optional("decimals") {
+            None => Ok(1),
+            Some(d) => d
+                .parse::<u8>()
+                .ok()
+                .filter(|d| *d <= 6)
+                .ok_or_else(|| format!("decimals {d:?} is not a whole number from 0 to 6")),
+        },
+    );
+    let over = checked(
+        row.line,
+        errors,
+        "denominator_over_periods",
+        row.get("denominator_over_periods")
+            .parse::<DenominatorOverPeriods>(),
+    );
+    let unit = text(row.line, "unit", TextKind::Label, row.get("unit"), errors);
+    let owner = text(row.line, "owner", TextKind::Label, row.get("owner"), errors);
+    let set = text(row.line, "set", TextKind::Label, row.get("set"), errors);
+    let description = text(
+        row.line,
+        "description",
+        TextKind::Description,
+        row.get("description"),
+        errors,
+    );
+    let (code, title, kind, polarity, frequency, factor, decimals, over) = (
+        code?, title?, kind?, polarity?, frequency?, factor?, decimals?, over?,
+    );
+    let (Ok(unit), Ok(owner), Ok(set), Ok(description)) = (unit, owner, set, description) else {
+        return None;
+    };
+    if !complete {
+        return None;
+    }
+    if kind != Kind::Ratio && factor != Factor::ONE {
+        errors.push(
+            row.line,
+            Some("factor"),
+            format!(
+                "factor applies only to ratio indicators, and this one is a {}: leave factor blank",
+                kind.as_str()
+            ),
+        );
+        return None;
+    }
+    if kind != Kind::Ratio && over != DenominatorOverPeriods::Sum {
+        errors.push(
+            row.line,
+            Some("denominator_over_periods"),
+            "denominator_over_periods applies only to ratio indicators: leave it blank",
+        );
+        return None;
+    }
+    Some(Indicator {
+        code,
+        title,
+        description: description.unwrap_or_default(),
+        unit: unit.unwrap_or_default(),
+        polarity,
+        kind,
+        factor,
+        frequency,
+        decimals,
+        owner: owner.unwrap_or_default(),
+        set: set.unwrap_or_default(),
+        denominator_over_periods: over,
+    })
+}

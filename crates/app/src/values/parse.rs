@@ -1,0 +1,264 @@
+//! Reading one value from the cells a user gave, wherever they came from (a
+//! file row, the entry form, a JSON item): the codes it names, its period,
+//! its numbers and its note, each checked and every problem reported against
+//! the line (or batch position) and column, so a file is checked whole.
+
+use stocktake_core::{
+    Analytics, Frequency, Hierarchy, IndIdx, Indicator, Period, TextKind, Typed, UnitIdx,
+    check_text,
+};
+use stocktake_store::ValueRow;
+
+use super::files::FileErrors;
+use super::judge::Change;
+
+/// The cells of one value, from a file row, a form or a JSON item.
+pub(crate) struct ValueFields<'a> {
+    pub indicator: &'a str,
+    pub org_unit: &'a str,
+    pub period: &'a str,
+    pub value: &'a str,
+    pub numerator: &'a str,
+    pub denominator: &'a str,
+    pub note: &'a str,
+}
+
+/// A value read and checked, with where its indicator and unit sit in the cache.
+pub(crate) struct ParsedValue {
+    pub indicator: IndIdx,
+    pub unit: UnitIdx,
+    pub row: ValueRow,
+}
+
+impl ParsedValue {
+    pub fn change(&self) -> Change {
+        Change {
+            indicator: self.indicator,
+            unit: self.unit,
+            period: self.row.period,
+            observation: self.row.observation,
+        }
+    }
+}
+
+/// What a value may name and be judged against: the units, indicators and
+/// targets copied out of the cache without its values, so no lock is held
+/// while a file is read.
+pub(crate) struct Reference {
+    cache: Analytics,
+}
+
+impl Reference {
+    pub fn of(cache: &Analytics) -> Reference {
+        Reference {
+            cache: cache.scratch_for(&[]),
+        }
+    }
+
+    pub fn indicator(&self, i: IndIdx) -> &Indicator {
+        self.cache.indicator(i)
+    }
+
+    pub fn hierarchy(&self) -> &Hierarchy {
+        self.cache.hierarchy()
+    }
+
+    /// Whether a target applies to the unit's figure for the period, so the
+    /// figure can be off target.
+    pub fn has_target(&self, i: IndIdx, u: UnitIdx, period: Period) -> bool {
+        self.cache.resolve_target(i, u, period).is_some()
+    }
+
+    /// Reads and checks indicator, org_unit and period. `coarser_ok` allows a
+    /// period longer than the indicator's frequency (targets are often annual).
+    pub fn key(
+        &self,
+        line: u64,
+        cells: [&str; 3],
+        errors: &mut FileErrors,
+        coarser_ok: bool,
+    ) -> Option<(IndIdx, UnitIdx, Period)> {
+        let [code, unit_code, period] = cells.map(str::trim);
+        let mut all_present = true;
+        for (name, cell) in [
+            ("indicator", code),
+            ("org_unit", unit_code),
+            ("period", period),
+        ] {
+            all_present &= present(line, name, cell, errors);
+        }
+        if !all_present {
+            return None;
+        }
+        let ind = self.cache.find_indicator(code);
+        if ind.is_none() {
+            errors.push(
+                line,
+                Some("indicator"),
+                format!(
+                    "unknown indicator {}: import it in the indicators file first",
+                    shown(code)
+                ),
+            );
+        }
+        let unit = self.hierarchy().find(unit_code);
+        if unit.is_none() {
+            errors.push(
+                line,
+                Some("org_unit"),
+                format!(
+                    "unknown organisation unit {}: import it in the org-units file first",
+                    shown(unit_code)
+                ),
+            );
+        }
+        let period = match period.parse::<Period>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(line, Some("period"), e.to_string());
+                None
+            }
+        };
+        let (ind, unit, period) = (ind?, unit?, period?);
+        let indicator = self.indicator(ind);
+        let fits = period.frequency() == indicator.frequency
+            || (coarser_ok && period.frequency() > indicator.frequency);
+        if !fits {
+            errors.push(
+                line,
+                Some("period"),
+                format!(
+                    "{period} is a {} but {} is collected by {}: write a {} such as {}",
+                    period.frequency(),
+                    indicator.code,
+                    indicator.frequency,
+                    indicator.frequency,
+                    example_period(indicator.frequency)
+                ),
+            );
+            return None;
+        }
+        Some((ind, unit, period))
+    }
+
+    /// Reads and checks one value; problems go to `errors` under `line`.
+    pub fn value(
+        &self,
+        line: u64,
+        cells: &ValueFields<'_>,
+        errors: &mut FileErrors,
+    ) -> Option<ParsedValue> {
+        let key = self.key(
+            line,
+            [cells.indicator, cells.org_unit, cells.period],
+            errors,
+            false,
+        );
+        let value = number(line, "value", cells.value, errors);
+        let numerator = number(line, "numerator", cells.numerator, errors);
+        let denominator = number(line, "denominator", cells.denominator, errors);
+        let note = text(line, "note", TextKind::Note, cells.note, errors);
+        let (ind, unit, period) = key?;
+        let (Ok(value), Ok(numerator), Ok(denominator), Ok(note)) =
+            (value, numerator, denominator, note)
+        else {
+            return None;
+        };
+        let indicator = self.indicator(ind);
+        match indicator.observation(
+            value,
+            numerator.map(|n| n.value),
+            denominator.map(|d| d.value),
+        ) {
+            Ok(observation) => Some(ParsedValue {
+                indicator: ind,
+                unit,
+                row: ValueRow {
+                    indicator: indicator.code.clone(),
+                    org_unit: self.hierarchy().unit(unit).code.clone(),
+                    period,
+                    observation,
+                    note,
+                },
+            }),
+            Err(e) => {
+                errors.push(line, Some(e.field()), e.to_string());
+                None
+            }
+        }
+    }
+}
+
+/// A problem already added to the file's error list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reported;
+
+/// Reads an optional number cell, reporting a non-number.
+pub(crate) fn number(
+    line: u64,
+    column: &str,
+    cell: &str,
+    errors: &mut FileErrors,
+) -> Result<Option<Typed>, Reported> {
+    Typed::parse(cell).map_err(|why| {
+        errors.push(
+            line,
+            Some(column),
+            format!("{why}: write a number such as 12.5 or leave it blank"),
+        );
+        Reported
+    })
+}
+
+/// Reads an optional text cell of a kind: trimmed, none where blank, and
+/// refused when too long or holding invisible characters.
+pub(crate) fn text(
+    line: u64,
+    column: &str,
+    kind: TextKind,
+    cell: &str,
+    errors: &mut FileErrors,
+) -> Result<Option<String>, Reported> {
+    let cell = cell.trim();
+    if let Err(why) = check_text(kind, cell) {
+        errors.push(line, Some(column), format!("{column} {why}"));
+        return Err(Reported);
+    }
+    Ok(Some(cell).filter(|c| !c.is_empty()).map(str::to_owned))
+}
+
+/// A code as shown in a message: quoted, invisible characters escaped, cut short.
+pub(crate) fn shown(code: &str) -> String {
+    const MAX: usize = 40;
+    let cut: String = code.chars().take(MAX).collect();
+    let more = if code.chars().count() > MAX {
+        "…"
+    } else {
+        ""
+    };
+    if cut.chars().any(char::is_control) {
+        format!("{cut:?}{more}")
+    } else {
+        format!("{cut}{more}")
+    }
+}
+
+pub(crate) fn example_period(frequency: Frequency) -> &'static str {
+    match frequency {
+        Frequency::Month => "2025-01",
+        Frequency::Quarter => "2024/25 Q3",
+        Frequency::Year => "2024/25",
+    }
+}
+
+/// Reports a blank required cell; true when it has something in it.
+pub(crate) fn present(line: u64, column: &str, cell: &str, errors: &mut FileErrors) -> bool {
+    if cell.is_empty() {
+        errors.push(
+            line,
+            Some(column),
+            format!("{column} is blank: every row needs one"),
+        );
+    }
+    !cell.is_empty()
+}

@@ -1,0 +1,397 @@
+//! Read use cases for lists and choosers: indicator definitions, the units
+//! and their hierarchy, groups, the values and targets as stored (their
+//! filters pushed down to the database), where the data ends, and each
+//! scorecard line's recent history for its sparkline.
+
+use serde::Serialize;
+use stocktake_core::{
+    Analytics, Frequency, Group, Indicator, IndicatorCode, OrgUnitCode, Period, RecentPoint,
+    UnitIdx,
+};
+use stocktake_store::{TargetQuery, ValueQuery};
+
+use super::{find_indicator, find_unit};
+use crate::{AppError, Caller, Stocktake};
+
+/// Values a list returns when no limit is given.
+pub const DEFAULT_VALUE_LIMIT: u64 = 1000;
+/// The most values one list may return.
+pub const MAX_VALUE_LIMIT: u64 = 100_000;
+
+/// An organisation unit and where it sits in the hierarchy.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgUnitSummary {
+    pub code: OrgUnitCode,
+    pub name: String,
+    /// The level's name in this deployment: `service`, `group`, `station`.
+    pub level: String,
+    /// The unit above, or null for a top unit.
+    pub parent_code: Option<OrgUnitCode>,
+    /// Steps below the top: 0 for a top unit.
+    pub depth: u16,
+}
+
+/// An organisation unit with its place in the hierarchy.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgUnitDetail {
+    pub code: OrgUnitCode,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<OrgUnitCode>,
+    pub depth: u16,
+    /// Codes from the top unit down to this one, inclusive.
+    pub path: Vec<OrgUnitCode>,
+    /// Codes of the units directly below, in name order.
+    pub children: Vec<OrgUnitCode>,
+}
+
+/// A value as entered for one indicator, unit and period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueRecord {
+    pub indicator: IndicatorCode,
+    pub org_unit: OrgUnitCode,
+    pub period: Period,
+    /// The figure; for a ratio, computed from numerator and denominator where they were given.
+    pub value: f64,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// The owner's commentary for the period.
+    pub note: Option<String>,
+}
+
+/// Entered values, ordered by indicator, unit and period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueList {
+    pub values: Vec<ValueRecord>,
+    /// True when more values match than `limit` let through: narrow the
+    /// filter, or raise `limit`.
+    pub more: bool,
+}
+
+/// Which entered values to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueRequest {
+    pub indicator: Option<String>,
+    pub org_unit: Option<String>,
+    /// The first period, inclusive; a longer period than the indicator's
+    /// starts at its first month.
+    pub from: Option<Period>,
+    /// The last period, inclusive; a longer period than the indicator's ends
+    /// at its last month.
+    pub to: Option<Period>,
+    /// At most this many, from 1 to [`MAX_VALUE_LIMIT`];
+    /// [`DEFAULT_VALUE_LIMIT`] when none.
+    pub limit: Option<u64>,
+}
+
+/// A target as set for one indicator, unit and period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetRecord {
+    pub indicator: IndicatorCode,
+    pub org_unit: OrgUnitCode,
+    /// The period the target is set for: the indicator's own frequency, or a
+    /// financial year (judged on the year to date).
+    pub period: Period,
+    pub target: f64,
+    /// How far short of the target still counts as amber, in percent of the target.
+    pub tolerance: f64,
+}
+
+/// A unit as a chooser offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitChoice {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub depth: u16,
+}
+
+impl Stocktake {
+    /// Every indicator's definition, by code.
+    pub fn indicators(&self, _caller: &Caller) -> Vec<Indicator> {
+        let mut indicators = self.analytics().indicators().to_vec();
+        indicators.sort_by(|a, b| a.code.cmp(&b.code));
+        indicators
+    }
+
+    /// One indicator's definition.
+    pub fn indicator(&self, _caller: &Caller, code: &str) -> Result<Indicator, AppError> {
+        let cache = self.analytics();
+        let i = find_indicator(&cache, code)?;
+        Ok(cache.indicator(i).clone())
+    }
+
+    /// Every unit (or every unit of one level) in hierarchy order: depth
+    /// first from the top, children in name order.
+    pub fn org_units(
+        &self,
+        _caller: &Caller,
+        level: Option<&str>,
+    ) -> Result<Vec<OrgUnitSummary>, AppError> {
+        let cache = self.analytics();
+        if let Some(level) = level {
+            check_level(&cache, level)?;
+        }
+        Ok(cache
+            .hierarchy_order()
+            .into_iter()
+            .filter(|&u| level.is_none_or(|l| cache.hierarchy().unit(u).level == l))
+            .map(|u| summary(&cache, u))
+            .collect())
+    }
+
+    /// One unit, with the path from the top and the units directly below.
+    pub fn org_unit(&self, _caller: &Caller, code: &str) -> Result<OrgUnitDetail, AppError> {
+        let cache = self.analytics();
+        let u = find_unit(&cache, code)?;
+        let hierarchy = cache.hierarchy();
+        let codes = |units: &[UnitIdx]| {
+            units
+                .iter()
+                .map(|&c| hierarchy.unit(c).code.clone())
+                .collect()
+        };
+        let OrgUnitSummary {
+            code,
+            name,
+            level,
+            parent_code,
+            depth,
+        } = summary(&cache, u);
+        Ok(OrgUnitDetail {
+            code,
+            name,
+            level,
+            parent_code,
+            depth,
+            path: codes(&hierarchy.path(u)),
+            children: codes(hierarchy.children(u)),
+        })
+    }
+
+    /// Every group, by code, with its members.
+    pub fn groups(&self, _caller: &Caller) -> Vec<Group> {
+        let mut groups = self.analytics().groups().to_vec();
+        groups.sort_by(|a, b| a.code.cmp(&b.code));
+        groups
+    }
+
+    /// Every unit a chooser offers, top down, children in name order.
+    pub fn unit_choices(&self, _caller: &Caller) -> Vec<UnitChoice> {
+        let cache = self.analytics();
+        let h = cache.hierarchy();
+        cache
+            .hierarchy_order()
+            .into_iter()
+            .map(|u| {
+                let unit = h.unit(u);
+                UnitChoice {
+                    code: unit.code.to_string(),
+                    name: unit.name.clone(),
+                    level: unit.level.clone(),
+                    depth: h.depth(u),
+                }
+            })
+            .collect()
+    }
+
+    /// How many values are held.
+    pub fn value_count(&self, _caller: &Caller) -> usize {
+        self.analytics().value_count()
+    }
+
+    /// The first top unit by name: where pages open when none is asked for.
+    pub fn first_top_unit(&self, _caller: &Caller) -> Option<String> {
+        let cache = self.analytics();
+        let roots = cache.hierarchy().roots();
+        roots
+            .first()
+            .map(|&r| cache.hierarchy().unit(r).code.to_string())
+    }
+
+    /// The latest month with data; failing that the latest quarter or year;
+    /// none for a database without values.
+    pub fn latest_period(&self, _caller: &Caller) -> Option<Period> {
+        let cache = self.analytics();
+        Frequency::ALL
+            .into_iter()
+            .find_map(|f| cache.latest_period(f))
+    }
+
+    /// The latest period of one frequency with data of any indicator at that
+    /// frequency or finer.
+    pub fn latest_period_of(&self, _caller: &Caller, frequency: Frequency) -> Option<Period> {
+        self.analytics().latest_period(frequency)
+    }
+
+    /// The entered values `request` asks for, read from the database with its
+    /// filters applied there.
+    pub async fn values(
+        &self,
+        _caller: &Caller,
+        request: &ValueRequest,
+    ) -> Result<ValueList, AppError> {
+        let limit = match request.limit {
+            None => DEFAULT_VALUE_LIMIT,
+            Some(l) if (1..=MAX_VALUE_LIMIT).contains(&l) => l,
+            Some(l) => {
+                return Err(AppError::invalid(
+                    "limit",
+                    format!("limit {l} is not a whole number from 1 to {MAX_VALUE_LIMIT}"),
+                ));
+            }
+        };
+        let query = {
+            let cache = self.analytics();
+            let indicator = request
+                .indicator
+                .as_deref()
+                .map(|code| find_indicator(&cache, code))
+                .transpose()?;
+            let org_unit = request
+                .org_unit
+                .as_deref()
+                .map(|code| find_unit(&cache, code))
+                .transpose()?;
+            // Periods are compared as text in the store, which orders the
+            // periods of one frequency only: so they are read in the
+            // indicator's own frequency.
+            let frequency = match (indicator, request.from.or(request.to)) {
+                (Some(i), _) => Some(cache.indicator(i).frequency),
+                (None, Some(_)) => {
+                    return Err(AppError::invalid(
+                        "indicator",
+                        "from and to need indicator: periods are compared in one indicator's own frequency; add indicator=CODE",
+                    ));
+                }
+                (None, None) => None,
+            };
+            ValueQuery {
+                indicator: indicator.map(|i| cache.indicator(i).code.clone()),
+                org_unit: org_unit.map(|u| cache.hierarchy().unit(u).code.clone()),
+                from: request
+                    .from
+                    .zip(frequency)
+                    .map(|(p, f)| Period::containing(p.first_month(), f)),
+                to: request
+                    .to
+                    .zip(frequency)
+                    .map(|(p, f)| Period::containing(p.last_month(), f)),
+                // One more than asked for says whether there are more.
+                limit: Some(limit + 1),
+            }
+        };
+        let mut rows = self.store.values(&query).await?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let values = rows
+            .into_iter()
+            .map(|r| ValueRecord {
+                indicator: r.indicator,
+                org_unit: r.org_unit,
+                period: r.period,
+                value: r.observation.value,
+                numerator: r.observation.numerator,
+                denominator: r.observation.denominator,
+                note: r.note,
+            })
+            .collect();
+        Ok(ValueList { values, more })
+    }
+
+    /// The targets set, for one indicator or unit or all, read from the
+    /// database with the filter applied there.
+    pub async fn targets(
+        &self,
+        _caller: &Caller,
+        indicator: Option<&str>,
+        org_unit: Option<&str>,
+    ) -> Result<Vec<TargetRecord>, AppError> {
+        let query = {
+            let cache = self.analytics();
+            TargetQuery {
+                indicator: indicator
+                    .map(|code| {
+                        find_indicator(&cache, code).map(|i| cache.indicator(i).code.clone())
+                    })
+                    .transpose()?,
+                org_unit: org_unit
+                    .map(|code| {
+                        find_unit(&cache, code).map(|u| cache.hierarchy().unit(u).code.clone())
+                    })
+                    .transpose()?,
+            }
+        };
+        Ok(self
+            .store
+            .targets_matching(&query)
+            .await?
+            .into_iter()
+            .map(|t| TargetRecord {
+                indicator: t.indicator,
+                org_unit: t.org_unit,
+                period: t.period,
+                target: t.target.target,
+                tolerance: t.target.tolerance,
+            })
+            .collect())
+    }
+
+    /// For each indicator code, the unit's figures over the `periods`
+    /// periods up to the one shown for `period`, each judged as its scorecard
+    /// would judge it: what a sparkline draws.
+    pub fn recent(
+        &self,
+        _caller: &Caller,
+        unit: &str,
+        indicators: &[&str],
+        period: Period,
+        periods: i32,
+    ) -> Result<Vec<Vec<RecentPoint>>, AppError> {
+        let cache = self.analytics();
+        let u = find_unit(&cache, unit)?;
+        indicators
+            .iter()
+            .map(|code| {
+                let i = find_indicator(&cache, code)?;
+                Ok(cache.recent(i, u, period, periods))
+            })
+            .collect()
+    }
+}
+
+fn summary(cache: &Analytics, u: UnitIdx) -> OrgUnitSummary {
+    let hierarchy = cache.hierarchy();
+    let unit = hierarchy.unit(u);
+    OrgUnitSummary {
+        code: unit.code.clone(),
+        name: unit.name.clone(),
+        level: unit.level.clone(),
+        parent_code: unit.parent.clone(),
+        depth: hierarchy.depth(u),
+    }
+}
+
+/// Refuses a level no unit is at, naming the levels there are.
+pub(crate) fn check_level(cache: &Analytics, level: &str) -> Result<(), AppError> {
+    let levels = cache.hierarchy().levels();
+    if levels.iter().any(|l| l == level) {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        "level",
+        if levels.is_empty() {
+            "no units are loaded yet: import an org-units file first".to_owned()
+        } else {
+            format!(
+                "no units are at level {level:?}: levels are {}",
+                levels.join(", ")
+            )
+        },
+    ))
+}

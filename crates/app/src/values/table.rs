@@ -1,0 +1,79 @@
+//! Tables as downloaded: one shape per view, built once here and written by
+//! every face (the command line's CSV, the web's CSV and Excel downloads), so
+//! the same view always gives the same columns in the same order.
+
+use std::io::Write;
+
+use stocktake_core::indicator::round_to;
+
+use super::files::number_text;
+
+/// A column: its name in the header, and what it holds, for the sheet that
+/// explains a download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableColumn {
+    pub name: &'static str,
+    pub meaning: &'static str,
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A figure, shown rounded to its decimals; none is a blank cell.
+    Number(Option<f64>, u8),
+    /// A count or other figure shown as exactly as it was given.
+    Exact(Option<f64>),
+    /// A percentage change, always with one decimal: `-9.0`.
+    Change(Option<f64>),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// The cell as a file writes it: text as it is, numbers without noise.
+    pub fn file_text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(v, d) => v
+                .filter(|v| v.is_finite())
+                .map(|v| number_text(round_to(v, *d)))
+                .unwrap_or_default(),
+            Cell::Exact(v) => v
+                .filter(|v| v.is_finite())
+                .map(number_text)
+                .unwrap_or_default(),
+            Cell::Change(v) => v
+                .filter(|v| v.is_finite())
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A view as a table: a sheet name, its columns, and a row of cells each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub sheet: &'static str,
+    pub columns: &'static [TableColumn],
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// Writes the table as CSV with a header row.
+    pub fn write_csv(&self, out: impl Write) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(self.columns.iter().map(|c| c.name))?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(Cell::file_text))?;
+        }
+        w.flush()
+    }
+
+    /// The position of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}

@@ -1,0 +1,188 @@
+//! Judging figures: a scorecard line with its status against the target
+//! that applies, its direction of travel and its year to date; a unit's
+//! whole scorecard; an indicator's figure for every unit; and the recent
+//! history behind a sparkline, each point judged as its own scorecard would.
+
+use serde::Serialize;
+
+use super::{Analytics, Answer, IndIdx, QueryError, ResolvedTarget};
+use crate::org::UnitIdx;
+use crate::period::Period;
+use crate::status::{self, Direction, Status, Target};
+
+/// A figure judged against the target that applies to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judged {
+    /// The period shown: the requested one, or for an indicator collected less
+    /// often, its latest period ended by then.
+    pub period: Period,
+    pub current: Answer,
+    pub year_to_date: Answer,
+    pub target: Option<ResolvedTarget>,
+    pub status: Status,
+}
+
+impl Judged {
+    /// The figure the status judges: the year to date where an annual target
+    /// applies, otherwise the period's own figure.
+    pub fn judged_value(&self) -> Option<f64> {
+        match self.target {
+            Some(t) if t.year_to_date => self.year_to_date.value,
+            _ => self.current.value,
+        }
+    }
+}
+
+/// One line of a scorecard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorecardRow {
+    pub indicator: IndIdx,
+    /// The period shown: the requested one, or for an indicator collected less
+    /// often, its latest period ended by then.
+    pub period: Period,
+    pub current: Answer,
+    pub target: Option<ResolvedTarget>,
+    pub status: Status,
+    pub previous: Answer,
+    pub direction_previous: Direction,
+    pub same_period_last_year: Answer,
+    pub direction_year: Direction,
+    pub year_to_date: Answer,
+    pub year_to_date_last_year: Answer,
+    /// Percentage change of the year to date against the same period last year.
+    pub year_to_date_change: Option<f64>,
+    pub commentary: Option<String>,
+}
+
+/// One period of a figure's recent history, judged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecentPoint {
+    pub period: Period,
+    pub value: Option<f64>,
+    /// The target as applied to the judged figure, if any.
+    pub target: Option<f64>,
+    pub status: Status,
+}
+
+impl Analytics {
+    /// A unit's figure for `period` judged against the target that applies.
+    pub fn judge(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Judged {
+        let indicator = self.indicator(ind);
+        let shown = self.shown_period(ind, period);
+        let current = self
+            .figure(ind, unit, shown)
+            .expect("shown period is never finer");
+        let year_to_date = self.year_to_date(ind, unit, shown).expect("not finer");
+        let target = self.resolve_target(ind, unit, shown);
+        let mut judged = Judged {
+            period: shown,
+            current,
+            year_to_date,
+            target,
+            status: Status::NoData,
+        };
+        judged.status = status::status(
+            indicator.polarity,
+            judged.judged_value().map(|v| indicator.round(v)),
+            target.map(|t| Target {
+                target: t.target,
+                tolerance: t.tolerance,
+            }),
+        );
+        judged
+    }
+
+    /// A full scorecard line for one indicator and unit.
+    pub fn scorecard_row(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> ScorecardRow {
+        let polarity = self.indicator(ind).polarity;
+        let Judged {
+            period: shown,
+            current,
+            year_to_date,
+            target,
+            status,
+        } = self.judge(ind, unit, period);
+        let get = |p: Period| {
+            self.figure(ind, unit, p)
+                .expect("shown period is never finer")
+        };
+        let previous = get(shown.previous());
+        let last_year = get(shown.same_period_last_year());
+        let ytd_last_year = self
+            .year_to_date(ind, unit, shown.same_period_last_year())
+            .expect("not finer");
+        let band = self.judgement.stable_band;
+        ScorecardRow {
+            indicator: ind,
+            period: shown,
+            status,
+            target,
+            direction_previous: status::direction(polarity, current.value, previous.value, band),
+            direction_year: status::direction(polarity, current.value, last_year.value, band),
+            year_to_date_change: status::percent_change(year_to_date.value, ytd_last_year.value),
+            commentary: self.commentary(ind, unit, shown).map(str::to_owned),
+            current,
+            previous,
+            same_period_last_year: last_year,
+            year_to_date,
+            year_to_date_last_year: ytd_last_year,
+        }
+    }
+
+    /// The scorecard of a unit: every indicator with data for it this year or
+    /// last, in indicator set then code order.
+    pub fn scorecard(&self, unit: UnitIdx, period: Period) -> Vec<ScorecardRow> {
+        let mut order: Vec<IndIdx> = self.all_indicators().collect();
+        order.sort_by(|a, b| {
+            let (a, b) = (self.indicator(*a), self.indicator(*b));
+            (&a.set, &a.code).cmp(&(&b.set, &b.code))
+        });
+        order
+            .into_iter()
+            .filter(|&i| self.has_recent_data(i, unit, self.shown_period(i, period)))
+            .map(|i| self.scorecard_row(i, unit, period))
+            .collect()
+    }
+
+    /// The `periods` periods of the indicator's own frequency up to the one
+    /// shown for `period`, oldest first, each judged as its scorecard would be.
+    pub fn recent(
+        &self,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+        periods: i32,
+    ) -> Vec<RecentPoint> {
+        let shown = self.shown_period(ind, period);
+        (1 - periods..=0)
+            .map(|back| {
+                let judged = self.judge(ind, unit, shown.offset(back));
+                RecentPoint {
+                    period: judged.period,
+                    value: judged.current.value,
+                    target: judged.target.map(|t| t.target),
+                    status: judged.status,
+                }
+            })
+            .collect()
+    }
+
+    /// The figure of an indicator for every unit (or every unit of one level),
+    /// in hierarchy order.
+    pub fn rollup(
+        &self,
+        ind: IndIdx,
+        period: Period,
+        level: Option<&str>,
+    ) -> Result<Vec<(UnitIdx, Answer)>, QueryError> {
+        self.check_not_finer(ind, period)?;
+        let units: Vec<UnitIdx> = match level {
+            Some(level) => self.hierarchy.at_level(level),
+            None => self.hierarchy_order(),
+        };
+        units
+            .into_iter()
+            .map(|u| self.figure(ind, u, period).map(|a| (u, a)))
+            .collect()
+    }
+}

@@ -1,0 +1,16 @@
+//! The demo and the benchmark workload: generators that write Stocktake's
+//! ordinary import files, so both pass through exactly the checks a user's
+//! own files do.
+//!
+//! - [`generate`]: the demo database `stocktake demo` loads, a fire and
+//!   rescue service and a region's councils, built from trimmed copies of
+//!   real public files plus figures drawn from a fixed seed;
+//! - [`load_demo`]: imports the demo into an open Stocktake;
+//! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
+
+pub mod bench;
+pub mod generate;
+mod load;
+
+pub use generate::{DemoFiles, generate};
+pub use load::{DEMO_SEED, DemoLoaded, load_demo};

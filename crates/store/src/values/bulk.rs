@@ -1,0 +1,279 @@
+//! The two bulk paths on an SQLite file, through SQLite's own API (rusqlite)
+//! rather than sqlx: reading every value at start and writing an import.
+//! Both move millions of rows, where sqlx's per-row cost (a worker thread,
+//! a channel and a boxed value per column) dominated: measured on 7 million
+//! values, start went from 25 s to a few seconds and the write overlaps the
+//! parsing on a second core. See docs/benchmarks.md.
+//!
+//! Everything else, and PostgreSQL, stays on sqlx.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, params};
+use stocktake_core::Period;
+
+use crate::error::{Result, StoreError};
+
+/// One value resolved to ids, ready to write.
+pub(crate) struct Resolved {
+    pub indicator: i64,
+    pub org_unit: i64,
+    pub period: Period,
+    pub value: f64,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// One stored value as read, borrowing its text from the row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawValue<'a> {
+    pub indicator_id: i64,
+    pub org_unit_id: i64,
+    pub period: &'a str,
+    pub value: f64,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub note: Option<&'a str>,
+}
+
+/// The file an `sqlite://` URL names, if it names one.
+pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
+}
+
+fn open(path: &Path, write: bool, write_wait: Duration) -> Result<Connection> {
+    let flags = if write {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(bulk_error)?;
+    // The same settings the pool's connections have.
+    conn.busy_timeout(write_wait).map_err(bulk_error)?;
+    conn.execute_batch(&format!(
+        "pragma foreign_keys = on; pragma synchronous = {};",
+        crate::store::SQLITE_SYNCHRONOUS
+    ))
+    .map_err(bulk_error)?;
+    Ok(conn)
+}
+
+fn bulk_error(e: rusqlite::Error) -> StoreError {
+    StoreError::Bulk(e.to_string())
+}
+
+/// Calls `f` with every value in primary-key order (indicator id, unit id,
+/// period). Returns how many there were.
+pub(crate) fn for_each_value(
+    path: &Path,
+    write_wait: Duration,
+    mut f: impl FnMut(RawValue<'_>),
+) -> Result<u64> {
+    let conn = open(path, false, write_wait)?;
+    let mut statement = conn
+        .prepare("select indicator_id, org_unit_id, period, value, numerator, denominator, note from value")
+        .map_err(bulk_error)?;
+    let mut rows = statement.query([]).map_err(bulk_error)?;
+    let mut count = 0;
+    while let Some(row) = rows.next().map_err(bulk_error)? {
+        let period = row
+            .get_ref(2)
+            .map_err(bulk_error)?
+            .as_str()
+            .map_err(|e| StoreError::Bulk(e.to_string()))?;
+        let note = match row.get_ref(6).map_err(bulk_error)? {
+            rusqlite::types::ValueRef::Text(t) => {
+                Some(std::str::from_utf8(t).map_err(|e| StoreError::Bulk(e.to_string()))?)
+            }
+            _ => None,
+        };
+        f(RawValue {
+            indicator_id: row.get(0).map_err(bulk_error)?,
+            org_unit_id: row.get(1).map_err(bulk_error)?,
+            period,
+            value: row.get(3).map_err(bulk_error)?,
+            numerator: row.get(4).map_err(bulk_error)?,
+            denominator: row.get(5).map_err(bulk_error)?,
+            note,
+        });
+        count += 1;
+    }
+    Ok(count)
+}
+
+enum Message {
+    Rows(Vec<Resolved>),
+    Commit {
+        actor: String,
+        action: String,
+        summary: String,
+        codes: Vec<String>,
+    },
+}
+
+/// An import written by its own thread on its own connection, inside one
+/// `begin immediate` transaction, so parsing and writing run side by side.
+/// Dropped without a commit, the thread rolls back.
+pub(crate) struct BulkWriter {
+    sender: Option<SyncSender<Message>>,
+    thread: Option<JoinHandle<Result<()>>>,
+}
+
+/// Chunks queued ahead of the writer: enough to keep it busy, bounded so a
+/// slow disk holds the reader back instead of filling memory.
+const QUEUE: usize = 4;
+
+impl BulkWriter {
+    pub(crate) fn start(path: &Path, write_wait: Duration) -> Result<BulkWriter> {
+        let conn = open(path, true, write_wait)?;
+        // Every id is resolved from the indicator and unit tables before it is
+        // written, and Stocktake never deletes either, so the per-row
+        // foreign-key lookups would only repeat that check. (The pragma must
+        // come before the transaction: inside one it does nothing.)
+        conn.execute_batch("pragma foreign_keys = off; begin immediate")
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    StoreError::Busy { waited: write_wait }
+                }
+                _ => bulk_error(e),
+            })?;
+        let (sender, receiver) = sync_channel(QUEUE);
+        let thread = std::thread::Builder::new()
+            .name("stocktake-import".into())
+            .spawn(move || write_all(conn, receiver))
+            .map_err(|e| StoreError::Bulk(format!("cannot start the import thread: {e}")))?;
+        Ok(BulkWriter {
+            sender: Some(sender),
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues rows; a failure of the writer shows here or at commit.
+    pub(crate) fn write(&mut self, rows: Vec<Resolved>) -> Result<()> {
+        let sent = self
+            .sender
+            .as_ref()
+            .is_some_and(|s| s.send(Message::Rows(rows)).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            Err(self.finish().err().unwrap_or(StoreError::Aborted))
+        }
+    }
+
+    pub(crate) fn commit(
+        mut self,
+        actor: &str,
+        action: &str,
+        summary: &str,
+        codes: Vec<String>,
+    ) -> Result<()> {
+        let message = Message::Commit {
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            summary: summary.to_owned(),
+            codes,
+        };
+        if let Some(sender) = &self.sender {
+            // A closed channel means the thread already stopped: finish says why.
+            let _ = sender.send(message);
+        }
+        self.finish()
+    }
+
+    /// Closes the queue and waits for the thread's result.
+    fn finish(&mut self) -> Result<()> {
+        self.sender.take();
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Bulk("the import thread panicked".into()))),
+            None => Err(StoreError::Aborted),
+        }
+    }
+}
+
+impl Drop for BulkWriter {
+    fn drop(&mut self) {
+        // Without a commit message the thread rolls back when the queue closes.
+        let _ = self.finish();
+    }
+}
+
+fn write_all(conn: Connection, receiver: Receiver<Message>) -> Result<()> {
+    // Every id was resolved from the indicator and unit tables just before
+    // this transaction began, and Stocktake never deletes either, so the
+    // per-row foreign-key lookups would only repeat that check.
+    conn.execute_batch("pragma foreign_keys = off")
+        .map_err(bulk_error)?;
+    // One timestamp for the whole import, rather than one evaluated per row.
+    let now: String = conn
+        .query_row("select current_timestamp", [], |row| row.get(0))
+        .map_err(bulk_error)?;
+    let mut statement = conn
+        .prepare(
+            "insert into value (indicator_id, org_unit_id, period, value, numerator, denominator, note, updated_at) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+             on conflict (indicator_id, org_unit_id, period) do update \
+             set value = excluded.value, numerator = excluded.numerator, \
+             denominator = excluded.denominator, note = excluded.note, updated_at = excluded.updated_at",
+        )
+        .map_err(bulk_error)?;
+    // A file holds few distinct periods: write each one's text once.
+    let mut period_texts: rustc_hash::FxHashMap<Period, String> = rustc_hash::FxHashMap::default();
+    for message in receiver {
+        match message {
+            Message::Rows(rows) => {
+                for r in rows {
+                    let period = period_texts
+                        .entry(r.period)
+                        .or_insert_with(|| r.period.to_string());
+                    statement
+                        .execute(params![
+                            r.indicator,
+                            r.org_unit,
+                            period.as_str(),
+                            r.value,
+                            r.numerator,
+                            r.denominator,
+                            r.note,
+                            now.as_str()
+                        ])
+                        .map_err(bulk_error)?;
+                }
+            }
+            Message::Commit {
+                actor,
+                action,
+                summary,
+                codes,
+            } => {
+                drop(statement);
+                conn.execute(
+                    "insert into audit (actor, action, detail) values (?1, ?2, ?3)",
+                    params![actor, action, summary],
+                )
+                .map_err(bulk_error)?;
+                conn.execute(
+                    "insert into change_log (entity, detail) values ('value', ?1)",
+                    params![codes.join(",")],
+                )
+                .map_err(bulk_error)?;
+                conn.execute_batch("commit").map_err(bulk_error)?;
+                return Ok(());
+            }
+        }
+    }
+    // The queue closed without a commit: nothing is kept.
+    drop(statement);
+    conn.execute_batch("rollback").map_err(bulk_error)?;
+    Err(StoreError::Aborted)
+}

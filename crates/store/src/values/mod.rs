@@ -1,0 +1,17 @@
+//! The figures and what they are of: organisation units and groups,
+//! indicators, values (small edits and bulk imports), targets, and files
+//! staged between an import's check and its confirmation.
+
+mod bulk;
+mod indicators;
+mod org;
+mod targets;
+mod uploads;
+#[allow(clippy::module_inception)]
+mod values;
+
+pub use bulk::RawValue;
+pub(crate) use bulk::sqlite_file;
+pub use targets::{TargetQuery, TargetRow};
+pub use uploads::StagedUpload;
+pub use values::{ValueQuery, ValueRow, ValueWriter};

@@ -1,0 +1,313 @@
+//! Data entry: a form of the indicators due from a unit for a period,
+//! prefilled with what is held. Saving sends only the rows that changed;
+//! problems come back beside each field and in a summary at the top, with
+//! everything typed kept; success redirects to a confirmation (PRG).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use stocktake::core::Period;
+use stocktake::values::{EntryForm, LineError, ValueInput, number_text};
+use stocktake::{AppError, Caller, Stocktake};
+
+use crate::pages::view::{self, ErrorLink, PeriodGroup, StatusView};
+use crate::pages::{Layout, PageError, render};
+use crate::{AppState, PageCaller};
+
+#[derive(Debug, Deserialize)]
+pub struct EntryQuery {
+    period: Option<String>,
+    /// Set by the redirect after saving; anything unreadable is ignored.
+    saved: Option<String>,
+}
+
+/// One input of the form, as typed or prefilled, with its problem if any.
+#[derive(Debug, Clone, Default)]
+pub struct Field {
+    pub id: String,
+    pub name: String,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+impl Field {
+    fn new(n: usize, part: &str, text: String) -> Field {
+        Field {
+            id: format!("f{n}-{part}"),
+            name: format!("{n}.{part}"),
+            text,
+            error: None,
+        }
+    }
+}
+
+pub struct EntryRow {
+    pub n: usize,
+    pub code: String,
+    pub title: String,
+    pub measure: String,
+    pub ratio: bool,
+    pub target: Option<String>,
+    pub status: StatusView,
+    /// The value held now, where the form shows its parts instead.
+    pub computed: Option<String>,
+    pub value: Field,
+    pub numerator: Field,
+    pub denominator: Field,
+    pub note: Field,
+}
+
+impl EntryRow {
+    fn fields_mut(&mut self) -> [&mut Field; 4] {
+        [
+            &mut self.value,
+            &mut self.numerator,
+            &mut self.denominator,
+            &mut self.note,
+        ]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "values/entry.html")]
+struct EntryPage {
+    layout: Layout,
+    unit_name: String,
+    unit_code: String,
+    period_label: String,
+    action: String,
+    periods: Vec<PeriodGroup>,
+    rows: Vec<EntryRow>,
+    errors: Vec<ErrorLink>,
+    saved: Option<usize>,
+    scorecard_href: String,
+    unit_href: String,
+}
+
+impl EntryRow {
+    /// The row as the form first shows it: what is held now.
+    fn prefilled(n: usize, line: &stocktake::values::EntryLine) -> EntryRow {
+        let current = line.current;
+        let parts = current.and_then(|c| Some((c.numerator?, c.denominator?)));
+        let value = match (current, parts) {
+            (Some(c), None) => number_text(c.value),
+            _ => String::new(),
+        };
+        let (numerator, denominator) = parts.map_or((String::new(), String::new()), |(a, b)| {
+            (number_text(a), number_text(b))
+        });
+        EntryRow {
+            n,
+            code: line.indicator.clone(),
+            title: line.title.clone(),
+            measure: line.unit.clone(),
+            ratio: line.ratio,
+            target: view::figure(line.target, line.decimals),
+            status: StatusView::of(line.status),
+            computed: parts
+                .and(current)
+                .and_then(|c| view::figure(Some(c.value), line.decimals)),
+            value: Field::new(n, "value", value),
+            numerator: Field::new(n, "numerator", numerator),
+            denominator: Field::new(n, "denominator", denominator),
+            note: Field::new(n, "note", line.commentary.clone().unwrap_or_default()),
+        }
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(unit): Path<String>,
+    Query(query): Query<EntryQuery>,
+) -> Result<Response, PageError> {
+    let app = &state.app;
+    let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
+    let form = app.entry_form(&caller, &unit, period)?;
+    let rows = form
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(n, l)| EntryRow::prefilled(n + 1, l))
+        .collect();
+    Ok(entry_page(
+        app,
+        &caller,
+        &form,
+        rows,
+        Vec::new(),
+        query.saved.and_then(|n| n.parse().ok()),
+    )?
+    .into_response())
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(unit): Path<String>,
+    Query(query): Query<EntryQuery>,
+    Form(submitted): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let app = &state.app;
+    let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
+    let form = app.entry_form(&caller, &unit, period)?;
+    let submitted = by_indicator(&submitted);
+
+    // The form as the user left it, and the rows they changed.
+    let mut rows: Vec<EntryRow> = Vec::with_capacity(form.lines.len());
+    let mut inputs: Vec<ValueInput> = Vec::new();
+    let mut input_rows: Vec<usize> = Vec::new();
+    for (k, line) in form.lines.iter().enumerate() {
+        let mut row = EntryRow::prefilled(k + 1, line);
+        let mut changed = false;
+        if let Some(typed) = submitted.get(line.indicator.as_str()) {
+            for field in row.fields_mut() {
+                let part = field.name.split_once('.').map_or("", |(_, p)| p);
+                if let Some(text) = typed.get(part) {
+                    let text = text.trim();
+                    if text != field.text.trim() {
+                        changed = true;
+                        field.text = text.to_owned();
+                    }
+                }
+            }
+        }
+        if changed {
+            let text = |f: &Field| Some(f.text.clone()).filter(|t| !t.is_empty());
+            inputs.push(ValueInput {
+                indicator: line.indicator.clone(),
+                org_unit: form.unit.code.clone(),
+                period: period.to_string(),
+                value: text(&row.value),
+                numerator: text(&row.numerator),
+                denominator: text(&row.denominator),
+                note: text(&row.note),
+            });
+            input_rows.push(rows.len());
+        }
+        rows.push(row);
+    }
+
+    let done = |saved: usize| {
+        Redirect::to(&format!(
+            "{}&saved={saved}",
+            view::entry_href(&form.unit.code, period)
+        ))
+    };
+    if inputs.is_empty() {
+        return Ok(done(0).into_response());
+    }
+    match app.save_values(&caller, &inputs).await {
+        Ok(saved) => Ok(done(saved.values).into_response()),
+        Err(AppError::File(problems)) => {
+            let mut errors = Vec::new();
+            for problem in &problems.errors {
+                let Some(&r) = (problem.line as usize)
+                    .checked_sub(1)
+                    .and_then(|i| input_rows.get(i))
+                else {
+                    errors.push(ErrorLink {
+                        href: "#entry-form".into(),
+                        message: view::sentence(&problem.message),
+                    });
+                    continue;
+                };
+                errors.push(place_error(&mut rows[r], problem));
+            }
+            let page = entry_page(app, &caller, &form, rows, errors, None)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Puts a problem beside the field it is about, worded to name the
+/// indicator and field, and returns the summary's link to it.
+fn place_error(row: &mut EntryRow, problem: &LineError) -> ErrorLink {
+    let part = match problem.column.as_deref() {
+        Some("numerator") if row.ratio => "numerator",
+        Some("denominator") if row.ratio => "denominator",
+        Some("note") => "note",
+        _ => "value",
+    };
+    let field_words = match part {
+        "note" => "commentary",
+        other => other,
+    };
+    let message = if problem.message.starts_with(&row.code) {
+        view::sentence(&problem.message)
+    } else {
+        view::sentence(&format!("{} {field_words}: {}", row.code, problem.message))
+    };
+    let field = match part {
+        "numerator" => &mut row.numerator,
+        "denominator" => &mut row.denominator,
+        "note" => &mut row.note,
+        _ => &mut row.value,
+    };
+    // A second problem on the same field joins the first.
+    field.error = Some(match field.error.take() {
+        Some(first) => format!("{first} {message}"),
+        None => message.clone(),
+    });
+    ErrorLink {
+        href: format!("#{}", field.id),
+        message,
+    }
+}
+
+/// The submitted fields grouped by the indicator code each row carried
+/// (`3.indicator=FRS01`, `3.value=12`), so a form loaded before the list of
+/// indicators due changed still lands on the right rows.
+fn by_indicator(submitted: &[(String, String)]) -> HashMap<&str, HashMap<&str, &str>> {
+    let codes: HashMap<&str, &str> = submitted
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_suffix(".indicator")?, v.trim())))
+        .collect();
+    let mut out: HashMap<&str, HashMap<&str, &str>> = HashMap::new();
+    for (key, text) in submitted {
+        if let Some((n, part)) = key.split_once('.')
+            && part != "indicator"
+            && let Some(code) = codes.get(n)
+        {
+            out.entry(code).or_default().insert(part, text.as_str());
+        }
+    }
+    out
+}
+
+fn entry_page(
+    app: &Stocktake,
+    caller: &Caller,
+    form: &EntryForm,
+    rows: Vec<EntryRow>,
+    errors: Vec<ErrorLink>,
+    saved: Option<usize>,
+) -> Result<axum::response::Html<String>, PageError> {
+    let period: Period = form.period;
+    let code = &form.unit.code;
+    let title = format!("Enter data: {}, {}", form.unit.name, period.label());
+    let title = if errors.is_empty() {
+        title
+    } else {
+        format!("Error: {title}")
+    };
+    render(&EntryPage {
+        layout: Layout::new(title, "").in_context(code, period),
+        unit_name: form.unit.name.clone(),
+        unit_code: code.clone(),
+        period_label: period.label(),
+        action: view::entry_href(code, period),
+        periods: view::period_options(crate::pages::latest_period(app, caller), period),
+        rows,
+        errors,
+        saved,
+        scorecard_href: view::scorecard_href(code, period, &[]),
+        unit_href: view::unit_href(code, period),
+    })
+}
