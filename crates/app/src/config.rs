@@ -139,6 +139,9 @@ impl Settings {
     }
 }
 
+/// The prefix of the environment variables that set settings.
+const ENV_PREFIX: &str = "STOCKTAKE_";
+
 /// Settings given as command-line flags; `None` leaves the layer below.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Flags {
@@ -191,7 +194,7 @@ impl Loaded {
             figment = figment.merge(Toml::file_exact(path));
         }
         let figment = figment
-            .merge(Env::prefixed("STOCKTAKE_").only(&KEYS))
+            .merge(Env::prefixed(ENV_PREFIX).only(&KEYS))
             .merge(flags);
         let settings: Settings = figment.extract().map_err(|e| ConfigError(describe(&e)))?;
         settings.check().map_err(ConfigError)?;
@@ -209,7 +212,10 @@ impl Loaded {
             Some(figment::Source::File(path)) => format!("file {}", path.display()),
             _ if metadata.name.starts_with("command-line") => format!("flag {native}"),
             _ if metadata.name.contains("environment") => {
-                format!("environment variable {}", native.to_ascii_uppercase())
+                format!(
+                    "environment variable {ENV_PREFIX}{}",
+                    key.to_ascii_uppercase()
+                )
             }
             _ => "default".to_owned(),
         }
@@ -278,6 +284,9 @@ fn describe(error: &figment::Error) -> String {
             .as_ref()
             .map(|m| match &m.source {
                 Some(figment::Source::File(path)) => format!(" in {}", path.display()),
+                _ if m.name.contains("environment") => {
+                    format!(" ({ENV_PREFIX}{})", key.to_ascii_uppercase())
+                }
                 _ => format!(" ({})", m.interpolate(&Profile::Default, &e.path)),
             })
             .unwrap_or_default();

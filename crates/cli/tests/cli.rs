@@ -521,3 +521,99 @@ fn scorecard_judges_status_direction_and_year_to_date() {
         assert!(table.contains("-9.0%"), "{table}");
     }
 }
+
+/// Every setting is shown with where its value came from: a flag beats the
+/// environment, which beats the file, which beats the default; the database
+/// password never shows.
+#[test]
+fn config_shows_each_setting_and_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stocktake.toml");
+    std::fs::write(
+        &file,
+        "database_url = \"postgres://app:s3cret@db.example/stocktake\"\nbind = \"0.0.0.0:9000\"\nstable_band = 4\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stocktake"))
+        .args([
+            "--config",
+            file.to_str().unwrap(),
+            "--stable-band",
+            "3",
+            "config",
+        ])
+        .env("STOCKTAKE_UPLOAD_LIMIT_MIB", "16")
+        .env("STOCKTAKE_BIND", "127.0.0.1:9001")
+        .env_remove("STOCKTAKE_DATABASE_URL")
+        .env_remove("STOCKTAKE_CONFIG")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{key} = ")))
+            .unwrap_or_else(|| panic!("no {key} in:\n{text}"))
+            .to_owned()
+    };
+    let file_source = format!("# file {}", file.display());
+    assert!(
+        line("database_url")
+            .starts_with("database_url = \"postgres://app:***@db.example/stocktake\""),
+        "{text}"
+    );
+    assert!(line("database_url").ends_with(&file_source), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+    assert!(line("bind").contains("\"127.0.0.1:9001\""), "{text}");
+    assert!(
+        line("bind").ends_with("# environment variable STOCKTAKE_BIND"),
+        "{text}"
+    );
+    assert!(line("stable_band").contains("= 3 "), "{text}");
+    assert!(
+        line("stable_band").ends_with("# flag --stable-band"),
+        "{text}"
+    );
+    assert!(
+        line("upload_limit_mib").ends_with("# environment variable STOCKTAKE_UPLOAD_LIMIT_MIB"),
+        "{text}"
+    );
+    assert!(line("write_wait_seconds").ends_with("# default"), "{text}");
+}
+
+/// Scripts tell bad input (1) from a mistyped command (2) from a database
+/// that cannot be reached (3), as `--help` says.
+#[test]
+fn exit_statuses_tell_bad_input_from_usage_from_an_unavailable_database() {
+    for db in databases() {
+        let status = |args: &[&str]| db.run(args).status.code();
+        let bad = db.file("bad.csv", "code,name,level\n,No code,district\n");
+        assert_eq!(status(&["import", "org-units", &bad]), Some(1));
+        assert_eq!(
+            status(&["scorecard", "--unit", "NOWHERE", "--period", "2025-01"]),
+            Some(1)
+        );
+        assert_eq!(status(&["import", "org-units", "missing.csv"]), Some(1));
+        assert_eq!(status(&["frobnicate"]), Some(2));
+        assert_eq!(
+            status(&["scorecard", "--unit", "X", "--period", "2025-13"]),
+            Some(2)
+        );
+    }
+    let unreachable = std::process::Command::new(env!("CARGO_BIN_EXE_stocktake"))
+        .args(["--db", "postgres://nobody@127.0.0.1:1/stocktake", "init"])
+        .env_remove("STOCKTAKE_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(unreachable.status.code(), Some(3));
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_stocktake"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("Exit status: 0 done; 1 bad input"), "{help}");
+}

@@ -4,8 +4,9 @@
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use crate::access::insert_audit;
+use crate::backend::Backend;
 use crate::error::Result;
-use crate::store::{Backend, Store};
+use crate::store::Store;
 
 /// One committed write, as another process sees it in the change log.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,9 +10,9 @@ use std::sync::{Arc, RwLock};
 use rustc_hash::FxHashMap;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use crate::backend::Backend;
 use crate::error::{Result, StoreError};
 use crate::sql::push_placeholder;
-use crate::store::Backend;
 
 /// Tables whose rows people name by a unique code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 //! database can tell what moved on.
 
 mod access;
+mod backend;
 mod changes;
 mod error;
 mod ids;
@@ -16,9 +17,10 @@ mod store;
 mod values;
 
 pub use access::AuditEntry;
+pub use backend::Backend;
 pub use changes::Change;
 pub use error::{Result, StoreError};
-pub use store::{Backend, Store, StoreOptions};
+pub use store::{Store, StoreOptions};
 pub use values::{
     RawValue, StagedUpload, TargetQuery, TargetRow, ValueQuery, ValueRow, ValueWriter,
 };

@@ -8,8 +8,8 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe};
 
+use crate::backend::Backend;
 use crate::error::Result;
-use crate::store::Backend;
 
 pub(crate) type AnyQuery = Query<'static, Any, AnyArguments>;
 

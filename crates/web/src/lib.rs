@@ -4,12 +4,14 @@
 //! reach the store or the analytics cache.
 //!
 //! A folder per capability holds its pages and API handlers (`values/`); the
-//! shared page plumbing is in `pages/`, the API's in `api/`; the route table
-//! and the layers every response passes through are here, once.
+//! shared page plumbing is in `pages/`, the API's in `api/`, the OpenAPI
+//! document in `openapi/`; the route table and the layers every response
+//! passes through are here, once.
 
 pub mod api;
 mod caller;
 pub mod error;
+pub mod openapi;
 pub mod pages;
 mod values;
 
@@ -57,6 +59,7 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
         .merge(values::router())
         .merge(pages::router())
         .merge(api::router())
+        .merge(openapi::router())
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

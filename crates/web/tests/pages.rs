@@ -754,6 +754,91 @@ async fn import_preview_lists_every_bad_line_and_writes_nothing() {
     );
 }
 
+/// Station 1's February target for primary fires is 10 (lower is better, no
+/// tolerance): 14 is off target. A file giving it without commentary is
+/// refused like the entry form, whether CSV or a workbook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_red_value_without_commentary_is_refused_in_a_csv_or_workbook_import() {
+    let app = spawn().await;
+    let csv =
+        "indicator,org_unit,period,value,note\nFRS03,ST1,2025-02,20,\nFRS01,ST1,2025-02,14,\n";
+    let workbook = xlsx(&[
+        &["indicator", "org_unit", "period", "value", "note"],
+        &["FRS03", "ST1", "2025-02", "20", ""],
+        &["FRS01", "ST1", "2025-02", "14", ""],
+    ]);
+    for (name, bytes) in [
+        ("february.csv", csv.as_bytes().to_vec()),
+        ("february.xlsx", workbook),
+    ] {
+        let page = app.upload("values", name, bytes).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(
+            page.text().contains("1 problem found. Nothing was written"),
+            "{name}: {}",
+            page.text()
+        );
+        assert_eq!(
+            page.row("would be off target"),
+            "3 note FRS01 would be off target (red) for 2025-02: say why and what is being done in the commentary",
+            "{name}"
+        );
+    }
+    let explained = "indicator,org_unit,period,value,note\nFRS01,ST1,2025-02,14,Two arson attacks on one estate\n";
+    let page = app
+        .upload("values", "february.csv", explained.as_bytes().to_vec())
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+}
+
+/// Two servers on one database, as behind a load balancer: a file checked on
+/// one is confirmed on the other, which writes exactly what was checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preview_checked_on_one_server_is_confirmed_on_another() {
+    let served = support::serve(&[
+        (FileKind::OrgUnits, ORG_UNITS),
+        (FileKind::Indicators, INDICATORS),
+    ])
+    .await;
+    let (other_base, other) = support::serve_another(&served).await;
+    let first = TestApp::from(served);
+    let second = TestApp {
+        base: other_base,
+        client: first.client.clone(),
+        app: other.clone(),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let file = "indicator,org_unit,period,value\nFRS03,ST1,2025-03,25\n";
+    let preview = first
+        .upload("values", "march.csv", file.as_bytes().to_vec())
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text());
+    let token = between(&preview.html, r#"name="token" value=""#, "\"")
+        .expect("a token")
+        .to_owned();
+
+    let response = second
+        .post_form("/import/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/import?imported=1&kind=values"
+    );
+    let card = other
+        .scorecard(&support::tester(), "ST1", "2025-03".parse().unwrap())
+        .unwrap();
+    let alarms = card.rows.iter().find(|r| r.indicator == "FRS03").unwrap();
+    assert_eq!(alarms.value, Some(25.0));
+    // The upload is used up on both.
+    let again = page(
+        first
+            .post_form("/import/confirm", &[("token", &token)])
+            .await,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::GONE);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_shows_a_preview_then_writes_on_confirmation() {
     let app = spawn().await;

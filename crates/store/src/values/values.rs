@@ -10,11 +10,12 @@ use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use stocktake_core::{IndicatorCode, Observation, OrgUnitCode, Period};
 
 use super::bulk::{BulkWriter, RawValue, Resolved as BulkRow};
+use crate::backend::Backend;
 use crate::changes::{Done, commit_write};
 use crate::error::{Result, StoreError, parse_stored};
 use crate::ids::{Coded, Keep, Resolved};
 use crate::sql::{Upsert, distinct, list_for_people};
-use crate::store::{Backend, Store};
+use crate::store::Store;
 
 /// One figure: an indicator's value for a unit and period.
 #[derive(Debug, Clone, PartialEq)]

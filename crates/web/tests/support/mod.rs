@@ -30,13 +30,33 @@ pub async fn serve(files: &[(FileKind, &str)]) -> Served {
 
 /// Serves an app already open on `dir`'s database.
 pub async fn serve_app(app: Arc<Stocktake>, dir: TempDir) -> Served {
+    let base = listen(app.clone()).await;
+    Served { base, app, dir }
+}
+
+/// A second server, with its own analytics cache, on the same database as
+/// `served`: as a second instance behind a load balancer would be.
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn serve_another(served: &Served) -> (String, Arc<Stocktake>) {
+    let url = format!(
+        "sqlite://{}",
+        served.dir.path().join("stocktake.db").display()
+    );
+    let app = Stocktake::open(&url, OpenOptions::default())
+        .await
+        .expect("database opens again");
+    (listen(app.clone()).await, app)
+}
+
+/// Serves the router on a free local port; returns its address.
+async fn listen(app: Arc<Stocktake>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a local port");
     let base = format!("http://{}", listener.local_addr().expect("bound address"));
-    let router = stocktake_web::router(app.clone(), Settings::default());
+    let router = stocktake_web::router(app, Settings::default());
     tokio::spawn(async move { axum::serve(listener, router).await });
-    Served { base, app, dir }
+    base
 }
 
 /// Who the tests act as when they call the application directly.
