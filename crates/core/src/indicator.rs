@@ -173,9 +173,8 @@ impl FromStr for Factor {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let number = |t: &str| -> Result<f64, String> {
-            let t = t.trim().replace(',', "");
-            match t.parse::<f64>() {
-                Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+            match crate::number::parse_number(t, crate::number::NumberRules::default()) {
+                Ok(Some(v)) if v.value > 0.0 => Ok(v.value),
                 _ => Err(format!(
                     "factor {s:?} is not a positive number or fraction: write 100, 10000 or 1000/52"
                 )),
@@ -237,6 +236,19 @@ impl Indicator {
             owner: String::new(),
             set: String::new(),
             denominator_over_periods: DenominatorOverPeriods::Sum,
+        }
+    }
+
+    /// Whether the figure is a percentage, so a `%` may follow it when typed.
+    pub fn is_percentage(&self) -> bool {
+        let unit = self.unit.trim();
+        unit == "%" || unit.starts_with("% ") || unit.eq_ignore_ascii_case("percent")
+    }
+
+    /// The number rules for this indicator's figures (not its parts).
+    pub fn value_rules(&self) -> crate::number::NumberRules {
+        crate::number::NumberRules {
+            percent_allowed: self.is_percentage(),
         }
     }
 

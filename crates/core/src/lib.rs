@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod indicator;
+pub mod number;
 pub mod org;
 pub mod period;
 pub mod status;
@@ -14,8 +15,9 @@ pub use analytics::{
     ResolvedTarget, ScorecardRow, Source,
 };
 pub use indicator::{DenominatorOverPeriods, Factor, Indicator, Kind, Polarity};
+pub use number::{NumberError, NumberRules, Typed, check_range, number_text, parse_number};
 pub use org::{Group, Hierarchy, HierarchyError, OrgUnit, UnitIdx};
 pub use period::{Frequency, Period, PeriodError};
 pub use status::{Direction, Status, Target};
 pub use text::{GroupCode, IndicatorCode, OrgUnitCode, TextError, TextKind, check_text};
-pub use value::{Accumulator, NotComputable, Observation, Typed, ValueError};
+pub use value::{Accumulator, NotComputable, Observation, ValueError};

@@ -4,52 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::indicator::{DenominatorOverPeriods, Indicator, Kind};
-
-/// A number as the user typed it, keeping how many decimals they wrote so a
-/// value can be checked against its parts "within rounding".
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Typed {
-    pub value: f64,
-    pub decimals: u8,
-}
-
-impl Typed {
-    /// Reads `1,234.5`, `12.5%` or `-3`; blank is `None`.
-    pub fn parse(text: &str) -> Result<Option<Typed>, String> {
-        let t = text.trim();
-        if t.is_empty() {
-            return Ok(None);
-        }
-        let t = t.trim_end_matches('%');
-        // Most cells are plain numbers: only copy to drop separators when there are some.
-        let cleaned: std::borrow::Cow<str> = if t.contains([',', ' ']) {
-            t.chars()
-                .filter(|c| *c != ',' && *c != ' ')
-                .collect::<String>()
-                .into()
-        } else {
-            t.into()
-        };
-        match cleaned.parse::<f64>() {
-            Ok(v) if v.is_finite() => {
-                let decimals = cleaned
-                    .split_once('.')
-                    .map(|(_, f)| f.chars().take_while(|c| c.is_ascii_digit()).count())
-                    .unwrap_or(0)
-                    .min(15) as u8;
-                Ok(Some(Typed { value: v, decimals }))
-            }
-            _ => Err(format!("{t:?} is not a number")),
-        }
-    }
-
-    pub fn exact(value: f64) -> Typed {
-        Typed {
-            value,
-            decimals: 15,
-        }
-    }
-}
+use crate::number::{NumberError, Typed, check_range, number_text};
 
 /// A value ready to store: for a ratio, the numerator and denominator where
 /// they were given; the value is then computed from them.
@@ -79,6 +34,15 @@ pub enum ValueError {
         kind: &'static str,
     },
     #[error(
+        "numerator {numerator} / denominator {denominator} x {factor} {problem}: correct the numerator or the denominator"
+    )]
+    OutOfRange {
+        numerator: String,
+        denominator: String,
+        factor: String,
+        problem: String,
+    },
+    #[error(
         "value {given} disagrees with numerator {numerator} / denominator {denominator} x {factor} = {computed}: correct one of them, or leave the value blank to have it computed"
     )]
     Disagrees {
@@ -96,7 +60,7 @@ impl ValueError {
         match self {
             ValueError::Missing { .. } | ValueError::Disagrees { .. } => "value",
             ValueError::HalfRatio | ValueError::NotARatio { .. } => "numerator",
-            ValueError::ZeroDenominator => "denominator",
+            ValueError::ZeroDenominator | ValueError::OutOfRange { .. } => "denominator",
         }
     }
 }
@@ -115,6 +79,14 @@ impl Indicator {
                     return Err(ValueError::ZeroDenominator);
                 }
                 let computed = self.ratio(n, d);
+                if let Err(NumberError::Computed { problem, .. }) = check_range(computed) {
+                    return Err(ValueError::OutOfRange {
+                        numerator: number_text(n),
+                        denominator: number_text(d),
+                        factor: self.factor.to_string(),
+                        problem: problem.to_string(),
+                    });
+                }
                 if let Some(given) = value {
                     // The given value agrees if it is the computed one rounded to
                     // the decimals the user wrote.
@@ -274,6 +246,7 @@ impl Accumulator {
 mod tests {
     use super::*;
     use crate::indicator::{Factor, Polarity};
+    use crate::number::{NumberRules, parse_number};
     use crate::period::Frequency;
 
     fn rate() -> Indicator {
@@ -300,7 +273,7 @@ mod tests {
 
     #[test]
     fn a_given_value_must_agree_with_its_parts_within_the_rounding_written() {
-        let typed = |s: &str| Typed::parse(s).unwrap();
+        let typed = |s: &str| parse_number(s, NumberRules::default()).unwrap();
         assert!(
             rate()
                 .observation(typed("4.0"), Some(12.0), Some(30000.0))
@@ -392,16 +365,15 @@ mod tests {
     }
 
     #[test]
-    fn typed_numbers_keep_their_decimals() {
-        assert_eq!(
-            Typed::parse("1,234.50").unwrap(),
-            Some(Typed {
-                value: 1234.5,
-                decimals: 2
-            })
+    fn a_ratio_too_large_to_keep_is_refused_naming_its_parts() {
+        let err = rate()
+            .observation(None, Some(1e15), Some(1e-9))
+            .unwrap_err();
+        assert_eq!(err.field(), "denominator");
+        assert!(
+            err.to_string()
+                .starts_with("numerator 1000000000000000 / denominator 0.000000001 x 10000 "),
+            "{err}"
         );
-        assert_eq!(Typed::parse(" ").unwrap(), None);
-        assert!(Typed::parse("12a").unwrap_err().contains("not a number"));
-        assert!(Typed::parse("NaN").is_err());
     }
 }

@@ -6,7 +6,9 @@ use std::io::Write;
 use stocktake_core::indicator::DenominatorOverPeriods;
 use stocktake_core::{Factor, Kind};
 
-use super::files::{FileKind, number_text, writer};
+use stocktake_core::number_text;
+
+use super::files::{FileKind, csv_cell, writer};
 use crate::{AppError, Caller, Stocktake};
 
 impl Stocktake {
@@ -22,7 +24,8 @@ impl Stocktake {
         let mut rows = 0u64;
         let mut put = |record: &[&str]| -> Result<(), AppError> {
             rows += 1;
-            w.write_record(record).map_err(csv_error)
+            w.write_record(record.iter().map(|cell| csv_cell(cell).into_owned()))
+                .map_err(csv_error)
         };
         match kind {
             FileKind::OrgUnits => {

@@ -1,11 +1,16 @@
 //! The CSV file formats: columns by name in any order, UTF-8 with or without
 //! a byte-order mark, and errors that name the line, the column and the fix.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Read;
 use std::str::FromStr;
 
 use serde::Serialize;
+
+use stocktake_core::{NumberRules, parse_number};
+
+use super::strict_csv::{CsvError, CsvReader, Record, text_cell_for_export, text_cell_from_import};
 
 /// The five files Stocktake imports and exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -236,26 +241,33 @@ impl fmt::Display for FileErrors {
 
 impl std::error::Error for FileErrors {}
 
-/// A CSV reader that finds columns by name.
+/// A CSV reader that finds columns by name, over the strict reader: a row
+/// that is not clean CSV (a quote that never closes, a cell too many or too
+/// few, an invisible character) is reported with its line and column and
+/// skipped, and nothing is guessed.
 pub struct CsvRows<R: Read> {
-    reader: csv::Reader<LineCounter<R>>,
-    lines: Lines,
+    reader: CsvReader<R>,
     /// For each of the kind's columns, its position in the file.
     positions: Vec<Option<usize>>,
+    /// The file's header, for naming a column by position.
+    header: Vec<String>,
     kind: FileKind,
-    record: csv::StringRecord,
+    record: Record,
+    file: String,
 }
 
 /// One data row, with its line number, read by column name.
 pub struct Row<'a> {
     pub line: u64,
-    record: &'a csv::StringRecord,
+    record: &'a Record,
     positions: &'a [Option<usize>],
     kind: FileKind,
 }
 
 impl Row<'_> {
-    /// The trimmed cell of a column; empty where the column is absent.
+    /// The trimmed cell of a column; empty where the column is absent. A
+    /// text cell exported with a leading quote mark to keep a spreadsheet
+    /// from running it as a formula reads back as it was.
     pub fn get(&self, name: &str) -> &str {
         let i = self
             .kind
@@ -263,10 +275,15 @@ impl Row<'_> {
             .iter()
             .position(|c| c.name == name)
             .expect("column belongs to this kind");
-        self.positions[i]
+        let cell = self.positions[i]
             .and_then(|p| self.record.get(p))
             .map(str::trim)
-            .unwrap_or("")
+            .unwrap_or("");
+        match text_cell_from_import(cell) {
+            Cow::Borrowed(text) => text,
+            // Only the one leading quote mark is dropped: the rest is the cell's.
+            Cow::Owned(_) => &cell[1..],
+        }
     }
 
     /// The cell, or none where blank.
@@ -279,45 +296,31 @@ impl<R: Read> CsvRows<R> {
     /// Reads the header and matches it to the kind's columns: unknown and
     /// missing required columns are errors on line 1.
     pub fn open(kind: FileKind, file: &str, input: R) -> Result<CsvRows<R>, FileErrors> {
-        let lines = Lines::default();
-        let counted = LineCounter {
-            inner: input,
-            read: 0,
-            lines: lines.clone(),
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(counted);
+        let mut reader = CsvReader::new(input);
         let mut errors = FileErrors::new(file);
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
+        let empty = || {
+            format!(
+                "the file is empty: the first line must name the columns ({})",
+                kind.header().join(",")
+            )
+        };
+        let header = match reader.header() {
+            Ok(Some(h)) => h,
+            Ok(None) => {
+                errors.push(1, None, empty());
+                return Err(errors);
+            }
             Err(e) => {
-                errors.push(1, None, describe_csv_error(&e));
+                push_csv_error(&mut errors, &e, &[]);
                 return Err(errors);
             }
         };
-        let names: Vec<String> = headers
+        let names: Vec<String> = header
             .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let h = if i == 0 {
-                    h.trim_start_matches('\u{feff}')
-                } else {
-                    h
-                };
-                h.trim().to_ascii_lowercase()
-            })
+            .map(|h| h.trim().to_ascii_lowercase())
             .collect();
         if names.iter().all(String::is_empty) {
-            errors.push(
-                1,
-                None,
-                format!(
-                    "the file is empty: the first line must name the columns ({})",
-                    kind.header().join(",")
-                ),
-            );
+            errors.push(header.line(), None, empty());
             return Err(errors);
         }
         let columns = kind.columns();
@@ -365,37 +368,46 @@ impl<R: Read> CsvRows<R> {
         }
         Ok(CsvRows {
             reader,
-            lines,
             positions,
+            header: names,
             kind,
-            record: csv::StringRecord::new(),
+            record: Record::new(),
+            file: file.to_owned(),
         })
     }
 
     /// The next data row; a row that cannot be read as CSV is reported to
-    /// `errors` and skipped, and blank lines are skipped.
+    /// `errors` and skipped, and blank lines are skipped. After a problem
+    /// that leaves the rest of the file unreadable (a quote that never
+    /// closes), there are no more rows.
     pub fn next(&mut self, errors: &mut FileErrors) -> Option<Row<'_>> {
         loop {
-            match self.reader.read_record(&mut self.record) {
+            match self.reader.next_record(&mut self.record) {
                 Ok(false) => return None,
                 Ok(true) => {
                     if self.record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
                     return Some(Row {
-                        line: self
-                            .lines
-                            .line_at(self.record.position().map_or(0, |p| p.byte())),
+                        line: self.record.line(),
                         record: &self.record,
                         positions: &self.positions,
                         kind: self.kind,
                     });
                 }
                 Err(e) => {
-                    let line = self.lines.line_at(e.position().map_or(0, |p| p.byte()));
-                    errors.push(line, None, describe_csv_error(&e));
-                    // An unreadable file will not get better; a bad line might.
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    push_csv_error(errors, &e, &self.header);
+                    if e.fatal {
+                        if e.message.contains("never closes") {
+                            errors.push(
+                                e.line,
+                                None,
+                                format!(
+                                    "the lines after line {} could not be checked: correct the quote and check {} again",
+                                    e.line, self.file
+                                ),
+                            );
+                        }
                         return None;
                     }
                 }
@@ -416,77 +428,18 @@ impl<R: Read> CsvRows<R> {
 
     /// Bytes read so far, for progress bars.
     pub fn byte(&self) -> u64 {
-        self.reader.position().byte()
+        self.reader.bytes_read()
     }
 }
 
-/// Newline positions seen by the reader but not yet passed by a record.
-/// The csv crate's own line numbers skip blank lines, so the count here is
-/// the one users see in their editor.
-#[derive(Clone, Default)]
-struct Lines(std::sync::Arc<std::sync::Mutex<LineState>>);
-
-#[derive(Default)]
-struct LineState {
-    /// Newlines not yet passed, in order: byte offset, and whether a
-    /// carriage return came just before (a CRLF line ending).
-    ahead: std::collections::VecDeque<(u64, bool)>,
-    /// The last byte read, to see a CR split from its LF by a buffer boundary.
-    last: u8,
-    /// Newlines already passed.
-    passed: u64,
-}
-
-impl Lines {
-    /// The 1-based line on which a record starting at byte `offset` begins.
-    /// The csv reader starts a record at the blank lines it skips, so those
-    /// are stepped over. Offsets must not decrease between calls.
-    fn line_at(&self, mut offset: u64) -> u64 {
-        let mut state = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        while let Some(&(at, crlf)) = state.ahead.front() {
-            let blank = at == offset || (crlf && at == offset + 1);
-            if at < offset || blank {
-                state.ahead.pop_front();
-                state.passed += 1;
-                if blank {
-                    offset = at + 1;
-                }
-            } else {
-                break;
-            }
-        }
-        state.passed + 1
-    }
-}
-
-/// Passes bytes through, noting where each newline is.
-struct LineCounter<R> {
-    inner: R,
-    read: u64,
-    lines: Lines,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut state = self
-            .lines
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                let crlf = state.last == b'\r';
-                state.ahead.push_back((self.read + i as u64, crlf));
-            }
-            state.last = b;
-        }
-        self.read += n as u64;
-        Ok(n)
-    }
+/// Adds a reader's problem to the file's list, naming the column by the
+/// header where there is one.
+fn push_csv_error(errors: &mut FileErrors, e: &CsvError, header: &[String]) {
+    let column = e.cell.map(|c| match header.get(c) {
+        Some(name) if !name.is_empty() => name.clone(),
+        _ => format!("{}", c + 1),
+    });
+    errors.push(e.line, column.as_deref(), e.message.clone());
 }
 
 fn required_list(kind: FileKind) -> String {
@@ -498,13 +451,24 @@ fn required_list(kind: FileKind) -> String {
         .join(", ")
 }
 
-fn describe_csv_error(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "the line is not valid UTF-8: save the file as CSV UTF-8".into()
-        }
-        csv::ErrorKind::Io(io) => format!("the file could not be read: {io}"),
-        _ => format!("the line is not valid CSV: {e}"),
+/// A cell of a CSV file Stocktake writes. A number is written as it is; a
+/// text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// leading single quote, so a spreadsheet shows it as text instead of running
+/// it as a formula (the OWASP rule), and the import reads it back exactly.
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    let escaped = text_cell_for_export(text);
+    if matches!(escaped, Cow::Borrowed(_)) {
+        return escaped;
+    }
+    // A figure such as -5 stays a figure.
+    match parse_number(
+        text,
+        NumberRules {
+            percent_allowed: true,
+        },
+    ) {
+        Ok(Some(_)) => Cow::Borrowed(text),
+        _ => escaped,
     }
 }
 
@@ -513,18 +477,6 @@ pub fn writer<W: std::io::Write>(kind: FileKind, out: W) -> csv::Result<csv::Wri
     let mut w = csv::Writer::from_writer(out);
     w.write_record(kind.header())?;
     Ok(w)
-}
-
-/// A number for a file: no exponent, no trailing noise from binary floating point.
-pub fn number_text(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        // 12 significant decimals is well beyond any figure's precision and
-        // hides float noise such as 0.30000000000000004.
-        let s = format!("{v:.12}");
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    }
 }
 
 #[cfg(test)]
@@ -573,12 +525,5 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("required column level is missing"), "{text}");
-    }
-
-    #[test]
-    fn numbers_are_written_without_noise() {
-        assert_eq!(number_text(0.1 + 0.2), "0.3");
-        assert_eq!(number_text(1234.0), "1234");
-        assert_eq!(number_text(-2.5), "-2.5");
     }
 }

@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use stocktake_core::{
     DenominatorOverPeriods, Factor, Frequency, Group, GroupCode, Hierarchy, HierarchyError, IndIdx,
-    Indicator, IndicatorCode, Kind, OrgUnit, OrgUnitCode, Period, Polarity, Target, TextKind,
-    UnitIdx,
+    Indicator, IndicatorCode, Kind, NumberRules, OrgUnit, OrgUnitCode, Period, Polarity, Target,
+    TextKind, UnitIdx,
 };
 use stocktake_store::{TargetRow, ValueRow};
 
@@ -461,8 +461,18 @@ impl Stocktake {
                 true,
             );
             // The numbers are checked even when the key is bad, so every problem on the line is reported.
-            let target = number(row.line, "target", row.get("target"), errors);
-            let tolerance = number(row.line, "tolerance", row.get("tolerance"), errors);
+            let target_rules = key.map_or(
+                NumberRules {
+                    percent_allowed: true,
+                },
+                |(i, _, _)| reference.indicator(i).value_rules(),
+            );
+            let target = number(row.line, "target", row.get("target"), target_rules, errors);
+            // Tolerance is itself a percentage (of the target).
+            let percent = NumberRules {
+                percent_allowed: true,
+            };
+            let tolerance = number(row.line, "tolerance", row.get("tolerance"), percent, errors);
             let Some((ind, unit, period)) = key else {
                 return;
             };

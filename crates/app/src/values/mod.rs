@@ -20,6 +20,7 @@ mod overview;
 mod parse;
 mod reference;
 mod scorecard;
+mod strict_csv;
 mod table;
 mod uploads;
 
@@ -29,7 +30,7 @@ pub use detail::{
     BreakdownLine, ChildSummary, Comparison, Home, IndicatorView, Mover, TrendPoint, UnitView,
 };
 pub use entry::{EntryForm, EntryLine, Saved, ValueInput};
-pub use files::{Column, FileErrors, FileKind, LineError, MAX_LISTED_ERRORS, number_text};
+pub use files::{Column, FileErrors, FileKind, LineError, MAX_LISTED_ERRORS, csv_cell};
 pub use import::{ImportMode, ImportSummary};
 pub use overview::{PeriodQuartiles, StatusPicture};
 pub use reference::{
@@ -37,6 +38,7 @@ pub use reference::{
     ValueList, ValueRecord, ValueRequest,
 };
 pub use scorecard::{Rollup, RollupLine, Scorecard, ScorecardLine, StatusCounts, UnitRef};
+pub use stocktake_core::number_text;
 pub use table::{Cell, Table, TableColumn};
 pub use uploads::{Confirmation, Staged};
 

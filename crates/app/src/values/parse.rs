@@ -4,8 +4,8 @@
 //! the line (or batch position) and column, so a file is checked whole.
 
 use stocktake_core::{
-    Analytics, Frequency, Hierarchy, IndIdx, Indicator, Period, TextKind, Typed, UnitIdx,
-    check_text,
+    Analytics, Frequency, Hierarchy, IndIdx, Indicator, NumberRules, Period, TextKind, Typed,
+    UnitIdx, check_text, parse_number,
 };
 use stocktake_store::ValueRow;
 
@@ -154,9 +154,18 @@ impl Reference {
             errors,
             false,
         );
-        let value = number(line, "value", cells.value, errors);
-        let numerator = number(line, "numerator", cells.numerator, errors);
-        let denominator = number(line, "denominator", cells.denominator, errors);
+        // A percent sign is for a percentage's figure; where the indicator
+        // is not known, the number alone is checked.
+        let value_rules = match self.cache.find_indicator(cells.indicator.trim()) {
+            Some(i) => self.indicator(i).value_rules(),
+            None => NumberRules {
+                percent_allowed: true,
+            },
+        };
+        let parts = NumberRules::default();
+        let value = number(line, "value", cells.value, value_rules, errors);
+        let numerator = number(line, "numerator", cells.numerator, parts, errors);
+        let denominator = number(line, "denominator", cells.denominator, parts, errors);
         let note = text(line, "note", TextKind::Note, cells.note, errors);
         let (ind, unit, period) = key?;
         let (Ok(value), Ok(numerator), Ok(denominator), Ok(note)) =
@@ -193,19 +202,17 @@ impl Reference {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Reported;
 
-/// Reads an optional number cell, reporting a non-number.
+/// Reads an optional number cell by the one number grammar, reporting what
+/// was read and what to write instead.
 pub(crate) fn number(
     line: u64,
     column: &str,
     cell: &str,
+    rules: NumberRules,
     errors: &mut FileErrors,
 ) -> Result<Option<Typed>, Reported> {
-    Typed::parse(cell).map_err(|why| {
-        errors.push(
-            line,
-            Some(column),
-            format!("{why}: write a number such as 12.5 or leave it blank"),
-        );
+    parse_number(cell, rules).map_err(|why| {
+        errors.push(line, Some(column), why.to_string());
         Reported
     })
 }

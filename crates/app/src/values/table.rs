@@ -6,7 +6,9 @@ use std::io::Write;
 
 use stocktake_core::indicator::round_to;
 
-use super::files::number_text;
+use stocktake_core::number_text;
+
+use super::files::csv_cell;
 
 /// A column: its name in the header, and what it holds, for the sheet that
 /// explains a download.
@@ -33,10 +35,11 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    /// The cell as a file writes it: text as it is, numbers without noise.
+    /// The cell as a file writes it: numbers without noise, text kept from
+    /// being read as a formula (see [`csv_cell`]).
     pub fn file_text(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => csv_cell(s).into_owned(),
             Cell::Number(v, d) => v
                 .filter(|v| v.is_finite())
                 .map(|v| number_text(round_to(v, *d)))

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use stocktake_core::{Factor, Hierarchy, Indicator, OrgUnit, Typed};
+use stocktake_core::{Factor, Hierarchy, Indicator, NumberRules, OrgUnit, parse_number};
 
 use super::*;
 
@@ -65,7 +65,14 @@ fn indicators(files: &DemoFiles) -> BTreeMap<String, Indicator> {
 }
 
 fn number(text: &str) -> Option<f64> {
-    Typed::parse(text).unwrap().map(|t| t.value)
+    parse_number(
+        text,
+        NumberRules {
+            percent_allowed: true,
+        },
+    )
+    .unwrap()
+    .map(|t| t.value)
 }
 
 #[test]
@@ -175,7 +182,13 @@ fn every_value_passes_the_import_check() {
     let inds = indicators(files);
     for r in rows(&files.values) {
         let ind = &inds[&r["indicator"]];
-        let typed = Typed::parse(&r["value"]).unwrap();
+        let typed = parse_number(
+            &r["value"],
+            NumberRules {
+                percent_allowed: true,
+            },
+        )
+        .unwrap();
         let obs = ind.observation(typed, number(&r["numerator"]), number(&r["denominator"]));
         let obs = obs.unwrap_or_else(|e| panic!("{r:?}: {e}"));
         if ind.kind == Kind::Ratio {
