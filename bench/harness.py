@@ -16,7 +16,9 @@ Each measure, at each scale:
              against DuckDB's quantile_cont over the same rollup
 and at the first scale only: serving a district's scorecard page and JSON
 under 32 connections (wrk), saving values through the API under that load and
-reading them back in the rollups, and the server's resident memory.
+reading them back in the rollups, the server's resident memory, and what API
+writes answer while a command-line import of 3,750,000 rows holds SQLite's
+write lock (200 after waiting, or 503 with Retry-After; never a 500).
 """
 
 import argparse
@@ -83,7 +85,7 @@ def rss_mib(pid):
 class Server:
     """`stocktake serve` on a database, stopped on exit."""
 
-    def __init__(self, bin, db):
+    def __init__(self, bin, db, env=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.started = time.perf_counter()
@@ -92,6 +94,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, **(env or {})},
         )
 
     def wait_for_first_answer(self, unit, timeout=120):
@@ -294,6 +297,78 @@ def measure_serving(args, db):
     return {"district": district, "page": page_load, "api": api_load, "writes": writes, "rss_mib": rss}
 
 
+# The rows re-imported while the API is written to, and how long a write
+# waits for the import before it is told to come back.
+IMPORT_ROWS = 3_750_000
+WRITE_WAIT_SECONDS = 5
+
+
+def writes_during_import(args, db, values_csv):
+    """A command-line import of the first IMPORT_ROWS values (they replace
+    themselves) while a server on the same SQLite file takes one API write
+    every 100 ms: what each write answers, and how long it took."""
+    part = os.path.join(os.path.dirname(values_csv), "part.csv")
+    rows = -1  # the header is not a row
+    with open(values_csv) as source, open(part, "w") as target:
+        for line in source:
+            if rows >= IMPORT_ROWS:
+                break
+            target.write(line)
+            rows += 1
+    server = Server(args.bin, db, env={"STOCKTAKE_WRITE_WAIT_SECONDS": str(WRITE_WAIT_SECONDS)})
+    answers = []
+    try:
+        server.wait_for_first_answer("E92000001")
+        _, body = get(f"{server.base}/api/v1/org-units?level=district")
+        district = json.loads(body)["org_units"][0]["code"]
+        _, body = get(f"{server.base}/api/v1/org-units/{district}")
+        ward = json.loads(body)["children"][0]
+        log(f"writes during an import of {rows:,} rows")
+        importing = subprocess.Popen(
+            [args.bin, "--db", f"sqlite://{db}", "import", "values", part],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started = time.perf_counter()
+        n = 0
+        while True:
+            running = importing.poll() is None
+            n += 1
+            body = json.dumps({"values": [{"indicator": "W001", "org_unit": ward, "period": PERIOD,
+                                           "numerator": 1000 + n, "denominator": 100000}]}).encode()
+            request = urllib.request.Request(f"{server.base}/api/v1/values", data=body,
+                                             headers={"Content-Type": "application/json"})
+            sent = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=60) as r:
+                    status, retry = r.status, r.headers.get("Retry-After")
+            except urllib.error.HTTPError as e:
+                status, retry = e.code, e.headers.get("Retry-After")
+            answers.append({"status": status, "retry_after": retry, "seconds": time.perf_counter() - sent,
+                            "during": running})
+            if not running:
+                break
+            time.sleep(0.1)
+        import_s = time.perf_counter() - started
+        if importing.wait() != 0:
+            raise SystemExit(f"bench: the import failed:\n{importing.stderr.read()[-4000:]}")
+    finally:
+        server.stop()
+        os.remove(part)
+    during = [a for a in answers if a["during"]]
+    return {
+        "rows": rows,
+        "import_s": import_s,
+        "write_wait_s": WRITE_WAIT_SECONDS,
+        "writes": len(during),
+        "ok": sum(a["status"] == 200 for a in during),
+        "retry": sum(a["status"] == 503 and a["retry_after"] is not None for a in during),
+        "other": sum(a["status"] not in (200, 503) or (a["status"] == 503 and a["retry_after"] is None) for a in answers),
+        "longest_ok_s": max((a["seconds"] for a in during if a["status"] == 200), default=0.0),
+    }
+
+
 DEMO_PAGES = [
     ("home", "/"),
     ("scorecard, fire service, month", "/scorecard/NFRS?period=2025-01"),
@@ -415,6 +490,15 @@ def render(args, results, serving, info, pages):
             w["visible_on_next_read"] == w["saved"],
         )
         row("resident memory of the server", f"{serving['rss_mib']:.0f} MiB", "", "", "under 1 GiB", serving["rss_mib"] < 1024)
+        d = serving["during_import"]
+        row(
+            f"API writes while a command-line import of {d['rows']:,} rows runs ({d['import_s']:.1f} s, write wait {d['write_wait_s']} s)",
+            f"{d['writes']} writes: {d['ok']} saved (longest wait {d['longest_ok_s']:.1f} s), {d['retry']} told 503 with Retry-After",
+            "",
+            f"{d['other']} other answers",
+            "200 or 503 with Retry-After, never a 500",
+            d["other"] == 0,
+        )
     if len(results) > 1:
         last = results[-1]
         growth = last["values"] / first["values"]
@@ -498,6 +582,7 @@ def main():
             log(f"scale {scale}: {json.dumps(result)}")
             if serving is None:
                 serving = measure_serving(args, db)
+                serving["during_import"] = writes_during_import(args, db, os.path.join(workdir, f"scale-{scale}", "values.csv"))
             # Keep the disk small: this scale's files are no longer needed.
             shutil.rmtree(os.path.join(workdir, f"scale-{scale}"), ignore_errors=True)
         log("demo pages")

@@ -60,45 +60,13 @@ if [ ! -x "$bin" ]; then
 fi
 
 # 2. A fresh demo database and a server on it, both gone on exit.
-tmp=$(mktemp -d -t stocktake-e2e.XXXXXX)
-server=""
-cleanup() {
-  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-    kill "$server" 2>/dev/null || true
-    # A graceful stop finishes requests in flight; give it five seconds.
-    for _ in $(seq 50); do
-      kill -0 "$server" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+DEMO_NAME=e2e
+# shellcheck source=scripts/demo-server.sh
+source scripts/demo-server.sh
+trap stop_demo_server EXIT
 trap 'exit 130' INT TERM
-
-say "building the demo database"
-(cd "$tmp" && "$bin" demo --no-serve)
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-url="http://127.0.0.1:$port"
-(cd "$tmp" && exec "$bin" --db "sqlite://$tmp/stocktake-demo.db" serve --bind "127.0.0.1:$port") \
-  >"$tmp/server.log" 2>&1 &
-server=$!
-
-server_failed() {
-  say "$1; the server said:"
-  sed 's/^/  server: /' "$tmp/server.log" >&2
-  exit 1
-}
-deadline=$((SECONDS + 30))
-until curl -fsS --max-time 2 -o /dev/null "$url/health" 2>/dev/null; do
-  kill -0 "$server" 2>/dev/null || server_failed "the server stopped before it was ready"
-  [ "$SECONDS" -lt "$deadline" ] || server_failed "no answer from $url/health within 30 s"
-  sleep 0.2
-done
-say "serving the demo at $url"
+start_demo_server "$bin"
+url=$DEMO_URL
 
 # 3. The tests, in TAP: the runner closes with its summary (# pass N, # fail N).
 if [ "$#" -eq 0 ]; then
@@ -106,8 +74,7 @@ if [ "$#" -eq 0 ]; then
 fi
 status=0
 STOCKTAKE_URL=$url node --test --test-reporter=tap --test-concurrency=2 "$@" || status=$?
-if [ "$status" -ne 0 ] && [ -s "$tmp/server.log" ]; then
-  say "the server's log (last 40 lines):"
-  tail -n 40 "$tmp/server.log" | sed 's/^/  server: /' >&2
+if [ "$status" -ne 0 ]; then
+  demo_server_log_tail
 fi
 exit "$status"

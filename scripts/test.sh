@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The one test command: every test, on SQLite and on PostgreSQL, plus the
-# browser tests in headless Chromium. Installs what is missing (PostgreSQL,
-# Chromium, the browser test packages), starts a throwaway PostgreSQL cluster
-# and removes it at the end, pass or fail.
+# The one test command: every test, on SQLite and on PostgreSQL (property
+# tests and the hostile-file corpus among them), the browser tests in headless
+# Chromium, and the API fuzzed from its OpenAPI document. Installs what is
+# missing (PostgreSQL, Chromium, the browser test packages, schemathesis),
+# starts a throwaway PostgreSQL cluster and removes it at the end, pass or fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,9 @@ if [ -x e2e/run.sh ]; then
   step "browser tests (headless Chromium)"
   e2e/run.sh
 fi
+
+step "API fuzzing (schemathesis, from the OpenAPI document)"
+scripts/fuzz-api.sh
 
 step "benchmark harness (a few districts: checks it runs, writes nothing)"
 QUICK=1 BENCH_REPORT=none STOCKTAKE_BIN="$PWD/target/debug/stocktake" bench/run.sh >/dev/null

@@ -39,6 +39,9 @@ pub struct Settings {
     /// How long a write waits for another writer (an import) before it is
     /// refused as busy, in seconds.
     pub write_wait_seconds: u64,
+    /// SQLite only: `full` (a write acknowledged is on disk, surviving a
+    /// power cut) or `normal` (faster; a power cut may lose the last writes).
+    pub sqlite_synchronous: String,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             upload_hold_minutes: 30,
             change_poll_seconds: 1.0,
             write_wait_seconds: 30,
+            sqlite_synchronous: "full".to_owned(),
         }
     }
 }
@@ -69,12 +73,13 @@ impl fmt::Debug for Settings {
             .field("upload_hold_minutes", &self.upload_hold_minutes)
             .field("change_poll_seconds", &self.change_poll_seconds)
             .field("write_wait_seconds", &self.write_wait_seconds)
+            .field("sqlite_synchronous", &self.sqlite_synchronous)
             .finish()
     }
 }
 
 /// The keys of [`Settings`], in the order they are printed.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "database_url",
     "bind",
     "stable_band",
@@ -84,6 +89,7 @@ pub const KEYS: [&str; 9] = [
     "upload_hold_minutes",
     "change_poll_seconds",
     "write_wait_seconds",
+    "sqlite_synchronous",
 ];
 
 impl Settings {
@@ -107,6 +113,10 @@ impl Settings {
         Duration::from_secs(self.write_wait_seconds)
     }
 
+    pub fn sqlite_sync(&self) -> stocktake_store::SqliteSync {
+        self.sqlite_synchronous.parse().unwrap_or_default()
+    }
+
     /// Problems with values that parse but make no sense.
     fn check(&self) -> Result<(), String> {
         let mut problems = Vec::new();
@@ -124,6 +134,12 @@ impl Settings {
             if value == 0 {
                 problems.push(format!("{key} = 0 must be at least 1"));
             }
+        }
+        if let Err(why) = self
+            .sqlite_synchronous
+            .parse::<stocktake_store::SqliteSync>()
+        {
+            problems.push(why);
         }
         if !(0.0..=3600.0).contains(&self.change_poll_seconds) {
             problems.push(format!(
@@ -225,7 +241,7 @@ impl Loaded {
     /// came from; the database password is replaced by `***`.
     pub fn describe(&self) -> String {
         let s = &self.settings;
-        let values: [String; 9] = [
+        let values: [String; 10] = [
             toml_string(&redact_url(&s.database_url)),
             toml_string(&s.bind),
             s.stable_band.to_string(),
@@ -235,6 +251,7 @@ impl Loaded {
             s.upload_hold_minutes.to_string(),
             s.change_poll_seconds.to_string(),
             s.write_wait_seconds.to_string(),
+            toml_string(&s.sqlite_synchronous),
         ];
         let lines: Vec<String> = KEYS
             .iter()

@@ -18,7 +18,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use stocktake_core::{Analytics, Judgement};
-use stocktake_store::{Store, StoreOptions};
+use stocktake_store::{SqliteSync, Store, StoreOptions};
 
 pub use access::{Caller, Interface};
 pub use config::Settings;
@@ -41,6 +41,8 @@ pub struct OpenOptions {
     pub write_wait: Duration,
     /// How long a checked import waits for its confirmation.
     pub upload_hold: Duration,
+    /// When SQLite counts a commit as done.
+    pub sqlite_sync: SqliteSync,
 }
 
 impl Default for OpenOptions {
@@ -59,6 +61,7 @@ impl OpenOptions {
             commentary_when_red: settings.commentary_when_red,
             write_wait: settings.write_wait(),
             upload_hold: settings.upload_hold(),
+            sqlite_sync: settings.sqlite_sync(),
         }
     }
 }
@@ -81,6 +84,7 @@ impl Stocktake {
             url,
             StoreOptions {
                 write_wait: options.write_wait,
+                sqlite_sync: options.sqlite_sync,
             },
         )
         .await?;

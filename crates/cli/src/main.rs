@@ -241,6 +241,9 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of a pipe stopped early (`stocktake export values | head`):
+        // it has all it wanted, so there is nothing to report.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let app_error = e.downcast_ref::<AppError>();
             match app_error {
@@ -254,6 +257,14 @@ fn main() -> ExitCode {
             ExitCode::from(if bad_input { BAD_INPUT } else { UNAVAILABLE })
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// A mistake in what the command was given (a missing file, a bad flag

@@ -617,3 +617,93 @@ fn exit_statuses_tell_bad_input_from_usage_from_an_unavailable_database() {
     let help = String::from_utf8(help.stdout).unwrap();
     assert!(help.contains("Exit status: 0 done; 1 bad input"), "{help}");
 }
+
+/// A note (or name) that a spreadsheet would run as a formula is written so
+/// it shows as text, with a leading quote mark, and the import reads it back
+/// exactly: export then import still round-trips. A note that is just a
+/// number stays a number.
+#[test]
+fn exports_keep_formulas_from_running_and_still_import_back() {
+    for db in databases() {
+        db.import(
+            "org-units",
+            "code,name,level,parent_code\nS,=Service,service,\nA,@Station A,station,S\n",
+        );
+        db.import(
+            "indicators",
+            "code,title,kind,polarity,frequency,decimals\nF,+Fires,count,lower_is_better,month,0\n",
+        );
+        let notes = [
+            "=HYPERLINK(\"http://evil.example\",\"click\")",
+            "+SUM(A1:A9)",
+            "-2+3",
+            "@cmd",
+            "\t=1+1",
+            "'=already quoted",
+            "-5",
+            "plain words",
+        ];
+        let mut values = String::from("indicator,org_unit,period,value,note\n");
+        for (m, note) in notes.iter().enumerate() {
+            // Quoted, as a tab must be to be part of a cell.
+            let mut w = csv::WriterBuilder::new()
+                .quote_style(csv::QuoteStyle::Always)
+                .from_writer(vec![]);
+            w.write_record(["F", "A", &format!("2024-{:02}", m + 1), "1", note])
+                .unwrap();
+            values.push_str(&String::from_utf8(w.into_inner().unwrap()).unwrap());
+        }
+        db.import("values", &values);
+
+        let exported = db.ok(&["export", "values"]);
+        let rows = csv_rows(&exported);
+        let note_of = |period: &str| rows.iter().find(|r| r[2] == period).unwrap()[6].clone();
+        assert_eq!(
+            note_of("2024-01"),
+            "'=HYPERLINK(\"http://evil.example\",\"click\")"
+        );
+        assert_eq!(note_of("2024-02"), "'+SUM(A1:A9)");
+        assert_eq!(note_of("2024-03"), "'-2+3");
+        assert_eq!(note_of("2024-04"), "'@cmd");
+        // A leading quote mark before a formula character is the escape
+        // itself, as a spreadsheet reads it: the note is "=already quoted".
+        assert_eq!(note_of("2024-06"), "'=already quoted");
+        assert_eq!(note_of("2024-07"), "-5", "a number stays a number");
+        assert_eq!(note_of("2024-08"), "plain words");
+        let units = db.ok(&["export", "org-units"]);
+        assert!(units.contains("S,'=Service,service,"), "{units}");
+        assert!(units.contains("A,'@Station A,station,S"), "{units}");
+        let indicators = db.ok(&["export", "indicators"]);
+        assert!(indicators.contains("F,'+Fires,count"), "{indicators}");
+        for line in exported
+            .lines()
+            .chain(units.lines())
+            .chain(indicators.lines())
+        {
+            for cell in csv_rows(line).into_iter().flatten() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                        && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                    "[{}] a cell a spreadsheet would run: {cell:?}",
+                    db.name
+                );
+            }
+        }
+
+        // The export imports back to the same rows: notes (the tab kept
+        // inside its quoted cell), names and titles exactly as given.
+        let path = db.file("again.csv", &exported);
+        db.ok(&["import", "values", &path]);
+        assert_eq!(db.ok(&["export", "values"]), exported);
+        let scorecard = db.ok(&[
+            "scorecard",
+            "--unit",
+            "S",
+            "--period",
+            "2024-08",
+            "--format",
+            "csv",
+        ]);
+        assert!(scorecard.contains("F,'+Fires,2024-08"), "{scorecard}");
+    }
+}

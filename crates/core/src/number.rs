@@ -245,6 +245,9 @@ impl std::fmt::Display for RangeProblem {
 /// Reads a cell; blank (after trimming ASCII and Unicode whitespace) is
 /// `Ok(None)`. See the module documentation for the grammar.
 pub fn parse_number(text: &str, rules: NumberRules) -> Result<Option<Typed>, NumberError> {
+    if let Some(plain) = plain_decimal(text) {
+        return Ok(Some(plain));
+    }
     let text = text.trim_matches(is_blank);
     if text.is_empty() {
         return Ok(None);
@@ -254,6 +257,41 @@ pub fn parse_number(text: &str, rules: NumberRules) -> Result<Option<Typed>, Num
     let reading = read_unsigned(cell.number, &cell)?;
     cell.refuse_decorations()?;
     Ok(Some(cell.typed(reading)))
+}
+
+/// The common case read at once: an optional minus, at most 15 digits, at
+/// most one point, nothing else, in range. Anything else (and every refusal)
+/// goes the long way, which gives the same reading of these; a property test
+/// holds the two together.
+fn plain_decimal(text: &str) -> Option<Typed> {
+    let bytes = text.as_bytes();
+    let digits_from = usize::from(bytes.first() == Some(&b'-'));
+    let body = &bytes[digits_from..];
+    if body.is_empty() || body.len() > 16 {
+        return None;
+    }
+    let mut point = None;
+    let mut digits = 0;
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let value: f64 = text.parse().ok()?;
+    if value != 0.0 && value.abs() < MIN_MAGNITUDE {
+        return None;
+    }
+    let decimals = point.map_or(0, |p| body.len() - p - 1) as u8;
+    Some(Typed {
+        // -0 is read as 0, as the long way reads it.
+        value: if value == 0.0 { 0.0 } else { value },
+        decimals,
+    })
 }
 
 /// Checks a number computed from others (a ratio from numerator and
@@ -1512,6 +1550,43 @@ mod tests {
             text.push(digit);
         }
         text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The fast path reads plain decimals exactly as the long way does.
+        #[test]
+        fn plain_decimals_read_the_same_either_way(
+            minus in proptest::bool::ANY,
+            whole in "[0-9]{0,16}",
+            point in proptest::bool::ANY,
+            fraction in "[0-9]{0,16}",
+        ) {
+            let text = format!(
+                "{}{whole}{}{fraction}",
+                if minus { "-" } else { "" },
+                if point { "." } else { "" }
+            );
+            let long_way = long_way(&text);
+            if let Some(fast) = plain_decimal(&text) {
+                prop_assert_eq!(Ok(Some(fast)), long_way, "{}", text);
+            }
+        }
+    }
+
+    /// The reading without the fast path.
+    fn long_way(text: &str) -> Result<Option<Typed>, NumberError> {
+        let rules = NumberRules::default();
+        let text = text.trim_matches(is_blank);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        refuse_markers(text)?;
+        let cell = Cell::take_apart(text, rules)?;
+        let reading = read_unsigned(cell.number, &cell)?;
+        cell.refuse_decorations()?;
+        Ok(Some(cell.typed(reading)))
     }
 
     proptest! {

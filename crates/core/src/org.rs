@@ -1,7 +1,7 @@
 //! Organisation units in one hierarchy (region > authority > district > ward,
 //! or service > group > station), and groups that cut across it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +67,9 @@ pub enum HierarchyError {
 #[derive(Debug, Clone, Default)]
 pub struct Hierarchy {
     units: Vec<OrgUnit>,
-    by_code: HashMap<OrgUnitCode, UnitIdx>,
+    // Looked up for every imported row: a fast hash. Lookups cannot be slowed
+    // by the code asked for, only the map's own (stored) keys could collide.
+    by_code: FxHashMap<OrgUnitCode, UnitIdx>,
     parent: Vec<Option<UnitIdx>>,
     children: Vec<Vec<UnitIdx>>,
     depth: Vec<u16>,
@@ -80,7 +82,7 @@ impl Hierarchy {
     /// problem is reported, not just the first.
     pub fn build(units: Vec<OrgUnit>) -> Result<Hierarchy, Vec<HierarchyError>> {
         let mut errors = Vec::new();
-        let mut by_code = HashMap::with_capacity(units.len());
+        let mut by_code = FxHashMap::with_capacity_and_hasher(units.len(), Default::default());
         for (i, unit) in units.iter().enumerate() {
             if by_code.insert(unit.code.clone(), UnitIdx::new(i)).is_some() {
                 errors.push(HierarchyError::Duplicate {

@@ -326,7 +326,9 @@ impl utoipa::PartialSchema for Period {
             .description(Some(
                 "A financial year (2024/25, April to March), a quarter of one (2024/25 Q1, April to June) or a calendar month (2025-01).",
             ))
-            .pattern(Some(r"^[0-9]{4}(/[0-9]{2}( Q[1-4])?|-[0-9]{2})$"))
+            .pattern(Some(
+                r"^(19|20|21)[0-9]{2}(/[0-9]{2}( Q[1-4])?|-(0[1-9]|1[0-2]))$",
+            ))
             .examples(["2025-01", "2024/25 Q4", "2024/25"])
             .into()
     }

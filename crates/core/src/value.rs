@@ -34,7 +34,7 @@ pub enum ValueError {
         kind: &'static str,
     },
     #[error(
-        "numerator {numerator} / denominator {denominator} x {factor} {problem}: correct the numerator or the denominator"
+        "numerator {numerator} / denominator {denominator} x {factor} gives a figure that {problem}; correct the numerator or the denominator"
     )]
     OutOfRange {
         numerator: String,
@@ -372,7 +372,7 @@ mod tests {
         assert_eq!(err.field(), "denominator");
         assert!(
             err.to_string()
-                .starts_with("numerator 1000000000000000 / denominator 0.000000001 x 10000 "),
+                .starts_with("numerator 1000000000000000 / denominator 0.000000001 x 10000 gives a figure that is too large to keep"),
             "{err}"
         );
     }

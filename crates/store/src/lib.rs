@@ -20,7 +20,7 @@ pub use access::AuditEntry;
 pub use backend::Backend;
 pub use changes::Change;
 pub use error::{Result, StoreError};
-pub use store::{Store, StoreOptions};
+pub use store::{SqliteSync, Store, StoreOptions};
 pub use values::{
     RawValue, StagedUpload, TargetQuery, TargetRow, ValueQuery, ValueRow, ValueWriter,
 };

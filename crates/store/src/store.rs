@@ -23,12 +23,49 @@ pub struct StoreOptions {
     /// writer at a time; a bulk import holds the lock until it commits)
     /// before it gives up with [`StoreError::Busy`].
     pub write_wait: Duration,
+    /// When SQLite counts a commit as done.
+    pub sqlite_sync: SqliteSync,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             write_wait: Duration::from_secs(30),
+            sqlite_sync: SqliteSync::Full,
+        }
+    }
+}
+
+/// SQLite's `synchronous` setting: when a commit counts as done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    /// A commit waits until the write-ahead log is on disk, so a write
+    /// Stocktake has acknowledged survives a power cut. The default.
+    #[default]
+    Full,
+    /// A commit returns once the write-ahead log is written; a power cut (not
+    /// a crash of Stocktake) may lose the last commits, never corrupt the file.
+    Normal,
+}
+
+impl SqliteSync {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqliteSync::Full => "full",
+            SqliteSync::Normal => "normal",
+        }
+    }
+}
+
+impl FromStr for SqliteSync {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(SqliteSync::Full),
+            "normal" => Ok(SqliteSync::Normal),
+            other => Err(format!(
+                "sqlite_synchronous {other:?} is not full or normal"
+            )),
         }
     }
 }
@@ -85,7 +122,7 @@ impl Store {
             }
             probe.close().await.map_err(connect_error)?;
         }
-        let pool = pool_options(backend, in_memory, store_options.write_wait)
+        let pool = pool_options(backend, in_memory, store_options)
             .connect_with(options)
             .await
             .map_err(connect_error)?;
@@ -127,7 +164,7 @@ impl Store {
     }
 }
 
-fn pool_options(backend: Backend, in_memory: bool, write_wait: Duration) -> AnyPoolOptions {
+fn pool_options(backend: Backend, in_memory: bool, options: StoreOptions) -> AnyPoolOptions {
     let sqlite = match (backend, in_memory) {
         (Backend::Postgres, _) => return AnyPoolOptions::new().max_connections(10),
         // Each connection to `:memory:` would open a separate empty database,
@@ -141,27 +178,18 @@ fn pool_options(backend: Backend, in_memory: bool, write_wait: Duration) -> AnyP
     };
     // These are per connection. sqlx's defaults already match the first two;
     // they are set here so a change there cannot loosen them.
-    let busy_timeout = format!("pragma busy_timeout = {}", write_wait.as_millis());
+    let busy_timeout = format!("pragma busy_timeout = {}", options.write_wait.as_millis());
+    let synchronous = format!("pragma synchronous = {}", options.sqlite_sync.as_str());
     sqlite.after_connect(move |conn, _| {
-        let busy_timeout = busy_timeout.clone();
+        let (busy_timeout, synchronous) = (busy_timeout.clone(), synchronous.clone());
         Box::pin(async move {
             conn.execute("pragma foreign_keys = on").await?;
             conn.execute(sqlx::AssertSqlSafe(busy_timeout)).await?;
-            conn.execute(sqlx::AssertSqlSafe(format!(
-                "pragma synchronous = {SQLITE_SYNCHRONOUS}"
-            )))
-            .await?;
+            conn.execute(sqlx::AssertSqlSafe(synchronous)).await?;
             Ok(())
         })
     })
 }
-
-/// SQLite's `synchronous` setting on every connection. FULL makes a commit
-/// wait until the write-ahead log is on disk, so a write Stocktake has
-/// acknowledged survives a power cut; NORMAL would be faster but could lose
-/// the last commits (never corrupt the file). The measured cost is in
-/// docs/deployment.md.
-pub(crate) const SQLITE_SYNCHRONOUS: &str = "full";
 
 fn is_sqlite_memory(url: &str) -> bool {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");

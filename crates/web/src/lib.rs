@@ -22,7 +22,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use stocktake::{Settings, Stocktake};
 use tokio::sync::Mutex;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -67,6 +67,10 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
         ))
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            explain_too_large,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             state.settings.request_timeout(),
@@ -103,6 +107,41 @@ async fn keep_cache_current(
         }
     }
     next.run(request).await
+}
+
+/// A body over the upload limit is refused before any handler sees it, in
+/// plain text; this says so in the API's JSON or as a page, like any error.
+async fn explain_too_large(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if response.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let is_plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|t| t.as_bytes().starts_with(b"text/plain"));
+    if !is_plain {
+        return response;
+    }
+    let message = format!(
+        "the body is larger than {} MiB, the most accepted: send it in several parts",
+        state.settings.upload_limit_mib
+    );
+    if api {
+        api::ApiError::Request {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            message,
+            field: None,
+        }
+        .into_response()
+    } else {
+        pages::error_response(axum::http::StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
 }
 
 /// Serves until Ctrl-C (or SIGTERM), finishing requests in flight.

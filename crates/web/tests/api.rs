@@ -96,6 +96,19 @@ impl TestApp {
         json_of(response).await
     }
 
+    /// Posts JSON text exactly as written, numbers and all.
+    async fn post_text(&self, path: &str, body: String) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("POST answered");
+        json_of(response).await
+    }
+
     async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
         let response = self
             .client
@@ -369,6 +382,141 @@ async fn a_red_value_without_commentary_is_refused_naming_the_note() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body, json!({"saved": 1, "statuses": ["red"]}));
+}
+
+/// The API reads numbers by the same grammar as files, whether sent as text
+/// or as JSON numbers, and refuses what would be stored wrong: a decimal
+/// comma, misplaced separators, sizes out of range, a ratio too large to
+/// keep, invisible characters, overlong text. Nothing is written.
+#[tokio::test]
+async fn loose_numbers_and_hostile_text_are_refused_item_by_item() {
+    let app = TestApp::spawn().await;
+    let item = |value: Value| json!({"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-04", "value": value});
+    let long_note = "x".repeat(4001);
+    let body = format!(
+        r#"{{"values": [
+            {},
+            {},
+            {},
+            {},
+            {{"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-05", "value": 1e-400}},
+            {{"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-06", "value": 1e308}},
+            {{"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-07", "value": 12345678901234567890123456789}},
+            {{"indicator": "FRS01", "org_unit": "NFRS-WORKSOP", "period": "2025-04", "numerator": 1000000000000000, "denominator": 0.000000001}},
+            {{"indicator": "FRS09", "org_unit": "NFRS-WORK\u0000SOP", "period": "2025-08", "value": 1}},
+            {{"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-09", "value": 1, "note": "{long_note}"}}
+        ]}}"#,
+        item(json!(",5")),
+        item(json!("9,9")),
+        item(json!("1,2,3,4")),
+        item(json!("5%%")),
+    );
+    let (status, body) = app.post_text("/api/v1/values", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let errors: Vec<(u64, String, String)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(u64, &str, &str)> = vec![
+        (
+            1,
+            "value",
+            "\",5\" has a comma where a decimal point belongs: commas separate thousands in groups of three (12,345.6); write 0.5",
+        ),
+        (
+            2,
+            "value",
+            "\"9,9\" has a comma where a decimal point belongs: commas separate thousands in groups of three (12,345.6); write 9.9",
+        ),
+        (
+            3,
+            "value",
+            "\"1,2,3,4\" has a comma out of place: commas separate thousands, in groups of three after the first one to three digits (1,234,567); write the figure with commas only there, or with none",
+        ),
+        (
+            4,
+            "value",
+            "\"5%%\" has a percent sign, but this indicator is not a percentage: write 5",
+        ),
+        (
+            5,
+            "value",
+            "\"1e-400\" is too small to keep: apart from 0, the smallest number Stocktake keeps is 0.000000001; write 0 if the figure is nil, or check it",
+        ),
+        (
+            6,
+            "value",
+            "\"1e308\" is too large to keep: the largest number Stocktake keeps is 1,000,000,000,000,000; check the figure",
+        ),
+        (
+            7,
+            "value",
+            "\"12345678901234567890123456789\" is too large to keep: the largest number Stocktake keeps is 1,000,000,000,000,000; check the figure",
+        ),
+        (
+            8,
+            "denominator",
+            "numerator 1000000000000000 / denominator 0.000000001 x 10000 gives a figure that is too large to keep: the largest number Stocktake keeps is 1,000,000,000,000,000; correct the numerator or the denominator",
+        ),
+        (
+            9,
+            "org_unit",
+            "unknown organisation unit \"NFRS-WORK\\0SOP\": import it in the org-units file first",
+        ),
+        (
+            10,
+            "note",
+            "note is 4001 characters long, and commentary may have at most 4000: shorten it",
+        ),
+    ];
+    let got: Vec<(u64, &str, &str)> = errors
+        .iter()
+        .map(|(l, c, m)| (*l, c.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(got, expected);
+    let (_, values) = app
+        .get("/api/v1/values?indicator=FRS09&org_unit=NFRS-WORKSOP")
+        .await;
+    assert_eq!(
+        texts(&values["values"], "period"),
+        ["2025-03"],
+        "nothing was written"
+    );
+}
+
+/// `?to=` with nothing after it is a mistake, not a request for everything;
+/// a parameter an endpoint does not take is refused on every endpoint.
+#[tokio::test]
+async fn empty_and_unknown_parameters_are_refused_on_every_endpoint() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.get("/api/v1/values?indicator=FRS09&to=").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body,
+        json!({"message": "to is empty: give a value, or leave the parameter out", "field": "to"})
+    );
+    for path in [
+        "/api/v1/indicators?colour=red",
+        "/api/v1/indicators/FRS09?colour=red",
+        "/api/v1/org-units/NFRS?colour=red",
+        "/api/v1/groups?colour=red",
+        "/api/v1/targets?colour=red",
+    ] {
+        let (status, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("colour"),
+            "{path}: {body}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -1007,6 +1007,46 @@ async fn scorecard_exports_as_csv_and_xlsx() {
     assert_eq!(fires[col("status_label")].to_string(), "Off target");
 }
 
+/// Commentary a spreadsheet would run as a formula is downloaded as text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloads_keep_formulas_from_running() {
+    let app = spawn().await;
+    app.app
+        .import_texts(
+            &support::tester(),
+            &[(
+                FileKind::Values,
+                "indicator,org_unit,period,value,note\nFRS03,FRS,2025-02,50,\"=HYPERLINK(\"\"http://evil.example\"\")\"\n",
+            )],
+        )
+        .await
+        .unwrap();
+    for path in [
+        "/export/scorecard/FRS.csv?period=2025-02",
+        "/export/indicators/FRS03.csv?unit=FRS&period=2025-02",
+    ] {
+        let text = app.fetch(path).await.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let commentary = header.iter().position(|h| h == "commentary").unwrap();
+        let cells: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[commentary].to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(
+            cells,
+            ["'=HYPERLINK(\"http://evil.example\")"],
+            "{path}: {text}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn indicator_periods_export_as_csv_and_xlsx() {
     let app = spawn().await;

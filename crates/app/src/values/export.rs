@@ -8,24 +8,25 @@ use stocktake_core::{Factor, Kind};
 
 use stocktake_core::number_text;
 
-use super::files::{FileKind, csv_cell, writer};
+use super::files::{FileKind, writer};
 use crate::{AppError, Caller, Stocktake};
 
 impl Stocktake {
     /// Writes one file kind as CSV; returns the number of data rows.
-    #[tracing::instrument(skip_all, fields(kind = %kind), err)]
+    // Not `err`: a failure here is most often the reader of a pipe having
+    // stopped (`stocktake export values | head`), which the caller judges.
+    #[tracing::instrument(skip_all, fields(kind = %kind))]
     pub async fn export(
         &self,
         _caller: &Caller,
         kind: FileKind,
         out: impl Write,
     ) -> Result<u64, AppError> {
-        let mut w = writer(kind, out).map_err(csv_error)?;
+        let mut w = writer(kind, out).map_err(write_error)?;
         let mut rows = 0u64;
         let mut put = |record: &[&str]| -> Result<(), AppError> {
             rows += 1;
-            w.write_record(record.iter().map(|cell| csv_cell(cell).into_owned()))
-                .map_err(csv_error)
+            w.write_row(record).map_err(write_error)
         };
         match kind {
             FileKind::OrgUnits => {
@@ -126,12 +127,13 @@ impl Stocktake {
                 }
             }
         }
-        w.flush()
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the export")))?;
+        w.flush().map_err(write_error)?;
         Ok(rows)
     }
 }
 
-fn csv_error(e: csv::Error) -> AppError {
+/// A failure to write, keeping the input/output error as itself, so the
+/// caller can tell a closed pipe from a fault.
+fn write_error(e: std::io::Error) -> AppError {
     AppError::Internal(anyhow::Error::new(e).context("writing CSV"))
 }

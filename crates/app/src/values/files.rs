@@ -472,10 +472,66 @@ pub fn csv_cell(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Writes CSV as every file Stocktake writes it: a cell is quoted when it
+/// holds a comma, a quote mark, a line break or a tab, or starts or ends with
+/// a space, with its quote marks doubled; lines end with a line feed; and
+/// every cell passes through [`csv_cell`], so no spreadsheet runs one as a
+/// formula. What it writes, the strict reader reads back exactly.
+pub struct CsvWriter<W: std::io::Write> {
+    out: W,
+    line: String,
+}
+
+impl<W: std::io::Write> CsvWriter<W> {
+    pub fn new(out: W) -> CsvWriter<W> {
+        CsvWriter {
+            out,
+            line: String::new(),
+        }
+    }
+
+    /// Writes one row.
+    pub fn write_row<I, S>(&mut self, cells: I) -> std::io::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.line.clear();
+        for (n, cell) in cells.into_iter().enumerate() {
+            if n > 0 {
+                self.line.push(',');
+            }
+            let cell = csv_cell(cell.as_ref());
+            let needs_quotes = cell.contains([',', '"', '\n', '\r', '\t'])
+                || cell.starts_with(' ')
+                || cell.ends_with(' ');
+            if needs_quotes {
+                self.line.push('"');
+                self.line.push_str(&cell.replace('"', "\"\""));
+                self.line.push('"');
+            } else {
+                self.line.push_str(&cell);
+            }
+        }
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
+    /// The output, flushed.
+    pub fn into_inner(mut self) -> std::io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
 /// A CSV writer with the kind's header.
-pub fn writer<W: std::io::Write>(kind: FileKind, out: W) -> csv::Result<csv::Writer<W>> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(kind.header())?;
+pub fn writer<W: std::io::Write>(kind: FileKind, out: W) -> std::io::Result<CsvWriter<W>> {
+    let mut w = CsvWriter::new(out);
+    w.write_row(kind.header())?;
     Ok(w)
 }
 
@@ -495,6 +551,37 @@ mod tests {
         } else {
             Err(errors)
         }
+    }
+
+    #[test]
+    fn written_cells_read_back_exactly() {
+        let cells = [
+            "plain",
+            "a, comma",
+            "say \"why\"",
+            "two\nlines",
+            "a\ttab",
+            " leading space",
+            "=SUM(A1)",
+            "-5",
+            "",
+        ];
+        let mut out = CsvWriter::new(Vec::new());
+        out.write_row(["code", "name", "level", "a", "b", "c", "d", "e", "f"])
+            .unwrap();
+        out.write_row(cells).unwrap();
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        assert!(text.contains("\"a\ttab\""), "{text}");
+        assert!(text.contains(",'=SUM(A1),-5,"), "{text}");
+        let mut reader = CsvReader::new(text.as_bytes());
+        reader.header().unwrap();
+        let mut record = Record::new();
+        assert!(reader.next_record(&mut record).unwrap());
+        let read: Vec<String> = record
+            .iter()
+            .map(|c| text_cell_from_import(c).into_owned())
+            .collect();
+        assert_eq!(read, cells);
     }
 
     #[test]

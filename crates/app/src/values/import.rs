@@ -327,7 +327,7 @@ impl Stocktake {
     ) -> Result<u64, AppError> {
         let reference = Reference::of(&self.analytics());
         let mut errors = FileErrors::new(file);
-        let mut first_line: FxHashMap<(IndIdx, UnitIdx, Period), u64> = FxHashMap::default();
+        let mut first_line = FirstLines::new(reference.hierarchy().len());
         let mut writer = match mode {
             ImportMode::Write => Some(self.store.begin_values().await?),
             ImportMode::Preview => None,
@@ -356,8 +356,9 @@ impl Stocktake {
             let Some(parsed) = parsed else {
                 continue;
             };
-            let key = (parsed.indicator, parsed.unit, parsed.row.period);
-            if let Some(first) = first_line.insert(key, line) {
+            if let Some(first) =
+                first_line.insert(parsed.indicator, parsed.unit, parsed.row.period, line)
+            {
                 errors.push(
                     line,
                     None,
@@ -432,8 +433,7 @@ impl Stocktake {
                 for (c, note) in kept {
                     cache.load_value(c.indicator, c.unit, c.period, Some(c.observation), note);
                 }
-                let touched: BTreeSet<IndIdx> = first_line.keys().map(|k| k.0).collect();
-                for ind in touched {
+                for ind in first_line.indicators() {
                     cache.recompute(ind);
                 }
             }
@@ -531,6 +531,72 @@ impl Stocktake {
             self.own_write(1).await?;
         }
         Ok(targets.len() as u64)
+    }
+}
+
+/// The line on which each indicator, unit and period was first given, to
+/// refuse it given again. A file of millions of values gives most units of
+/// each indicator and period, so the lines are kept per indicator and period
+/// in a table of one slot per unit once that is the smaller; few units, a
+/// small map.
+struct FirstLines {
+    units: usize,
+    seen: FxHashMap<(IndIdx, Period), Slots>,
+}
+
+enum Slots {
+    Few(FxHashMap<UnitIdx, u64>),
+    /// The line, or 0 for none yet (line 1 is the header, never a value).
+    Every(Vec<u32>),
+}
+
+impl FirstLines {
+    fn new(units: usize) -> FirstLines {
+        FirstLines {
+            units,
+            seen: FxHashMap::default(),
+        }
+    }
+
+    /// Notes the line; the first line, if this was given before.
+    fn insert(&mut self, i: IndIdx, u: UnitIdx, period: Period, line: u64) -> Option<u64> {
+        let units = self.units;
+        let slots = self
+            .seen
+            .entry((i, period))
+            .or_insert_with(|| Slots::Few(FxHashMap::default()));
+        if let Slots::Few(few) = slots
+            && few.len() >= units / 4
+        {
+            let mut every = vec![0u32; units];
+            for (unit, first) in few.drain() {
+                every[unit.index()] = u32::try_from(first).unwrap_or(u32::MAX);
+            }
+            *slots = Slots::Every(every);
+        }
+        match slots {
+            Slots::Few(few) => match few.entry(u) {
+                std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    None
+                }
+            },
+            Slots::Every(every) => {
+                let slot = &mut every[u.index()];
+                if *slot != 0 {
+                    return Some(u64::from(*slot));
+                }
+                // A file past four thousand million lines keeps the last slot.
+                *slot = u32::try_from(line).unwrap_or(u32::MAX);
+                None
+            }
+        }
+    }
+
+    /// The indicators given.
+    fn indicators(&self) -> BTreeSet<IndIdx> {
+        self.seen.keys().map(|(i, _)| *i).collect()
     }
 }
 

@@ -30,7 +30,7 @@ pub use detail::{
     BreakdownLine, ChildSummary, Comparison, Home, IndicatorView, Mover, TrendPoint, UnitView,
 };
 pub use entry::{EntryForm, EntryLine, Saved, ValueInput};
-pub use files::{Column, FileErrors, FileKind, LineError, MAX_LISTED_ERRORS, csv_cell};
+pub use files::{Column, CsvWriter, FileErrors, FileKind, LineError, MAX_LISTED_ERRORS, csv_cell};
 pub use import::{ImportMode, ImportSummary};
 pub use overview::{PeriodQuartiles, StatusPicture};
 pub use reference::{

@@ -8,7 +8,7 @@ use stocktake_core::indicator::round_to;
 
 use stocktake_core::number_text;
 
-use super::files::csv_cell;
+use super::files::CsvWriter;
 
 /// A column: its name in the header, and what it holds, for the sheet that
 /// explains a download.
@@ -35,11 +35,11 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    /// The cell as a file writes it: numbers without noise, text kept from
-    /// being read as a formula (see [`csv_cell`]).
+    /// The cell as a file writes it: numbers without noise, text as it is
+    /// (the writer keeps it from being read as a formula).
     pub fn file_text(&self) -> String {
         match self {
-            Cell::Text(s) => csv_cell(s).into_owned(),
+            Cell::Text(s) => s.clone(),
             Cell::Number(v, d) => v
                 .filter(|v| v.is_finite())
                 .map(|v| number_text(round_to(v, *d)))
@@ -67,10 +67,10 @@ pub struct Table {
 impl Table {
     /// Writes the table as CSV with a header row.
     pub fn write_csv(&self, out: impl Write) -> std::io::Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(self.columns.iter().map(|c| c.name))?;
+        let mut w = CsvWriter::new(out);
+        w.write_row(self.columns.iter().map(|c| c.name))?;
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::file_text))?;
+            w.write_row(row.iter().map(Cell::file_text))?;
         }
         w.flush()
     }

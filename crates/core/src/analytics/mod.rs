@@ -22,7 +22,6 @@ mod targets;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -206,7 +205,7 @@ pub struct Analytics {
     hierarchy: Arc<Hierarchy>,
     groups: Vec<Group>,
     indicators: Vec<Indicator>,
-    by_code: HashMap<IndicatorCode, IndIdx>,
+    by_code: FxHashMap<IndicatorCode, IndIdx>,
     series: Vec<Series>,
     /// Slot of each unit among the units with children; `u32::MAX` for leaves.
     parent_slot: Vec<u32>,

@@ -10,12 +10,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, params};
 use stocktake_core::Period;
 
 use crate::error::{Result, StoreError};
+use crate::store::StoreOptions;
 
 /// One value resolved to ids, ready to write.
 pub(crate) struct Resolved {
@@ -49,7 +49,7 @@ pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
 }
 
-fn open(path: &Path, write: bool, write_wait: Duration) -> Result<Connection> {
+fn open(path: &Path, write: bool, options: StoreOptions) -> Result<Connection> {
     let flags = if write {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
@@ -57,10 +57,10 @@ fn open(path: &Path, write: bool, write_wait: Duration) -> Result<Connection> {
     };
     let conn = Connection::open_with_flags(path, flags).map_err(bulk_error)?;
     // The same settings the pool's connections have.
-    conn.busy_timeout(write_wait).map_err(bulk_error)?;
+    conn.busy_timeout(options.write_wait).map_err(bulk_error)?;
     conn.execute_batch(&format!(
         "pragma foreign_keys = on; pragma synchronous = {};",
-        crate::store::SQLITE_SYNCHRONOUS
+        options.sqlite_sync.as_str()
     ))
     .map_err(bulk_error)?;
     Ok(conn)
@@ -74,10 +74,10 @@ fn bulk_error(e: rusqlite::Error) -> StoreError {
 /// period). Returns how many there were.
 pub(crate) fn for_each_value(
     path: &Path,
-    write_wait: Duration,
+    options: StoreOptions,
     mut f: impl FnMut(RawValue<'_>),
 ) -> Result<u64> {
-    let conn = open(path, false, write_wait)?;
+    let conn = open(path, false, options)?;
     let mut statement = conn
         .prepare("select indicator_id, org_unit_id, period, value, numerator, denominator, note from value")
         .map_err(bulk_error)?;
@@ -132,8 +132,8 @@ pub(crate) struct BulkWriter {
 const QUEUE: usize = 4;
 
 impl BulkWriter {
-    pub(crate) fn start(path: &Path, write_wait: Duration) -> Result<BulkWriter> {
-        let conn = open(path, true, write_wait)?;
+    pub(crate) fn start(path: &Path, options: StoreOptions) -> Result<BulkWriter> {
+        let conn = open(path, true, options)?;
         // Every id is resolved from the indicator and unit tables before it is
         // written, and Stocktake never deletes either, so the per-row
         // foreign-key lookups would only repeat that check. (The pragma must
@@ -141,7 +141,9 @@ impl BulkWriter {
         conn.execute_batch("pragma foreign_keys = off; begin immediate")
             .map_err(|e| match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                    StoreError::Busy { waited: write_wait }
+                    StoreError::Busy {
+                        waited: options.write_wait,
+                    }
                 }
                 _ => bulk_error(e),
             })?;

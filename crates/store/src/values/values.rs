@@ -332,7 +332,7 @@ impl Store {
         if let Some(file) = &self.sqlite_file {
             let ids = Ids::all(self, &mut *self.pool.acquire().await?).await?;
             return Ok(ValueWriter {
-                writer: Writer::File(BulkWriter::start(file, self.options.write_wait)?),
+                writer: Writer::File(BulkWriter::start(file, self.options)?),
                 backend: self.backend,
                 ids,
                 touched: HashSet::new(),
@@ -358,7 +358,7 @@ impl Store {
     /// and blocks the calling thread until done.
     pub async fn for_each_raw_value(&self, mut f: impl FnMut(RawValue<'_>)) -> Result<u64> {
         if let Some(file) = &self.sqlite_file {
-            return super::bulk::for_each_value(file, self.options.write_wait, f);
+            return super::bulk::for_each_value(file, self.options, f);
         }
         let mut rows = sqlx::query(
             "select indicator_id, org_unit_id, period, value, numerator, denominator, note from value",

@@ -210,9 +210,18 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
     }
 }
 
-/// A query parameter's text, trimmed; blank counts as absent.
-pub fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+/// A query parameter's text, trimmed, if it was given. A parameter given
+/// empty (`?to=`) is refused: it is a mistake, not a request for everything.
+pub fn given<'a>(value: &'a Option<String>, name: &str) -> Result<Option<&'a str>, ApiError> {
+    match value.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("") => Err(AppError::invalid(
+            name,
+            format!("{name} is empty: give a value, or leave the parameter out"),
+        )
+        .into()),
+        Some(text) => Ok(Some(text)),
+    }
 }
 
 /// A parameter the endpoint cannot do without (422 naming it when absent).
@@ -221,7 +230,7 @@ pub fn required<'a>(
     name: &str,
     example: &str,
 ) -> Result<&'a str, ApiError> {
-    given(value).ok_or_else(|| {
+    given(value, name)?.ok_or_else(|| {
         AppError::invalid(
             name,
             format!("{name} is missing: add it to the query string, as in {name}={example}"),
@@ -229,6 +238,11 @@ pub fn required<'a>(
         .into()
     })
 }
+
+/// The query of an endpoint that takes no parameters: any is a 400.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NoParameters {}
 
 /// A period parameter (422 naming it when it does not parse).
 pub fn period(value: &str, name: &str) -> Result<Period, ApiError> {

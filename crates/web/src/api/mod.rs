@@ -10,7 +10,8 @@ use axum::handler::Handler;
 use axum::routing::{MethodRouter, any};
 
 pub use error::{
-    ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, given, method_not_allowed, period, required,
+    ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, NoParameters, given, method_not_allowed,
+    period, required,
 };
 
 use crate::AppState;

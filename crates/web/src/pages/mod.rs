@@ -124,6 +124,11 @@ impl IntoResponse for PageError {
     }
 }
 
+/// An error page for a status and message from outside any use case.
+pub(crate) fn error_response(status: StatusCode, message: String) -> Response {
+    error_page(status, view::sentence(&message), None, Vec::new())
+}
+
 /// The error page: what went wrong, and for a file or batch every bad line.
 fn error_page(
     status: StatusCode,

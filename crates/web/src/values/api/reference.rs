@@ -9,7 +9,7 @@ use stocktake::values::{OrgUnitDetail, OrgUnitSummary};
 use utoipa::{IntoParams, ToSchema};
 
 use super::examples;
-use crate::api::{ApiError, ApiPath, ApiQuery, ErrorBody, get_only, given};
+use crate::api::{ApiError, ApiPath, ApiQuery, ErrorBody, NoParameters, get_only, given};
 use crate::{ApiCaller, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -44,7 +44,7 @@ pub struct GroupList {
 #[into_params(parameter_in = Query)]
 pub struct OrgUnitsQuery {
     /// Only the units of this level (`service`, `group`, `station`...).
-    #[param(example = "group")]
+    #[param(min_length = 1, example = "group")]
     level: Option<String>,
 }
 
@@ -63,11 +63,13 @@ pub struct OrgUnitsQuery {
     responses(
         (status = 200, description = "Every indicator, by code.", body = IndicatorList,
             example = json!({"indicators": [examples::indicator()]})),
+        (status = 400, description = "The query string has a parameter: this endpoint takes none.", body = ErrorBody),
     )
 )]
 pub async fn list_indicators(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
 ) -> Json<IndicatorList> {
     Json(IndicatorList {
         indicators: state.app.indicators(&caller),
@@ -85,6 +87,7 @@ pub async fn list_indicators(
     params(("code" = String, Path, description = "The indicator's code.", example = "FRS01")),
     responses(
         (status = 200, description = "The indicator.", body = Indicator, example = json!(examples::indicator())),
+        (status = 400, description = "The query string has a parameter: this endpoint takes none.", body = ErrorBody),
         (status = 404, description = "No indicator has this code.", body = ErrorBody,
             example = json!({"message": "no indicator has the code \"FRS99\"", "field": "indicator"})),
     )
@@ -93,6 +96,7 @@ pub async fn get_indicator(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiPath(code): ApiPath<String>,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
 ) -> Result<Json<Indicator>, ApiError> {
     Ok(Json(state.app.indicator(&caller, &code)?))
 }
@@ -120,7 +124,9 @@ pub async fn list_org_units(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<OrgUnitsQuery>,
 ) -> Result<Json<OrgUnitList>, ApiError> {
-    let org_units = state.app.org_units(&caller, given(&query.level))?;
+    let org_units = state
+        .app
+        .org_units(&caller, given(&query.level, "level")?)?;
     Ok(Json(OrgUnitList { org_units }))
 }
 
@@ -136,6 +142,7 @@ pub async fn list_org_units(
     params(("code" = String, Path, description = "The unit's code.", example = "NFRS-NORTH")),
     responses(
         (status = 200, description = "The unit.", body = OrgUnitDetail, example = json!(examples::org_unit())),
+        (status = 400, description = "The query string has a parameter: this endpoint takes none.", body = ErrorBody),
         (status = 404, description = "No unit has this code.", body = ErrorBody,
             example = json!({"message": "no organisation unit has the code \"NFRS-NOWHERE\": top units are NFRS", "field": "org_unit"})),
     )
@@ -144,6 +151,7 @@ pub async fn get_org_unit(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiPath(code): ApiPath<String>,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
 ) -> Result<Json<OrgUnitDetail>, ApiError> {
     Ok(Json(state.app.org_unit(&caller, &code)?))
 }
@@ -159,11 +167,13 @@ pub async fn get_org_unit(
     operation_id = "list_groups",
     responses(
         (status = 200, description = "Every group, by code.", body = GroupList, example = json!(examples::groups())),
+        (status = 400, description = "The query string has a parameter: this endpoint takes none.", body = ErrorBody),
     )
 )]
 pub async fn list_groups(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
 ) -> Json<GroupList> {
     Json(GroupList {
         groups: state.app.groups(&caller),

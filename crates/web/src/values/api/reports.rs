@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ScorecardQuery {
     /// The organisation unit's code.
-    #[param(value_type = String, required = true, example = "NFRS")]
+    #[param(value_type = String, required = true, min_length = 1, example = "NFRS")]
     unit: Option<String>,
     /// The period to report. An indicator collected less often shows its
     /// latest period ended by then.
@@ -69,14 +69,14 @@ pub async fn scorecard(
 #[into_params(parameter_in = Query)]
 pub struct RollupQuery {
     /// The indicator's code.
-    #[param(value_type = String, required = true, example = "FRS01")]
+    #[param(value_type = String, required = true, min_length = 1, example = "FRS01")]
     indicator: Option<String>,
     /// The period: the indicator's own frequency or longer (a quarter or
     /// year of a monthly indicator combines its months).
     #[param(value_type = Period, required = true, example = "2025-03")]
     period: Option<String>,
     /// Only the units of this level; without it, every unit in hierarchy order.
-    #[param(example = "group")]
+    #[param(min_length = 1, example = "group")]
     level: Option<String>,
 }
 
@@ -113,6 +113,6 @@ pub async fn rollup(
         &caller,
         indicator,
         period,
-        given(&query.level),
+        given(&query.level, "level")?,
     )?))
 }

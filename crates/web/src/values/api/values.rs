@@ -1,12 +1,11 @@
 //! Values and targets over the API: reading what was entered, and entering a
 //! batch of values all or nothing through the same checks as an import.
 
-use std::fmt;
-
 use axum::extract::State;
 use axum::{Json, Router};
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use stocktake::AppError;
 use stocktake::core::{Period, Status};
 use stocktake::values::{MAX_VALUE_LIMIT, TargetRecord, ValueInput, ValueList, ValueRequest};
@@ -37,11 +36,11 @@ pub fn router() -> Router<AppState> {
 pub struct ValuesQuery {
     /// Only this indicator's values (its code). Needed with `from` and `to`,
     /// which are read in the indicator's own frequency.
-    #[param(example = "FRS01")]
+    #[param(min_length = 1, example = "FRS01")]
     indicator: Option<String>,
     /// Only the values entered for this unit itself (its code); figures
     /// rolled up from the units below are not entered values (see `/api/v1/rollup`).
-    #[param(example = "NFRS-STOCKHILL")]
+    #[param(min_length = 1, example = "NFRS-STOCKHILL")]
     org_unit: Option<String>,
     /// The first period, inclusive. A longer period than the indicator's
     /// starts at its first month (`2024/25` for a monthly indicator is from `2024-04`).
@@ -84,7 +83,7 @@ pub async fn list_values(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<ValuesQuery>,
 ) -> Result<Json<ValueList>, ApiError> {
-    let limit = given(&query.limit)
+    let limit = given(&query.limit, "limit")?
         .map(|text| {
             text.parse::<u64>().map_err(|_| {
                 AppError::invalid(
@@ -95,10 +94,14 @@ pub async fn list_values(
         })
         .transpose()?;
     let request = ValueRequest {
-        indicator: given(&query.indicator).map(str::to_owned),
-        org_unit: given(&query.org_unit).map(str::to_owned),
-        from: given(&query.from).map(|p| period(p, "from")).transpose()?,
-        to: given(&query.to).map(|p| period(p, "to")).transpose()?,
+        indicator: given(&query.indicator, "indicator")?.map(str::to_owned),
+        org_unit: given(&query.org_unit, "org_unit")?.map(str::to_owned),
+        from: given(&query.from, "from")?
+            .map(|p| period(p, "from"))
+            .transpose()?,
+        to: given(&query.to, "to")?
+            .map(|p| period(p, "to"))
+            .transpose()?,
         limit,
     };
     Ok(Json(state.app.values(&caller, &request).await?))
@@ -188,7 +191,7 @@ pub struct SaveResult {
         (status = 200, description = "Every value was saved.", body = SaveResult, example = json!({"saved": 2, "statuses": ["green", "red"]})),
         (status = 400, description = "The body is not JSON, or not of the shape described.", body = ErrorBody,
             example = json!({"message": "the body is JSON but not of the expected shape: values[0].value: invalid type: boolean `true`, expected a number, a number written as text, or null at line 1 column 86; see the request schema at /api/docs"})),
-        (status = 413, description = "The body is larger than 64 MiB: send the values in several batches."),
+        (status = 413, description = "The body is larger than the upload limit (64 MiB unless configured otherwise): send the values in several batches.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "Items are wrong (a code that names nothing, a number that is not one, a value that would be off target without commentary); nothing was written.", body = ErrorBody, example = json!(examples::batch_errors())),
         (status = 500, description = "The database could not be written; nothing was saved and the error is logged.", body = ErrorBody),
@@ -222,44 +225,36 @@ fn number_or_text() -> RefOr<Schema> {
 }
 
 /// Reads a number given as a JSON number or as text into text, as a form
-/// would send it. A JSON number is written with Rust's shortest exact
-/// formatting, so 12.25 stays "12.25".
+/// would send it, for the one number grammar to read. A JSON number is taken
+/// as the digits sent (`4.50` keeps its two decimals, `1e-400` stays
+/// `1e-400` and is refused as too small) rather than through a float, which
+/// would quietly turn it into 0.
 fn number_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    struct NumberText;
-
-    impl<'de> Visitor<'de> for NumberText {
-        type Value = Option<String>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a number, a number written as text, or null")
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(format!("{v}")))
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(format!("{v}")))
-        }
-
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(Some(format!("{v}")))
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(v.to_owned()))
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+    let raw: Option<Box<RawValue>> = Option::deserialize(deserializer)?;
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(text)
+            .map(Some)
+            .map_err(de::Error::custom),
+        Some(b'-' | b'0'..=b'9') => Ok(Some(text.to_owned())),
+        _ => Err(de::Error::custom(format!(
+            "invalid type: {}, expected a number, a number written as text, or null",
+            json_kind(text)
+        ))),
     }
+}
 
-    deserializer.deserialize_any(NumberText)
+/// What a JSON value is, in serde's words: `boolean `true``, `an array`.
+fn json_kind(text: &str) -> String {
+    match text.as_bytes().first() {
+        Some(b't' | b'f') => format!("boolean `{text}`"),
+        Some(b'[') => "a sequence".to_owned(),
+        Some(b'{') => "a map".to_owned(),
+        _ => format!("`{text}`"),
+    }
 }
 
 /// Targets, ordered by indicator, unit and period.
@@ -273,10 +268,10 @@ pub struct TargetList {
 #[into_params(parameter_in = Query)]
 pub struct TargetsQuery {
     /// Only this indicator's targets (its code).
-    #[param(example = "FRS01")]
+    #[param(min_length = 1, example = "FRS01")]
     indicator: Option<String>,
     /// Only the targets set for this unit (its code).
-    #[param(example = "NFRS")]
+    #[param(min_length = 1, example = "NFRS")]
     org_unit: Option<String>,
 }
 
@@ -296,6 +291,8 @@ pub struct TargetsQuery {
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No indicator or unit has the code given.", body = ErrorBody,
             example = json!({"message": "no organisation unit has the code \"NFRS-NOWHERE\": top units are NFRS", "field": "org_unit"})),
+        (status = 422, description = "A parameter was given empty.", body = ErrorBody,
+            example = json!({"message": "indicator is empty: give a value, or leave the parameter out", "field": "indicator"})),
         (status = 500, description = "The database could not be read; the error is logged.", body = ErrorBody),
     )
 )]
@@ -306,7 +303,11 @@ pub async fn list_targets(
 ) -> Result<Json<TargetList>, ApiError> {
     let targets = state
         .app
-        .targets(&caller, given(&query.indicator), given(&query.org_unit))
+        .targets(
+            &caller,
+            given(&query.indicator, "indicator")?,
+            given(&query.org_unit, "org_unit")?,
+        )
         .await?;
     Ok(Json(TargetList { targets }))
 }

@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
-use stocktake::values::number_text;
+use stocktake::values::{CsvWriter, number_text};
 
 /// Whether a file is a spreadsheet rather than CSV text: by its first bytes
 /// (ZIP for XLSX and ODS, OLE for XLS), or failing that its name.
@@ -37,7 +37,11 @@ pub fn sheet_to_csv(bytes: &[u8]) -> Result<String, String> {
     let Some((first_row, _)) = range.start() else {
         return Err("the first sheet is empty: put the column names in its first row".into());
     };
-    let mut out = "\n".repeat(first_row as usize);
+    let mut out = CsvWriter::new(Vec::new());
+    let written = |e: std::io::Error| format!("the sheet could not be converted ({e})");
+    for _ in 0..first_row {
+        out.write_row(std::iter::empty::<&str>()).map_err(written)?;
+    }
     let mut period_column = None;
     for (r, row) in range.rows().enumerate() {
         if r == 0 {
@@ -51,19 +55,20 @@ pub fn sheet_to_csv(bytes: &[u8]) -> Result<String, String> {
             .map(|(c, cell)| cell_text(cell, r > 0 && Some(c) == period_column))
             .collect();
         if cells.iter().all(String::is_empty) {
-            out.push('\n');
-            continue;
+            out.write_row(std::iter::empty::<&str>()).map_err(written)?;
+        } else {
+            out.write_row(&cells).map_err(written)?;
         }
-        let line: Vec<String> = cells.iter().map(|c| quote(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
     }
-    Ok(out)
+    String::from_utf8(out.into_inner().map_err(written)?)
+        .map_err(|e| format!("the sheet could not be converted ({e})"))
 }
 
 fn cell_text(cell: &Data, in_period_column: bool) -> String {
     match cell {
         Data::Empty => String::new(),
+        // Each row stays one line, so a problem's line number is its row
+        // number in the sheet: a line break inside a cell becomes a space.
         Data::String(s) => s.replace(['\r', '\n'], " "),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number_text(*f),
@@ -84,28 +89,9 @@ fn cell_text(cell: &Data, in_period_column: bool) -> String {
     }
 }
 
-/// A CSV field, quoted where it must be.
-fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ') {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fields_are_quoted_only_when_needed() {
-        assert_eq!(quote("Stn 1"), "Stn 1");
-        assert_eq!(
-            quote("Nottingham Road, Eastwood"),
-            "\"Nottingham Road, Eastwood\""
-        );
-        assert_eq!(quote("say \"why\""), "\"say \"\"why\"\"\"");
-    }
 
     #[test]
     fn a_workbook_becomes_csv_with_rows_as_lines() {
