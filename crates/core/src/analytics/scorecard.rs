@@ -9,6 +9,7 @@ use super::{Analytics, Answer, IndIdx, QueryError, ResolvedTarget};
 use crate::org::UnitIdx;
 use crate::period::Period;
 use crate::status::{self, Direction, Status, Target};
+use crate::value::{Accumulator, Across};
 
 /// A figure judged against the target that applies to it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -145,7 +146,9 @@ impl Analytics {
     }
 
     /// The `periods` periods of the indicator's own frequency up to the one
-    /// shown for `period`, oldest first, each judged as its scorecard would be.
+    /// shown for `period`, oldest first, each judged as its scorecard would
+    /// be. The years to date build up as the periods pass, rather than each
+    /// being summed again from April.
     pub fn recent(
         &self,
         ind: IndIdx,
@@ -153,18 +156,59 @@ impl Analytics {
         period: Period,
         periods: i32,
     ) -> Vec<RecentPoint> {
+        let indicator = self.indicator(ind);
         let shown = self.shown_period(ind, period);
-        (1 - periods..=0)
-            .map(|back| {
-                let judged = self.judge(ind, unit, shown.offset(back));
-                RecentPoint {
-                    period: judged.period,
-                    value: judged.current.value,
-                    target: judged.target.map(|t| t.target),
-                    status: judged.status,
-                }
-            })
-            .collect()
+        let first = shown.offset(1 - periods.max(1));
+        let series = self.series(ind);
+        let mut year = first.year();
+        let mut to_date = Accumulator::default();
+        let mut points = Vec::with_capacity(periods.max(1) as usize);
+        let mut p = Period::containing(year.first_month(), indicator.frequency);
+        while p <= shown {
+            if p.year() != year {
+                year = p.year();
+                to_date = Accumulator::default();
+            }
+            let figure = series
+                .column(p.index())
+                .and_then(|c| self.figure_parts(ind, unit, c));
+            if let Some((v, n, d)) = figure {
+                to_date.add(
+                    indicator.kind,
+                    Across::Periods,
+                    indicator.denominator_over_periods,
+                    v,
+                    n,
+                    d,
+                );
+            }
+            if p >= first {
+                let target = self.resolve_target(ind, unit, p);
+                let judged_value = match target {
+                    Some(t) if t.year_to_date => to_date
+                        .finish(indicator)
+                        .ok()
+                        .map(|(v, _, _)| v)
+                        .filter(|v| !v.is_nan()),
+                    _ => figure.map(|(v, _, _)| v).filter(|v| !v.is_nan()),
+                };
+                points.push(RecentPoint {
+                    period: p,
+                    value: figure.map(|(v, _, _)| v).filter(|v| !v.is_nan()),
+                    target: target.map(|t| t.target),
+                    status: status::status(
+                        indicator.polarity,
+                        judged_value.map(|v| indicator.round(v)),
+                        target.map(|t| Target {
+                            target: t.target,
+                            tolerance: t.tolerance,
+                        }),
+                    ),
+                });
+            }
+            p = p.next();
+        }
+        points
     }
 
     /// The figure of an indicator for every unit (or every unit of one level),

@@ -176,3 +176,41 @@ fn quartiles_interpolate_like_a_spreadsheet() {
     assert_eq!((q.lower, q.median, q.upper), (1.75, 2.5, 3.25));
     assert_eq!(Quartiles::of(&mut []), None);
 }
+
+proptest! {
+    /// A sparkline's points are judged exactly as each period's own
+    /// scorecard line judges it, whatever the figures and targets.
+    #[test]
+    fn recent_points_are_judged_as_their_scorecards_are(
+        counts in proptest::collection::vec(proptest::option::of(0u32..40), 30),
+        annual in proptest::option::of(100u32..400),
+        monthly in proptest::option::of((0usize..30, 5u32..40)),
+    ) {
+        let h = tree();
+        let ward = h.find("R0D0W0").unwrap();
+        let fires = Indicator::new("F".parse().unwrap(), "Fires", Kind::Count, Polarity::LowerIsBetter, Frequency::Month);
+        let mut cache = Analytics::new(Arc::new(h), vec![], vec![fires], Judgement::default());
+        let start = Period::month(2023, 1);
+        for (m, c) in counts.iter().enumerate() {
+            if let Some(c) = c {
+                cache.load_value(IndIdx(0), ward, start.offset(m as i32), Some(Observation { value: *c as f64, numerator: None, denominator: None }), None);
+            }
+        }
+        cache.recompute_all();
+        if let Some(t) = annual {
+            cache.set_target(IndIdx(0), ward, Period::financial_year(2023), Some(Target { target: t as f64, tolerance: 10.0 }));
+        }
+        if let Some((m, t)) = monthly {
+            cache.set_target(IndIdx(0), ward, start.offset(m as i32), Some(Target { target: t as f64, tolerance: 0.0 }));
+        }
+        let last = start.offset(29);
+        let recent = cache.recent(IndIdx(0), ward, last, 12);
+        prop_assert_eq!(recent.len(), 12);
+        for point in recent {
+            let row = cache.scorecard_row(IndIdx(0), ward, point.period);
+            prop_assert_eq!(point.value, row.current.value);
+            prop_assert_eq!(point.status, row.status);
+            prop_assert_eq!(point.target, row.target.map(|t| t.target));
+        }
+    }
+}
