@@ -11,8 +11,8 @@ pub mod text;
 pub mod value;
 
 pub use analytics::{
-    Analytics, Answer, IndIdx, Judged, Judgement, Quartiles, QueryError, RecentPoint,
-    ResolvedTarget, ScorecardRow, Source,
+    Analytics, Answer, Figures, IndIdx, Judged, Judgement, Quartiles, QueryError, RecentPoint,
+    ResolvedTarget, ScorecardRow, Source, View,
 };
 pub use indicator::{DenominatorOverPeriods, Factor, Indicator, Kind, Polarity};
 pub use number::{NumberError, NumberRules, Typed, check_range, number_text, parse_number};

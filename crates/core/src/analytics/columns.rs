@@ -94,6 +94,10 @@ impl Analytics {
                 }
             }
         }
+        if value.is_none() {
+            // A value removed is no longer a draft either.
+            self.set_draft(ind, unit, period, false);
+        }
         let key = (ind, unit, period);
         match commentary.filter(|c| !c.trim().is_empty()) {
             Some(c) => {

@@ -14,6 +14,8 @@
 //! compares units.
 
 mod columns;
+mod drafts;
+mod figures;
 mod periods;
 mod quartiles;
 mod rollups;
@@ -24,7 +26,7 @@ mod tests;
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::indicator::{Indicator, Kind};
@@ -34,6 +36,7 @@ use crate::status::Target;
 use crate::text::IndicatorCode;
 use crate::value::{Accumulator, NotComputable};
 
+pub use figures::Figures;
 pub use quartiles::Quartiles;
 pub use scorecard::{Judged, RecentPoint, ScorecardRow};
 pub use targets::ResolvedTarget;
@@ -52,6 +55,17 @@ impl IndIdx {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+}
+
+/// Which values a figure is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    /// Every value entered, approved or not: what the people entering and
+    /// approving values work with.
+    Working,
+    /// Approved values only: what a viewer reads. A draft or submitted value
+    /// counts as missing, and rollups above it are made without it.
+    Approved,
 }
 
 /// Settings that change how figures are judged.
@@ -179,6 +193,13 @@ struct Series {
     denominator: Vec<f64>,
     /// Rollups of units with children: `period * parents + slot`.
     rollup: Vec<Accumulator>,
+    /// Values not yet approved, by period index and unit. Few at any time,
+    /// so kept apart from the columns; empty for most indicators.
+    drafts: FxHashSet<(i32, UnitIdx)>,
+    /// For each parent (by period index and rollup slot), how many values
+    /// below it are not yet approved: where an approved-only figure must be
+    /// made afresh rather than taken from the rollup.
+    drafts_below: FxHashMap<(i32, u32), u32>,
 }
 
 impl Series {
@@ -190,6 +211,8 @@ impl Series {
             numerator: Vec::new(),
             denominator: Vec::new(),
             rollup: Vec::new(),
+            drafts: FxHashSet::default(),
+            drafts_below: FxHashMap::default(),
         }
     }
 
@@ -345,6 +368,11 @@ impl Analytics {
     fn rollup_slot(&self, column: usize, unit: UnitIdx) -> Option<usize> {
         let slot = self.parent_slot[unit.index()];
         (slot != u32::MAX).then(|| column * self.parents + slot as usize)
+    }
+
+    /// Figures made of the values `view` takes.
+    pub fn view(&self, view: View) -> Figures<'_> {
+        Figures { cache: self, view }
     }
 }
 

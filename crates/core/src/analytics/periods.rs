@@ -2,7 +2,7 @@
 //! longer one (a quarter or year of a monthly indicator), and the year to
 //! date, each combined from the indicator's own periods by its kind.
 
-use super::{Analytics, Answer, IndIdx, QueryError, Source};
+use super::{Analytics, Answer, IndIdx, QueryError, Source, View};
 use crate::org::UnitIdx;
 use crate::period::{MonthNumber, Period};
 use crate::value::{Accumulator, Across, NotComputable};
@@ -10,19 +10,26 @@ use crate::value::{Accumulator, Across, NotComputable};
 impl Analytics {
     /// The figure for a unit and period. The period may be the indicator's own
     /// frequency or longer (a year of a monthly indicator combines its months).
-    pub fn figure(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Result<Answer, QueryError> {
+    pub(super) fn figure_in(
+        &self,
+        view: View,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> Result<Answer, QueryError> {
         if period.frequency() == self.indicator(ind).frequency {
-            return Ok(self.native(ind, unit, period.index()));
+            return Ok(self.native(view, ind, unit, period.index()));
         }
         self.check_not_finer(ind, period)?;
         let first = self.native_containing(ind, period.first_month());
         let last = self.native_containing(ind, period.last_month());
-        Ok(self.combine(ind, unit, first, last))
+        Ok(self.combine(view, ind, unit, first, last))
     }
 
     /// The year to date up to the end of `period`.
-    pub fn year_to_date(
+    pub(super) fn year_to_date_in(
         &self,
+        view: View,
         ind: IndIdx,
         unit: UnitIdx,
         period: Period,
@@ -31,7 +38,7 @@ impl Analytics {
         let ytd = period.year_to_date();
         let first = self.native_containing(ind, *ytd.start());
         let last = self.native_containing(ind, *ytd.end());
-        Ok(self.combine(ind, unit, first, last))
+        Ok(self.combine(view, ind, unit, first, last))
     }
 
     /// Refuses a period shorter than the indicator's frequency.
@@ -53,7 +60,7 @@ impl Analytics {
     }
 
     /// Combines the figures of native periods `first..=last`, in time order.
-    fn combine(&self, ind: IndIdx, unit: UnitIdx, first: i32, last: i32) -> Answer {
+    fn combine(&self, view: View, ind: IndIdx, unit: UnitIdx, first: i32, last: i32) -> Answer {
         let indicator = self.indicator(ind);
         let s = self.series(ind);
         let expected = (last - first + 1) as u32;
@@ -61,8 +68,9 @@ impl Analytics {
         let mut all_entered = true;
         for p in first..=last {
             let Some(column) = s.column(p) else { continue };
-            if let Some((v, n, d)) = self.figure_parts(ind, unit, column) {
-                all_entered &= !s.value[self.cell(column, unit)].is_nan();
+            if let Some((v, n, d)) = self.figure_parts(view, ind, unit, column) {
+                all_entered &= !s.value[self.cell(column, unit)].is_nan()
+                    && !self.hidden(view, s, column, unit);
                 acc.add(
                     indicator.kind,
                     Across::Periods,
@@ -110,7 +118,13 @@ impl Analytics {
 
     /// Whether a unit has any figure for the indicator in the financial year
     /// of `period` or the one before.
-    pub fn has_recent_data(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> bool {
+    pub(super) fn has_recent_data_in(
+        &self,
+        view: View,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> bool {
         let frequency = self.indicator(ind).frequency;
         let end = Period::containing(period.last_month(), frequency).index();
         let start =
@@ -118,7 +132,7 @@ impl Analytics {
         let s = self.series(ind);
         (start..=end).any(|p| {
             s.column(p)
-                .is_some_and(|c| self.figure_parts(ind, unit, c).is_some())
+                .is_some_and(|c| self.figure_parts(view, ind, unit, c).is_some())
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Analytics, IndIdx, QueryError};
+use super::{Analytics, IndIdx, QueryError, View};
 use crate::org::UnitIdx;
 use crate::period::Period;
 
@@ -44,8 +44,9 @@ impl Quartiles {
 impl Analytics {
     /// Quartiles of the figures of `units` for an indicator and period
     /// (units without a figure are left out); none when no unit has one.
-    pub fn quartiles(
+    pub(super) fn quartiles_in(
         &self,
+        view: View,
         ind: IndIdx,
         period: Period,
         units: &[UnitIdx],
@@ -58,14 +59,14 @@ impl Analytics {
                 values.extend(
                     units
                         .iter()
-                        .filter_map(|&u| self.figure_parts(ind, u, column))
+                        .filter_map(|&u| self.figure_parts(view, ind, u, column))
                         .map(|(v, _, _)| v)
                         .filter(|v| !v.is_nan()),
                 );
             }
         } else {
             for &u in units {
-                if let Some(v) = self.figure(ind, u, period)?.value {
+                if let Some(v) = self.figure_in(view, ind, u, period)?.value {
                     values.push(v);
                 }
             }

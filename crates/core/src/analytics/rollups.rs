@@ -1,7 +1,7 @@
 //! Rollups over the hierarchy: each parent's figure combined from its
 //! children's, bottom-up, kept current cell by cell as values change.
 
-use super::{Analytics, Answer, IndIdx, Source, non_nan};
+use super::{Analytics, Answer, IndIdx, Source, View, non_nan};
 use crate::org::UnitIdx;
 use crate::value::{Accumulator, Across, NotComputable};
 
@@ -36,7 +36,7 @@ impl Analytics {
         let (kind, over) = (indicator.kind, indicator.denominator_over_periods);
         let mut acc = Accumulator::default();
         for &child in self.hierarchy.children(unit) {
-            if let Some((v, n, d)) = self.figure_parts(ind, child, column) {
+            if let Some((v, n, d)) = self.figure_parts(View::Working, ind, child, column) {
                 acc.add(kind, Across::Units, over, v, n, d);
             }
         }
@@ -50,6 +50,7 @@ impl Analytics {
     #[inline]
     pub(super) fn figure_parts(
         &self,
+        view: View,
         ind: IndIdx,
         unit: UnitIdx,
         column: usize,
@@ -57,14 +58,21 @@ impl Analytics {
         let s = self.series(ind);
         let cell = self.cell(column, unit);
         let v = s.value[cell];
-        if !v.is_nan() {
+        if !v.is_nan() && !self.hidden(view, s, column, unit) {
             return Some(if s.numerator.is_empty() {
                 (v, f64::NAN, f64::NAN)
             } else {
                 (v, s.numerator[cell], s.denominator[cell])
             });
         }
-        let acc = &s.rollup[self.rollup_slot(column, unit)?];
+        let slot = self.rollup_slot(column, unit)?;
+        let fresh;
+        let acc = if self.drafts_below(view, s, column, unit) {
+            fresh = self.rollup_without_drafts(ind, unit, column);
+            &fresh
+        } else {
+            &s.rollup[slot]
+        };
         if acc.count == 0 {
             return None;
         }
@@ -75,8 +83,22 @@ impl Analytics {
         }
     }
 
+    /// The rollup of a parent's children in one column made afresh from
+    /// their approved-only figures: for a parent with drafts below it.
+    pub(super) fn rollup_without_drafts(&self, ind: IndIdx, unit: UnitIdx, column: usize) -> Accumulator {
+        let indicator = self.indicator(ind);
+        let (kind, over) = (indicator.kind, indicator.denominator_over_periods);
+        let mut acc = Accumulator::default();
+        for &child in self.hierarchy.children(unit) {
+            if let Some((v, n, d)) = self.figure_parts(View::Approved, ind, child, column) {
+                acc.add(kind, Across::Units, over, v, n, d);
+            }
+        }
+        acc
+    }
+
     /// The figure of a unit for one period of the indicator's own frequency.
-    pub(super) fn native(&self, ind: IndIdx, unit: UnitIdx, period_index: i32) -> Answer {
+    pub(super) fn native(&self, view: View, ind: IndIdx, unit: UnitIdx, period_index: i32) -> Answer {
         let indicator = self.indicator(ind);
         let s = self.series(ind);
         let children = self.hierarchy.children(unit).len() as u32;
@@ -84,8 +106,20 @@ impl Analytics {
             return Answer::none(NotComputable::NoData, children);
         };
         let cell = self.cell(column, unit);
-        let rollup = self.rollup_slot(column, unit).map(|slot| &s.rollup[slot]);
-        let entered = s.value[cell];
+        let fresh;
+        let rollup = match self.rollup_slot(column, unit) {
+            Some(_) if self.drafts_below(view, s, column, unit) => {
+                fresh = self.rollup_without_drafts(ind, unit, column);
+                Some(&fresh)
+            }
+            Some(slot) => Some(&s.rollup[slot]),
+            None => None,
+        };
+        let entered = if self.hidden(view, s, column, unit) {
+            f64::NAN
+        } else {
+            s.value[cell]
+        };
         if !entered.is_nan() {
             let rollup_differs = rollup
                 .filter(|acc| acc.count > 0)

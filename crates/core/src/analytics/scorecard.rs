@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Analytics, Answer, IndIdx, QueryError, ResolvedTarget};
+use super::{Analytics, Answer, IndIdx, QueryError, ResolvedTarget, View};
 use crate::org::UnitIdx;
 use crate::period::Period;
 use crate::status::{self, Direction, Status, Target};
@@ -67,13 +67,15 @@ pub struct RecentPoint {
 
 impl Analytics {
     /// A unit's figure for `period` judged against the target that applies.
-    pub fn judge(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> Judged {
+    pub(super) fn judge_in(&self, view: View, ind: IndIdx, unit: UnitIdx, period: Period) -> Judged {
         let indicator = self.indicator(ind);
         let shown = self.shown_period(ind, period);
         let current = self
-            .figure(ind, unit, shown)
+            .figure_in(view, ind, unit, shown)
             .expect("shown period is never finer");
-        let year_to_date = self.year_to_date(ind, unit, shown).expect("not finer");
+        let year_to_date = self
+            .year_to_date_in(view, ind, unit, shown)
+            .expect("not finer");
         let target = self.resolve_target(ind, unit, shown);
         let mut judged = Judged {
             period: shown,
@@ -94,7 +96,13 @@ impl Analytics {
     }
 
     /// A full scorecard line for one indicator and unit.
-    pub fn scorecard_row(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> ScorecardRow {
+    pub(super) fn scorecard_row_in(
+        &self,
+        view: View,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> ScorecardRow {
         let polarity = self.indicator(ind).polarity;
         let Judged {
             period: shown,
@@ -102,15 +110,15 @@ impl Analytics {
             year_to_date,
             target,
             status,
-        } = self.judge(ind, unit, period);
+        } = self.judge_in(view, ind, unit, period);
         let get = |p: Period| {
-            self.figure(ind, unit, p)
+            self.figure_in(view, ind, unit, p)
                 .expect("shown period is never finer")
         };
         let previous = get(shown.previous());
         let last_year = get(shown.same_period_last_year());
         let ytd_last_year = self
-            .year_to_date(ind, unit, shown.same_period_last_year())
+            .year_to_date_in(view, ind, unit, shown.same_period_last_year())
             .expect("not finer");
         let band = self.judgement.stable_band;
         ScorecardRow {
@@ -132,7 +140,7 @@ impl Analytics {
 
     /// The scorecard of a unit: every indicator with data for it this year or
     /// last, in indicator set then code order.
-    pub fn scorecard(&self, unit: UnitIdx, period: Period) -> Vec<ScorecardRow> {
+    pub(super) fn scorecard_in(&self, view: View, unit: UnitIdx, period: Period) -> Vec<ScorecardRow> {
         let mut order: Vec<IndIdx> = self.all_indicators().collect();
         order.sort_by(|a, b| {
             let (a, b) = (self.indicator(*a), self.indicator(*b));
@@ -140,8 +148,8 @@ impl Analytics {
         });
         order
             .into_iter()
-            .filter(|&i| self.has_recent_data(i, unit, self.shown_period(i, period)))
-            .map(|i| self.scorecard_row(i, unit, period))
+            .filter(|&i| self.has_recent_data_in(view, i, unit, self.shown_period(i, period)))
+            .map(|i| self.scorecard_row_in(view, i, unit, period))
             .collect()
     }
 
@@ -149,8 +157,9 @@ impl Analytics {
     /// shown for `period`, oldest first, each judged as its scorecard would
     /// be. The years to date build up as the periods pass, rather than each
     /// being summed again from April.
-    pub fn recent(
+    pub(super) fn recent_in(
         &self,
+        view: View,
         ind: IndIdx,
         unit: UnitIdx,
         period: Period,
@@ -171,7 +180,7 @@ impl Analytics {
             }
             let figure = series
                 .column(p.index())
-                .and_then(|c| self.figure_parts(ind, unit, c));
+                .and_then(|c| self.figure_parts(view, ind, unit, c));
             if let Some((v, n, d)) = figure {
                 to_date.add(
                     indicator.kind,
@@ -213,8 +222,9 @@ impl Analytics {
 
     /// The figure of an indicator for every unit (or every unit of one level),
     /// in hierarchy order.
-    pub fn rollup(
+    pub(super) fn rollup_in(
         &self,
+        view: View,
         ind: IndIdx,
         period: Period,
         level: Option<&str>,
@@ -226,7 +236,7 @@ impl Analytics {
         };
         units
             .into_iter()
-            .map(|u| self.figure(ind, u, period).map(|a| (u, a)))
+            .map(|u| self.figure_in(view, ind, u, period).map(|a| (u, a)))
             .collect()
     }
 }

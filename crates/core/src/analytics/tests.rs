@@ -214,3 +214,58 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Whatever the ward figures and whichever are drafts, every ancestor's
+    /// approved-only figure is its approved wards' parts summed, the working
+    /// figure still counts every ward, and approving a draft brings the two
+    /// together.
+    #[test]
+    fn an_approved_view_leaves_drafts_out_of_every_rollup(
+        parts in proptest::collection::vec((1u32..50, 1u32..20_000, proptest::bool::weighted(0.3)), 18),
+        approve in proptest::collection::vec(0usize..18, 0..6),
+    ) {
+        let h = tree();
+        let ward_list = wards(&h);
+        let mut cache = Analytics::new(Arc::new(h), vec![], vec![rate()], Judgement::default());
+        let month = Period::month(2024, 5);
+        let mut draft: Vec<bool> = parts.iter().map(|p| p.2).collect();
+        for (i, (n, d, is_draft)) in parts.iter().enumerate() {
+            let (n, d) = (*n as f64, *d as f64);
+            cache.load_value(IndIdx(0), ward_list[i], month, Some(Observation { value: n / d * 10000.0, numerator: Some(n), denominator: Some(d) }), None);
+            if *is_draft {
+                cache.set_draft(IndIdx(0), ward_list[i], month, true);
+            }
+        }
+        cache.recompute_all();
+        for i in approve {
+            cache.set_draft(IndIdx(0), ward_list[i], month, false);
+            draft[i] = false;
+        }
+        prop_assert_eq!(cache.draft_count(), draft.iter().filter(|d| **d).count());
+        for u in cache.hierarchy().all() {
+            let below: Vec<UnitIdx> = if cache.hierarchy().has_children(u) { cache.hierarchy().descendants(u) } else { vec![u] };
+            let sum = |only_approved: bool| {
+                let (mut n, mut d, mut any) = (0.0, 0.0, false);
+                for (i, w) in ward_list.iter().enumerate() {
+                    if below.contains(w) && !(only_approved && draft[i]) {
+                        n += parts[i].0 as f64;
+                        d += parts[i].1 as f64;
+                        any = true;
+                    }
+                }
+                any.then_some((n, d))
+            };
+            for (view, only_approved) in [(View::Working, false), (View::Approved, true)] {
+                let answer = cache.view(view).figure(IndIdx(0), u, month).unwrap();
+                match sum(only_approved) {
+                    Some((n, d)) => {
+                        prop_assert_eq!(answer.numerator, Some(n), "{:?} at {:?}", view, u);
+                        prop_assert_eq!(answer.denominator, Some(d));
+                    }
+                    None => prop_assert_eq!(answer.value, None),
+                }
+            }
+        }
+    }
+}
