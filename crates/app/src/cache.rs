@@ -24,7 +24,12 @@ pub(crate) async fn load(store: &Store, options: OpenOptions) -> Result<Analytic
     let groups = store.groups().await?;
     let indicators = store.indicators().await?;
     let mut cache = Analytics::new(Arc::new(hierarchy), groups, indicators, options.judgement);
-    for row in store.targets().await? {
+    // Only a ratified target judges figures.
+    let ratified = stocktake_store::TargetQuery {
+        ratified: Some(true),
+        ..stocktake_store::TargetQuery::default()
+    };
+    for row in store.targets_matching(&ratified).await? {
         if let (Some(i), Some(u)) = (
             cache.find_indicator(row.indicator.as_str()),
             cache.hierarchy().find(row.org_unit.as_str()),
@@ -45,6 +50,7 @@ async fn load_values(store: &Store, cache: &mut Analytics) -> Result<(), AppErro
     let indicators = by_id(indicator_ids, |code| cache.find_indicator(code));
     let units = by_id(unit_ids, |code| cache.hierarchy().find(code));
     let mut unreadable = 0u64;
+    let mut drafts = Vec::new();
     store
         .for_each_raw_value(|v| {
             let (Some(i), Some(u), Ok(period)) = (
@@ -61,6 +67,9 @@ async fn load_values(store: &Store, cache: &mut Analytics) -> Result<(), AppErro
                 denominator: v.denominator,
             };
             cache.load_value(i, u, period, Some(observation), v.note.map(str::to_owned));
+            if !v.approved {
+                drafts.push((i, u, period));
+            }
         })
         .await?;
     if unreadable > 0 {
@@ -70,6 +79,11 @@ async fn load_values(store: &Store, cache: &mut Analytics) -> Result<(), AppErro
         );
     }
     cache.recompute_all();
+    // Few values wait for approval at any time: mark them once the
+    // rollups are made.
+    for (i, u, period) in drafts {
+        cache.set_draft(i, u, period, true);
+    }
     Ok(())
 }
 

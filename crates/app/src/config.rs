@@ -42,6 +42,24 @@ pub struct Settings {
     /// SQLite only: `full` (a write acknowledged is on disk, surviving a
     /// power cut) or `normal` (faster; a power cut may lose the last writes).
     pub sqlite_synchronous: String,
+    /// The address people reach Stocktake at, such as
+    /// `https://stocktake.example.gov.uk`. Over `https`, cookies are marked
+    /// `Secure` and browsers told to keep to HTTPS; its host name is allowed.
+    pub public_url: String,
+    /// The host names requests may name (comma-separated), besides the
+    /// public URL's: a request for any other is refused, so a page elsewhere
+    /// cannot reach Stocktake through a name it controls (DNS rebinding).
+    pub allowed_hosts: String,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: u64,
+    /// A session ends this many hours after signing in, however busy.
+    pub session_absolute_hours: u64,
+    /// Whether viewers see figures not yet approved (marked so); by default
+    /// they see approved figures only.
+    pub viewers_see_unapproved: bool,
+    /// Refuse a value that moves more than this percentage from the period
+    /// before, either way, unless it comes with commentary; 0 turns it off.
+    pub commentary_when_moved_percent: f64,
 }
 
 impl Default for Settings {
@@ -57,33 +75,38 @@ impl Default for Settings {
             change_poll_seconds: 1.0,
             write_wait_seconds: 30,
             sqlite_synchronous: "full".to_owned(),
+            public_url: String::new(),
+            allowed_hosts: "localhost,127.0.0.1,[::1]".to_owned(),
+            session_idle_minutes: 60,
+            session_absolute_hours: 12,
+            viewers_see_unapproved: false,
+            commentary_when_moved_percent: 0.0,
         }
     }
 }
 
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Settings")
-            .field("database_url", &redact_url(&self.database_url))
-            .field("bind", &self.bind)
-            .field("stable_band", &self.stable_band)
-            .field("commentary_when_red", &self.commentary_when_red)
-            .field("request_timeout_seconds", &self.request_timeout_seconds)
-            .field("upload_limit_mib", &self.upload_limit_mib)
-            .field("upload_hold_minutes", &self.upload_hold_minutes)
-            .field("change_poll_seconds", &self.change_poll_seconds)
-            .field("write_wait_seconds", &self.write_wait_seconds)
-            .field("sqlite_synchronous", &self.sqlite_synchronous)
-            .finish()
+        let mut out = f.debug_struct("Settings");
+        for (key, value) in self.values() {
+            out.field(key, &value);
+        }
+        out.finish()
     }
 }
 
 /// The keys of [`Settings`], in the order they are printed.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 16] = [
     "database_url",
     "bind",
+    "public_url",
+    "allowed_hosts",
     "stable_band",
     "commentary_when_red",
+    "commentary_when_moved_percent",
+    "viewers_see_unapproved",
+    "session_idle_minutes",
+    "session_absolute_hours",
     "request_timeout_seconds",
     "upload_limit_mib",
     "upload_hold_minutes",
@@ -93,6 +116,75 @@ pub const KEYS: [&str; 10] = [
 ];
 
 impl Settings {
+    /// Every setting as TOML, in the order of [`KEYS`]; the database
+    /// password is replaced by `***`.
+    pub fn values(&self) -> [(&'static str, String); 16] {
+        let values = [
+            toml_string(&redact_url(&self.database_url)),
+            toml_string(&self.bind),
+            toml_string(&self.public_url),
+            toml_string(&self.allowed_hosts),
+            self.stable_band.to_string(),
+            self.commentary_when_red.to_string(),
+            self.commentary_when_moved_percent.to_string(),
+            self.viewers_see_unapproved.to_string(),
+            self.session_idle_minutes.to_string(),
+            self.session_absolute_hours.to_string(),
+            self.request_timeout_seconds.to_string(),
+            self.upload_limit_mib.to_string(),
+            self.upload_hold_minutes.to_string(),
+            self.change_poll_seconds.to_string(),
+            self.write_wait_seconds.to_string(),
+            toml_string(&self.sqlite_synchronous),
+        ];
+        let mut n = 0;
+        values.map(|value| {
+            n += 1;
+            (KEYS[n - 1], value)
+        })
+    }
+
+    /// The host names a request may name: the allowed hosts and the public
+    /// URL's, lower case, without ports.
+    pub fn host_names(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = self
+            .allowed_hosts
+            .split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+        if let Some(host) = self.public_host() {
+            hosts.push(host);
+        }
+        hosts.sort();
+        hosts.dedup();
+        hosts
+    }
+
+    /// The public URL's host name, if one is set.
+    fn public_host(&self) -> Option<String> {
+        let rest = self.public_url.split_once("://")?.1;
+        let authority = rest.split('/').next()?;
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => format!("[{}]", v6.split(']').next()?),
+            None => authority.split(':').next()?.to_owned(),
+        };
+        (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    }
+
+    /// Whether people reach Stocktake over HTTPS (the public URL says so).
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes.saturating_mul(60))
+    }
+
+    pub fn session_absolute(&self) -> Duration {
+        Duration::from_secs(self.session_absolute_hours.saturating_mul(3600))
+    }
+
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_seconds)
     }
@@ -130,6 +222,8 @@ impl Settings {
             ("request_timeout_seconds", self.request_timeout_seconds),
             ("upload_limit_mib", self.upload_limit_mib),
             ("upload_hold_minutes", self.upload_hold_minutes),
+            ("session_idle_minutes", self.session_idle_minutes),
+            ("session_absolute_hours", self.session_absolute_hours),
         ] {
             if value == 0 {
                 problems.push(format!("{key} = 0 must be at least 1"));
@@ -146,6 +240,28 @@ impl Settings {
                 "change_poll_seconds = {} must be between 0 and 3600",
                 self.change_poll_seconds
             ));
+        }
+        if !(0.0..=1000.0).contains(&self.commentary_when_moved_percent) {
+            problems.push(format!(
+                "commentary_when_moved_percent = {} must be between 0 (off) and 1000",
+                self.commentary_when_moved_percent
+            ));
+        }
+        if !self.public_url.is_empty()
+            && (self.public_host().is_none()
+                || !(self.public_url.starts_with("https://")
+                    || self.public_url.starts_with("http://")))
+        {
+            problems.push(format!(
+                "public_url = {:?} must be an address such as https://stocktake.example.gov.uk",
+                self.public_url
+            ));
+        }
+        if self.host_names().is_empty() {
+            problems.push(
+                "allowed_hosts is empty and no public_url is set: no request could be answered"
+                    .to_owned(),
+            );
         }
         if problems.is_empty() {
             Ok(())
@@ -240,22 +356,10 @@ impl Loaded {
     /// The effective configuration as TOML, each line saying where its value
     /// came from; the database password is replaced by `***`.
     pub fn describe(&self) -> String {
-        let s = &self.settings;
-        let values: [String; 10] = [
-            toml_string(&redact_url(&s.database_url)),
-            toml_string(&s.bind),
-            s.stable_band.to_string(),
-            s.commentary_when_red.to_string(),
-            s.request_timeout_seconds.to_string(),
-            s.upload_limit_mib.to_string(),
-            s.upload_hold_minutes.to_string(),
-            s.change_poll_seconds.to_string(),
-            s.write_wait_seconds.to_string(),
-            toml_string(&s.sqlite_synchronous),
-        ];
-        let lines: Vec<String> = KEYS
+        let lines: Vec<String> = self
+            .settings
+            .values()
             .iter()
-            .zip(values)
             .map(|(key, value)| format!("{key} = {value}"))
             .collect();
         let width = lines.iter().map(String::len).max().unwrap_or(0);

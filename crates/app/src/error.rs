@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use stocktake_core::{TextKind, check_text};
 use stocktake_store::StoreError;
 
 use crate::values::FileErrors;
@@ -21,6 +22,13 @@ pub enum AppError {
     /// A single field of a request is wrong.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// Nobody is signed in (or the session or token has ended), and the
+    /// request needs someone who is.
+    #[error("{message}")]
+    Unauthenticated { message: String },
+    /// The caller is signed in but their role or scope does not allow this.
+    #[error("{message}")]
+    Forbidden { message: String },
     /// A file or batch has bad lines; nothing was written.
     #[error("{0}")]
     File(FileErrors),
@@ -58,8 +66,34 @@ impl AppError {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            AppError::NotFound { .. } | AppError::Invalid { .. } | AppError::File(_)
+            AppError::NotFound { .. }
+                | AppError::Invalid { .. }
+                | AppError::File(_)
+                | AppError::Unauthenticated { .. }
+                | AppError::Forbidden { .. }
         )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> AppError {
+        AppError::Forbidden {
+            message: message.into(),
+        }
+    }
+}
+
+/// A text field from a form or request, trimmed and checked for its kind;
+/// a blank one is refused, saying `blank`, where it is required.
+pub(crate) fn text_field<'a>(
+    kind: TextKind,
+    field: &str,
+    text: &'a str,
+    blank: Option<&str>,
+) -> Result<&'a str, AppError> {
+    let text = text.trim();
+    check_text(kind, text).map_err(|e| AppError::invalid(field, format!("{field} {e}")))?;
+    match blank {
+        Some(hint) if text.is_empty() => Err(AppError::invalid(field, hint)),
+        _ => Ok(text),
     }
 }
 
@@ -86,6 +120,10 @@ impl From<StoreError> for AppError {
             connect @ StoreError::Connect { .. } => AppError::Unavailable {
                 message: connect.to_string(),
                 retry_after: Duration::from_secs(30),
+            },
+            StoreError::Conflict(message) => AppError::Invalid {
+                field: "code".into(),
+                message,
             },
             other => AppError::Store(other),
         }

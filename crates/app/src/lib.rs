@@ -9,8 +9,10 @@
 
 pub mod access;
 mod cache;
+pub mod clock;
 pub mod config;
 mod error;
+pub mod returns;
 pub mod values;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -20,7 +22,7 @@ use std::time::Duration;
 use stocktake_core::{Analytics, Judgement};
 use stocktake_store::{SqliteSync, Store, StoreOptions};
 
-pub use access::{Caller, Interface};
+pub use access::{Caller, Interface, Role};
 pub use config::Settings;
 pub use error::AppError;
 pub use stocktake_core as core;
@@ -37,12 +39,19 @@ pub struct OpenOptions {
     pub judgement: Judgement,
     /// Refuse a value that would be red unless it comes with commentary.
     pub commentary_when_red: bool,
+    /// Refuse a value that moved more than this percentage from the period
+    /// before unless it comes with commentary; 0 is off.
+    pub commentary_when_moved_percent: f64,
     /// How long a write waits for another writer before it is refused as busy.
     pub write_wait: Duration,
     /// How long a checked import waits for its confirmation.
     pub upload_hold: Duration,
     /// When SQLite counts a commit as done.
     pub sqlite_sync: SqliteSync,
+    /// Whether viewers see figures not yet approved.
+    pub viewers_see_unapproved: bool,
+    /// How failed sign-ins are held back.
+    pub sign_in: access::SignInPolicy,
 }
 
 impl Default for OpenOptions {
@@ -59,9 +68,12 @@ impl OpenOptions {
                 stable_band: settings.stable_band,
             },
             commentary_when_red: settings.commentary_when_red,
+            commentary_when_moved_percent: settings.commentary_when_moved_percent,
             write_wait: settings.write_wait(),
             upload_hold: settings.upload_hold(),
             sqlite_sync: settings.sqlite_sync(),
+            viewers_see_unapproved: settings.viewers_see_unapproved,
+            sign_in: access::SignInPolicy::default(),
         }
     }
 }
@@ -70,6 +82,8 @@ impl OpenOptions {
 pub struct Stocktake {
     store: Store,
     cache: RwLock<Analytics>,
+    /// Everyone who may sign in, as last loaded.
+    accounts: RwLock<access::Accounts>,
     options: OpenOptions,
     /// The store's change sequence the cache reflects.
     seen_change: AtomicI64,
@@ -90,12 +104,31 @@ impl Stocktake {
         .await?;
         let seq = store.change_seq().await?;
         let cache = cache::load(&store, options).await?;
+        let accounts = access::load_accounts(&store).await?;
         Ok(Arc::new(Stocktake {
             store,
             cache: RwLock::new(cache),
+            accounts: RwLock::new(accounts),
             options,
             seen_change: AtomicI64::new(seq),
         }))
+    }
+
+    /// The caller's rights against the cache as it stands.
+    pub(crate) fn rights(
+        &self,
+        caller: &Caller,
+        cache: &Analytics,
+    ) -> Result<access::rights::Rights, AppError> {
+        access::rights::Rights::of(caller, cache, self.options.viewers_see_unapproved)
+    }
+
+    /// When values need commentary.
+    pub(crate) fn commentary_rules(&self) -> values::CommentaryRules {
+        values::CommentaryRules {
+            when_red: self.options.commentary_when_red,
+            when_moved_percent: self.options.commentary_when_moved_percent,
+        }
     }
 
     /// Read access to the analytics cache. Never held across an await.
@@ -116,7 +149,9 @@ impl Stocktake {
     pub async fn reload(&self) -> Result<(), AppError> {
         let seq = self.store.change_seq().await?;
         let fresh = cache::load(&self.store, self.options).await?;
+        let accounts = access::load_accounts(&self.store).await?;
         *self.analytics_mut() = fresh;
+        *self.accounts.write().unwrap_or_else(|p| p.into_inner()) = accounts;
         self.seen_change.store(seq, Ordering::Release);
         Ok(())
     }
@@ -164,9 +199,10 @@ const _: () = {
             values::ImportMode::Preview,
             &|_| {},
         ));
-        send(&app.save_values(caller, &[]));
+        send(&app.save_values(caller, &[], None));
+        send(&app.sign_in(Interface::Web, "a@example.org", "x", "127.0.0.1"));
         send(&app.reload());
         send(&app.stage_import(caller, values::FileKind::Values, "x", Vec::new()));
-        send(&app.confirm_import(caller, "token"));
+        send(&app.confirm_import(caller, "token", false, None));
     }
 };

@@ -3,6 +3,7 @@
 //! an example in its help.
 
 mod output;
+mod users;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use stocktake::config::{self, Flags, Loaded};
 use stocktake::core::Period;
-use stocktake::values::{FileKind, ImportMode};
+use stocktake::values::{FileKind, ImportMode, ImportOptions};
 use stocktake::{AppError, Caller, OpenOptions, Settings, Stocktake};
 
 #[derive(Parser)]
@@ -44,6 +45,10 @@ struct Cli {
     /// A TOML file of settings (see `stocktake config`).
     #[arg(long, global = true, env = "STOCKTAKE_CONFIG")]
     config: Option<PathBuf>,
+
+    /// Act as this account (its rights, and its name in the audit trail) rather than as the administrator of this machine.
+    #[arg(long = "as", global = true, value_name = "EMAIL")]
+    as_account: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -120,9 +125,29 @@ enum Command {
         repeat: u32,
     },
 
-    /// Create the database, or bring an existing one up to date.
-    #[command(after_help = "Example:\n  stocktake --db sqlite://council.db init")]
-    Init,
+    /// Create the database, or bring an existing one up to date, and make the first administrator.
+    #[command(
+        after_help = "Examples:\n  stocktake --db sqlite://council.db init\n  stocktake init --admin-email ann@example.gov.uk --admin-name \"Ann Lee\" --admin-password-file pw.txt\n\nOn a terminal, the administrator's email, name and password are asked for when not given."
+    )]
+    Init {
+        /// The first administrator's email.
+        #[arg(long)]
+        admin_email: Option<String>,
+        /// Their name.
+        #[arg(long)]
+        admin_name: Option<String>,
+        /// Read their password from this file's first line.
+        #[arg(long)]
+        admin_password_file: Option<PathBuf>,
+    },
+
+    /// Add, list, disable and reset the people who sign in (administrators only).
+    #[command(subcommand)]
+    User(users::UserCommand),
+
+    /// Make, list and revoke API tokens for machine clients (acting --as an account).
+    #[command(subcommand)]
+    Token(users::TokenCommand),
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
@@ -136,6 +161,12 @@ enum Command {
         /// Check the file and report problems without writing anything.
         #[arg(long)]
         check: bool,
+        /// Targets: record them as ratified (the committee agreed them), so they judge figures at once.
+        #[arg(long)]
+        ratify: bool,
+        /// Why, for the audit trail; needed to change values already approved.
+        #[arg(long)]
+        reason: Option<String>,
     },
 
     /// Export to CSV in the import format.
@@ -288,12 +319,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         },
     )?;
     let settings = loaded.settings.clone();
-    let caller = Caller::command_line(&os_user());
+    let machine = Caller::command_line(&os_user());
     let open = |load_values: bool| {
         Stocktake::open(
             &settings.database_url,
             OpenOptions::from_settings(&settings, load_values),
         )
+    };
+    // Who the command acts as: the administrator of this machine, or with
+    // --as, that account (checked once the database is open).
+    let as_account = cli.as_account.clone();
+    let caller_for = |app: &Stocktake| -> Result<Caller, AppError> {
+        match &as_account {
+            Some(email) => app.command_line_as(email),
+            None => Ok(machine.clone()),
+        }
     };
     match cli.command {
         Command::Config => {
@@ -332,6 +372,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 loaded.targets,
                 started.elapsed().as_secs_f64()
             );
+            println!("Sign in to the demo as:");
+            for who in &stocktake_demo::SIGN_INS {
+                println!(
+                    "  {:<20} {:<22} password {:<23} {}",
+                    who.role.label(),
+                    who.email,
+                    who.password,
+                    who.about
+                );
+            }
             if !no_serve {
                 serve(app, settings).await?;
             }
@@ -374,6 +424,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let started = std::time::Instant::now();
             let app = open(true).await?;
+            let caller = caller_for(&app)?;
             let load_seconds = started.elapsed().as_secs_f64();
             let mut times = Vec::new();
             let mut totals = serde_json::Value::Null;
@@ -381,7 +432,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let run = std::time::Instant::now();
                 totals = match what {
                     Measure::Scorecard => {
-                        let picture = app.status_picture(&caller, period);
+                        let picture = app.status_picture(&caller, period)?;
                         serde_json::json!({
                             "items": picture.lines,
                             "checksum": picture.year_to_date_total,
@@ -406,22 +457,61 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "best_seconds": times[0],
                 "runs": times,
                 "totals": totals,
-                "values": app.value_count(&caller),
+                "values": app.value_count(&caller)?,
             });
             println!("{report}");
         }
-        Command::Init => {
-            open(false).await?;
+        Command::Init {
+            admin_email,
+            admin_name,
+            admin_password_file,
+        } => {
+            let app = open(false).await?;
             eprintln!(
                 "database ready: {}",
                 config::redact_url(&settings.database_url)
             );
+            if app.has_accounts().await? {
+                eprintln!("it has accounts already: add people with `stocktake user add`");
+            } else {
+                match users::first_admin(
+                    &app,
+                    &machine,
+                    admin_email,
+                    admin_name,
+                    admin_password_file.as_deref(),
+                )
+                .await?
+                {
+                    Some(email) => eprintln!("administrator {email} can now sign in"),
+                    None => eprintln!(
+                        "no administrator yet: run `stocktake init --admin-email EMAIL --admin-name NAME --admin-password-file FILE`"
+                    ),
+                }
+            }
         }
-        Command::Import { kind, file, check } => {
+        Command::User(command) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            users::run(&app, &caller, command).await?;
+        }
+        Command::Token(command) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            users::tokens(&app, &caller, command).await?;
+        }
+        Command::Import {
+            kind,
+            file,
+            check,
+            ratify,
+            reason,
+        } => {
             let name = file.display().to_string();
             let input = std::fs::File::open(&file)
                 .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
             let app = open(false).await?;
+            let caller = caller_for(&app)?;
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
             let mode = if check {
@@ -430,8 +520,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ImportMode::Write
             };
             let reader = std::io::BufReader::with_capacity(1 << 20, input);
+            let options = ImportOptions {
+                mode,
+                ratify_targets: ratify,
+                reason,
+            };
             let result = app
-                .import(&caller, kind.into(), &name, reader, mode, &|bytes| {
+                .import(&caller, kind.into(), &name, reader, options, &|bytes| {
                     bar.set_position(bytes)
                 })
                 .await;
@@ -448,6 +543,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export { kind, out } => {
             let app = open(false).await?;
+            let caller = caller_for(&app)?;
             let rows = match &out {
                 Some(path) => {
                     let file = std::fs::File::create(path)
@@ -474,6 +570,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => {
             let app = open(true).await?;
+            let caller = caller_for(&app)?;
             let card = app.scorecard(&caller, &unit, period)?;
             let mut stdout = std::io::stdout().lock();
             output::scorecard(&mut stdout, &card, format)?;
@@ -486,6 +583,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => {
             let app = open(true).await?;
+            let caller = caller_for(&app)?;
             let rollup = app.rollup(&caller, &indicator, period, level.as_deref())?;
             let mut stdout = std::io::stdout().lock();
             output::rollup(&mut stdout, &rollup, format)?;

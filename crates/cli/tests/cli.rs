@@ -109,7 +109,8 @@ fn real_recycling_rates_import_under_the_real_hierarchy() {
                 "value",
                 "numerator",
                 "denominator",
-                "note"
+                "note",
+                "approved"
             ]
         );
         let notts = row(&rows, "E06000018");

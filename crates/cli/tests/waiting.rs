@@ -91,8 +91,17 @@ async fn writes_during_a_long_import_answer_200_or_503_never_500() {
         }
         let big = db.file("big.csv", &values);
 
+        let token = db.token_for("writer@test.example", "performance_officer");
         let server = Server::start(&db, 1);
-        let client = reqwest::Client::new();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap();
         let mut import = Command::new(env!("CARGO_BIN_EXE_stocktake"))
             .args(["--db", &db.url, "import", "values", &big])
             .env_remove("STOCKTAKE_CONFIG")

@@ -20,4 +20,4 @@ pub use org::{Group, Hierarchy, HierarchyError, OrgUnit, UnitIdx};
 pub use period::{Frequency, Period, PeriodError};
 pub use status::{Direction, Status, Target};
 pub use text::{GroupCode, IndicatorCode, OrgUnitCode, TextError, TextKind, check_text};
-pub use value::{Accumulator, NotComputable, Observation, ValueError};
+pub use value::{Accumulator, NotComputable, Observation, ValueError, ValueState};

@@ -15,6 +15,55 @@ pub struct Observation {
     pub denominator: Option<f64>,
 }
 
+/// Where a value stands in the data workflow: entered as a draft, submitted
+/// by its owner, approved by a performance officer (then locked until
+/// reopened, with a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueState {
+    Draft,
+    Submitted,
+    Approved,
+}
+
+impl ValueState {
+    pub const ALL: [ValueState; 3] = [
+        ValueState::Draft,
+        ValueState::Submitted,
+        ValueState::Approved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueState::Draft => "draft",
+            ValueState::Submitted => "submitted",
+            ValueState::Approved => "approved",
+        }
+    }
+
+    /// Whether figures for viewers count it (see [`crate::View::Approved`]).
+    pub fn is_approved(self) -> bool {
+        self == ValueState::Approved
+    }
+}
+
+impl std::fmt::Display for ValueState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ValueState {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ValueState, String> {
+        ValueState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not a value state: use draft, submitted or approved"))
+    }
+}
+
 /// Why a row's numbers do not make a value for this indicator.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ValueError {

@@ -5,12 +5,15 @@
 //! - [`generate`]: the demo database `stocktake demo` loads, a fire and
 //!   rescue service and a region's councils, built from trimmed copies of
 //!   real public files plus figures drawn from a fixed seed;
-//! - [`load_demo`]: imports the demo into an open Stocktake;
+//! - [`load_demo`]: imports the demo into an open Stocktake, with one
+//!   account per role ([`SIGN_INS`]) and work in progress;
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
 
 pub mod bench;
 pub mod generate;
 mod load;
+mod people;
 
 pub use generate::{DemoFiles, generate};
 pub use load::{DEMO_SEED, DemoLoaded, load_demo};
+pub use people::{DemoSignIn, SIGN_INS};

@@ -19,10 +19,14 @@ pub struct DemoLoaded {
     pub targets: u64,
 }
 
-/// Generates the demo files and imports them in dependency order.
+/// Generates the demo files and imports them in dependency order, then
+/// makes the demo's accounts (see [`crate::SIGN_INS`]) and its work in
+/// progress: figures awaiting approval, a proposed target, a data return.
 pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, AppError> {
     let files = generate(DEMO_SEED);
-    load_files(app, caller, &files).await
+    let loaded = load_files(app, caller, &files).await?;
+    crate::people::load_people(app, caller).await?;
+    Ok(loaded)
 }
 
 async fn load_files(

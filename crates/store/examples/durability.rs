@@ -12,6 +12,7 @@ use stocktake_store::{SqliteSync, Store, StoreOptions, ValueRow};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let bench = stocktake_store::Actor::system("bench");
     let mut args = std::env::args().skip(1);
     let writes: usize = args.next().map_or(Ok(500), |n| n.parse())?;
     let rows: usize = args.next().map_or(Ok(1_000_000), |n| n.parse())?;
@@ -36,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 parent: None,
             })
             .collect();
-        store.upsert_org_units(&units, "bench").await?;
+        store.upsert_org_units(&units, &bench).await?;
         let indicator = |code: &str| {
             Indicator::new(
                 code.parse().expect("a code"),
@@ -47,7 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
         };
         store
-            .upsert_indicators(&[indicator("SMALL"), indicator("BULK")], "bench")
+            .upsert_indicators(&[indicator("SMALL"), indicator("BULK")], &bench)
             .await?;
         let row = |ind: &str, u: usize, m: usize| ValueRow {
             indicator: ind.parse().expect("a code"),
@@ -59,18 +60,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 denominator: None,
             },
             note: None,
+            state: stocktake_core::ValueState::Approved,
         };
 
         let started = Instant::now();
         for w in 0..writes {
             store
-                .upsert_values(&[row("SMALL", w % 200, w / 200)], "bench")
+                .upsert_values(&[row("SMALL", w % 200, w / 200)], &bench, None)
                 .await?;
         }
         let small = started.elapsed().as_secs_f64();
 
         let started = Instant::now();
-        let mut writer = store.begin_values().await?;
+        let mut writer = store.begin_values(&bench).await?;
         let mut chunk = Vec::with_capacity(5_000);
         for r in 0..rows {
             chunk.push(row("BULK", r % 200, r / 200));
@@ -80,7 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         writer.write(&chunk).await?;
-        writer.commit("bench", "durability").await?;
+        writer.commit("durability", None).await?;
         let bulk = started.elapsed().as_secs_f64();
         println!(
             "| {} | {small:.2} s | {:.2} ms | {bulk:.2} s |",

@@ -17,6 +17,7 @@ const CHUNK: usize = 5_000;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let bench = stocktake_store::Actor::system("bench");
     let mut args = std::env::args().skip(1);
     let dir = tempfile::tempdir()?;
     let url = args
@@ -48,8 +49,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
         })
         .collect();
-    store.upsert_org_units(&units, "bench").await?;
-    store.upsert_indicators(&indicators, "bench").await?;
+    store.upsert_org_units(&units, &bench).await?;
+    store.upsert_indicators(&indicators, &bench).await?;
 
     // Made up front so the timing is the store's alone.
     let start_month = Period::month(2015, 4);
@@ -67,17 +68,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     denominator: Some(200.0),
                 },
                 note: None,
+                state: stocktake_core::ValueState::Approved,
             })
         })
         .take(rows)
         .collect();
 
     let started = Instant::now();
-    let mut writer = store.begin_values().await?;
+    let mut writer = store.begin_values(&bench).await?;
     for chunk in values.chunks(CHUNK) {
         writer.write(chunk).await?;
     }
-    let written = writer.commit("bench", "benchmark import").await?;
+    let written = writer.commit("benchmark import", None).await?;
     let import = started.elapsed();
     println!(
         "{} import: {written} rows in {:.2} s ({:.0} rows/s)",

@@ -1,11 +1,13 @@
-//! The change log other processes watch, and the commit step every write
-//! ends with: its audit line, its change-log row, then the commit.
+//! The commit step every write ends with: one audit row per record changed
+//! (with its before and after), a row in the change log other processes
+//! watch, then the commit, so all land together or not at all.
 
+use serde_json::Value as Json;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
-use crate::access::insert_audit;
 use crate::backend::Backend;
 use crate::error::Result;
+use crate::sql::Upsert;
 use crate::store::Store;
 
 /// One committed write, as another process sees it in the change log.
@@ -21,24 +23,139 @@ pub struct Change {
     pub detail: String,
 }
 
+/// Who makes a write: the name the audit trail shows, their account where
+/// they signed in, and the face they came through (`web`, `api`, `cli`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub account_id: Option<i64>,
+    pub interface: String,
+}
+
+impl Actor {
+    /// A process acting for itself (a test, the demo loader), on the command line.
+    pub fn system(name: &str) -> Actor {
+        Actor {
+            name: name.to_owned(),
+            account_id: None,
+            interface: "cli".to_owned(),
+        }
+    }
+}
+
+/// One change to one record, as the audit trail keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Recorded {
+    /// `create`, `update`, `delete`, or a workflow step (`submit`, `approve`...).
+    pub action: &'static str,
+    pub record_type: &'static str,
+    pub record_key: String,
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+}
+
+impl Recorded {
+    /// The change from `before` to `after`, or none where nothing changed.
+    pub fn change(
+        record_type: &'static str,
+        record_key: String,
+        before: Option<Json>,
+        after: Option<Json>,
+    ) -> Option<Recorded> {
+        let action = match (&before, &after) {
+            (None, None) => return None,
+            (Some(b), Some(a)) if b == a => return None,
+            (None, Some(_)) => "create",
+            (Some(_), None) => "delete",
+            (Some(_), Some(_)) => "update",
+        };
+        Some(Recorded {
+            action,
+            record_type,
+            record_key,
+            before,
+            after,
+        })
+    }
+}
+
 /// What a write did, recorded as it commits.
 pub(crate) struct Done<'a> {
+    /// The table written, for the change log.
     pub entity: &'static str,
     /// The change-log detail (see [`Change::detail`]).
     pub codes: Vec<String>,
-    pub actor: &'a str,
-    pub action: &'static str,
-    pub detail: String,
+    pub actor: &'a Actor,
+    /// A line for the trail where no single record changed (a summary of a
+    /// bulk import, say), or beside each record's own.
+    pub summary: String,
+    /// Why, where the one acting gave a reason.
+    pub reason: Option<&'a str>,
+    pub records: Vec<Recorded>,
 }
 
-/// Writes the audit line and the change-log row, then commits: the last step
-/// of every write, so all three land together or not at all.
+const AUDIT: Upsert = Upsert {
+    head: "insert into audit (actor, action, detail, account_id, interface, record_type, \
+           record_key, before, after, reason) values",
+    columns: 10,
+    tail: "",
+};
+
+/// Writes audit rows for `done` on `tx`: one per record, or the summary
+/// alone where no record is named.
+pub(crate) async fn write_audit(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    done: &Done<'_>,
+) -> Result<()> {
+    let summary = [Recorded {
+        action: "write",
+        record_type: done.entity,
+        record_key: String::new(),
+        before: None,
+        after: None,
+    }];
+    let records: &[Recorded] = if done.records.is_empty() {
+        &summary
+    } else {
+        &done.records
+    };
+    AUDIT
+        .run(tx, backend, records, |q, r| {
+            q.bind(done.actor.name.as_str())
+                .bind(r.action)
+                .bind(done.summary.as_str())
+                .bind(done.actor.account_id)
+                .bind(done.actor.interface.as_str())
+                .bind(r.record_type)
+                .bind((!r.record_key.is_empty()).then_some(r.record_key.as_str()))
+                .bind(r.before.as_ref().map(Json::to_string))
+                .bind(r.after.as_ref().map(Json::to_string))
+                .bind(done.reason)
+        })
+        .await
+}
+
+/// Writes the audit rows and the change-log row, then commits: the last step
+/// of every write.
 pub(crate) async fn commit_write(
     mut tx: Transaction<'static, Any>,
     backend: Backend,
     done: Done<'_>,
 ) -> Result<()> {
-    insert_audit(&mut tx, done.actor, done.action, &done.detail).await?;
+    write_audit(&mut tx, backend, &done).await?;
+    append_change(&mut tx, backend, done.entity, &done.codes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Appends to the change log, last in the transaction.
+pub(crate) async fn append_change(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    entity: &str,
+    codes: &[String],
+) -> Result<()> {
     if backend == Backend::Postgres {
         // Identity values are handed out at insert, not at commit, so without
         // this a reader could see seq 11 before seq 10 commits and never look
@@ -46,15 +163,14 @@ pub(crate) async fn commit_write(
         // lock comes last so it is held only for the commit. Readers of
         // change_log are not blocked. (SQLite writers are already serial.)
         sqlx::query("lock table change_log in share row exclusive mode")
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     sqlx::query("insert into change_log (entity, detail) values ($1, $2)")
-        .bind(done.entity)
-        .bind(done.codes.join(","))
-        .execute(&mut *tx)
+        .bind(entity)
+        .bind(codes.join(","))
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -45,6 +45,11 @@ pub enum StoreError {
     )]
     Busy { waited: std::time::Duration },
 
+    /// The write would clash with what is stored (a code already taken).
+    /// Nothing was written.
+    #[error("{0}")]
+    Conflict(String),
+
     /// A bulk write failed part way; its transaction can only be rolled back.
     #[error("an earlier write in this batch failed, so nothing was saved: start the import again")]
     Aborted,

@@ -2,7 +2,7 @@
 //! targets on SQLite (the embedded default) or PostgreSQL, one code path for
 //! both, with the schema migrated at connect.
 //!
-//! A folder per capability holds its queries (`values/`, `access/`). Every
+//! A folder per capability holds its queries (`values/`, `access/`, `returns/`). Every
 //! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
 //! database can tell what moved on.
@@ -12,15 +12,21 @@ mod backend;
 mod changes;
 mod error;
 mod ids;
+mod returns;
 mod sql;
 mod store;
 mod values;
 
-pub use access::AuditEntry;
+pub use access::{
+    AccountRow, ApiTokenRow, Attempts, AuditEntry, AuditQuery, ClosedGroupRow, ScopeEntry,
+    SessionRow,
+};
 pub use backend::Backend;
-pub use changes::Change;
+pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
+pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
 pub use values::{
-    RawValue, StagedUpload, TargetQuery, TargetRow, ValueQuery, ValueRow, ValueWriter,
+    RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValueQuery, ValueRow,
+    ValueWriter,
 };

@@ -3,10 +3,12 @@
 //! database created on that server for the test.
 
 use stocktake_core::{
-    DenominatorOverPeriods, Factor, Frequency, Group, Indicator, Kind, Observation, OrgUnit,
-    Period, Polarity, Target,
+    DenominatorOverPeriods, Factor, Frequency, Group, Indicator, IndicatorCode, Kind, Observation,
+    OrgUnit, Period, Polarity, Target, ValueState,
 };
-use stocktake_store::{Backend, Store, StoreError, TargetRow, ValueQuery, ValueRow};
+use stocktake_store::{
+    Actor, AuditQuery, Backend, Store, StoreError, TargetRow, ValueQuery, ValueRow,
+};
 
 use harness::Db;
 
@@ -38,7 +40,14 @@ on_every_backend!(
     an_unknown_code_in_an_import_is_reported_and_rollback_keeps_nothing,
     readers_do_not_see_an_import_until_it_commits,
     change_seq_moves_on_with_every_write_and_names_what_changed,
-    audit_has_one_line_per_edit_and_one_per_import,
+    audit_keeps_each_change_with_its_before_and_after,
+    a_write_that_fails_leaves_no_audit_line,
+    the_audit_trail_cannot_be_changed_or_deleted,
+    values_move_through_the_workflow_all_or_none,
+    targets_are_proposed_then_ratified,
+    accounts_keep_their_rights_and_audit_no_password,
+    sessions_tokens_and_attempts_are_kept_hashed_and_expire,
+    data_returns_keep_units_waived_and_stories,
     reopening_the_database_keeps_the_data,
 );
 
@@ -103,7 +112,7 @@ async fn an_sqlite_file_is_created_in_wal_mode() {
 async fn an_in_memory_database_works_for_quick_tests() {
     let store = Store::connect("sqlite::memory:").await.unwrap();
     store
-        .upsert_org_units(&[unit("E", None)], "tester")
+        .upsert_org_units(&[unit("E", None)], &who("tester"))
         .await
         .unwrap();
     assert_eq!(store.org_units().await.unwrap().len(), 1);
@@ -147,6 +156,11 @@ fn period(text: &str) -> Period {
     text.parse().unwrap()
 }
 
+/// Who the tests write as.
+fn who(name: &str) -> Actor {
+    Actor::system(name)
+}
+
 fn value(indicator: &str, unit: &str, when: &str, value: f64) -> ValueRow {
     ValueRow {
         indicator: code(indicator),
@@ -158,6 +172,7 @@ fn value(indicator: &str, unit: &str, when: &str, value: f64) -> ValueRow {
             denominator: None,
         },
         note: None,
+        state: ValueState::Approved,
     }
 }
 
@@ -170,12 +185,12 @@ async fn seed(store: &Store) {
                 unit("D1", Some("R")),
                 unit("D2", Some("R")),
             ],
-            "tester",
+            &who("tester"),
         )
         .await
         .unwrap();
     store
-        .upsert_indicators(&[indicator("BV1"), indicator("BV2")], "tester")
+        .upsert_indicators(&[indicator("BV1"), indicator("BV2")], &who("tester"))
         .await
         .unwrap();
 }
@@ -189,7 +204,7 @@ mod cases {
             unit("D1", Some("R")),
             unit("R", None),
         ];
-        db.upsert_org_units(&units, "tester").await.unwrap();
+        db.upsert_org_units(&units, &who("tester")).await.unwrap();
         let stored = db.org_units().await.unwrap();
         // Listed by code.
         assert_eq!(
@@ -199,10 +214,10 @@ mod cases {
     }
 
     pub async fn parents_already_stored_are_found_by_code(db: Db) {
-        db.upsert_org_units(&[unit("R", None)], "tester")
+        db.upsert_org_units(&[unit("R", None)], &who("tester"))
             .await
             .unwrap();
-        db.upsert_org_units(&[unit("D1", Some("R"))], "tester")
+        db.upsert_org_units(&[unit("D1", Some("R"))], &who("tester"))
             .await
             .unwrap();
         let stored = db.org_units().await.unwrap();
@@ -213,7 +228,7 @@ mod cases {
     pub async fn upserting_a_unit_replaces_its_name_level_and_parent(db: Db) {
         db.upsert_org_units(
             &[unit("R1", None), unit("R2", None), unit("D", Some("R1"))],
-            "tester",
+            &who("tester"),
         )
         .await
         .unwrap();
@@ -223,7 +238,7 @@ mod cases {
             level: "borough".into(),
             parent: Some(code("R2")),
         };
-        db.upsert_org_units(std::slice::from_ref(&moved), "tester")
+        db.upsert_org_units(std::slice::from_ref(&moved), &who("tester"))
             .await
             .unwrap();
         let stored = db.org_units().await.unwrap();
@@ -234,7 +249,7 @@ mod cases {
             parent: None,
             ..moved
         };
-        db.upsert_org_units(std::slice::from_ref(&top), "tester")
+        db.upsert_org_units(std::slice::from_ref(&top), &who("tester"))
             .await
             .unwrap();
         assert_eq!(db.org_units().await.unwrap()[0].parent, None);
@@ -242,7 +257,7 @@ mod cases {
 
     pub async fn an_unknown_parent_is_refused_and_nothing_is_written(db: Db) {
         let err = db
-            .upsert_org_units(&[unit("R", None), unit("D", Some("NOPE"))], "tester")
+            .upsert_org_units(&[unit("R", None), unit("D", Some("NOPE"))], &who("tester"))
             .await
             .unwrap_err();
         match &err {
@@ -268,7 +283,7 @@ mod cases {
             name: "No one yet".into(),
             members: vec![],
         };
-        db.upsert_groups(&[family.clone(), empty.clone()], "tester")
+        db.upsert_groups(&[family.clone(), empty.clone()], &who("tester"))
             .await
             .unwrap();
         let stored = db.groups().await.unwrap();
@@ -285,7 +300,7 @@ mod cases {
             members: vec![code("D2"), code("R")],
             ..family
         };
-        db.upsert_groups(std::slice::from_ref(&edited), "tester")
+        db.upsert_groups(std::slice::from_ref(&edited), &who("tester"))
             .await
             .unwrap();
         let stored = db.groups().await.unwrap();
@@ -304,7 +319,7 @@ mod cases {
                     name: "G".into(),
                     members: vec![code("D1"), code("GHOST")],
                 }],
-                "tester",
+                &who("tester"),
             )
             .await
             .unwrap_err();
@@ -332,7 +347,7 @@ mod cases {
             denominator_over_periods: DenominatorOverPeriods::Latest,
         };
         let plain = indicator("LOCAL 1");
-        db.upsert_indicators(&[plain.clone(), full.clone()], "tester")
+        db.upsert_indicators(&[plain.clone(), full.clone()], &who("tester"))
             .await
             .unwrap();
         let stored = db.indicators().await.unwrap();
@@ -349,7 +364,7 @@ mod cases {
             denominator_over_periods: DenominatorOverPeriods::Sum,
             ..full
         };
-        db.upsert_indicators(std::slice::from_ref(&changed), "tester")
+        db.upsert_indicators(std::slice::from_ref(&changed), &who("tester"))
             .await
             .unwrap();
         assert_eq!(db.indicators().await.unwrap(), [plain, changed]);
@@ -365,18 +380,19 @@ mod cases {
                 target: t,
                 tolerance: tol,
             },
+            ratified: true,
         };
         let rows = [
             target("BV2", "D1", "2024-04", 10.0, 5.0),
             target("BV1", "R", "2024-05", 80.5, 0.0),
             target("BV1", "D1", "2024-04", 70.0, 2.5),
         ];
-        db.upsert_targets(&rows, "tester").await.unwrap();
+        db.upsert_targets(&rows, &who("tester")).await.unwrap();
         let stored = db.targets().await.unwrap();
         assert_eq!(stored, [rows[2].clone(), rows[1].clone(), rows[0].clone()]);
 
         let raised = target("BV1", "D1", "2024-04", 75.0, 1.0);
-        db.upsert_targets(std::slice::from_ref(&raised), "tester")
+        db.upsert_targets(std::slice::from_ref(&raised), &who("tester"))
             .await
             .unwrap();
         let stored = db.targets().await.unwrap();
@@ -384,7 +400,7 @@ mod cases {
         assert_eq!(stored[0], raised);
 
         let err = db
-            .upsert_targets(&[target("BV9", "D1", "2024-04", 1.0, 0.0)], "tester")
+            .upsert_targets(&[target("BV9", "D1", "2024-04", 1.0, 0.0)], &who("tester"))
             .await
             .unwrap_err();
         assert!(
@@ -412,23 +428,27 @@ mod cases {
         };
         let yearly = value("BV1", "R", "2024/25", -3.25);
         let monthly = value("BV1", "R", "2024-01", 1e-9);
-        db.upsert_values(&[ratio.clone(), yearly.clone(), monthly.clone()], "tester")
-            .await
-            .unwrap();
+        db.upsert_values(
+            &[ratio.clone(), yearly.clone(), monthly.clone()],
+            &who("tester"),
+            None,
+        )
+        .await
+        .unwrap();
         let stored = db.values(&ValueQuery::default()).await.unwrap();
         assert_eq!(stored, [monthly, yearly, ratio]);
     }
 
     pub async fn saving_a_value_again_replaces_it_and_deleting_removes_it(db: Db) {
         seed(&db).await;
-        db.upsert_values(&[value("BV1", "D1", "2024-01", 10.0)], "tester")
+        db.upsert_values(&[value("BV1", "D1", "2024-01", 10.0)], &who("tester"), None)
             .await
             .unwrap();
         let corrected = ValueRow {
             note: Some("corrected".into()),
             ..value("BV1", "D1", "2024-01", 11.0)
         };
-        db.upsert_values(std::slice::from_ref(&corrected), "tester")
+        db.upsert_values(std::slice::from_ref(&corrected), &who("tester"), None)
             .await
             .unwrap();
         assert_eq!(
@@ -438,9 +458,15 @@ mod cases {
 
         let seq = db.change_seq().await.unwrap();
         assert!(
-            !db.delete_value(&code("BV1"), &code("D1"), period("2024-02"), "tester")
-                .await
-                .unwrap()
+            !db.delete_value(
+                &code("BV1"),
+                &code("D1"),
+                period("2024-02"),
+                &who("tester"),
+                None
+            )
+            .await
+            .unwrap()
         );
         assert_eq!(
             db.change_seq().await.unwrap(),
@@ -448,9 +474,15 @@ mod cases {
             "deleting nothing records nothing"
         );
         assert!(
-            db.delete_value(&code("BV1"), &code("D1"), period("2024-01"), "tester")
-                .await
-                .unwrap()
+            db.delete_value(
+                &code("BV1"),
+                &code("D1"),
+                period("2024-01"),
+                &who("tester"),
+                None
+            )
+            .await
+            .unwrap()
         );
         assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
         assert!(db.change_seq().await.unwrap() > seq);
@@ -464,7 +496,8 @@ mod cases {
                     value("BV1", "D1", "2024-01", 1.0),
                     value("BV404", "D1", "2024-01", 1.0),
                 ],
-                "tester",
+                &who("tester"),
+                None,
             )
             .await
             .unwrap_err();
@@ -485,7 +518,7 @@ mod cases {
                 }
             }
         }
-        db.upsert_values(&rows, "tester").await.unwrap();
+        db.upsert_values(&rows, &who("tester"), None).await.unwrap();
         let pick = |rows: Vec<ValueRow>| -> Vec<String> {
             rows.iter()
                 .map(|r| format!("{} {} {}", r.indicator, r.org_unit, r.period))
@@ -500,7 +533,7 @@ mod cases {
             org_unit: Some(code("D1")),
             from: Some(period("2024-03")),
             to: Some(period("2024-05")),
-            limit: None,
+            ..ValueQuery::default()
         };
         assert_eq!(
             pick(db.values(&one_series).await.unwrap()),
@@ -539,7 +572,7 @@ mod cases {
         let units: Vec<OrgUnit> = (0..100)
             .map(|n| unit(&format!("W{n:03}"), Some("D1")))
             .collect();
-        db.upsert_org_units(&units, "tester").await.unwrap();
+        db.upsert_org_units(&units, &who("tester")).await.unwrap();
         // 2 indicators x 100 units x 120 months = 24,000 rows: several full
         // statements on both backends, sent in chunks of 5,000.
         let mut rows = Vec::new();
@@ -554,7 +587,7 @@ mod cases {
                 }
             }
         }
-        let mut writer = db.begin_values().await.unwrap();
+        let mut writer = db.begin_values(&who("tester")).await.unwrap();
         for chunk in rows.chunks(5_000) {
             writer.write(chunk).await.unwrap();
         }
@@ -562,7 +595,7 @@ mod cases {
         let restated = value("BV1", "W000", "2015-01", 999.0);
         writer.write(std::slice::from_ref(&restated)).await.unwrap();
         assert_eq!(writer.rows_written(), 24_001);
-        assert_eq!(writer.commit("tester", "values.csv").await.unwrap(), 24_001);
+        assert_eq!(writer.commit("values.csv", None).await.unwrap(), 24_001);
 
         let mut seen = Vec::new();
         let count = db.for_each_value(|row| seen.push(row)).await.unwrap();
@@ -589,25 +622,27 @@ mod cases {
             value("BV2", "D2", "2024-02", 2.0),
         ];
 
-        let mut writer = db.begin_values().await.unwrap();
+        let mut writer = db.begin_values(&who("tester")).await.unwrap();
         writer.write(&rows).await.unwrap();
         writer.rollback().await.unwrap();
         assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
 
-        let mut writer = db.begin_values().await.unwrap();
+        let mut writer = db.begin_values(&who("tester")).await.unwrap();
         writer.write(&rows).await.unwrap();
         drop(writer);
         assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
         assert_eq!(db.change_seq().await.unwrap(), seq);
 
         // The database is free for the next write.
-        db.upsert_values(&rows[..1], "tester").await.unwrap();
+        db.upsert_values(&rows[..1], &who("tester"), None)
+            .await
+            .unwrap();
         assert_eq!(db.values(&ValueQuery::default()).await.unwrap().len(), 1);
     }
 
     pub async fn an_unknown_code_in_an_import_is_reported_and_rollback_keeps_nothing(db: Db) {
         seed(&db).await;
-        let mut writer = db.begin_values().await.unwrap();
+        let mut writer = db.begin_values(&who("tester")).await.unwrap();
         writer
             .write(&[value("BV1", "D1", "2024-01", 1.0)])
             .await
@@ -630,14 +665,14 @@ mod cases {
 
     pub async fn readers_do_not_see_an_import_until_it_commits(db: Db) {
         seed(&db).await;
-        let mut writer = db.begin_values().await.unwrap();
+        let mut writer = db.begin_values(&who("tester")).await.unwrap();
         writer
             .write(&[value("BV1", "D1", "2024-01", 1.0)])
             .await
             .unwrap();
         assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
         assert!(!db.indicators().await.unwrap().is_empty(), "reads carry on");
-        writer.commit("tester", "one row").await.unwrap();
+        writer.commit("one row", None).await.unwrap();
         assert_eq!(db.values(&ValueQuery::default()).await.unwrap().len(), 1);
     }
 
@@ -660,7 +695,7 @@ mod cases {
             ]
         );
 
-        db.record_audit("alice", "sign in", "from the web")
+        db.record_event(&who("alice"), "sign_in", "account", "alice", "from the web")
             .await
             .unwrap();
         assert_eq!(
@@ -669,10 +704,10 @@ mod cases {
             "audit alone is no data change"
         );
 
-        db.upsert_values(&[value("BV2", "D1", "2024-01", 1.0)], "alice")
+        db.upsert_values(&[value("BV2", "D1", "2024-01", 1.0)], &who("alice"), None)
             .await
             .unwrap();
-        let mut writer = db.begin_values().await.unwrap();
+        let mut writer = db.begin_values(&who("tester")).await.unwrap();
         writer
             .write(&[
                 value("BV1", "D1", "2024-01", 1.0),
@@ -680,7 +715,7 @@ mod cases {
             ])
             .await
             .unwrap();
-        writer.commit("bob", "import").await.unwrap();
+        writer.commit("import", None).await.unwrap();
 
         let changes = db.changes_since(after_seed).await.unwrap();
         let summary: Vec<(&str, &str)> = changes
@@ -698,56 +733,647 @@ mod cases {
         );
     }
 
-    pub async fn audit_has_one_line_per_edit_and_one_per_import(db: Db) {
+    pub async fn audit_keeps_each_change_with_its_before_and_after(db: Db) {
         seed(&db).await;
-        db.upsert_values(
-            &[
-                value("BV1", "D1", "2024-01", 1.5),
-                value("BV1", "D2", "2024-01", 2.0),
-            ],
-            "alice",
+        let alice = Actor {
+            name: "alice@example.org".into(),
+            account_id: Some(7),
+            interface: "web".into(),
+        };
+        db.upsert_values(&[value("BV1", "D1", "2024-01", 1.5)], &alice, None)
+            .await
+            .unwrap();
+        let mut corrected = value("BV1", "D1", "2024-01", 2.0);
+        corrected.note = Some("Recounted".into());
+        db.upsert_values(&[corrected], &alice, Some("the first count missed a form"))
+            .await
+            .unwrap();
+        // Saved again unchanged: nothing changed, so no line for the record.
+        db.upsert_values(&[value("BV1", "D2", "2024-01", 3.0)], &who("bob"), None)
+            .await
+            .unwrap();
+        let mut writer = db.begin_values(&who("bob")).await.unwrap();
+        writer
+            .write(&[
+                value("BV1", "D2", "2024-01", 3.0),
+                value("BV1", "D2", "2024-02", 4.0),
+                value("BV1", "D1", "2024-01", 2.5),
+            ])
+            .await
+            .unwrap();
+        writer
+            .commit("values.csv", Some("March correction"))
+            .await
+            .unwrap();
+        assert!(
+            db.delete_value(
+                &code("BV1"),
+                &code("D2"),
+                period("2024-02"),
+                &who("carol"),
+                None
+            )
+            .await
+            .unwrap()
+        );
+
+        let history = db
+            .audit(&AuditQuery {
+                record_type: Some("value".into()),
+                record_key: Some("BV1|D1|2024-01".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        type Step<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let steps: Vec<Step<'_>> = history
+            .iter()
+            .map(|e| {
+                (
+                    e.actor.as_str(),
+                    e.interface.as_str(),
+                    e.action.as_str(),
+                    e.before.as_deref(),
+                    e.after.as_deref(),
+                    e.reason.as_deref(),
+                )
+            })
+            .collect();
+        let json = |v: f64, note: Option<&str>| serde_json::json!({"value": v, "numerator": null, "denominator": null, "note": note, "state": "approved"});
+        // Newest first: the import's change, the correction, the entry.
+        assert_eq!(steps.len(), 3, "{history:#?}");
+        assert_eq!(
+            (steps[0].0, steps[0].1, steps[0].2),
+            ("bob", "cli", "update")
+        );
+        assert_eq!(steps[0].5, Some("March correction"));
+        let parse =
+            |t: Option<&str>| t.map(|t| serde_json::from_str::<serde_json::Value>(t).unwrap());
+        assert_eq!(parse(steps[0].3), Some(json(2.0, Some("Recounted"))));
+        assert_eq!(parse(steps[0].4).unwrap()["value"], serde_json::json!(2.5));
+        assert_eq!(
+            (steps[1].0, steps[1].1, steps[1].2),
+            ("alice@example.org", "web", "update")
+        );
+        assert_eq!(parse(steps[1].3), Some(json(1.5, None)));
+        assert_eq!(parse(steps[1].4), Some(json(2.0, Some("Recounted"))));
+        assert_eq!(steps[1].5, Some("the first count missed a form"));
+        assert_eq!(history[1].account_id, Some(7));
+        assert_eq!((steps[2].2, steps[2].3), ("create", None));
+        assert_eq!(parse(steps[2].4), Some(json(1.5, None)));
+
+        // The import's own line counts what it changed; a value it added is
+        // counted there, not listed.
+        let import = db
+            .audit(&AuditQuery {
+                actor: Some("bob".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        let kinds: Vec<(&str, Option<&str>)> = import
+            .iter()
+            .map(|e| (e.action.as_str(), e.record_key.as_deref()))
+            .collect();
+        assert!(kinds.contains(&("import", None)), "{kinds:?}");
+        assert!(
+            import
+                .iter()
+                .any(|e| e.action == "import" && e.detail == "values.csv: 1 stored values changed"),
+            "{import:#?}"
+        );
+        assert!(
+            !kinds.contains(&("update", Some("BV1|D2|2024-01"))),
+            "an unchanged value is not a change: {kinds:?}"
+        );
+        let deleted = db
+            .audit(&AuditQuery {
+                record_key: Some("BV1|D2|2024-02".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(deleted[0].action, "delete");
+        assert_eq!(deleted[0].after, None);
+        assert!(
+            deleted[0]
+                .before
+                .as_deref()
+                .unwrap()
+                .contains("\"value\":4")
+        );
+
+        // Searches by record key prefix, and by day.
+        let by_prefix = db
+            .audit(&AuditQuery {
+                record_key: Some("BV1|D1|*".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(by_prefix.len(), 3);
+        let none_before = db
+            .audit(&AuditQuery {
+                to: Some("2001-01-01".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert!(none_before.is_empty());
+    }
+
+    pub async fn a_write_that_fails_leaves_no_audit_line(db: Db) {
+        seed(&db).await;
+        let before = db
+            .audit(&AuditQuery {
+                limit: 1000,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap()
+            .len();
+        let err = db
+            .upsert_values(
+                &[
+                    value("BV1", "D1", "2024-01", 1.0),
+                    value("NOPE", "D1", "2024-01", 1.0),
+                ],
+                &who("alice"),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::UnknownCode { .. }), "{err:?}");
+        let mut writer = db.begin_values(&who("bob")).await.unwrap();
+        writer
+            .write(&[value("BV1", "D1", "2024-02", 1.0)])
+            .await
+            .unwrap();
+        writer.rollback().await.unwrap();
+        let after = db
+            .audit(&AuditQuery {
+                limit: 1000,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(after.len(), before, "{after:#?}");
+        assert!(db.values(&ValueQuery::default()).await.unwrap().is_empty());
+    }
+
+    pub async fn the_audit_trail_cannot_be_changed_or_deleted(db: Db) {
+        seed(&db).await;
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        for sql in ["update audit set actor = 'mallory'", "delete from audit"] {
+            let err = sqlx::query(sql).execute(&pool).await.unwrap_err();
+            assert!(
+                err.to_string().contains("the audit trail cannot be"),
+                "{sql}: {err}"
+            );
+        }
+        pool.close().await;
+        let lines = db
+            .audit(&AuditQuery {
+                limit: 100,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert!(lines.iter().all(|l| l.actor == "tester"), "{lines:#?}");
+    }
+
+    pub async fn values_move_through_the_workflow_all_or_none(db: Db) {
+        seed(&db).await;
+        let mut draft = value("BV1", "D1", "2024-01", 1.0);
+        draft.state = ValueState::Draft;
+        let mut other = value("BV1", "D2", "2024-01", 2.0);
+        other.state = ValueState::Draft;
+        db.upsert_values(&[draft, other], &who("owner"), None)
+            .await
+            .unwrap();
+        let key = |unit: &str| (code("BV1"), code(unit), period("2024-01"));
+        let approved = [ValueState::Submitted];
+        // D1 is a draft, not submitted: approving both moves neither.
+        let refused = db
+            .move_values(
+                &[key("D1"), key("D2")],
+                &approved,
+                ValueState::Approved,
+                "approve",
+                &who("officer"),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(refused.len(), 2);
+        assert_eq!(refused[0].1, Some(ValueState::Draft));
+        let moved = db
+            .move_values(
+                &[key("D1")],
+                &[ValueState::Draft],
+                ValueState::Submitted,
+                "submit",
+                &who("owner"),
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(moved.is_empty());
+        db.move_values(
+            &[key("D1")],
+            &approved,
+            ValueState::Approved,
+            "approve",
+            &who("officer"),
+            None,
         )
         .await
         .unwrap();
-        let mut writer = db.begin_values().await.unwrap();
-        for n in 0..3 {
-            writer
-                .write(&[value("BV2", "D1", &format!("2024-0{}", n + 1), 1.0)])
-                .await
-                .unwrap();
-        }
-        writer.commit("bob", "values.csv: 3 rows").await.unwrap();
-        db.record_audit("carol", "sign in", "").await.unwrap();
-
-        let log = db.audit_log(10).await.unwrap();
-        let lines: Vec<(&str, &str, &str)> = log
-            .iter()
-            .map(|e| (e.actor.as_str(), e.action.as_str(), e.detail.as_str()))
+        let states: Vec<(String, ValueState)> = db
+            .values(&ValueQuery::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.org_unit.to_string(), v.state))
             .collect();
         assert_eq!(
-            lines,
+            states,
             [
-                ("carol", "sign in", ""),
-                ("bob", "import values", "values.csv: 3 rows"),
-                (
-                    "alice",
-                    "save values",
-                    "BV1 D1 2024-01 = 1.5, BV1 D2 2024-01 = 2"
-                ),
-                ("tester", "upsert indicators", "2 indicators: BV1, BV2"),
-                (
-                    "tester",
-                    "upsert organisation units",
-                    "3 organisation units: D1, D2, R"
-                ),
+                ("D1".to_string(), ValueState::Approved),
+                ("D2".to_string(), ValueState::Draft)
             ]
         );
-        assert_eq!(db.audit_log(1).await.unwrap().len(), 1);
+        let drafts = db
+            .values(&ValueQuery {
+                states: vec![ValueState::Draft, ValueState::Submitted],
+                ..ValueQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(drafts.len(), 1);
+        db.move_values(
+            &[key("D1")],
+            &[ValueState::Approved],
+            ValueState::Draft,
+            "reopen",
+            &who("officer"),
+            Some("wrong month"),
+        )
+        .await
+        .unwrap();
+        let trail = db
+            .audit(&AuditQuery {
+                record_key: Some("BV1|D1|2024-01".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        let actions: Vec<(&str, &str, Option<&str>)> = trail
+            .iter()
+            .map(|e| (e.action.as_str(), e.actor.as_str(), e.reason.as_deref()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("reopen", "officer", Some("wrong month")),
+                ("approve", "officer", None),
+                ("submit", "owner", None),
+                ("create", "owner", None),
+            ]
+        );
+        assert!(
+            trail[0]
+                .before
+                .as_deref()
+                .unwrap()
+                .contains("\"state\":\"approved\"")
+        );
+        assert!(
+            trail[0]
+                .after
+                .as_deref()
+                .unwrap()
+                .contains("\"state\":\"draft\"")
+        );
+    }
+
+    pub async fn targets_are_proposed_then_ratified(db: Db) {
+        seed(&db).await;
+        let proposed = TargetRow {
+            indicator: code("BV1"),
+            org_unit: code("R"),
+            period: period("2024-04"),
+            target: Target {
+                target: 10.0,
+                tolerance: 0.0,
+            },
+            ratified: false,
+        };
+        db.upsert_targets(std::slice::from_ref(&proposed), &who("officer"))
+            .await
+            .unwrap();
+        let waiting = db
+            .target_records(&stocktake_store::TargetQuery {
+                ratified: Some(false),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].proposed_by.as_deref(), Some("officer"));
+        assert_eq!(waiting[0].ratified_by, None);
+        let ratified = db
+            .ratify_targets(
+                &[(code("BV1"), code("R"), period("2024-04"))],
+                &who("officer"),
+                Some("Performance Committee, 12 March"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ratified.len(), 1);
+        assert!(ratified[0].ratified);
+        let records = db.target_records(&Default::default()).await.unwrap();
+        assert_eq!(records[0].ratified_by.as_deref(), Some("officer"));
+        assert_eq!(records[0].ratified_at.as_deref().map(str::len), Some(19));
+        // Ratifying again changes nothing.
+        assert!(
+            db.ratify_targets(
+                &[(code("BV1"), code("R"), period("2024-04"))],
+                &who("officer"),
+                None
+            )
+            .await
+            .unwrap()
+            .is_empty()
+        );
+    }
+
+    pub async fn accounts_keep_their_rights_and_audit_no_password(db: Db) {
+        seed(&db).await;
+        db.upsert_groups(
+            &[Group {
+                code: code("FAMILY"),
+                name: "Family".into(),
+                members: vec![code("D2")],
+            }],
+            &who("tester"),
+        )
+        .await
+        .unwrap();
+        db.save_closed_group(
+            &stocktake_store::ClosedGroupRow {
+                code: "CHANGE-AGENTS".into(),
+                name: "Change agents".into(),
+                description: String::new(),
+                members: Vec::new(),
+            },
+            &who("tester"),
+        )
+        .await
+        .unwrap();
+        let mut account = stocktake_store::AccountRow {
+            id: 0,
+            email: "ann@example.org".into(),
+            name: "Ann".into(),
+            role: "owner".into(),
+            disabled: false,
+            password_hash: "$argon2id$first".into(),
+            scope: vec![
+                stocktake_store::ScopeEntry::Subtree(code("D1")),
+                stocktake_store::ScopeEntry::Group(code("FAMILY")),
+            ],
+            closed_groups: vec!["CHANGE-AGENTS".into()],
+            owns: vec![code("BV1")],
+        };
+        let id = db
+            .save_account(&account, &who("tester"), None)
+            .await
+            .unwrap();
+        let stored = db
+            .account_by_email("ann@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        account.id = id;
+        assert_eq!(stored, account);
+        assert_eq!(
+            db.closed_groups().await.unwrap()[0].members,
+            ["ann@example.org"]
+        );
+        account.password_hash = "$argon2id$second".into();
+        account.scope = vec![stocktake_store::ScopeEntry::Everything];
+        db.save_account(&account, &who("tester"), None)
+            .await
+            .unwrap();
+        assert_eq!(db.account(id).await.unwrap().unwrap(), account);
+        let trail = db
+            .audit(&AuditQuery {
+                record_type: Some("account".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(trail.len(), 2);
+        for line in &trail {
+            for side in [&line.before, &line.after].into_iter().flatten() {
+                assert!(
+                    !side.contains("argon2"),
+                    "a hash in the audit trail: {side}"
+                );
+            }
+        }
+        assert!(
+            trail[0]
+                .after
+                .as_deref()
+                .unwrap()
+                .contains("\"password\":\"changed\"")
+        );
+        assert!(trail[0].after.as_deref().unwrap().contains("everything"));
+    }
+
+    pub async fn sessions_tokens_and_attempts_are_kept_hashed_and_expire(db: Db) {
+        let session = stocktake_store::SessionRow {
+            id_hash: "ab".repeat(32),
+            data: "{}".into(),
+            expires_at: 2_000,
+        };
+        assert!(db.create_session(&session).await.unwrap());
+        assert!(
+            !db.create_session(&session).await.unwrap(),
+            "the id is taken"
+        );
+        assert_eq!(
+            db.session(&session.id_hash, 1_000).await.unwrap(),
+            Some(session.clone())
+        );
+        assert_eq!(
+            db.session(&session.id_hash, 2_000).await.unwrap(),
+            None,
+            "expired"
+        );
+        assert_eq!(db.delete_expired_sessions(2_001).await.unwrap(), 1);
+
+        let attempts = stocktake_store::Attempts {
+            failures: 3,
+            window_start: 100,
+            locked_until: Some(900),
+        };
+        db.save_attempts("account:ann@example.org", attempts)
+            .await
+            .unwrap();
+        assert_eq!(
+            db.attempts("account:ann@example.org").await.unwrap(),
+            attempts
+        );
+        db.clear_attempts("account:ann@example.org").await.unwrap();
+        assert_eq!(
+            db.attempts("account:ann@example.org").await.unwrap(),
+            Default::default()
+        );
+
+        let id = db
+            .save_account(
+                &stocktake_store::AccountRow {
+                    id: 0,
+                    email: "bot@example.org".into(),
+                    name: "Bot".into(),
+                    role: "viewer".into(),
+                    disabled: false,
+                    password_hash: "$argon2id$x".into(),
+                    scope: vec![stocktake_store::ScopeEntry::Everything],
+                    closed_groups: Vec::new(),
+                    owns: Vec::new(),
+                },
+                &who("tester"),
+                None,
+            )
+            .await
+            .unwrap();
+        let token = stocktake_store::ApiTokenRow {
+            id: 0,
+            account_id: id,
+            name: "nightly export".into(),
+            token_hash: "cd".repeat(32),
+            read_only: true,
+            created_at: 100,
+            expires_at: 10_000,
+            revoked_at: None,
+            last_used_at: None,
+        };
+        let token_id = db.create_api_token(&token, &who("tester")).await.unwrap();
+        let found = db
+            .api_token_by_hash(&token.token_hash)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(found.read_only && found.revoked_at.is_none());
+        db.touch_api_token(token_id, 500).await.unwrap();
+        assert!(
+            db.revoke_api_token(token_id, 600, &who("tester"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db.revoke_api_token(token_id, 700, &who("tester"))
+                .await
+                .unwrap()
+        );
+        let after = db.api_tokens(Some(id)).await.unwrap();
+        assert_eq!(
+            (after[0].last_used_at, after[0].revoked_at),
+            (Some(500), Some(600))
+        );
+    }
+
+    pub async fn data_returns_keep_units_waived_and_stories(db: Db) {
+        seed(&db).await;
+        let row = stocktake_store::ReturnRow {
+            code: "Q1".into(),
+            title: "First quarter".into(),
+            period: "2024-04".into(),
+            deadline: "2024-05-15".into(),
+            state: "open".into(),
+            reason: None,
+            opened_by: String::new(),
+            opened_at: String::new(),
+            indicators: vec![code("BV1"), code("BV2")],
+            units: ["D1", "D2"]
+                .map(|u| stocktake_store::ReturnUnitRow {
+                    unit: code(u),
+                    state: "asked".into(),
+                    reason: None,
+                    decided_by: None,
+                })
+                .to_vec(),
+        };
+        db.open_return(&row, &who("officer")).await.unwrap();
+        let err = db.open_return(&row, &who("officer")).await.unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert!(
+            db.set_return_unit(
+                "Q1",
+                &code("D2"),
+                "waived",
+                Some("closed for refurbishment"),
+                &who("officer")
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !db.set_return_unit("Q1", &code("R"), "waived", Some("x"), &who("officer"))
+                .await
+                .unwrap()
+        );
+        let story = stocktake_store::StoryRow {
+            id: 0,
+            return_code: "Q1".into(),
+            unit: code("D1"),
+            title: "Safe and well visits".into(),
+            body: "212 flats visited".into(),
+            author: String::new(),
+            written_at: String::new(),
+        };
+        db.save_story(&story, &who("owner")).await.unwrap();
+        let stored = db.data_return("Q1").await.unwrap().unwrap();
+        assert_eq!(stored.opened_by, "officer");
+        assert_eq!(
+            stored.indicators,
+            [code::<IndicatorCode>("BV1"), code("BV2")]
+        );
+        assert_eq!(stored.units[1].state, "waived");
+        assert_eq!(stored.units[1].decided_by.as_deref(), Some("officer"));
+        let stories = db.stories("Q1").await.unwrap();
+        assert_eq!(
+            (stories[0].author.as_str(), stories[0].title.as_str()),
+            ("owner", "Safe and well visits")
+        );
+        assert!(
+            db.set_return_state("Q1", "closed", None, &who("officer"))
+                .await
+                .unwrap()
+        );
+        assert_eq!(db.data_returns().await.unwrap()[0].state, "closed");
     }
 
     pub async fn reopening_the_database_keeps_the_data(db: Db) {
         seed(&db).await;
-        db.upsert_values(&[value("BV1", "D1", "2024-01", 4.0)], "tester")
+        db.upsert_values(&[value("BV1", "D1", "2024-01", 4.0)], &who("tester"), None)
             .await
             .unwrap();
         db.store.close().await;
@@ -895,24 +1521,28 @@ mod harness {
 fn every_call_can_run_on_any_thread(store: &Store, writer: &mut stocktake_store::ValueWriter) {
     fn send<T: Send>(_: T) {}
     let filter = ValueQuery::default();
+    let a = who("a");
     send(Store::connect("sqlite::memory:"));
     send(store.org_units());
-    send(store.upsert_org_units(&[], "a"));
+    send(store.upsert_org_units(&[], &who("a")));
     send(store.groups());
-    send(store.upsert_groups(&[], "a"));
+    send(store.upsert_groups(&[], &who("a")));
     send(store.indicators());
-    send(store.upsert_indicators(&[], "a"));
+    send(store.upsert_indicators(&[], &who("a")));
     send(store.targets());
-    send(store.upsert_targets(&[], "a"));
-    send(store.upsert_values(&[], "a"));
-    send(store.delete_value(&code("a"), &code("b"), period("2024-01"), "a"));
-    send(store.begin_values());
+    send(store.upsert_targets(&[], &who("a")));
+    send(store.upsert_values(&[], &who("a"), None));
+    send(store.delete_value(&code("a"), &code("b"), period("2024-01"), &who("a"), None));
+    send(store.begin_values(&a));
     send(writer.write(&[]));
     send(store.values(&filter));
     send(store.for_each_value(|_| {}));
     send(store.change_seq());
     send(store.changes_since(0));
-    send(store.record_audit("a", "b", "c"));
-    send(store.audit_log(1));
+    send(store.record_event(&a, "b", "c", "d", "e"));
+    send(store.audit(&AuditQuery::default()));
+    send(store.accounts());
+    send(store.session("x", 0));
+    send(store.data_returns());
     send(store.close());
 }

@@ -85,6 +85,10 @@ impl WebError {
                 errors: errors.errors.clone(),
                 retry_after: None,
             },
+            AppError::Unauthenticated { message } => {
+                plain(StatusCode::UNAUTHORIZED, message.clone(), None)
+            }
+            AppError::Forbidden { message } => plain(StatusCode::FORBIDDEN, message.clone(), None),
             AppError::Unavailable {
                 message,
                 retry_after,

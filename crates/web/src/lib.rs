@@ -8,11 +8,13 @@
 //! document in `openapi/`; the route table and the layers every response
 //! passes through are here, once.
 
+mod access;
 pub mod api;
 mod caller;
 pub mod error;
 pub mod openapi;
 pub mod pages;
+mod security;
 mod values;
 
 use std::sync::Arc;
@@ -20,13 +22,12 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use stocktake::{Settings, Stocktake};
 use tokio::sync::Mutex;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use caller::{ApiCaller, PageCaller};
@@ -37,6 +38,8 @@ pub use error::WebError;
 pub struct AppState {
     pub app: Arc<Stocktake>,
     pub settings: Arc<Settings>,
+    /// The host names requests may name (see `security`).
+    hosts: Arc<Vec<String>>,
     /// When the database was last checked for other processes' writes.
     checked: Arc<Mutex<Instant>>,
 }
@@ -45,6 +48,7 @@ impl AppState {
     pub fn new(app: Arc<Stocktake>, settings: Settings) -> AppState {
         AppState {
             app,
+            hosts: Arc::new(settings.host_names()),
             settings: Arc::new(settings),
             checked: Arc::new(Mutex::new(Instant::now())),
         }
@@ -53,9 +57,13 @@ impl AppState {
 
 /// The whole application: pages, API and static assets, one route table.
 pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
-    let state = AppState::new(app, settings);
+    let state = AppState::new(app.clone(), settings);
     let upload_limit = state.settings.upload_limit_bytes();
+    // Layers run outermost last: the security guard sees every request
+    // first (after the timeout), then the body limits, the session, the
+    // redirect to sign in, the cache check, and the routes.
     Router::new()
+        .merge(access::router())
         .merge(values::router())
         .merge(pages::router())
         .merge(api::router())
@@ -65,27 +73,21 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
             state.clone(),
             keep_cache_current,
         ))
+        .layer(middleware::from_fn(access::pages::to_sign_in))
+        .layer(access::session::layer(app, &state.settings))
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             explain_too_large,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             state.settings.request_timeout(),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
         ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
@@ -150,9 +152,13 @@ pub async fn serve(
     settings: Settings,
     listener: tokio::net::TcpListener,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(app, settings))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    access::session::sweep_expired(app.clone());
+    axum::serve(
+        listener,
+        router(app, settings).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -64,24 +64,46 @@ struct TestApp {
 }
 
 impl TestApp {
-    /// A server over a fresh database holding the files above.
+    /// A server over a fresh database holding the files above (targets
+    /// ratified), and a 2025/26 target proposed and waiting for the committee.
     async fn spawn() -> TestApp {
-        TestApp::from(
-            support::serve(&[
-                (FileKind::OrgUnits, ORG_UNITS),
-                (FileKind::Groups, GROUPS),
-                (FileKind::Indicators, INDICATORS),
-                (FileKind::Values, VALUES),
-                (FileKind::Targets, TARGETS),
-            ])
-            .await,
-        )
+        let served = support::serve(&[
+            (FileKind::OrgUnits, ORG_UNITS),
+            (FileKind::Groups, GROUPS),
+            (FileKind::Indicators, INDICATORS),
+            (FileKind::Values, VALUES),
+            (FileKind::Targets, TARGETS),
+        ])
+        .await;
+        served
+            .app
+            .import(
+                &support::tester(),
+                FileKind::Targets,
+                "proposed.csv",
+                &b"indicator,org_unit,period,target,tolerance\nFRS01,NFRS,2025/26,2.2,5\n"[..],
+                stocktake::values::ImportMode::Write,
+                &|_| {},
+            )
+            .await
+            .expect("a proposed target");
+        TestApp::from(served).await
     }
 
-    fn from(served: support::Served) -> TestApp {
+    /// A client carrying the administrator's API token, as a program would.
+    async fn from(served: support::Served) -> TestApp {
+        let token = support::token(&served.app, support::ADMIN, false).await;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().expect("a header value"),
+        );
         TestApp {
             base: served.base,
-            client: reqwest::Client::new(),
+            client: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .expect("an HTTP client"),
             _dir: served.dir,
         }
     }
@@ -253,6 +275,18 @@ async fn a_saved_value_shows_in_its_parents_rollup_on_the_next_read() {
         .post(
             "/api/v1/values",
             &json!({"values": [{"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-03", "value": 10}]}),
+        )
+        .await;
+    // The figure was approved: changing it needs a reason.
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{saved}");
+    assert_eq!(
+        saved["errors"][0]["message"],
+        "the value of FRS09 for NFRS-WORKSOP in 2025-03 is approved, so locked: give a reason for changing an approved figure; it is kept in the audit trail"
+    );
+    let (status, saved) = app
+        .post(
+            "/api/v1/values",
+            &json!({"values": [{"indicator": "FRS09", "org_unit": "NFRS-WORKSOP", "period": "2025-03", "value": 10}], "reason": "Worksop's return missed three calls"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
@@ -701,7 +735,15 @@ async fn reference_data_reads_back_as_imported() {
         json!(["NFRS-MANSFIELD", "NFRS-STOCKHILL"])
     );
 
-    let (_, targets) = app.get("/api/v1/targets?org_unit=NFRS").await;
+    let (_, proposed) = app
+        .get("/api/v1/targets?org_unit=NFRS&ratified=false")
+        .await;
+    assert_eq!(
+        proposed["targets"],
+        json!([{"indicator": "FRS01", "org_unit": "NFRS", "period": "2025/26", "target": 2.2, "tolerance": 5.0,
+                "ratified": false, "proposed_by": "test", "ratified_by": null, "ratified_at": null}])
+    );
+    let (_, targets) = app.get("/api/v1/targets?org_unit=NFRS&ratified=true").await;
     let targets = targets["targets"].as_array().unwrap();
     assert_eq!(targets.len(), 2);
     assert!(
@@ -859,7 +901,7 @@ async fn every_documented_operation_answers_as_documented() {
             walked.push(name);
         }
     }
-    assert_eq!(walked.len(), 10, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 12, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]

@@ -9,14 +9,17 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
-use stocktake::values::{FileKind, ImportMode};
+use stocktake::values::{FileKind, ImportMode, ImportOptions};
 use stocktake::{OpenOptions, Stocktake};
 
 /// A running app over its own database.
 struct TestApp {
     base: String,
-    /// Follows no redirects, so Post/Redirect/Get can be checked step by step.
+    /// Signed in as the administrator; follows no redirects, so
+    /// Post/Redirect/Get can be checked step by step.
     client: reqwest::Client,
+    /// The form token the client's forms carry.
+    csrf: String,
     app: Arc<Stocktake>,
     _dir: tempfile::TempDir,
 }
@@ -76,6 +79,15 @@ fn text_of(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#34;", "\"");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writing targets the committee has ratified, so they judge at once.
+fn ratified() -> ImportOptions {
+    ImportOptions {
+        mode: ImportMode::Write,
+        ratify_targets: true,
+        reason: None,
+    }
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -149,16 +161,16 @@ async fn spawn() -> TestApp {
         ])
         .await,
     )
+    .await
 }
 
 impl TestApp {
-    fn from(served: support::Served) -> TestApp {
+    async fn from(served: support::Served) -> TestApp {
+        let (client, csrf) = support::sign_in(&served.base, support::ADMIN).await;
         TestApp {
             base: served.base,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("an HTTP client"),
+            client,
+            csrf,
             app: served.app,
             _dir: served.dir,
         }
@@ -177,10 +189,13 @@ impl TestApp {
         page(self.fetch(path).await).await
     }
 
+    /// Posts a form as the page would: with its form token.
     async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields = vec![("csrf", self.csrf.as_str())];
+        fields.extend_from_slice(form);
         self.client
             .post(format!("{}{path}", self.base))
-            .form(form)
+            .form(&fields)
             .send()
             .await
             .expect("POST")
@@ -195,7 +210,7 @@ impl TestApp {
             );
         let response = self
             .client
-            .post(format!("{}/import", self.base))
+            .post(format!("{}/import?csrf={}", self.base, self.csrf))
             .multipart(form)
             .send()
             .await
@@ -801,10 +816,13 @@ async fn a_preview_checked_on_one_server_is_confirmed_on_another() {
     ])
     .await;
     let (other_base, other) = support::serve_another(&served).await;
-    let first = TestApp::from(served);
+    let first = TestApp::from(served).await;
+    // The session is in the shared database: the same browser is signed in
+    // on the second server too.
     let second = TestApp {
         base: other_base,
         client: first.client.clone(),
+        csrf: first.csrf.clone(),
         app: other.clone(),
         _dir: tempfile::tempdir().unwrap(),
     };
@@ -916,7 +934,7 @@ async fn import_without_a_kind_or_file_says_what_to_choose() {
     let form = reqwest::multipart::Form::new().text("kind", "");
     let response = app
         .client
-        .post(format!("{}/import", app.base))
+        .post(format!("{}/import?csrf={}", app.base, app.csrf))
         .multipart(form)
         .send()
         .await
@@ -1097,7 +1115,7 @@ async fn spawn_with_an_annual_target() -> TestApp {
             FileKind::Targets,
             "annual.csv",
             &b"indicator,org_unit,period,target,tolerance\nFRS03,FRS,2024/25,180,0\n"[..],
-            ImportMode::Write,
+            ratified(),
             &|_| {},
         )
         .await
@@ -1342,13 +1360,14 @@ async fn every_kind_of_page_of_the_demo_is_served() {
             root,
             middle,
             leaf,
-            app.indicators(&caller)[0].code.to_string(),
-            period.to_string(),
+            app.indicators(&caller).unwrap()[0].code.to_string(),
+            period.unwrap().to_string(),
         )
     };
     let served = support::serve_app(app, dir).await;
     let base = served.base;
-    let client = reqwest::Client::new();
+    let admin = &stocktake_demo::SIGN_INS[0];
+    let (client, _) = support::sign_in_with(&base, admin.email, admin.password).await;
     let q = |s: &str| s.replace('/', "%2F").replace(' ', "%20");
     let p = q(&period);
     for path in [
@@ -1381,7 +1400,7 @@ async fn monthly_and_annual_targets_together_say_which_each_period_has() {
             FileKind::Targets,
             "annual.csv",
             &b"indicator,org_unit,period,target,tolerance\nFRS01,FRS,2023/24,200,0\n"[..],
-            ImportMode::Write,
+            ratified(),
             &|_| {},
         )
         .await

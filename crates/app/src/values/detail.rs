@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use stocktake_core::status::{self, percent_change};
-use stocktake_core::{Analytics, Direction, IndIdx, Indicator, Period, Source, Status, UnitIdx};
+use stocktake_core::{Direction, Figures, IndIdx, Indicator, Period, Source, Status, UnitIdx};
 
 use super::scorecard::{StatusCounts, UnitRef};
 use super::{find_indicator, find_unit};
@@ -35,6 +35,8 @@ pub struct TrendPoint {
     /// Judged on `year_to_date` or `value`, as `target_judges_year_to_date` says.
     pub status: Status,
     pub commentary: Option<String>,
+    /// False where the figure counts a value not yet approved.
+    pub approved: bool,
 }
 
 /// A child unit's figure in an indicator's breakdown.
@@ -51,6 +53,8 @@ pub struct BreakdownLine {
     pub target_judges_year_to_date: bool,
     pub status: Status,
     pub note: String,
+    /// False where the figure counts a value not yet approved.
+    pub approved: bool,
 }
 
 /// The comparisons the reports quote for a financial year.
@@ -124,30 +128,35 @@ pub struct Home {
 const MOVERS: usize = 5;
 
 impl Stocktake {
-    /// An indicator's definition, trend and breakdown for a unit.
+    /// An indicator's definition, trend and breakdown for a unit in the
+    /// caller's scope (the breakdown lists the units below it in scope).
     pub fn indicator_view(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         code: &str,
         unit: &str,
         period: Period,
     ) -> Result<IndicatorView, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        let figures = cache.view(rights.view);
         let i = find_indicator(&cache, code)?;
         let u = find_unit(&cache, unit)?;
+        rights.require_sees(&cache, u)?;
         let ind = cache.indicator(i).clone();
         let shown = cache.shown_period(i, period);
         let first = Period::containing(shown.year().years_back(4).first_month(), ind.frequency);
         let trend = (first.index()..=shown.index())
-            .map(|p| trend_point(&cache, i, u, Period::from_index(ind.frequency, p)))
+            .map(|p| trend_point(figures, i, u, Period::from_index(ind.frequency, p)))
             .collect();
         let breakdown = cache
             .hierarchy()
             .children(u)
             .iter()
+            .filter(|&&c| rights.sees(c))
             .map(|&c| {
                 // Judged exactly as the unit's own scorecard judges it.
-                let row = cache.scorecard_row(i, c, shown);
+                let row = figures.scorecard_row(i, c, shown);
                 BreakdownLine {
                     unit: UnitRef::of(&cache, c),
                     has_children: cache.hierarchy().has_children(c),
@@ -159,12 +168,13 @@ impl Stocktake {
                     target_judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
                     status: row.status,
                     note: row.current.note(&ind),
+                    approved: super::scorecard::approved(&cache, rights.view, i, c, shown),
                 }
             })
             .collect();
         // Whole financial years only: a year still under way is not compared.
         let comparisons = comparisons(
-            &cache,
+            figures,
             i,
             u,
             shown.latest_complete(stocktake_core::Frequency::Year),
@@ -172,12 +182,7 @@ impl Stocktake {
         Ok(IndicatorView {
             aggregation_note: ind.aggregation_note(),
             unit: UnitRef::of(&cache, u),
-            path: cache
-                .hierarchy()
-                .path(u)
-                .into_iter()
-                .map(|p| UnitRef::of(&cache, p))
-                .collect(),
+            path: path_in_scope(&cache, &rights, u),
             period: shown,
             trend,
             breakdown,
@@ -186,23 +191,28 @@ impl Stocktake {
         })
     }
 
-    /// A unit, its place in the hierarchy and its children's statuses.
+    /// A unit in the caller's scope, its place in the hierarchy and its
+    /// children's statuses.
     pub fn unit_view(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         code: &str,
         period: Period,
     ) -> Result<UnitView, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        let figures = cache.view(rights.view);
         let u = find_unit(&cache, code)?;
+        rights.require_sees(&cache, u)?;
         let children = cache
             .hierarchy()
             .children(u)
             .iter()
+            .filter(|&&c| rights.sees(c))
             .map(|&c| ChildSummary {
                 unit: UnitRef::of(&cache, c),
                 has_children: cache.hierarchy().has_children(c),
-                counts: counts(&cache, c, period),
+                counts: counts(figures, c, period),
             })
             .collect();
         let groups = cache
@@ -213,13 +223,8 @@ impl Stocktake {
             .collect();
         Ok(UnitView {
             unit: UnitRef::of(&cache, u),
-            path: cache
-                .hierarchy()
-                .path(u)
-                .into_iter()
-                .map(|p| UnitRef::of(&cache, p))
-                .collect(),
-            counts: counts(&cache, u, period),
+            path: path_in_scope(&cache, &rights, u),
+            counts: counts(figures, u, period),
             children,
             groups,
         })
@@ -227,10 +232,12 @@ impl Stocktake {
 
     /// Headline counts for a unit and the indicators that moved most against
     /// the same period last year, judged by polarity.
-    pub fn home(&self, _caller: &Caller, unit: &str, period: Period) -> Result<Home, AppError> {
+    pub fn home(&self, caller: &Caller, unit: &str, period: Period) -> Result<Home, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         let u = find_unit(&cache, unit)?;
-        let rows = cache.scorecard(u, period);
+        rights.require_sees(&cache, u)?;
+        let rows = cache.view(rights.view).scorecard(u, period);
         let mut counts = StatusCounts::default();
         let mut movers: Vec<(f64, Mover)> = Vec::new();
         for row in &rows {
@@ -282,18 +289,34 @@ impl Stocktake {
     }
 }
 
+/// The units from the top of the caller's scope down to `u`.
+fn path_in_scope(
+    cache: &stocktake_core::Analytics,
+    rights: &crate::access::rights::Rights,
+    u: UnitIdx,
+) -> Vec<UnitRef> {
+    cache
+        .hierarchy()
+        .path(u)
+        .into_iter()
+        .filter(|&p| rights.sees(p))
+        .map(|p| UnitRef::of(cache, p))
+        .collect()
+}
+
 /// Status counts of a unit's scorecard.
-fn counts(cache: &Analytics, unit: UnitIdx, period: Period) -> StatusCounts {
+fn counts(figures: Figures<'_>, unit: UnitIdx, period: Period) -> StatusCounts {
     let mut counts = StatusCounts::default();
-    for row in cache.scorecard(unit, period) {
+    for row in figures.scorecard(unit, period) {
         counts.add(row.status);
     }
     counts
 }
 
-fn trend_point(cache: &Analytics, i: IndIdx, u: UnitIdx, period: Period) -> TrendPoint {
+fn trend_point(figures: Figures<'_>, i: IndIdx, u: UnitIdx, period: Period) -> TrendPoint {
+    let cache = figures.cache();
     let ind = cache.indicator(i);
-    let row = cache.scorecard_row(i, u, period);
+    let row = figures.scorecard_row(i, u, period);
     TrendPoint {
         period,
         label: period.label(),
@@ -309,13 +332,15 @@ fn trend_point(cache: &Analytics, i: IndIdx, u: UnitIdx, period: Period) -> Tren
         target_profiled: row.target.is_some_and(|t| t.year_to_date && t.profiled),
         status: row.status,
         commentary: row.commentary,
+        approved: super::scorecard::approved(cache, figures.view(), i, u, period),
     }
 }
 
 /// Year on year, and against a base year three years back, for the year.
-fn comparisons(cache: &Analytics, i: IndIdx, u: UnitIdx, year: Period) -> Vec<Comparison> {
+fn comparisons(figures: Figures<'_>, i: IndIdx, u: UnitIdx, year: Period) -> Vec<Comparison> {
+    let cache = figures.cache();
     let ind = cache.indicator(i);
-    let figure = |p: Period| cache.figure(i, u, p).ok().and_then(|a| a.value);
+    let figure = |p: Period| figures.figure(i, u, p).ok().and_then(|a| a.value);
     [(1, "Year on year"), (3, "Against the base year")]
         .into_iter()
         .map(|(back, label)| {

@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use stocktake_core::{Kind, Observation, Period, Status};
+use stocktake_core::{Analytics, IndIdx, Kind, Observation, Period, Status, UnitIdx, ValueState};
 use stocktake_store::ValueRow;
 
 use super::files::FileErrors;
-use super::judge::{Change, red_without_commentary};
+use super::judge::Change;
 use super::parse::{ParsedValue, Reference, ValueFields};
 use super::scorecard::UnitRef;
+use crate::access::rights::Rights;
 use crate::{AppError, Caller, Stocktake};
 
 /// One value as typed: numbers as text so "within rounding" knows the
@@ -40,6 +41,55 @@ pub struct Saved {
     pub statuses: Vec<Status>,
 }
 
+/// Whether the caller may write this value, and in which state: a
+/// performance officer's or administrator's figure is approved as entered;
+/// an owner's is a draft until submitted and approved. An approved value is
+/// locked: owners cannot change it, and the framework's people only with a
+/// reason. The refusal says why, for the line it is on.
+pub(crate) fn state_for(
+    rights: &Rights,
+    cache: &Analytics,
+    indicator: IndIdx,
+    unit: UnitIdx,
+    period: Period,
+    reason: Option<&str>,
+) -> Result<ValueState, String> {
+    if let Err(refused) = rights.require_enter(cache, indicator, unit) {
+        return Err(refused.to_string());
+    }
+    let locked = cache.entered(indicator, unit, period).is_some()
+        && !cache.is_draft(indicator, unit, period);
+    if locked {
+        let what = format!(
+            "the value of {} for {} in {period} is approved, so locked",
+            cache.indicator(indicator).code,
+            cache.hierarchy().unit(unit).code
+        );
+        if !rights.role.runs_framework() {
+            return Err(format!("{what}: ask a performance officer to reopen it"));
+        }
+        if reason.is_none() {
+            return Err(format!(
+                "{what}: give a reason for changing an approved figure; it is kept in the audit trail"
+            ));
+        }
+    }
+    Ok(if rights.role.runs_framework() {
+        ValueState::Approved
+    } else {
+        ValueState::Draft
+    })
+}
+
+/// A reason as given: trimmed, checked, `None` where blank.
+pub(crate) fn reason_text(reason: Option<&str>) -> Result<Option<&str>, AppError> {
+    let Some(reason) = reason else {
+        return Ok(None);
+    };
+    let reason = crate::error::text_field(stocktake_core::TextKind::Note, "reason", reason, None)?;
+    Ok((!reason.is_empty()).then_some(reason))
+}
+
 /// One indicator on the data entry form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntryLine {
@@ -52,6 +102,11 @@ pub struct EntryLine {
     pub commentary: Option<String>,
     pub target: Option<f64>,
     pub status: Status,
+    /// Where the value stands, if one is entered.
+    pub state: Option<ValueState>,
+    /// Whether the caller may change it now: approved values are locked to
+    /// owners, and open to performance officers with a reason.
+    pub editable: bool,
 }
 
 /// The data entry form for a unit and period: the indicators due.
@@ -69,17 +124,52 @@ impl Stocktake {
     /// The indicators due from a unit for a period: those of the period's
     /// frequency that the unit has entered in the last two years, or, for a
     /// unit that has entered none, every indicator of that frequency.
-    pub fn entry_form(
+    ///
+    /// Only the indicators the caller may enter for the unit are shown: an
+    /// owner's own, or every one for the framework's people.
+    pub async fn entry_form(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         unit: &str,
         period: Period,
     ) -> Result<EntryForm, AppError> {
+        let (codes, unit_code) = {
+            let cache = self.analytics();
+            let rights = self.rights(caller, &cache)?;
+            let u = super::find_unit(&cache, unit)?;
+            rights.require_sees(&cache, u)?;
+            let codes: Vec<_> = cache
+                .all_indicators()
+                .filter(|&i| cache.indicator(i).frequency == period.frequency())
+                .filter(|&i| rights.may_enter(i, u))
+                .map(|i| cache.indicator(i).code.clone())
+                .collect();
+            (codes, cache.hierarchy().unit(u).code.clone())
+        };
+        // The cache knows approved from not; the store knows a draft from
+        // one submitted.
+        let states: HashMap<_, ValueState> = self
+            .store
+            .value_states(&codes, period)
+            .await?
+            .into_iter()
+            .filter(|(_, u, _)| *u == unit_code)
+            .map(|(i, _, state)| (i, state))
+            .collect();
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         let u = super::find_unit(&cache, unit)?;
+        rights.require_sees(&cache, u)?;
+        if !rights.enters_values() {
+            return Err(AppError::forbidden(format!(
+                "you are signed in as a {}: values are entered by their owners and performance officers",
+                rights.role.label()
+            )));
+        }
         let of_frequency: Vec<_> = cache
             .all_indicators()
             .filter(|&i| cache.indicator(i).frequency == period.frequency())
+            .filter(|&i| rights.may_enter(i, u))
             .collect();
         let reported: Vec<_> = of_frequency
             .iter()
@@ -96,16 +186,20 @@ impl Stocktake {
             .map(|i| {
                 let ind = cache.indicator(i);
                 let row = cache.scorecard_row(i, u, period);
+                let current = cache.entered(i, u, period);
+                let state = current.and(states.get(&ind.code).copied());
                 EntryLine {
                     indicator: ind.code.to_string(),
                     title: ind.title.clone(),
                     unit: ind.unit.clone(),
                     ratio: ind.kind == Kind::Ratio,
                     decimals: ind.decimals,
-                    current: cache.entered(i, u, period),
+                    current,
                     commentary: row.commentary,
                     target: row.target.map(|t| t.target),
                     status: row.status,
+                    editable: state != Some(ValueState::Approved) || rights.role.runs_framework(),
+                    state,
                 }
             })
             .collect();
@@ -117,22 +211,49 @@ impl Stocktake {
     }
 
     /// Checks and saves a batch of values; every problem is reported by its
-    /// position in the batch (line 1 is the first item) and field.
+    /// position in the batch (line 1 is the first item) and field. An
+    /// owner's values are saved as drafts; a performance officer's as
+    /// approved. `reason` is kept in the audit trail, and is needed to
+    /// change an approved value.
     #[tracing::instrument(skip_all, fields(values = inputs.len()))]
     pub async fn save_values(
         &self,
         caller: &Caller,
         inputs: &[ValueInput],
+        reason: Option<&str>,
     ) -> Result<Saved, AppError> {
-        let reference = Reference::of(&self.analytics());
+        let reason = reason_text(reason)?;
+        let (reference, rights) = {
+            let cache = self.analytics();
+            (Reference::of(&cache), self.rights(caller, &cache)?)
+        };
+        rights.require_write()?;
         let mut errors = FileErrors::new("batch");
         let mut rows: Vec<ParsedValue> = Vec::with_capacity(inputs.len());
         let mut seen = HashMap::new();
         for (n, input) in inputs.iter().enumerate() {
             let line = n as u64 + 1;
-            let Some(parsed) = parse_input(&reference, input, line, &mut errors) else {
+            let Some(mut parsed) = parse_input(&reference, input, line, &mut errors) else {
                 continue;
             };
+            let state = {
+                let cache = self.analytics();
+                state_for(
+                    &rights,
+                    &cache,
+                    parsed.indicator,
+                    parsed.unit,
+                    parsed.row.period,
+                    reason,
+                )
+            };
+            match state {
+                Ok(state) => parsed.row.state = state,
+                Err(refused) => {
+                    errors.push(line, None, refused);
+                    continue;
+                }
+            }
             let key = (parsed.indicator, parsed.unit, parsed.row.period);
             if let Some(first) = seen.insert(key, line) {
                 errors.push(
@@ -150,22 +271,24 @@ impl Stocktake {
         let batch: Vec<Change> = rows.iter().map(ParsedValue::change).collect();
         let everything: Vec<usize> = (0..batch.len()).collect();
         let verdicts = self.verdicts_once_saved(&batch, &everything).await?;
-        if self.options.commentary_when_red {
-            for (n, (r, verdict)) in rows.iter().zip(&verdicts).enumerate() {
-                if verdict.needs_commentary(r.row.note.as_deref()) {
-                    errors.push(
-                        n as u64 + 1,
-                        Some("note"),
-                        red_without_commentary(&r.row.indicator, r.row.period),
-                    );
-                }
-            }
-            if !errors.is_empty() {
-                return Err(errors.into());
+        let rules = self.commentary_rules();
+        for (n, (r, verdict)) in rows.iter().zip(&verdicts).enumerate() {
+            if let Some(message) = verdict.missing_commentary(
+                rules,
+                r.row.note.as_deref(),
+                &r.row.indicator,
+                r.row.period,
+            ) {
+                errors.push(n as u64 + 1, Some("note"), message);
             }
         }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         let values: Vec<ValueRow> = rows.iter().map(|r| r.row.clone()).collect();
-        self.store.upsert_values(&values, caller.actor()).await?;
+        self.store
+            .upsert_values(&values, &caller.audit_actor(), reason)
+            .await?;
         {
             let mut cache = self.analytics_mut();
             for r in rows {
@@ -175,6 +298,12 @@ impl Stocktake {
                     r.row.period,
                     Some(r.row.observation),
                     r.row.note,
+                );
+                cache.set_draft(
+                    r.indicator,
+                    r.unit,
+                    r.row.period,
+                    !r.row.state.is_approved(),
                 );
             }
         }

@@ -8,20 +8,35 @@ use stocktake_core::{Factor, Kind};
 
 use stocktake_core::number_text;
 
+use stocktake_store::ValueQuery;
+
 use super::files::{FileKind, writer};
+use super::reference::{approved_only, scope_codes};
 use crate::{AppError, Caller, Stocktake};
 
 impl Stocktake {
-    /// Writes one file kind as CSV; returns the number of data rows.
+    /// Writes one file kind as CSV; returns the number of data rows. Units,
+    /// values and targets are those in the caller's scope; values approved
+    /// only, for a viewer. Targets are written whether ratified or proposed.
     // Not `err`: a failure here is most often the reader of a pipe having
     // stopped (`stocktake export values | head`), which the caller judges.
     #[tracing::instrument(skip_all, fields(kind = %kind))]
     pub async fn export(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         kind: FileKind,
         out: impl Write,
     ) -> Result<u64, AppError> {
+        let (rights, scope) = {
+            let cache = self.analytics();
+            let rights = self.rights(caller, &cache)?;
+            let scope = scope_codes(&rights, &cache, None);
+            (rights, scope)
+        };
+        let scope_set: Option<std::collections::HashSet<&str>> = scope
+            .as_ref()
+            .map(|units| units.iter().map(|u| u.as_str()).collect());
+        let in_scope = |code: &str| scope_set.as_ref().is_none_or(|set| set.contains(code));
         let mut w = writer(kind, out).map_err(write_error)?;
         let mut rows = 0u64;
         let mut put = |record: &[&str]| -> Result<(), AppError> {
@@ -31,6 +46,9 @@ impl Stocktake {
         match kind {
             FileKind::OrgUnits => {
                 for u in self.store.org_units().await? {
+                    if !in_scope(u.code.as_str()) {
+                        continue;
+                    }
                     put(&[
                         u.code.as_str(),
                         &u.name,
@@ -41,7 +59,7 @@ impl Stocktake {
             }
             FileKind::Groups => {
                 for g in self.store.groups().await? {
-                    for m in &g.members {
+                    for m in g.members.iter().filter(|m| in_scope(m.as_str())) {
                         put(&[g.code.as_str(), m.as_str(), &g.name])?;
                     }
                 }
@@ -82,8 +100,13 @@ impl Stocktake {
                     .map(|i| (i.code, i.decimals))
                     .collect();
                 let mut failed = None;
+                let query = ValueQuery {
+                    org_units: scope.clone(),
+                    states: approved_only(&rights),
+                    ..ValueQuery::default()
+                };
                 self.store
-                    .for_each_value(|v| {
+                    .for_each_value_matching(&query, |v| {
                         if failed.is_some() {
                             return;
                         }
@@ -117,6 +140,9 @@ impl Stocktake {
             }
             FileKind::Targets => {
                 for t in self.store.targets().await? {
+                    if !in_scope(t.org_unit.as_str()) {
+                        continue;
+                    }
                     put(&[
                         t.indicator.as_str(),
                         t.org_unit.as_str(),

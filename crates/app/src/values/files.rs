@@ -42,6 +42,17 @@ impl FileKind {
         }
     }
 
+    /// What the file holds, in words: "organisation units", "targets".
+    pub fn noun(self) -> &'static str {
+        match self {
+            FileKind::OrgUnits => "organisation units",
+            FileKind::Groups => "groups",
+            FileKind::Indicators => "indicators",
+            FileKind::Values => "values",
+            FileKind::Targets => "targets",
+        }
+    }
+
     /// The file's columns, in the order export writes them; required ones first.
     pub fn columns(self) -> &'static [Column] {
         match self {

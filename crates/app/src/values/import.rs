@@ -13,11 +13,13 @@ use stocktake_core::{
     Indicator, IndicatorCode, Kind, NumberRules, OrgUnit, OrgUnitCode, Period, Polarity, Target,
     TextKind, UnitIdx,
 };
-use stocktake_store::{TargetRow, ValueRow};
+use stocktake_store::{Actor, TargetRow, ValueRow};
 
+use super::entry::{reason_text, state_for};
 use super::files::{CsvRows, FileErrors, FileKind, Row};
-use super::judge::{Change, red_without_commentary};
-use super::parse::{Reference, ValueFields, number, present, shown, text};
+use super::judge::Change;
+use super::parse::{ParsedValue, Reference, ValueFields, number, present, shown, text};
+use crate::access::rights::Rights;
 use crate::{AppError, Caller, Stocktake};
 
 /// Whether an import writes, or only checks and reports (the web preview).
@@ -25,6 +27,28 @@ use crate::{AppError, Caller, Stocktake};
 pub enum ImportMode {
     Preview,
     Write,
+}
+
+/// How to import: write or only check, whether targets are ratified as
+/// they are imported, and the reason for the audit trail (needed to change
+/// approved values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOptions {
+    pub mode: ImportMode,
+    /// Targets in the file are recorded as ratified (the committee has
+    /// agreed them), so they judge figures at once; otherwise proposed.
+    pub ratify_targets: bool,
+    pub reason: Option<String>,
+}
+
+impl From<ImportMode> for ImportOptions {
+    fn from(mode: ImportMode) -> ImportOptions {
+        ImportOptions {
+            mode,
+            ratify_targets: false,
+            reason: None,
+        }
+    }
 }
 
 /// What an import did.
@@ -41,7 +65,30 @@ pub struct ImportSummary {
 const VALUE_CHUNK: usize = 5_000;
 
 impl Stocktake {
+    /// The kinds of file the caller may import: every kind for performance
+    /// officers and administrators, values for owners, none for viewers
+    /// (refused, saying so).
+    pub fn import_kinds(&self, caller: &Caller) -> Result<Vec<FileKind>, AppError> {
+        let rights = self.rights(caller, &self.analytics())?;
+        rights.require_write()?;
+        if rights.role.runs_framework() {
+            Ok(FileKind::ALL.to_vec())
+        } else if rights.enters_values() {
+            Ok(vec![FileKind::Values])
+        } else {
+            Err(AppError::forbidden(format!(
+                "you are signed in as a {}: files are imported by owners (their values) and performance officers",
+                rights.role.label()
+            )))
+        }
+    }
+
     /// Imports one file. `progress` is told how many bytes have been read.
+    ///
+    /// Units, groups, indicators and targets are the framework's: only
+    /// performance officers and administrators import them. Values may be
+    /// imported by anyone who enters them, each line checked against the
+    /// caller's rights (an owner's own indicators, within their scope).
     #[tracing::instrument(skip_all, fields(kind = %kind, file = file))]
     pub async fn import(
         &self,
@@ -49,20 +96,40 @@ impl Stocktake {
         kind: FileKind,
         file: &str,
         input: impl Read,
-        mode: ImportMode,
+        options: impl Into<ImportOptions>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportSummary, AppError> {
+        let options = options.into();
+        let mode = options.mode;
+        let rights = self.rights(caller, &self.analytics())?;
+        match kind {
+            FileKind::Values => {
+                rights.require_write()?;
+                if !rights.enters_values() {
+                    return Err(AppError::forbidden(format!(
+                        "you are signed in as a {}: values are imported by their owners and performance officers",
+                        rights.role.label()
+                    )));
+                }
+            }
+            _ => rights.require_framework(&format!("import {}", kind.noun()))?,
+        }
         let rows = CsvRows::open(kind, file, input)?;
-        let actor = caller.actor();
+        let actor = caller.audit_actor();
+        let actor = &actor;
         let rows = match kind {
             FileKind::OrgUnits => self.import_org_units(file, rows, mode, actor).await?,
             FileKind::Groups => self.import_groups(file, rows, mode, actor).await?,
             FileKind::Indicators => self.import_indicators(file, rows, mode, actor).await?,
             FileKind::Values => {
-                self.import_values(file, rows, mode, actor, progress)
+                let reason = reason_text(options.reason.as_deref())?;
+                self.import_values(file, rows, mode, actor, &rights, reason, progress)
                     .await?
             }
-            FileKind::Targets => self.import_targets(file, rows, mode, actor).await?,
+            FileKind::Targets => {
+                self.import_targets(file, rows, mode, actor, options.ratify_targets)
+                    .await?
+            }
         };
         Ok(ImportSummary {
             kind,
@@ -73,7 +140,8 @@ impl Stocktake {
     }
 
     /// Imports several files given as text, in the order given (units before
-    /// the values that name them): the demo, fixtures and tests.
+    /// the values that name them): the demo, fixtures and tests. Targets are
+    /// taken as ratified.
     pub async fn import_texts(
         &self,
         caller: &Caller,
@@ -88,7 +156,11 @@ impl Stocktake {
                     *kind,
                     &name,
                     text.as_bytes(),
-                    ImportMode::Write,
+                    ImportOptions {
+                        mode: ImportMode::Write,
+                        ratify_targets: true,
+                        reason: None,
+                    },
                     &|_| {},
                 )
                 .await?,
@@ -102,7 +174,7 @@ impl Stocktake {
         file: &str,
         rows: CsvRows<impl Read>,
         mode: ImportMode,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<u64, AppError> {
         let mut errors = FileErrors::new(file);
         let mut lines: HashMap<OrgUnitCode, u64> = HashMap::new();
@@ -178,7 +250,7 @@ impl Stocktake {
         file: &str,
         rows: CsvRows<impl Read>,
         mode: ImportMode,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<u64, AppError> {
         let mut errors = FileErrors::new(file);
         let mut groups: Vec<Group> = Vec::new();
@@ -258,7 +330,7 @@ impl Stocktake {
         file: &str,
         rows: CsvRows<impl Read>,
         mode: ImportMode,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<u64, AppError> {
         let mut errors = FileErrors::new(file);
         let mut lines: HashMap<IndicatorCode, u64> = HashMap::new();
@@ -317,34 +389,37 @@ impl Stocktake {
         Ok(indicators.len() as u64)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn import_values(
         &self,
         file: &str,
         mut rows: CsvRows<impl Read>,
         mode: ImportMode,
-        actor: &str,
+        actor: &Actor,
+        rights: &Rights,
+        reason: Option<&str>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<u64, AppError> {
         let reference = Reference::of(&self.analytics());
         let mut errors = FileErrors::new(file);
         let mut first_line = FirstLines::new(reference.hierarchy().len());
         let mut writer = match mode {
-            ImportMode::Write => Some(self.store.begin_values().await?),
+            ImportMode::Write => Some(self.store.begin_values(actor).await?),
             ImportMode::Preview => None,
         };
         // The live cache takes every row once the import commits.
         let keep_all = mode == ImportMode::Write && self.options.load_values;
-        let mut kept: Vec<(Change, Option<String>)> = Vec::new();
-        // Rows that could be red without commentary are judged once the whole
-        // file is read, against every row of their indicators.
-        let commentary_rule = self.options.commentary_when_red;
+        let mut kept: Vec<(Change, Option<String>, bool)> = Vec::new();
+        // Rows that could need commentary are judged once the whole file is
+        // read, against every row of their indicators.
+        let rules = self.commentary_rules();
         let targeted: BTreeSet<IndIdx> = {
             let cache = self.analytics();
             cache.indicators_with_targets().collect()
         };
         let mut judge_batch: Vec<Change> = Vec::new();
         let mut judge_rows: Vec<(usize, u64)> = Vec::new();
-        let mut chunk: Vec<ValueRow> = Vec::with_capacity(VALUE_CHUNK);
+        let mut pending: Vec<(u64, ParsedValue)> = Vec::with_capacity(VALUE_CHUNK);
         let mut count = 0u64;
         while let Some(row) = rows.next(&mut errors) {
             count += 1;
@@ -369,35 +444,40 @@ impl Stocktake {
                 );
                 continue;
             }
-            if commentary_rule && targeted.contains(&parsed.indicator) {
-                if parsed.row.note.is_none()
-                    && reference.has_target(parsed.indicator, parsed.unit, parsed.row.period)
-                {
+            if rules.any() {
+                let judged = rules.applies(targeted.contains(&parsed.indicator))
+                    && parsed.row.note.is_none()
+                    && (rules.when_moved_percent > 0.0
+                        || reference.has_target(parsed.indicator, parsed.unit, parsed.row.period));
+                if judged {
                     judge_rows.push((judge_batch.len(), line));
                 }
-                judge_batch.push(parsed.change());
-            }
-            if !errors.is_empty() {
-                // Keep checking the file, but stop writing: nothing will be kept.
-                if let Some(w) = writer.take() {
-                    w.rollback().await?;
+                if judged || targeted.contains(&parsed.indicator) {
+                    judge_batch.push(parsed.change());
                 }
-                kept = Vec::new();
-                chunk = Vec::new();
-                continue;
             }
-            let Some(w) = writer.as_mut() else {
-                continue; // A preview checks only.
-            };
-            if keep_all {
-                kept.push((parsed.change(), parsed.row.note.clone()));
-            }
-            chunk.push(parsed.row);
-            if chunk.len() == VALUE_CHUNK {
-                w.write(&chunk).await?;
-                chunk.clear();
+            pending.push((line, parsed));
+            if pending.len() == VALUE_CHUNK {
+                self.write_checked(
+                    &mut pending,
+                    rights,
+                    reason,
+                    &mut errors,
+                    &mut writer,
+                    keep_all.then_some(&mut kept),
+                )
+                .await?;
             }
         }
+        self.write_checked(
+            &mut pending,
+            rights,
+            reason,
+            &mut errors,
+            &mut writer,
+            keep_all.then_some(&mut kept),
+        )
+        .await?;
         progress(rows.byte());
         if !judge_rows.is_empty() {
             let positions: Vec<usize> = judge_rows.iter().map(|(p, _)| *p).collect();
@@ -405,13 +485,14 @@ impl Stocktake {
             let cache = self.analytics();
             for ((position, line), verdict) in judge_rows.iter().zip(verdicts) {
                 // Only rows without a note were put up for judging.
-                if verdict.needs_commentary(None) {
-                    let c = &judge_batch[*position];
-                    errors.push(
-                        *line,
-                        Some("note"),
-                        red_without_commentary(&cache.indicator(c.indicator).code, c.period),
-                    );
+                let c = &judge_batch[*position];
+                if let Some(message) = verdict.missing_commentary(
+                    rules,
+                    None,
+                    &cache.indicator(c.indicator).code,
+                    c.period,
+                ) {
+                    errors.push(*line, Some("note"), message);
                 }
             }
             errors.sort_by_line();
@@ -422,16 +503,14 @@ impl Stocktake {
             }
             return Err(errors.into());
         }
-        if let Some(mut w) = writer {
-            if !chunk.is_empty() {
-                w.write(&chunk).await?;
-            }
-            w.commit(actor, &format!("imported {count} values from {file}"))
+        if let Some(w) = writer {
+            w.commit(&format!("imported {count} values from {file}"), reason)
                 .await?;
             if keep_all {
                 let mut cache = self.analytics_mut();
-                for (c, note) in kept {
+                for (c, note, draft) in kept {
                     cache.load_value(c.indicator, c.unit, c.period, Some(c.observation), note);
+                    cache.set_draft(c.indicator, c.unit, c.period, draft);
                 }
                 for ind in first_line.indicators() {
                     cache.recompute(ind);
@@ -442,12 +521,67 @@ impl Stocktake {
         Ok(count)
     }
 
+    /// Checks a chunk of parsed rows against the caller's rights and the
+    /// locks on approved values (under one read of the cache), sets the state
+    /// each is written in, and writes them unless the file already has a bad
+    /// line: then writing stops (the transaction is rolled back) and checking
+    /// goes on, so every bad line is reported.
+    async fn write_checked(
+        &self,
+        pending: &mut Vec<(u64, ParsedValue)>,
+        rights: &Rights,
+        reason: Option<&str>,
+        errors: &mut FileErrors,
+        writer: &mut Option<stocktake_store::ValueWriter>,
+        kept: Option<&mut Vec<(Change, Option<String>, bool)>>,
+    ) -> Result<(), AppError> {
+        {
+            let cache = self.analytics();
+            for (line, parsed) in pending.iter_mut() {
+                match state_for(
+                    rights,
+                    &cache,
+                    parsed.indicator,
+                    parsed.unit,
+                    parsed.row.period,
+                    reason,
+                ) {
+                    Ok(state) => parsed.row.state = state,
+                    Err(refused) => errors.push(*line, None, refused),
+                }
+            }
+        }
+        if !errors.is_empty() {
+            // Keep checking the file, but stop writing: nothing will be kept.
+            if let Some(w) = writer.take() {
+                w.rollback().await?;
+            }
+            pending.clear();
+            return Ok(());
+        }
+        let Some(w) = writer.as_mut() else {
+            pending.clear();
+            return Ok(()); // A preview checks only.
+        };
+        if let Some(kept) = kept {
+            kept.extend(
+                pending
+                    .iter()
+                    .map(|(_, p)| (p.change(), p.row.note.clone(), !p.row.state.is_approved())),
+            );
+        }
+        let rows: Vec<ValueRow> = pending.drain(..).map(|(_, p)| p.row).collect();
+        w.write(&rows).await?;
+        Ok(())
+    }
+
     async fn import_targets(
         &self,
         file: &str,
         rows: CsvRows<impl Read>,
         mode: ImportMode,
-        actor: &str,
+        actor: &Actor,
+        ratify: bool,
     ) -> Result<u64, AppError> {
         let reference = Reference::of(&self.analytics());
         let mut errors = FileErrors::new(file);
@@ -515,6 +649,7 @@ impl Stocktake {
                         target: target.value,
                         tolerance,
                     },
+                    ratified: ratify,
                 },
             ));
         });
@@ -523,9 +658,11 @@ impl Stocktake {
             let rows: Vec<TargetRow> = targets.iter().map(|(_, _, t)| t.clone()).collect();
             self.store.upsert_targets(&rows, actor).await?;
             {
+                // Only a ratified target judges; a proposal replacing a
+                // ratified target leaves none until it is ratified.
                 let mut cache = self.analytics_mut();
                 for (ind, unit, t) in &targets {
-                    cache.set_target(*ind, *unit, t.period, Some(t.target));
+                    cache.set_target(*ind, *unit, t.period, ratify.then_some(t.target));
                 }
             }
             self.own_write(1).await?;

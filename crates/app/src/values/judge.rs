@@ -1,8 +1,11 @@
-//! How a batch of values would be judged once saved, and the rule users rely
+//! How a batch of values would be judged once saved, and the rules users rely
 //! on: a value that would be off target (red) comes with commentary saying
-//! why and what is being done. One rule, held here, so the entry form, the
-//! API and both import formats refuse the same values with the same words.
+//! why and what is being done, and (where configured) so does one that moved
+//! a long way from the period before, either way. One rule, held here, so the
+//! entry form, the API and both import formats refuse the same values with
+//! the same words.
 
+use stocktake_core::status::percent_change;
 use stocktake_core::{Analytics, IndIdx, IndicatorCode, Observation, Period, Status, UnitIdx};
 use stocktake_store::ValueQuery;
 
@@ -22,18 +25,67 @@ pub(crate) struct Change {
 const ROW_BY_ROW: usize = 1_000;
 
 /// How a value of a batch would stand once the batch is saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Verdict {
     pub status: Status,
     /// The value is already stored exactly so, without commentary: saving it
     /// again enters nothing new, so it needs no commentary it lacked before.
     pub restated: bool,
+    /// The percentage change from the period before, where both are known.
+    pub moved: Option<f64>,
+}
+
+/// When commentary is required (the settings `commentary_when_red` and
+/// `commentary_when_moved_percent`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CommentaryRules {
+    pub when_red: bool,
+    /// Beyond this percentage either way; 0 is off.
+    pub when_moved_percent: f64,
+}
+
+impl CommentaryRules {
+    /// Whether any rule is on.
+    pub fn any(self) -> bool {
+        self.when_red || self.when_moved_percent > 0.0
+    }
+
+    /// Whether a value must be judged to know: a red needs a target; a move
+    /// only the period before.
+    pub fn applies(self, has_target: bool) -> bool {
+        (self.when_red && has_target) || self.when_moved_percent > 0.0
+    }
 }
 
 impl Verdict {
-    /// Whether the commentary rule refuses the value, given its own note.
-    pub fn needs_commentary(self, note: Option<&str>) -> bool {
-        self.status == Status::Red && note.is_none() && !self.restated
+    /// Why the commentary rules refuse the value, given its own note: the
+    /// message to show, or `None` where it may be saved.
+    pub fn missing_commentary(
+        self,
+        rules: CommentaryRules,
+        note: Option<&str>,
+        indicator: &IndicatorCode,
+        period: Period,
+    ) -> Option<String> {
+        if note.is_some() || self.restated {
+            return None;
+        }
+        if rules.when_red && self.status == Status::Red {
+            return Some(red_without_commentary(indicator, period));
+        }
+        match self.moved {
+            Some(moved)
+                if rules.when_moved_percent > 0.0 && moved.abs() > rules.when_moved_percent =>
+            {
+                let way = if moved > 0.0 { "up" } else { "down" };
+                Some(format!(
+                    "{indicator} moved {way} {:.1}% from the period before {period}, beyond the {}% that needs explaining: say why in the commentary",
+                    moved.abs(),
+                    rules.when_moved_percent
+                ))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -90,9 +142,11 @@ impl Stocktake {
             .zip(restated)
             .map(|(&p, restated)| {
                 let c = &batch[p];
+                let row = scratch.scorecard_row(c.indicator, c.unit, c.period);
                 Verdict {
-                    status: scratch.judge(c.indicator, c.unit, c.period).status,
+                    status: row.status,
                     restated,
+                    moved: percent_change(row.current.value, row.previous.value),
                 }
             })
             .collect())

@@ -22,7 +22,9 @@ mod reference;
 mod scorecard;
 mod strict_csv;
 mod table;
+mod targets;
 mod uploads;
+mod workflow;
 
 use stocktake_core::{Analytics, IndIdx, UnitIdx};
 
@@ -31,7 +33,7 @@ pub use detail::{
 };
 pub use entry::{EntryForm, EntryLine, Saved, ValueInput};
 pub use files::{Column, CsvWriter, FileErrors, FileKind, LineError, MAX_LISTED_ERRORS, csv_cell};
-pub use import::{ImportMode, ImportSummary};
+pub use import::{ImportMode, ImportOptions, ImportSummary};
 pub use overview::{PeriodQuartiles, StatusPicture};
 pub use reference::{
     DEFAULT_VALUE_LIMIT, MAX_VALUE_LIMIT, OrgUnitDetail, OrgUnitSummary, TargetRecord, UnitChoice,
@@ -40,7 +42,11 @@ pub use reference::{
 pub use scorecard::{Rollup, RollupLine, Scorecard, ScorecardLine, StatusCounts, UnitRef};
 pub use stocktake_core::number_text;
 pub use table::{Cell, Table, TableColumn};
+pub use targets::Ratified;
 pub use uploads::{Confirmation, Staged};
+pub use workflow::{Moved, Step, ValueRef};
+
+pub(crate) use judge::CommentaryRules;
 
 use crate::AppError;
 

@@ -45,16 +45,27 @@ pub struct PeriodQuartiles {
 }
 
 impl Stocktake {
-    /// Every unit's line for every indicator collected at the period's own
-    /// frequency, judged: how many are at each status across the deployment.
-    pub fn status_picture(&self, _caller: &Caller, period: Period) -> StatusPicture {
+    /// Every line, for every unit in the caller's scope, of every indicator
+    /// collected at the period's own frequency, judged: how many are at each
+    /// status across the deployment.
+    pub fn status_picture(
+        &self,
+        caller: &Caller,
+        period: Period,
+    ) -> Result<StatusPicture, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        let figures = cache.view(rights.view);
         let cache = &*cache;
         let indicators: Vec<IndIdx> = cache
             .all_indicators()
             .filter(|&i| cache.indicator(i).frequency == period.frequency())
             .collect();
-        let units: Vec<UnitIdx> = cache.hierarchy().all().collect();
+        let units: Vec<UnitIdx> = if rights.sees_everything() {
+            cache.hierarchy().all().collect()
+        } else {
+            rights.units(cache)
+        };
         // The cache is read-only here, so every core takes a share of the units.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let share = units.len().div_ceil(threads.max(1)).max(1);
@@ -70,7 +81,7 @@ impl Stocktake {
                         // memory in order instead of striding across it.
                         for &ind in indicators {
                             for &unit in mine {
-                                let judged = cache.judge(ind, unit, period);
+                                let judged = figures.judge(ind, unit, period);
                                 picture.lines += 1;
                                 picture.year_to_date_total +=
                                     judged.year_to_date.value.unwrap_or(0.0);
@@ -81,32 +92,35 @@ impl Stocktake {
                     })
                 })
                 .collect();
-            workers
+            Ok(workers
                 .into_iter()
                 .fold(StatusPicture::default(), |all, worker| {
                     all.merge(worker.join().expect("a scorecard worker panicked"))
-                })
+                }))
         })
     }
 
     /// Quartiles of every indicator collected at `frequency`, for every
-    /// period with data, across the units of `level`.
+    /// period with data, across the units of `level` in the caller's scope.
     pub fn quartiles_over_time(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         level: &str,
         frequency: Frequency,
     ) -> Result<Vec<PeriodQuartiles>, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        let figures = cache.view(rights.view);
         check_level(&cache, level)?;
-        let units = cache.hierarchy().at_level(level);
+        let mut units = cache.hierarchy().at_level(level);
+        units.retain(|&u| rights.sees(u));
         let mut out = Vec::new();
         for ind in cache.all_indicators() {
             if cache.indicator(ind).frequency != frequency {
                 continue;
             }
             for period in cache.periods_with_data(ind) {
-                if let Ok(Some(quartiles)) = cache.quartiles(ind, period, &units) {
+                if let Ok(Some(quartiles)) = figures.quartiles(ind, period, &units) {
                     out.push(PeriodQuartiles {
                         indicator: cache.indicator(ind).code.clone(),
                         period,

@@ -188,6 +188,8 @@ impl Reference {
                     period,
                     observation,
                     note,
+                    // Set once the caller's rights decide it.
+                    state: stocktake_core::ValueState::Draft,
                 },
             }),
             Err(e) => {

@@ -6,9 +6,11 @@
 use serde::Serialize;
 use stocktake_core::{
     Analytics, Frequency, Group, Indicator, IndicatorCode, OrgUnitCode, Period, RecentPoint,
-    UnitIdx,
+    UnitIdx, ValueState,
 };
 use stocktake_store::{TargetQuery, ValueQuery};
+
+use crate::access::rights::Rights;
 
 use super::{find_indicator, find_unit};
 use crate::{AppError, Caller, Stocktake};
@@ -60,6 +62,9 @@ pub struct ValueRecord {
     pub denominator: Option<f64>,
     /// The owner's commentary for the period.
     pub note: Option<String>,
+    /// Where the value stands: `draft`, `submitted` or `approved`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub state: ValueState,
 }
 
 /// Entered values, ordered by indicator, unit and period.
@@ -83,6 +88,9 @@ pub struct ValueRequest {
     /// The last period, inclusive; a longer period than the indicator's ends
     /// at its last month.
     pub to: Option<Period>,
+    /// Only values in these states (empty for all): the values waiting to
+    /// be submitted or approved. A viewer sees approved values only.
+    pub states: Vec<ValueState>,
     /// At most this many, from 1 to [`MAX_VALUE_LIMIT`];
     /// [`DEFAULT_VALUE_LIMIT`] when none.
     pub limit: Option<u64>,
@@ -100,6 +108,12 @@ pub struct TargetRecord {
     pub target: f64,
     /// How far short of the target still counts as amber, in percent of the target.
     pub tolerance: f64,
+    /// Ratified targets judge figures; proposed ones wait for the committee.
+    pub ratified: bool,
+    pub proposed_by: Option<String>,
+    pub ratified_by: Option<String>,
+    /// UTC, `2025-01-31 09:15:00`.
+    pub ratified_at: Option<String>,
 }
 
 /// A unit as a chooser offers it.
@@ -112,43 +126,51 @@ pub struct UnitChoice {
 }
 
 impl Stocktake {
-    /// Every indicator's definition, by code.
-    pub fn indicators(&self, _caller: &Caller) -> Vec<Indicator> {
-        let mut indicators = self.analytics().indicators().to_vec();
+    /// Every indicator's definition, by code. Definitions are open to
+    /// everyone signed in.
+    pub fn indicators(&self, caller: &Caller) -> Result<Vec<Indicator>, AppError> {
+        let cache = self.analytics();
+        self.rights(caller, &cache)?;
+        let mut indicators = cache.indicators().to_vec();
         indicators.sort_by(|a, b| a.code.cmp(&b.code));
-        indicators
+        Ok(indicators)
     }
 
     /// One indicator's definition.
-    pub fn indicator(&self, _caller: &Caller, code: &str) -> Result<Indicator, AppError> {
+    pub fn indicator(&self, caller: &Caller, code: &str) -> Result<Indicator, AppError> {
         let cache = self.analytics();
+        self.rights(caller, &cache)?;
         let i = find_indicator(&cache, code)?;
         Ok(cache.indicator(i).clone())
     }
 
-    /// Every unit (or every unit of one level) in hierarchy order: depth
-    /// first from the top, children in name order.
+    /// Every unit in the caller's scope (or of one level) in hierarchy
+    /// order: depth first from the top, children in name order.
     pub fn org_units(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         level: Option<&str>,
     ) -> Result<Vec<OrgUnitSummary>, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         if let Some(level) = level {
             check_level(&cache, level)?;
         }
-        Ok(cache
-            .hierarchy_order()
+        Ok(rights
+            .units(&cache)
             .into_iter()
             .filter(|&u| level.is_none_or(|l| cache.hierarchy().unit(u).level == l))
             .map(|u| summary(&cache, u))
             .collect())
     }
 
-    /// One unit, with the path from the top and the units directly below.
-    pub fn org_unit(&self, _caller: &Caller, code: &str) -> Result<OrgUnitDetail, AppError> {
+    /// One unit in the caller's scope, with the path from the top and the
+    /// units directly below.
+    pub fn org_unit(&self, caller: &Caller, code: &str) -> Result<OrgUnitDetail, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         let u = find_unit(&cache, code)?;
+        rights.require_sees(&cache, u)?;
         let hierarchy = cache.hierarchy();
         let codes = |units: &[UnitIdx]| {
             units
@@ -174,19 +196,44 @@ impl Stocktake {
         })
     }
 
-    /// Every group, by code, with its members.
-    pub fn groups(&self, _caller: &Caller) -> Vec<Group> {
-        let mut groups = self.analytics().groups().to_vec();
+    /// Every group with a member in the caller's scope, by code, with those
+    /// members.
+    pub fn groups(&self, caller: &Caller) -> Result<Vec<Group>, AppError> {
+        let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        let mut groups: Vec<Group> = cache
+            .groups()
+            .iter()
+            .filter_map(|g| {
+                let members: Vec<OrgUnitCode> = g
+                    .members
+                    .iter()
+                    .filter(|m| {
+                        cache
+                            .hierarchy()
+                            .find(m.as_str())
+                            .is_some_and(|u| rights.sees(u))
+                    })
+                    .cloned()
+                    .collect();
+                (!members.is_empty() || rights.sees_everything()).then(|| Group {
+                    members,
+                    ..g.clone()
+                })
+            })
+            .collect();
         groups.sort_by(|a, b| a.code.cmp(&b.code));
-        groups
+        Ok(groups)
     }
 
-    /// Every unit a chooser offers, top down, children in name order.
-    pub fn unit_choices(&self, _caller: &Caller) -> Vec<UnitChoice> {
+    /// Every unit in the caller's scope a chooser offers, top down, children
+    /// in name order.
+    pub fn unit_choices(&self, caller: &Caller) -> Result<Vec<UnitChoice>, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         let h = cache.hierarchy();
-        cache
-            .hierarchy_order()
+        Ok(rights
+            .units(&cache)
             .into_iter()
             .map(|u| {
                 let unit = h.unit(u);
@@ -197,43 +244,56 @@ impl Stocktake {
                     depth: h.depth(u),
                 }
             })
-            .collect()
+            .collect())
     }
 
     /// How many values are held.
-    pub fn value_count(&self, _caller: &Caller) -> usize {
-        self.analytics().value_count()
+    pub fn value_count(&self, caller: &Caller) -> Result<usize, AppError> {
+        let cache = self.analytics();
+        self.rights(caller, &cache)?;
+        Ok(cache.value_count())
     }
 
-    /// The first top unit by name: where pages open when none is asked for.
-    pub fn first_top_unit(&self, _caller: &Caller) -> Option<String> {
+    /// The first unit of the caller's scope at the top (the first top unit
+    /// by name, for those who see everything): where pages open when none is
+    /// asked for.
+    pub fn first_top_unit(&self, caller: &Caller) -> Result<Option<String>, AppError> {
         let cache = self.analytics();
-        let roots = cache.hierarchy().roots();
-        roots
+        let rights = self.rights(caller, &cache)?;
+        Ok(rights
+            .units(&cache)
             .first()
-            .map(|&r| cache.hierarchy().unit(r).code.to_string())
+            .map(|&u| cache.hierarchy().unit(u).code.to_string()))
     }
 
     /// The latest month with data; failing that the latest quarter or year;
     /// none for a database without values.
-    pub fn latest_period(&self, _caller: &Caller) -> Option<Period> {
+    pub fn latest_period(&self, caller: &Caller) -> Result<Option<Period>, AppError> {
         let cache = self.analytics();
-        Frequency::ALL
+        self.rights(caller, &cache)?;
+        Ok(Frequency::ALL
             .into_iter()
-            .find_map(|f| cache.latest_period(f))
+            .find_map(|f| cache.latest_period(f)))
     }
 
     /// The latest period of one frequency with data of any indicator at that
     /// frequency or finer.
-    pub fn latest_period_of(&self, _caller: &Caller, frequency: Frequency) -> Option<Period> {
-        self.analytics().latest_period(frequency)
+    pub fn latest_period_of(
+        &self,
+        caller: &Caller,
+        frequency: Frequency,
+    ) -> Result<Option<Period>, AppError> {
+        let cache = self.analytics();
+        self.rights(caller, &cache)?;
+        Ok(cache.latest_period(frequency))
     }
 
-    /// The entered values `request` asks for, read from the database with its
-    /// filters applied there.
+    /// The entered values `request` asks for within the caller's scope (and
+    /// approved only, for viewers), read from the database with its filters
+    /// applied there.
     pub async fn values(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         request: &ValueRequest,
     ) -> Result<ValueList, AppError> {
         let limit = match request.limit {
@@ -248,6 +308,7 @@ impl Stocktake {
         };
         let query = {
             let cache = self.analytics();
+            let rights = self.rights(caller, &cache)?;
             let indicator = request
                 .indicator
                 .as_deref()
@@ -258,6 +319,9 @@ impl Stocktake {
                 .as_deref()
                 .map(|code| find_unit(&cache, code))
                 .transpose()?;
+            if let Some(u) = org_unit {
+                rights.require_sees(&cache, u)?;
+            }
             // Periods are compared as text in the store, which orders the
             // periods of one frequency only: so they are read in the
             // indicator's own frequency.
@@ -282,6 +346,22 @@ impl Stocktake {
                     .to
                     .zip(frequency)
                     .map(|(p, f)| Period::containing(p.last_month(), f)),
+                org_units: scope_codes(&rights, &cache, org_unit),
+                states: match approved_only(&rights) {
+                    only if only.is_empty() => request.states.clone(),
+                    only if request.states.is_empty()
+                        || request.states.contains(&ValueState::Approved) =>
+                    {
+                        only
+                    }
+                    // Asked only for values this caller cannot see.
+                    _ => {
+                        return Ok(ValueList {
+                            values: Vec::new(),
+                            more: false,
+                        });
+                    }
+                },
                 // One more than asked for says whether there are more.
                 limit: Some(limit + 1),
             }
@@ -299,22 +379,29 @@ impl Stocktake {
                 numerator: r.observation.numerator,
                 denominator: r.observation.denominator,
                 note: r.note,
+                state: r.state,
             })
             .collect();
         Ok(ValueList { values, more })
     }
 
-    /// The targets set, for one indicator or unit or all, read from the
-    /// database with the filter applied there.
+    /// The targets set within the caller's scope, for one indicator or unit
+    /// or all, ratified or proposed (`ratified` says which; `None` for both),
+    /// read from the database with the filter applied there.
     pub async fn targets(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         indicator: Option<&str>,
         org_unit: Option<&str>,
+        ratified: Option<bool>,
     ) -> Result<Vec<TargetRecord>, AppError> {
-        let query = {
+        let (query, rights) = {
             let cache = self.analytics();
-            TargetQuery {
+            let rights = self.rights(caller, &cache)?;
+            if let Some(code) = org_unit {
+                rights.require_sees(&cache, find_unit(&cache, code)?)?;
+            }
+            let query = TargetQuery {
                 indicator: indicator
                     .map(|code| {
                         find_indicator(&cache, code).map(|i| cache.indicator(i).code.clone())
@@ -325,19 +412,30 @@ impl Stocktake {
                         find_unit(&cache, code).map(|u| cache.hierarchy().unit(u).code.clone())
                     })
                     .transpose()?,
-            }
+                ratified,
+            };
+            (query, rights)
         };
-        Ok(self
-            .store
-            .targets_matching(&query)
-            .await?
+        let records = self.store.target_records(&query).await?;
+        let cache = self.analytics();
+        Ok(records
             .into_iter()
+            .filter(|t| {
+                cache
+                    .hierarchy()
+                    .find(t.row.org_unit.as_str())
+                    .is_some_and(|u| rights.sees(u))
+            })
             .map(|t| TargetRecord {
-                indicator: t.indicator,
-                org_unit: t.org_unit,
-                period: t.period,
-                target: t.target.target,
-                tolerance: t.target.tolerance,
+                indicator: t.row.indicator,
+                org_unit: t.row.org_unit,
+                period: t.row.period,
+                target: t.row.target.target,
+                tolerance: t.row.target.tolerance,
+                ratified: t.row.ratified,
+                proposed_by: t.proposed_by,
+                ratified_by: t.ratified_by,
+                ratified_at: t.ratified_at,
             })
             .collect())
     }
@@ -347,21 +445,52 @@ impl Stocktake {
     /// would judge it: what a sparkline draws.
     pub fn recent(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         unit: &str,
         indicators: &[&str],
         period: Period,
         periods: i32,
     ) -> Result<Vec<Vec<RecentPoint>>, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         let u = find_unit(&cache, unit)?;
+        rights.require_sees(&cache, u)?;
+        let figures = cache.view(rights.view);
         indicators
             .iter()
             .map(|code| {
                 let i = find_indicator(&cache, code)?;
-                Ok(cache.recent(i, u, period, periods))
+                Ok(figures.recent(i, u, period, periods))
             })
             .collect()
+    }
+}
+
+/// The units a list of values may show: `None` for all, where the caller
+/// sees everything (or asked for one unit already checked).
+pub(crate) fn scope_codes(
+    rights: &Rights,
+    cache: &Analytics,
+    asked: Option<UnitIdx>,
+) -> Option<Vec<OrgUnitCode>> {
+    if rights.sees_everything() || asked.is_some() {
+        return None;
+    }
+    Some(
+        rights
+            .units(cache)
+            .into_iter()
+            .map(|u| cache.hierarchy().unit(u).code.clone())
+            .collect(),
+    )
+}
+
+/// The states a list of values shows: approved only for those who see only
+/// approved figures; every state (empty) for the rest.
+pub(crate) fn approved_only(rights: &Rights) -> Vec<ValueState> {
+    match rights.view {
+        stocktake_core::View::Approved => vec![ValueState::Approved],
+        stocktake_core::View::Working => Vec::new(),
     }
 }
 

@@ -3,7 +3,9 @@
 //! table shape each is downloaded as.
 
 use serde::Serialize;
-use stocktake_core::{Analytics, Answer, Direction, Indicator, Period, Source, Status, UnitIdx};
+use stocktake_core::{
+    Analytics, Answer, Direction, IndIdx, Indicator, Period, Source, Status, UnitIdx, View,
+};
 
 use super::table::{Cell, Table, TableColumn};
 use super::{find_indicator, find_unit};
@@ -11,7 +13,7 @@ use crate::{AppError, Caller, Stocktake};
 
 /// A unit as shown beside its figures.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitRef {
     pub code: String,
     pub name: String,
@@ -38,6 +40,8 @@ pub struct Scorecard {
     pub period_label: String,
     pub counts: StatusCounts,
     pub rows: Vec<ScorecardLine>,
+    /// True where only approved figures are shown (a viewer's scorecard).
+    pub approved_only: bool,
 }
 
 /// How many indicators are at each status.
@@ -101,6 +105,9 @@ pub struct ScorecardLine {
     /// Percentage change of the year to date on the same period last year.
     pub year_to_date_change: Option<f64>,
     pub commentary: Option<String>,
+    /// False where the figure counts a value not yet approved (a draft or
+    /// one submitted): shown marked so.
+    pub approved: bool,
 }
 
 impl ScorecardLine {
@@ -126,6 +133,8 @@ pub struct RollupLine {
     pub source: Source,
     /// Why a value is missing or not computable, or how it was made.
     pub note: String,
+    /// False where the figure counts a value not yet approved.
+    pub approved: bool,
 }
 
 /// An indicator's figure for every unit.
@@ -141,16 +150,21 @@ pub struct Rollup {
 }
 
 impl Stocktake {
-    /// The scorecard of a unit for a period.
+    /// The scorecard of a unit in the caller's scope for a period: approved
+    /// figures only for a viewer, every figure (those not yet approved
+    /// marked) for the rest.
     pub fn scorecard(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         unit: &str,
         period: Period,
     ) -> Result<Scorecard, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         let u = find_unit(&cache, unit)?;
+        rights.require_sees(&cache, u)?;
         let rows: Vec<ScorecardLine> = cache
+            .view(rights.view)
             .scorecard(u, period)
             .into_iter()
             .map(|row| {
@@ -181,6 +195,7 @@ impl Stocktake {
                     year_to_date_last_year: row.year_to_date_last_year.value,
                     year_to_date_change: row.year_to_date_change,
                     commentary: row.commentary,
+                    approved: approved(&cache, rights.view, row.indicator, u, row.period),
                 }
             })
             .collect();
@@ -194,24 +209,28 @@ impl Stocktake {
             period_label: period.label(),
             counts,
             rows,
+            approved_only: rights.view == View::Approved,
         })
     }
 
     /// An indicator's figure for every unit, or every unit of one level.
+    /// Only the units in the caller's scope are listed.
     pub fn rollup(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         indicator: &str,
         period: Period,
         level: Option<&str>,
     ) -> Result<Rollup, AppError> {
         let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
         let i = find_indicator(&cache, indicator)?;
         if let Some(level) = level {
             super::reference::check_level(&cache, level)?;
         }
         let ind = cache.indicator(i);
         let answers = cache
+            .view(rights.view)
             .rollup(i, period, level)
             .map_err(|e| AppError::invalid("period", e.to_string()))?;
         Ok(Rollup {
@@ -222,10 +241,25 @@ impl Stocktake {
             level: level.map(str::to_owned),
             rows: answers
                 .into_iter()
-                .map(|(u, a)| rollup_line(&cache, ind, u, &a))
+                .filter(|(u, _)| rights.sees(*u))
+                .map(|(u, a)| RollupLine {
+                    approved: approved(&cache, rights.view, i, u, period),
+                    ..rollup_line(&cache, ind, u, &a)
+                })
                 .collect(),
         })
     }
+}
+
+/// Whether a figure as `view` shows it is approved through and through.
+pub(crate) fn approved(
+    cache: &Analytics,
+    view: View,
+    indicator: IndIdx,
+    unit: UnitIdx,
+    period: Period,
+) -> bool {
+    view == View::Approved || !cache.counts_drafts(indicator, unit, period)
 }
 
 fn rollup_line(cache: &Analytics, ind: &Indicator, u: UnitIdx, a: &Answer) -> RollupLine {
@@ -240,6 +274,7 @@ fn rollup_line(cache: &Analytics, ind: &Indicator, u: UnitIdx, a: &Answer) -> Ro
         denominator: a.denominator,
         source: a.source,
         note: a.note(ind),
+        approved: true,
     }
 }
 
@@ -338,6 +373,10 @@ const SCORECARD_COLUMNS: &[TableColumn] = &[
         name: "commentary",
         meaning: "The owner's commentary on the figure.",
     },
+    TableColumn {
+        name: "approved",
+        meaning: "yes where every value behind the figure is approved; no where it counts a draft or a submitted value.",
+    },
 ];
 
 impl Scorecard {
@@ -376,6 +415,7 @@ impl Scorecard {
                     Cell::text(l.target_basis.clone().unwrap_or_default()),
                     Cell::text(l.status_label),
                     Cell::text(l.commentary.clone().unwrap_or_default()),
+                    Cell::text(if l.approved { "yes" } else { "no" }),
                 ]
             })
             .collect();
@@ -416,6 +456,10 @@ const ROLLUP_COLUMNS: &[TableColumn] = &[
         name: "note",
         meaning: "How the figure was made, or why it is missing.",
     },
+    TableColumn {
+        name: "approved",
+        meaning: "yes where every value behind the figure is approved; no where it counts a draft or a submitted value.",
+    },
 ];
 
 impl Rollup {
@@ -433,6 +477,7 @@ impl Rollup {
                     Cell::Exact(r.numerator),
                     Cell::Exact(r.denominator),
                     Cell::text(&r.note),
+                    Cell::text(if r.approved { "yes" } else { "no" }),
                 ]
             })
             .collect();

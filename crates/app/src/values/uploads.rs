@@ -62,7 +62,7 @@ impl Stocktake {
                     kind: kind.as_str().to_owned(),
                     file_name: file_name.to_owned(),
                     content: csv,
-                    staged_by: caller.actor().to_owned(),
+                    staged_by: caller.actor(),
                 },
                 self.options.upload_hold,
             )
@@ -77,6 +77,8 @@ impl Stocktake {
         &self,
         caller: &Caller,
         token: &str,
+        ratify_targets: bool,
+        reason: Option<&str>,
     ) -> Result<Confirmation, AppError> {
         let Some(upload) = self.store.staged_upload(token.trim()).await? else {
             return Ok(Confirmation::Expired);
@@ -93,7 +95,11 @@ impl Stocktake {
                 kind,
                 &upload.file_name,
                 &upload.content[..],
-                ImportMode::Write,
+                super::ImportOptions {
+                    mode: ImportMode::Write,
+                    ratify_targets,
+                    reason: reason.map(str::to_owned),
+                },
                 &|_| {},
             )
             .await;

@@ -62,9 +62,39 @@ impl Db {
     }
 
     /// Imports CSV text as a file of `kind`.
+    /// Imports a file as the machine's administrator; targets are
+    /// recorded as ratified, so they judge figures at once.
     pub fn import(&self, kind: &str, contents: &str) {
         let path = self.file(&format!("{kind}.csv"), contents);
-        self.ok(&["import", kind, &path]);
+        if kind == "targets" {
+            self.ok(&["import", kind, &path, "--ratify"]);
+        } else {
+            self.ok(&["import", kind, &path]);
+        }
+    }
+
+    /// Adds an account with a password, and returns an API token for it
+    /// that may write: for a client of a server over this database.
+    pub fn token_for(&self, email: &str, role: &str) -> String {
+        let password = self.file("password.txt", "correct horse battery staple\n");
+        self.ok(&[
+            "user",
+            "add",
+            email,
+            "--name",
+            "Test",
+            "--role",
+            role,
+            "--scope",
+            "all",
+            "--password-file",
+            &password,
+        ]);
+        self.ok(&[
+            "--as", email, "token", "create", "--name", "tests", "--days", "1",
+        ])
+        .trim()
+        .to_owned()
     }
 }
 

@@ -47,6 +47,25 @@ impl Analytics {
         self.series(ind).drafts.contains(&(period.index(), unit))
     }
 
+    /// Whether the figure for a unit and period (its indicator's own period
+    /// or a longer one) counts any value not yet approved: the unit's own,
+    /// or one below it. Scorecards mark such figures.
+    pub fn counts_drafts(&self, ind: IndIdx, unit: UnitIdx, period: Period) -> bool {
+        let s = self.series(ind);
+        if s.drafts.is_empty() {
+            return false;
+        }
+        let frequency = self.indicator(ind).frequency;
+        let slot = self.parent_slot[unit.index()];
+        let Some(mut native) = period.split(frequency) else {
+            return false;
+        };
+        native.any(|p| {
+            s.drafts.contains(&(p.index(), unit))
+                || (slot != u32::MAX && s.drafts_below.contains_key(&(p.index(), slot)))
+        })
+    }
+
     /// Values not yet approved, across all indicators.
     pub fn draft_count(&self) -> usize {
         self.series.iter().map(|s| s.drafts.len()).sum()
@@ -63,7 +82,13 @@ impl Analytics {
     /// Whether a parent's kept rollup in this column holds drafts that
     /// `view` leaves out.
     #[inline]
-    pub(super) fn drafts_below(&self, view: View, s: &Series, column: usize, unit: UnitIdx) -> bool {
+    pub(super) fn drafts_below(
+        &self,
+        view: View,
+        s: &Series,
+        column: usize,
+        unit: UnitIdx,
+    ) -> bool {
         view == View::Approved
             && !s.drafts_below.is_empty()
             && s.drafts_below

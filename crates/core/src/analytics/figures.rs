@@ -2,7 +2,9 @@
 //! value entered ([`View::Working`]), or approved values only
 //! ([`View::Approved`]). `Analytics` answers them of every value itself.
 
-use super::{Analytics, Answer, IndIdx, Judged, Quartiles, QueryError, RecentPoint, ScorecardRow, View};
+use super::{
+    Analytics, Answer, IndIdx, Judged, Quartiles, QueryError, RecentPoint, ScorecardRow, View,
+};
 use crate::org::UnitIdx;
 use crate::period::Period;
 

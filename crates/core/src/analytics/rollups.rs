@@ -85,7 +85,12 @@ impl Analytics {
 
     /// The rollup of a parent's children in one column made afresh from
     /// their approved-only figures: for a parent with drafts below it.
-    pub(super) fn rollup_without_drafts(&self, ind: IndIdx, unit: UnitIdx, column: usize) -> Accumulator {
+    pub(super) fn rollup_without_drafts(
+        &self,
+        ind: IndIdx,
+        unit: UnitIdx,
+        column: usize,
+    ) -> Accumulator {
         let indicator = self.indicator(ind);
         let (kind, over) = (indicator.kind, indicator.denominator_over_periods);
         let mut acc = Accumulator::default();
@@ -98,7 +103,13 @@ impl Analytics {
     }
 
     /// The figure of a unit for one period of the indicator's own frequency.
-    pub(super) fn native(&self, view: View, ind: IndIdx, unit: UnitIdx, period_index: i32) -> Answer {
+    pub(super) fn native(
+        &self,
+        view: View,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period_index: i32,
+    ) -> Answer {
         let indicator = self.indicator(ind);
         let s = self.series(ind);
         let children = self.hierarchy.children(unit).len() as u32;

@@ -67,7 +67,13 @@ pub struct RecentPoint {
 
 impl Analytics {
     /// A unit's figure for `period` judged against the target that applies.
-    pub(super) fn judge_in(&self, view: View, ind: IndIdx, unit: UnitIdx, period: Period) -> Judged {
+    pub(super) fn judge_in(
+        &self,
+        view: View,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> Judged {
         let indicator = self.indicator(ind);
         let shown = self.shown_period(ind, period);
         let current = self
@@ -140,7 +146,12 @@ impl Analytics {
 
     /// The scorecard of a unit: every indicator with data for it this year or
     /// last, in indicator set then code order.
-    pub(super) fn scorecard_in(&self, view: View, unit: UnitIdx, period: Period) -> Vec<ScorecardRow> {
+    pub(super) fn scorecard_in(
+        &self,
+        view: View,
+        unit: UnitIdx,
+        period: Period,
+    ) -> Vec<ScorecardRow> {
         let mut order: Vec<IndIdx> = self.all_indicators().collect();
         order.sort_by(|a, b| {
             let (a, b) = (self.indicator(*a), self.indicator(*b));

@@ -12,8 +12,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags, params};
-use stocktake_core::Period;
+use stocktake_core::{Period, ValueState};
 
+use crate::changes::Actor;
 use crate::error::{Result, StoreError};
 use crate::store::StoreOptions;
 
@@ -26,6 +27,7 @@ pub(crate) struct Resolved {
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
     pub note: Option<String>,
+    pub state: ValueState,
 }
 
 /// One stored value as read, borrowing its text from the row.
@@ -38,6 +40,8 @@ pub struct RawValue<'a> {
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
     pub note: Option<&'a str>,
+    /// Approved, so every view counts it; otherwise a draft or submitted.
+    pub approved: bool,
 }
 
 /// The file an `sqlite://` URL names, if it names one.
@@ -79,7 +83,10 @@ pub(crate) fn for_each_value(
 ) -> Result<u64> {
     let conn = open(path, false, options)?;
     let mut statement = conn
-        .prepare("select indicator_id, org_unit_id, period, value, numerator, denominator, note from value")
+        .prepare(
+            "select indicator_id, org_unit_id, period, value, numerator, denominator, note, \
+             state = 'approved' from value",
+        )
         .map_err(bulk_error)?;
     let mut rows = statement.query([]).map_err(bulk_error)?;
     let mut count = 0;
@@ -103,18 +110,39 @@ pub(crate) fn for_each_value(
             numerator: row.get(4).map_err(bulk_error)?,
             denominator: row.get(5).map_err(bulk_error)?,
             note,
+            approved: row.get(7).map_err(bulk_error)?,
         });
         count += 1;
     }
     Ok(count)
 }
 
+/// The temporary table and trigger that note each stored value an import
+/// changes, as the audit trail keeps it (see `values::audited`).
+const CHANGED_VALUES: &str = "
+create temp table changed_value (
+    indicator_id integer, org_unit_id integer, period text, before text, after text
+);
+create temp trigger value_changed after update on main.value
+when old.value is not new.value or old.numerator is not new.numerator
+    or old.denominator is not new.denominator or old.note is not new.note
+    or old.state is not new.state
+begin
+    insert into changed_value values (
+        old.indicator_id, old.org_unit_id, old.period,
+        json_object('value', old.value, 'numerator', old.numerator,
+            'denominator', old.denominator, 'note', old.note, 'state', old.state),
+        json_object('value', new.value, 'numerator', new.numerator,
+            'denominator', new.denominator, 'note', new.note, 'state', new.state));
+end;
+";
+
 enum Message {
     Rows(Vec<Resolved>),
     Commit {
-        actor: String,
-        action: String,
+        actor: Actor,
         summary: String,
+        reason: Option<String>,
         codes: Vec<String>,
     },
 }
@@ -132,7 +160,12 @@ pub(crate) struct BulkWriter {
 const QUEUE: usize = 4;
 
 impl BulkWriter {
-    pub(crate) fn start(path: &Path, options: StoreOptions) -> Result<BulkWriter> {
+    /// Starts an import written by `entered_by`.
+    pub(crate) fn start(
+        path: &Path,
+        options: StoreOptions,
+        entered_by: &str,
+    ) -> Result<BulkWriter> {
         let conn = open(path, true, options)?;
         // Every id is resolved from the indicator and unit tables before it is
         // written, and Stocktake never deletes either, so the per-row
@@ -150,7 +183,10 @@ impl BulkWriter {
         let (sender, receiver) = sync_channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("stocktake-import".into())
-            .spawn(move || write_all(conn, receiver))
+            .spawn({
+                let entered_by = entered_by.to_owned();
+                move || write_all(conn, receiver, entered_by)
+            })
             .map_err(|e| StoreError::Bulk(format!("cannot start the import thread: {e}")))?;
         Ok(BulkWriter {
             sender: Some(sender),
@@ -173,15 +209,15 @@ impl BulkWriter {
 
     pub(crate) fn commit(
         mut self,
-        actor: &str,
-        action: &str,
+        actor: &Actor,
         summary: &str,
+        reason: Option<&str>,
         codes: Vec<String>,
     ) -> Result<()> {
         let message = Message::Commit {
-            actor: actor.to_owned(),
-            action: action.to_owned(),
+            actor: actor.clone(),
             summary: summary.to_owned(),
+            reason: reason.map(str::to_owned),
             codes,
         };
         if let Some(sender) = &self.sender {
@@ -210,7 +246,7 @@ impl Drop for BulkWriter {
     }
 }
 
-fn write_all(conn: Connection, receiver: Receiver<Message>) -> Result<()> {
+fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) -> Result<()> {
     // Every id was resolved from the indicator and unit tables just before
     // this transaction began, and Stocktake never deletes either, so the
     // per-row foreign-key lookups would only repeat that check.
@@ -220,20 +256,30 @@ fn write_all(conn: Connection, receiver: Receiver<Message>) -> Result<()> {
     let now: String = conn
         .query_row("select current_timestamp", [], |row| row.get(0))
         .map_err(bulk_error)?;
+    // Each stored value the import changes is noted, before and after, in a
+    // table of this connection's own, for the audit trail at commit; values
+    // added are only counted. A trigger in SQLite costs far less than reading
+    // each row's before from here.
+    conn.execute_batch(CHANGED_VALUES).map_err(bulk_error)?;
     let mut statement = conn
         .prepare(
-            "insert into value (indicator_id, org_unit_id, period, value, numerator, denominator, note, updated_at) \
-             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+            "insert into value (indicator_id, org_unit_id, period, value, numerator, denominator, \
+             note, state, entered_by, submitted_by, approved_by, updated_at) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              on conflict (indicator_id, org_unit_id, period) do update \
              set value = excluded.value, numerator = excluded.numerator, \
-             denominator = excluded.denominator, note = excluded.note, updated_at = excluded.updated_at",
+             denominator = excluded.denominator, note = excluded.note, state = excluded.state, \
+             entered_by = excluded.entered_by, submitted_by = excluded.submitted_by, \
+             approved_by = excluded.approved_by, updated_at = excluded.updated_at",
         )
         .map_err(bulk_error)?;
+
     // A file holds few distinct periods: write each one's text once.
     let mut period_texts: rustc_hash::FxHashMap<Period, String> = rustc_hash::FxHashMap::default();
     for message in receiver {
         match message {
             Message::Rows(rows) => {
+                let entered_by = Some(entered_by.as_str());
                 for r in rows {
                     let period = period_texts
                         .entry(r.period)
@@ -247,6 +293,14 @@ fn write_all(conn: Connection, receiver: Receiver<Message>) -> Result<()> {
                             r.numerator,
                             r.denominator,
                             r.note,
+                            r.state.as_str(),
+                            entered_by,
+                            (r.state == ValueState::Submitted)
+                                .then_some(entered_by)
+                                .flatten(),
+                            (r.state == ValueState::Approved)
+                                .then_some(entered_by)
+                                .flatten(),
                             now.as_str()
                         ])
                         .map_err(bulk_error)?;
@@ -254,14 +308,32 @@ fn write_all(conn: Connection, receiver: Receiver<Message>) -> Result<()> {
             }
             Message::Commit {
                 actor,
-                action,
                 summary,
+                reason,
                 codes,
             } => {
                 drop(statement);
+                let changed: i64 = conn
+                    .query_row("select count(*) from temp.changed_value", [], |row| {
+                        row.get(0)
+                    })
+                    .map_err(bulk_error)?;
+                let summary = format!("{summary}: {changed} stored values changed");
+                let interface = actor.interface.as_str();
                 conn.execute(
-                    "insert into audit (actor, action, detail) values (?1, ?2, ?3)",
-                    params![actor, action, summary],
+                    "insert into audit (actor, action, detail, account_id, interface, record_type, reason) \
+                     values (?1, 'import', ?2, ?3, ?4, 'value', ?5)",
+                    params![actor.name, summary, actor.account_id, interface, reason],
+                )
+                .map_err(bulk_error)?;
+                conn.execute(
+                    "insert into audit (actor, action, detail, account_id, interface, record_type, \
+                     record_key, before, after, reason) \
+                     select ?1, 'update', ?2, ?3, ?4, 'value', \
+                     i.code || '|' || u.code || '|' || c.period, c.before, c.after, ?5 \
+                     from temp.changed_value c join indicator i on i.id = c.indicator_id \
+                     join org_unit u on u.id = c.org_unit_id order by c.rowid",
+                    params![actor.name, summary, actor.account_id, interface, reason],
                 )
                 .map_err(bulk_error)?;
                 conn.execute(

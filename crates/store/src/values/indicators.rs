@@ -1,10 +1,14 @@
 //! Indicator definitions: each field a column, enums as the words core writes.
 
-use sqlx::Row;
+use std::collections::HashMap;
+
+use serde_json::Value as Json;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 use stocktake_core::Indicator;
 
-use crate::changes::{Done, commit_write};
+use super::org::changed_records;
+use crate::changes::{Actor, Done, commit_write};
 use crate::error::{Result, StoreError, parse_stored};
 use crate::sql::{Upsert, distinct, list_for_people};
 use crate::store::Store;
@@ -37,24 +41,22 @@ impl Store {
 
     /// Every indicator, by code.
     pub async fn indicators(&self) -> Result<Vec<Indicator>> {
-        let rows = sqlx::query(
-            "select code, title, description, unit, polarity, kind, factor, frequency, \
-             decimals, owner, indicator_set, denominator_over_periods \
-             from indicator order by code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(indicator_from_row).collect()
+        read_indicators(&mut *self.pool.acquire().await?).await
     }
 
     /// Adds indicators and updates existing ones by code; no code may be
-    /// given twice. One audit line for the call.
-    pub async fn upsert_indicators(&self, indicators: &[Indicator], actor: &str) -> Result<()> {
+    /// given twice. Each indicator whose definition changed is audited.
+    pub async fn upsert_indicators(&self, indicators: &[Indicator], actor: &Actor) -> Result<()> {
         if indicators.is_empty() {
             return Ok(());
         }
         let backend = self.backend;
         let mut tx = self.begin_write().await?;
+        let before: HashMap<String, Json> = read_indicators(&mut tx)
+            .await?
+            .iter()
+            .map(|i| (i.code.to_string(), audited(i)))
+            .collect();
         INDICATOR
             .run(&mut tx, backend, indicators, |q, i| {
                 q.bind(i.code.as_str())
@@ -74,13 +76,41 @@ impl Store {
         let codes = distinct(indicators.iter().map(|i| i.code.as_str()));
         let done = Done {
             entity: "indicator",
-            detail: format!("{} indicators: {}", codes.len(), list_for_people(&codes)),
+            summary: format!("{} indicators: {}", codes.len(), list_for_people(&codes)),
             codes: codes.into_iter().map(String::from).collect(),
             actor,
-            action: "upsert indicators",
+            reason: None,
+            records: changed_records(
+                "indicator",
+                &before,
+                indicators,
+                |i| i.code.to_string(),
+                audited,
+            ),
         };
         commit_write(tx, backend, done).await
     }
+}
+
+/// An indicator as the audit trail shows it: its definition, code aside.
+fn audited(indicator: &Indicator) -> Json {
+    let mut json = serde_json::to_value(indicator).unwrap_or(Json::Null);
+    if let Some(fields) = json.as_object_mut() {
+        fields.remove("code");
+    }
+    json
+}
+
+/// Every indicator, by code, as `conn` sees them.
+async fn read_indicators(conn: &mut AnyConnection) -> Result<Vec<Indicator>> {
+    let rows = sqlx::query(
+        "select code, title, description, unit, polarity, kind, factor, frequency, \
+         decimals, owner, indicator_set, denominator_over_periods \
+         from indicator order by code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(indicator_from_row).collect()
 }
 
 fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {

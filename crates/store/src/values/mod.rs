@@ -12,6 +12,6 @@ mod values;
 
 pub use bulk::RawValue;
 pub(crate) use bulk::sqlite_file;
-pub use targets::{TargetQuery, TargetRow};
+pub use targets::{TargetQuery, TargetRecord, TargetRow};
 pub use uploads::StagedUpload;
-pub use values::{ValueQuery, ValueRow, ValueWriter};
+pub use values::{ValueKey, ValueQuery, ValueRow, ValueWriter};

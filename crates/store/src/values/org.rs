@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row;
+use serde_json::{Value as Json, json};
+use sqlx::{AnyConnection, Row};
 use stocktake_core::{Group, GroupCode, OrgUnit, OrgUnitCode};
 
-use crate::changes::{Done, commit_write};
+use crate::changes::{Actor, Done, Recorded, commit_write};
 use crate::error::{Result, parse_stored};
 use crate::ids::{Coded, Keep};
 use crate::sql::{Upsert, distinct, list_for_people};
@@ -38,40 +39,63 @@ const GROUP_MEMBERS: Upsert = Upsert {
     tail: "on conflict do nothing",
 };
 
+/// A unit as the audit trail shows it.
+fn audited_unit(unit: &OrgUnit) -> Json {
+    json!({
+        "name": unit.name,
+        "level": unit.level,
+        "parent": unit.parent.as_ref().map(OrgUnitCode::as_str),
+    })
+}
+
+/// A group as the audit trail shows it.
+fn audited_group(group: &Group) -> Json {
+    json!({
+        "name": group.name,
+        "members": group.members.iter().map(OrgUnitCode::as_str).collect::<Vec<_>>(),
+    })
+}
+
+/// One audit record per item whose stored form changed, `before` as read in
+/// the write's own transaction.
+pub(crate) fn changed_records<T>(
+    record_type: &'static str,
+    before: &HashMap<String, Json>,
+    written: &[T],
+    key: impl Fn(&T) -> String,
+    audited: impl Fn(&T) -> Json,
+) -> Vec<Recorded> {
+    written
+        .iter()
+        .filter_map(|item| {
+            let key = key(item);
+            let old = before.get(&key).cloned();
+            Recorded::change(record_type, key, old, Some(audited(item)))
+        })
+        .collect()
+}
+
 impl Store {
     /// Every unit, by code, with its parent's code.
     pub async fn org_units(&self) -> Result<Vec<OrgUnit>> {
-        let rows = sqlx::query(
-            "select u.code, u.name, u.level, p.code from org_unit u \
-             left join org_unit p on p.id = u.parent_id order by u.code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let parent: Option<String> = row.try_get(3)?;
-                Ok(OrgUnit {
-                    code: parse_stored("unit code", &row.try_get::<String, _>(0)?)?,
-                    name: row.try_get(1)?,
-                    level: row.try_get(2)?,
-                    parent: parent
-                        .map(|p| parse_stored::<OrgUnitCode>("unit code", &p))
-                        .transpose()?,
-                })
-            })
-            .collect()
+        read_org_units(&mut *self.pool.acquire().await?).await
     }
 
     /// Adds units and updates existing ones by code, parents included. A
     /// parent may come later in the slice or already be stored; the caller
-    /// has checked the tree for cycles and that no code is given twice. One
-    /// audit line for the call.
-    pub async fn upsert_org_units(&self, units: &[OrgUnit], actor: &str) -> Result<()> {
+    /// has checked the tree for cycles and that no code is given twice. Each
+    /// unit whose name, level or parent changed is audited.
+    pub async fn upsert_org_units(&self, units: &[OrgUnit], actor: &Actor) -> Result<()> {
         if units.is_empty() {
             return Ok(());
         }
         let backend = self.backend;
         let mut tx = self.begin_write().await?;
+        let before: HashMap<String, Json> = read_org_units(&mut tx)
+            .await?
+            .iter()
+            .map(|u| (u.code.to_string(), audited_unit(u)))
+            .collect();
         UNIT_DETAILS
             .run(&mut tx, backend, units, |q, u| {
                 q.bind(u.code.as_str())
@@ -109,67 +133,46 @@ impl Store {
         let codes = distinct(units.iter().map(|u| u.code.as_str()));
         let done = Done {
             entity: "org_unit",
-            detail: format!(
+            summary: format!(
                 "{} organisation units: {}",
                 codes.len(),
                 list_for_people(&codes)
             ),
             codes: codes.into_iter().map(String::from).collect(),
             actor,
-            action: "upsert organisation units",
+            reason: None,
+            records: changed_records(
+                "org_unit",
+                &before,
+                units,
+                |u| u.code.to_string(),
+                audited_unit,
+            ),
         };
         commit_write(tx, backend, done).await
     }
 
     /// Every group, by code, with its members' codes in code order.
     pub async fn groups(&self) -> Result<Vec<Group>> {
-        let rows = sqlx::query("select code, name from org_group order by code")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut groups = rows
-            .iter()
-            .map(|row| {
-                Ok(Group {
-                    code: parse_stored("group code", &row.try_get::<String, _>(0)?)?,
-                    name: row.try_get(1)?,
-                    members: Vec::new(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let position: HashMap<GroupCode, usize> = groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.code.clone(), i))
-            .collect();
-        let members = sqlx::query(
-            "select g.code, u.code from org_group_member m \
-             join org_group g on g.id = m.group_id \
-             join org_unit u on u.id = m.org_unit_id order by g.code, u.code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        for row in members {
-            let group: String = row.try_get(0)?;
-            if let Some(&i) = position.get(group.as_str()) {
-                groups[i]
-                    .members
-                    .push(parse_stored("unit code", &row.try_get::<String, _>(1)?)?);
-            }
-        }
-        Ok(groups)
+        read_groups(&mut *self.pool.acquire().await?).await
     }
 
     /// Adds groups and updates existing ones by code. Each group's members
     /// become exactly those given, so a member left out of an edit leaves the
     /// group. Every member must be a stored unit
     /// ([`StoreError::UnknownCode`](crate::StoreError::UnknownCode) if not),
-    /// and no group given twice.
-    pub async fn upsert_groups(&self, groups: &[Group], actor: &str) -> Result<()> {
+    /// and no group given twice. Each group that changed is audited.
+    pub async fn upsert_groups(&self, groups: &[Group], actor: &Actor) -> Result<()> {
         if groups.is_empty() {
             return Ok(());
         }
         let backend = self.backend;
         let mut tx = self.begin_write().await?;
+        let before: HashMap<String, Json> = read_groups(&mut tx)
+            .await?
+            .iter()
+            .map(|g| (g.code.to_string(), audited_group(g)))
+            .collect();
         GROUP_DETAILS
             .run(&mut tx, backend, groups, |q, g| {
                 q.bind(g.code.as_str()).bind(g.name.as_str())
@@ -220,17 +223,95 @@ impl Store {
         GROUP_MEMBERS
             .run(&mut tx, backend, &pairs, |q, (g, u)| q.bind(*g).bind(*u))
             .await?;
+        // Members are read back in code order, so compare them so.
+        let written: Vec<Group> = groups
+            .iter()
+            .map(|g| {
+                let mut g = g.clone();
+                g.members.sort();
+                g.members.dedup();
+                g
+            })
+            .collect();
         let done = Done {
             entity: "group",
-            detail: format!(
+            summary: format!(
                 "{} groups: {}",
                 group_codes.len(),
                 list_for_people(&group_codes)
             ),
             codes: group_codes.into_iter().map(String::from).collect(),
             actor,
-            action: "upsert groups",
+            reason: None,
+            records: changed_records(
+                "group",
+                &before,
+                &written,
+                |g| g.code.to_string(),
+                audited_group,
+            ),
         };
         commit_write(tx, backend, done).await
     }
+}
+
+/// Every unit, by code, with its parent's code, as `conn` sees them.
+async fn read_org_units(conn: &mut AnyConnection) -> Result<Vec<OrgUnit>> {
+    let rows = sqlx::query(
+        "select u.code, u.name, u.level, p.code from org_unit u \
+         left join org_unit p on p.id = u.parent_id order by u.code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let parent: Option<String> = row.try_get(3)?;
+            Ok(OrgUnit {
+                code: parse_stored("unit code", &row.try_get::<String, _>(0)?)?,
+                name: row.try_get(1)?,
+                level: row.try_get(2)?,
+                parent: parent
+                    .map(|p| parse_stored::<OrgUnitCode>("unit code", &p))
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// Every group with its members, as `conn` sees them.
+async fn read_groups(conn: &mut AnyConnection) -> Result<Vec<Group>> {
+    let rows = sqlx::query("select code, name from org_group order by code")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut groups = rows
+        .iter()
+        .map(|row| {
+            Ok(Group {
+                code: parse_stored("group code", &row.try_get::<String, _>(0)?)?,
+                name: row.try_get(1)?,
+                members: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let position: HashMap<GroupCode, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.code.clone(), i))
+        .collect();
+    let members = sqlx::query(
+        "select g.code, u.code from org_group_member m \
+         join org_group g on g.id = m.group_id \
+         join org_unit u on u.id = m.org_unit_id order by g.code, u.code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in members {
+        let group: String = row.try_get(0)?;
+        if let Some(&i) = position.get(group.as_str()) {
+            groups[i]
+                .members
+                .push(parse_stored("unit code", &row.try_get::<String, _>(1)?)?);
+        }
+    }
+    Ok(groups)
 }

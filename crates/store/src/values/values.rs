@@ -1,20 +1,22 @@
 //! Values, the bulk of the data: small edits, imports of millions of rows in
 //! one transaction, and reads streamed in order without holding them all.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use futures_util::TryStreamExt;
+use serde_json::{Value as Json, json};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
-use stocktake_core::{IndicatorCode, Observation, OrgUnitCode, Period};
+use stocktake_core::{IndicatorCode, Observation, OrgUnitCode, Period, ValueState};
 
 use super::bulk::{BulkWriter, RawValue, Resolved as BulkRow};
+use super::targets::target_key as value_key;
 use crate::backend::Backend;
-use crate::changes::{Done, commit_write};
+use crate::changes::{Actor, Done, Recorded, commit_write};
 use crate::error::{Result, StoreError, parse_stored};
 use crate::ids::{Coded, Keep, Resolved};
-use crate::sql::{Upsert, distinct, list_for_people};
+use crate::sql::{Upsert, distinct, list_for_people, push_placeholder};
 use crate::store::Store;
 
 /// One figure: an indicator's value for a unit and period.
@@ -25,6 +27,8 @@ pub struct ValueRow {
     pub period: Period,
     pub observation: Observation,
     pub note: Option<String>,
+    /// Where the value stands in the data workflow.
+    pub state: ValueState,
 }
 
 /// Which values to read; every field left `None` matches all.
@@ -38,23 +42,104 @@ pub struct ValueQuery {
     pub from: Option<Period>,
     /// Last period, inclusive.
     pub to: Option<Period>,
+    /// Only values of these units (a caller's scope); `None` for all.
+    pub org_units: Option<Vec<OrgUnitCode>>,
+    /// Only values in one of these states; empty matches every state.
+    pub states: Vec<ValueState>,
     pub limit: Option<u64>,
 }
 
 const VALUE: Upsert = Upsert {
-    head: "insert into value \
-           (indicator_id, org_unit_id, period, value, numerator, denominator, note) values",
-    columns: 7,
+    head: "insert into value (indicator_id, org_unit_id, period, value, numerator, denominator, \
+           note, state, entered_by, submitted_by, approved_by) values",
+    columns: 11,
     tail: "on conflict (indicator_id, org_unit_id, period) do update \
            set value = excluded.value, numerator = excluded.numerator, \
-           denominator = excluded.denominator, note = excluded.note, \
-           updated_at = current_timestamp",
+           denominator = excluded.denominator, note = excluded.note, state = excluded.state, \
+           entered_by = excluded.entered_by, submitted_by = excluded.submitted_by, \
+           approved_by = excluded.approved_by, updated_at = current_timestamp",
 };
 
 const SELECT_VALUES: &str = "select i.code, u.code, v.period, v.value, v.numerator, \
-     v.denominator, v.note from value v \
+     v.denominator, v.note, v.state from value v \
      join indicator i on i.id = v.indicator_id \
      join org_unit u on u.id = v.org_unit_id";
+
+/// A value as the audit trail shows it.
+pub(crate) fn audited(observation: &Observation, note: Option<&str>, state: ValueState) -> Json {
+    json!({
+        "value": observation.value,
+        "numerator": observation.numerator,
+        "denominator": observation.denominator,
+        "note": note,
+        "state": state.as_str(),
+    })
+}
+
+/// Who is named on a value written in `state` by `actor`: entered, submitted
+/// and approved by.
+fn named(state: ValueState, actor: &Actor) -> (Option<&str>, Option<&str>) {
+    let name = Some(actor.name.as_str());
+    match state {
+        ValueState::Draft => (None, None),
+        ValueState::Submitted => (name, None),
+        ValueState::Approved => (None, name),
+    }
+}
+
+/// A stored value's key, by ids, and its audited form.
+type StoredValues = HashMap<(i64, i64, String), (Json, ValueState)>;
+
+/// The stored values among `keys` (indicator id, unit id, period), read in
+/// the write's own transaction: the before of each change.
+async fn stored_among(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    keys: &[(i64, i64, String)],
+) -> Result<StoredValues> {
+    let mut out = StoredValues::default();
+    for chunk in keys.chunks(backend.max_params() / 3) {
+        let mut sql = String::from(
+            "select v.indicator_id, v.org_unit_id, v.period, v.value, v.numerator, \
+             v.denominator, v.note, v.state from value v join (values ",
+        );
+        for n in 0..chunk.len() {
+            sql.push_str(if n == 0 { "(" } else { ", (" });
+            for c in 0..3 {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                push_placeholder(&mut sql, backend, n * 3 + c + 1);
+            }
+            sql.push(')');
+        }
+        sql.push_str(
+            ") k on v.indicator_id = k.column1 and v.org_unit_id = k.column2 \
+             and v.period = k.column3",
+        );
+        let rows = chunk
+            .iter()
+            .fold(sqlx::query(AssertSqlSafe(sql)), |q, (i, u, p)| {
+                q.bind(*i).bind(*u).bind(p.as_str())
+            })
+            .fetch_all(&mut *conn)
+            .await?;
+        for row in rows {
+            let state: ValueState = parse_stored("value state", &row.try_get::<String, _>(7)?)?;
+            let note: Option<String> = row.try_get(6)?;
+            let observation = Observation {
+                value: row.try_get(3)?,
+                numerator: row.try_get(4)?,
+                denominator: row.try_get(5)?,
+            };
+            out.insert(
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?),
+                (audited(&observation, note.as_deref(), state), state),
+            );
+        }
+    }
+    Ok(out)
+}
 
 /// The ids of the indicators and units a write names.
 struct Ids {
@@ -107,16 +192,26 @@ impl Ids {
     }
 }
 
-/// Writes `rows`, adding the ids of the indicators written to `touched`.
-/// Every code is checked before anything is sent, so an unknown code leaves
-/// the transaction as it was.
+/// What writing some values changed: the audit records of values created
+/// (kept only where asked) and of values whose stored form changed.
+#[derive(Default)]
+struct Written {
+    records: Vec<Recorded>,
+}
+
+/// Writes `rows` for `actor`, adding the ids of the indicators written to
+/// `touched`, and returns each change's before and after (creations only
+/// where `record_creations`). Every code is checked before anything is
+/// sent, so an unknown code leaves the transaction as it was.
 async fn write_values(
     conn: &mut AnyConnection,
     backend: Backend,
     ids: &Ids,
     rows: &[ValueRow],
+    actor: &Actor,
+    record_creations: bool,
     touched: &mut HashSet<i64>,
-) -> Result<()> {
+) -> Result<Written> {
     let mut resolved = Vec::with_capacity(rows.len());
     let mut indicators = Vec::new();
     for row in rows {
@@ -125,21 +220,47 @@ async fn write_values(
         if indicators.last() != Some(&indicator) {
             indicators.push(indicator);
         }
-        resolved.push((indicator, unit, row));
+        resolved.push((indicator, unit, row.period.to_string(), row));
     }
+    let keys: Vec<(i64, i64, String)> = resolved
+        .iter()
+        .map(|(i, u, p, _)| (*i, *u, p.clone()))
+        .collect();
+    let before = stored_among(conn, backend, &keys).await?;
     VALUE
-        .run(conn, backend, &resolved, |q, (i, u, row)| {
+        .run(conn, backend, &resolved, |q, (i, u, period, row)| {
+            let (submitted_by, approved_by) = named(row.state, actor);
             q.bind(*i)
                 .bind(*u)
-                .bind(row.period.to_string())
+                .bind(period.clone())
                 .bind(row.observation.value)
                 .bind(row.observation.numerator)
                 .bind(row.observation.denominator)
                 .bind(row.note.as_deref())
+                .bind(row.state.as_str())
+                .bind(actor.name.clone())
+                .bind(submitted_by.map(str::to_owned))
+                .bind(approved_by.map(str::to_owned))
         })
         .await?;
     touched.extend(indicators);
-    Ok(())
+    let mut written = Written::default();
+    for ((i, u, period), (_, _, _, row)) in keys.into_iter().zip(&resolved) {
+        let old = before.get(&(i, u, period.clone()));
+        if old.is_none() && !record_creations {
+            continue;
+        }
+        let after = audited(&row.observation, row.note.as_deref(), row.state);
+        if let Some(record) = Recorded::change(
+            "value",
+            value_key(row.indicator.as_str(), row.org_unit.as_str(), &period),
+            old.map(|(json, _)| json.clone()),
+            Some(after),
+        ) {
+            written.records.push(record);
+        }
+    }
+    Ok(written)
 }
 
 /// A bulk import in progress: one transaction, written in chunks, saved by
@@ -147,12 +268,18 @@ async fn write_values(
 ///
 /// On SQLite the import holds the database's write lock until it ends, so
 /// other writers wait (up to the store's write wait); readers are not held up.
+///
+/// The audit trail gets one line for the import and one for each stored
+/// value it changed, with its before and after; the values it adds are
+/// counted on the import's line rather than listed one by one.
 pub struct ValueWriter {
     writer: Writer,
     backend: Backend,
     ids: Ids,
+    actor: Actor,
     touched: HashSet<i64>,
     rows: u64,
+    written: Written,
     failed: bool,
 }
 
@@ -173,9 +300,17 @@ impl ValueWriter {
             return Err(StoreError::Aborted);
         }
         let written = match &mut self.writer {
-            Writer::Pool(tx) => {
-                write_values(tx, self.backend, &self.ids, rows, &mut self.touched).await
-            }
+            Writer::Pool(tx) => write_values(
+                tx,
+                self.backend,
+                &self.ids,
+                rows,
+                &self.actor,
+                false,
+                &mut self.touched,
+            )
+            .await
+            .map(|w| self.written.records.extend(w.records)),
             Writer::File(bulk) => {
                 // Codes are resolved here, so an unknown one is reported at once
                 // and the writer thread only ever sees good rows.
@@ -191,6 +326,7 @@ impl ValueWriter {
                         numerator: row.observation.numerator,
                         denominator: row.observation.denominator,
                         note: row.note.clone(),
+                        state: row.state,
                     });
                 }
                 bulk.write(resolved)
@@ -214,10 +350,11 @@ impl ValueWriter {
         self.rows
     }
 
-    /// Saves everything written, with one audit line (`summary`, as the
-    /// caller words it) and one change-log entry naming the indicators
-    /// touched. Returns the rows written.
-    pub async fn commit(self, actor: &str, summary: &str) -> Result<u64> {
+    /// Saves everything written, with the audit lines (the import's own
+    /// headed `summary`, as the caller words it, with `reason` where one was
+    /// given) and one change-log entry naming the indicators touched.
+    /// Returns the rows written.
+    pub async fn commit(self, summary: &str, reason: Option<&str>) -> Result<u64> {
         if self.failed {
             return Err(StoreError::Aborted);
         }
@@ -234,16 +371,26 @@ impl ValueWriter {
         codes.sort_unstable();
         match self.writer {
             Writer::Pool(tx) => {
+                let changed = self.written.records.len();
+                let mut records = vec![Recorded {
+                    action: "import",
+                    record_type: "value",
+                    record_key: String::new(),
+                    before: None,
+                    after: None,
+                }];
+                records.extend(self.written.records);
                 let done = Done {
                     entity: "value",
                     codes,
-                    actor,
-                    action: "import values",
-                    detail: summary.to_owned(),
+                    actor: &self.actor,
+                    summary: format!("{summary}: {changed} stored values changed"),
+                    reason,
+                    records,
                 };
                 commit_write(tx, self.backend, done).await?;
             }
-            Writer::File(bulk) => bulk.commit(actor, "import values", summary, codes)?,
+            Writer::File(bulk) => bulk.commit(&self.actor, summary, reason, codes)?,
         }
         tracing::debug!(rows = self.rows, "values imported");
         Ok(self.rows)
@@ -260,17 +407,35 @@ impl ValueWriter {
     }
 }
 
+/// A value's key for a workflow step.
+pub type ValueKey = (IndicatorCode, OrgUnitCode, Period);
+
 impl Store {
-    /// Saves a few values (a form, a correction) with one audit line listing
-    /// them; no indicator, unit and period may be given twice. For files, use
-    /// [`Store::begin_values`].
-    pub async fn upsert_values(&self, rows: &[ValueRow], actor: &str) -> Result<()> {
+    /// Saves a few values (a form, a correction), each audited with its
+    /// before and after; no indicator, unit and period may be given twice.
+    /// `reason` is recorded beside each (a correction to an approved value
+    /// needs one). For files, use [`Store::begin_values`].
+    pub async fn upsert_values(
+        &self,
+        rows: &[ValueRow],
+        actor: &Actor,
+        reason: Option<&str>,
+    ) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
         let ids = Ids::named_in(self, &mut tx, rows).await?;
-        write_values(&mut tx, self.backend, &ids, rows, &mut HashSet::new()).await?;
+        let written = write_values(
+            &mut tx,
+            self.backend,
+            &ids,
+            rows,
+            actor,
+            true,
+            &mut HashSet::new(),
+        )
+        .await?;
         let described: Vec<String> = rows
             .iter()
             .map(|r| {
@@ -285,8 +450,9 @@ impl Store {
             entity: "value",
             codes: codes.into_iter().map(String::from).collect(),
             actor,
-            action: "save values",
-            detail: list_for_people(&described),
+            summary: list_for_people(&described),
+            reason,
+            records: written.records,
         };
         commit_write(tx, self.backend, done).await
     }
@@ -297,57 +463,217 @@ impl Store {
         indicator: &IndicatorCode,
         org_unit: &OrgUnitCode,
         period: Period,
-        actor: &str,
+        actor: &Actor,
+        reason: Option<&str>,
     ) -> Result<bool> {
         let mut tx = self.begin_write().await?;
-        let deleted = sqlx::query(
-            "delete from value \
-             where indicator_id = (select id from indicator where code = $1) \
-             and org_unit_id = (select id from org_unit where code = $2) and period = $3",
-        )
-        .bind(indicator.as_str())
-        .bind(org_unit.as_str())
-        .bind(period.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if deleted == 0 {
+        let key = [ValueRow {
+            indicator: indicator.clone(),
+            org_unit: org_unit.clone(),
+            period,
+            observation: Observation {
+                value: 0.0,
+                numerator: None,
+                denominator: None,
+            },
+            note: None,
+            state: ValueState::Draft,
+        }];
+        let ids = Ids::named_in(self, &mut tx, &key).await?;
+        let (i, u) = ids.of(&key[0])?;
+        let before = stored_among(&mut tx, self.backend, &[(i, u, period.to_string())]).await?;
+        let Some((old, _)) = before.into_values().next() else {
             tx.rollback().await?;
             return Ok(false);
-        }
+        };
+        sqlx::query(
+            "delete from value where indicator_id = $1 and org_unit_id = $2 and period = $3",
+        )
+        .bind(i)
+        .bind(u)
+        .bind(period.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let record_key = value_key(indicator.as_str(), org_unit.as_str(), &period.to_string());
         let done = Done {
             entity: "value",
             codes: vec![indicator.to_string()],
             actor,
-            action: "delete value",
-            detail: format!("{indicator} {org_unit} {period}"),
+            summary: format!("{indicator} {org_unit} {period}"),
+            reason,
+            records: Recorded::change("value", record_key, Some(old), None)
+                .into_iter()
+                .collect(),
         };
         commit_write(tx, self.backend, done).await?;
         Ok(true)
     }
 
-    /// Starts a bulk import. The code-to-id maps are read once here, so
-    /// indicators and units must be stored before the import begins.
-    pub async fn begin_values(&self) -> Result<ValueWriter> {
-        if let Some(file) = &self.sqlite_file {
-            let ids = Ids::all(self, &mut *self.pool.acquire().await?).await?;
-            return Ok(ValueWriter {
-                writer: Writer::File(BulkWriter::start(file, self.options)?),
-                backend: self.backend,
-                ids,
-                touched: HashSet::new(),
-                rows: 0,
-                failed: false,
-            });
+    /// Moves values from one of the states `from` to `to` (a workflow step:
+    /// `action` is `submit`, `approve`, `reopen` or `return`), audited one by
+    /// one with `reason`: all of them, or where any is not stored or in
+    /// another state, none, and those are returned with the state they are
+    /// in (`None` where not stored).
+    pub async fn move_values(
+        &self,
+        keys: &[ValueKey],
+        from: &[ValueState],
+        to: ValueState,
+        action: &'static str,
+        actor: &Actor,
+        reason: Option<&str>,
+    ) -> Result<Vec<(ValueKey, Option<ValueState>)>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
         }
         let mut tx = self.begin_write().await?;
-        let ids = Ids::all(self, &mut tx).await?;
+        let rows: Vec<ValueRow> = keys
+            .iter()
+            .map(|(i, u, p)| ValueRow {
+                indicator: i.clone(),
+                org_unit: u.clone(),
+                period: *p,
+                observation: Observation {
+                    value: 0.0,
+                    numerator: None,
+                    denominator: None,
+                },
+                note: None,
+                state: to,
+            })
+            .collect();
+        let ids = Ids::named_in(self, &mut tx, &rows).await?;
+        let mut resolved = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let (i, u) = ids.of(row)?;
+            resolved.push((i, u, row.period.to_string()));
+        }
+        let stored = stored_among(&mut tx, self.backend, &resolved).await?;
+        let wrong: Vec<(ValueKey, Option<ValueState>)> = resolved
+            .iter()
+            .zip(keys)
+            .filter_map(|((i, u, p), key)| {
+                let state = stored.get(&(*i, *u, p.clone())).map(|(_, s)| *s);
+                (!state.is_some_and(|s| from.contains(&s))).then(|| (key.clone(), state))
+            })
+            .collect();
+        if !wrong.is_empty() {
+            tx.rollback().await?;
+            return Ok(wrong);
+        }
+        let (submitted_by, approved_by) = named(to, actor);
+        let mut moved = Vec::new();
+        let mut records = Vec::new();
+        for ((i, u, period), key) in resolved.into_iter().zip(keys) {
+            let Some((old, _)) = stored.get(&(i, u, period.clone())) else {
+                continue;
+            };
+            // Moving back to draft keeps who submitted and approved it in the
+            // trail, not on the value.
+            sqlx::query(
+                "update value set state = $1, submitted_by = case when $1 = 'draft' then null \
+                 else coalesce($2, submitted_by) end, approved_by = $3 \
+                 where indicator_id = $4 and org_unit_id = $5 and period = $6",
+            )
+            .bind(to.as_str())
+            .bind(submitted_by.map(str::to_owned))
+            .bind(approved_by.map(str::to_owned))
+            .bind(i)
+            .bind(u)
+            .bind(period.as_str())
+            .execute(&mut *tx)
+            .await?;
+            let mut after = old.clone();
+            after["state"] = json!(to.as_str());
+            records.push(Recorded {
+                action,
+                record_type: "value",
+                record_key: value_key(key.0.as_str(), key.1.as_str(), &period),
+                before: Some(old.clone()),
+                after: Some(after),
+            });
+            moved.push(key.clone());
+        }
+        let codes = distinct(moved.iter().map(|k| k.0.as_str()));
+        let done = Done {
+            entity: "value",
+            codes: codes.into_iter().map(String::from).collect(),
+            actor,
+            summary: format!("{action} {} values", moved.len()),
+            reason,
+            records,
+        };
+        commit_write(tx, self.backend, done).await?;
+        Ok(Vec::new())
+    }
+
+    /// The state of every value of `indicators` for `period`: what a data
+    /// return's completeness counts.
+    pub async fn value_states(
+        &self,
+        indicators: &[IndicatorCode],
+        period: Period,
+    ) -> Result<Vec<(IndicatorCode, OrgUnitCode, ValueState)>> {
+        if indicators.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = String::from(
+            "select i.code, u.code, v.state from value v join indicator i on i.id = v.indicator_id \
+             join org_unit u on u.id = v.org_unit_id where v.period = ",
+        );
+        push_placeholder(&mut sql, self.backend, 1);
+        sql.push_str(" and i.code in (");
+        for n in 0..indicators.len() {
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            push_placeholder(&mut sql, self.backend, n + 2);
+        }
+        sql.push(')');
+        let rows = indicators
+            .iter()
+            .fold(
+                sqlx::query(AssertSqlSafe(sql)).bind(period.to_string()),
+                |q, code| q.bind(code.as_str().to_owned()),
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    parse_stored("indicator code", &row.try_get::<String, _>(0)?)?,
+                    parse_stored("unit code", &row.try_get::<String, _>(1)?)?,
+                    parse_stored("value state", &row.try_get::<String, _>(2)?)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Starts a bulk import by `actor`. The code-to-id maps are read once
+    /// here, so indicators and units must be stored before the import begins.
+    pub async fn begin_values(&self, actor: &Actor) -> Result<ValueWriter> {
+        let (writer, ids) = match &self.sqlite_file {
+            Some(file) => {
+                let ids = Ids::all(self, &mut *self.pool.acquire().await?).await?;
+                (
+                    Writer::File(BulkWriter::start(file, self.options, &actor.name)?),
+                    ids,
+                )
+            }
+            None => {
+                let mut tx = self.begin_write().await?;
+                let ids = Ids::all(self, &mut tx).await?;
+                (Writer::Pool(tx), ids)
+            }
+        };
         Ok(ValueWriter {
-            writer: Writer::Pool(tx),
+            writer,
             backend: self.backend,
             ids,
+            actor: actor.clone(),
             touched: HashSet::new(),
             rows: 0,
+            written: Written::default(),
             failed: false,
         })
     }
@@ -361,7 +687,8 @@ impl Store {
             return super::bulk::for_each_value(file, self.options, f);
         }
         let mut rows = sqlx::query(
-            "select indicator_id, org_unit_id, period, value, numerator, denominator, note from value",
+            "select indicator_id, org_unit_id, period, value, numerator, denominator, note, \
+             state = 'approved' from value",
         )
         .fetch(&self.pool);
         let mut count = 0;
@@ -376,6 +703,9 @@ impl Store {
                 numerator: row.try_get(4)?,
                 denominator: row.try_get(5)?,
                 note: note.as_deref(),
+                approved: row
+                    .try_get::<bool, _>(7)
+                    .or_else(|_| row.try_get::<i64, _>(7).map(|n| n != 0))?,
             });
             count += 1;
         }
@@ -428,6 +758,36 @@ impl Store {
         if let Some(to) = query.to {
             condition("v.period <=", to.to_string());
         }
+        if let Some(units) = &query.org_units {
+            let ids = self
+                .ids
+                .resolve(
+                    &mut *self.pool.acquire().await?,
+                    self.backend,
+                    Coded::OrgUnit,
+                    units.iter().map(OrgUnitCode::as_str),
+                    Keep::Shared,
+                )
+                .await?;
+            // Ids are the store's own integers, so they go into the text
+            // rather than past the backend's limit on bound parameters.
+            let mut list: Vec<String> = units
+                .iter()
+                .map(|u| ids.id(u.as_str()).map(|id| id.to_string()))
+                .collect::<Result<_>>()?;
+            if list.is_empty() {
+                list.push("null".into());
+            }
+            conditions.push(format!("v.org_unit_id in ({})", list.join(", ")));
+        }
+        if !query.states.is_empty() {
+            let mut list = Vec::new();
+            for state in &query.states {
+                texts.push(state.as_str().to_owned());
+                list.push(format!("${}", texts.len()));
+            }
+            conditions.push(format!("v.state in ({})", list.join(", ")));
+        }
         let mut sql = String::from(SELECT_VALUES);
         if !conditions.is_empty() {
             sql.push_str(" where ");
@@ -466,5 +826,6 @@ fn value_from_row(row: &AnyRow) -> Result<ValueRow> {
             denominator: row.try_get(5)?,
         },
         note: row.try_get(6)?,
+        state: parse_stored("value state", &row.try_get::<String, _>(7)?)?,
     })
 }

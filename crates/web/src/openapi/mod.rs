@@ -30,6 +30,8 @@ pub use docs::router;
         values::list_values,
         values::save_values,
         values::list_targets,
+        values::move_values,
+        values::ratify_targets,
         reports::scorecard,
         reports::rollup,
     ),

@@ -15,10 +15,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use stocktake::core::Period;
 use stocktake::values::LineError;
-use stocktake::{AppError, Caller, Stocktake};
+use stocktake::{AppError, Caller, Role, Stocktake};
 
-use crate::AppState;
 use crate::error::WebError;
+use crate::{AppState, PageCaller};
 
 /// Routes that belong to no capability: the readiness probe and assets.
 pub fn router() -> Router<AppState> {
@@ -47,11 +47,31 @@ pub(crate) fn missing_page(path: &str) -> Response {
     )
 }
 
+/// Who is signed in, as the header shows them.
+pub(crate) struct SignedInView {
+    pub name: String,
+    pub role: &'static str,
+}
+
+/// Which sections the navigation offers the caller (the pages themselves
+/// refuse what the caller may not do; this only hides links to them).
+#[derive(Default)]
+pub(crate) struct Nav {
+    /// Owners and the framework's people: data entry and import.
+    pub enters: bool,
+    /// Performance officers and administrators: approvals, targets,
+    /// returns to manage, the audit trail.
+    pub framework: bool,
+    /// Administrators: accounts.
+    pub admin: bool,
+}
+
 /// What the layout needs on every page.
 pub(crate) struct Layout {
     /// The page's own part of `<title>`; " – Stocktake" is added.
     pub title: String,
-    /// Which navigation item is the current section: "home", "scorecard", "import" or "".
+    /// Which navigation item is the current section: "home", "scorecard",
+    /// "import", "returns", "approvals", "admin", "audit", "account" or "".
     pub current: &'static str,
     /// Where the Scorecard navigation item leads: the unit and period in view, if any.
     pub scorecard_href: String,
@@ -59,10 +79,35 @@ pub(crate) struct Layout {
     pub print: bool,
     pub css: &'static str,
     pub js: &'static str,
+    /// The signed-in person, if any.
+    pub user: Option<SignedInView>,
+    pub nav: Nav,
+    /// The form token every form on the page carries.
+    pub csrf: String,
 }
 
 impl Layout {
-    pub fn new(title: impl Into<String>, current: &'static str) -> Layout {
+    /// The layout of a page for `page`'s caller.
+    pub fn new(page: &PageCaller, title: impl Into<String>, current: &'static str) -> Layout {
+        let role = page.caller.role();
+        let enters = role.is_some_and(|r| r != Role::Viewer) && !page.caller.is_read_only();
+        Layout {
+            user: page.caller.signed_in().map(|a| SignedInView {
+                name: a.name.clone(),
+                role: a.role.label(),
+            }),
+            nav: Nav {
+                enters,
+                framework: role.is_some_and(Role::runs_framework),
+                admin: role == Some(Role::Admin),
+            },
+            csrf: page.csrf.clone(),
+            ..Layout::bare(title, current)
+        }
+    }
+
+    /// A layout that knows nobody: for error pages made outside a handler.
+    pub fn bare(title: impl Into<String>, current: &'static str) -> Layout {
         Layout {
             title: title.into(),
             current,
@@ -70,6 +115,9 @@ impl Layout {
             print: false,
             css: assets::css_href(),
             js: assets::js_href(),
+            user: None,
+            nav: Nav::default(),
+            csrf: String::new(),
         }
     }
 
@@ -143,7 +191,7 @@ fn error_page(
         _ => "There is a problem",
     };
     let page = ErrorPage {
-        layout: Layout::new(heading, ""),
+        layout: Layout::bare(heading, ""),
         heading,
         message,
         field,
@@ -169,24 +217,25 @@ pub(crate) fn period_or_latest(
         Some(text) => text
             .parse::<Period>()
             .map_err(|e| AppError::invalid("period", e.to_string())),
-        None => Ok(latest_period(app, caller)),
+        None => latest_period(app, caller),
     }
 }
 
 /// The latest month with data; failing that the latest quarter or year; for
 /// an empty database, the current month.
-pub(crate) fn latest_period(app: &Stocktake, caller: &Caller) -> Period {
-    app.latest_period(caller).unwrap_or_else(view::this_month)
+pub(crate) fn latest_period(app: &Stocktake, caller: &Caller) -> Result<Period, AppError> {
+    Ok(app.latest_period(caller)?.unwrap_or_else(view::this_month))
 }
 
 /// The unit a page shows: the one asked for, or when none was, the first
-/// top unit; none only when there are no units at all.
+/// unit of the caller's scope; none only when they see no units at all.
 pub(crate) fn unit_or_first_root(
     app: &Stocktake,
     caller: &Caller,
     asked: Option<String>,
-) -> Option<String> {
-    asked
-        .filter(|u| !u.trim().is_empty())
-        .or_else(|| app.first_top_unit(caller))
+) -> Result<Option<String>, AppError> {
+    match asked.filter(|u| !u.trim().is_empty()) {
+        Some(unit) => Ok(Some(unit)),
+        None => app.first_top_unit(caller),
+    }
 }

@@ -1,11 +1,20 @@
 //! The real app for integration tests: a fresh SQLite file, files imported
-//! through the ordinary use case, and the router served on a free port.
+//! through the ordinary use case, an account per role, and the router
+//! served on a free port; clients signed in through the sign-in page, or
+//! carrying an API token, as people and programs do.
 
 use std::sync::Arc;
 
+use stocktake::access::{AccountForm, ScopePart};
 use stocktake::values::FileKind;
-use stocktake::{Caller, OpenOptions, Settings, Stocktake};
+use stocktake::{Caller, OpenOptions, Role, Settings, Stocktake};
 use tempfile::TempDir;
+
+/// The administrator every test app has.
+#[allow(dead_code)] // each test file reads what it needs
+pub const ADMIN: &str = "admin@test.example";
+/// Every test account's password.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A running server over its own database.
 #[allow(dead_code)] // each test file reads what it needs
@@ -15,7 +24,8 @@ pub struct Served {
     pub dir: TempDir,
 }
 
-/// Opens a fresh database, imports `files` in order and serves it.
+/// Opens a fresh database, imports `files` in order, adds the
+/// administrator and serves it.
 pub async fn serve(files: &[(FileKind, &str)]) -> Served {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}", dir.path().join("stocktake.db").display());
@@ -25,7 +35,97 @@ pub async fn serve(files: &[(FileKind, &str)]) -> Served {
     app.import_texts(&tester(), files)
         .await
         .unwrap_or_else(|e| panic!("test files import: {e}"));
+    add_account(&app, ADMIN, Role::Admin, &["all"], &[]).await;
     serve_app(app, dir).await
+}
+
+/// Adds an account with [`PASSWORD`]: `scope` as typed (`all`,
+/// `unit:CODE`, `group:CODE`), `owns` indicator codes.
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn add_account(app: &Stocktake, email: &str, role: Role, scope: &[&str], owns: &[&str]) {
+    app.save_account(
+        &tester(),
+        &AccountForm {
+            email: email.into(),
+            name: email.split('@').next().unwrap_or(email).into(),
+            role,
+            scope: scope
+                .iter()
+                .map(|s| s.parse::<ScopePart>().expect("a scope"))
+                .collect(),
+            owns: owns.iter().map(|c| c.parse().expect("a code")).collect(),
+            closed_groups: Vec::new(),
+            disabled: false,
+        },
+        Some(PASSWORD),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("adding {email}: {e}"));
+}
+
+/// An API token for the account, able to write unless `read_only`.
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn token(app: &Stocktake, email: &str, read_only: bool) -> String {
+    let caller = app.command_line_as(email).expect("the account exists");
+    app.create_api_token(&caller, "tests", read_only, 1)
+        .await
+        .expect("a token")
+        .token
+}
+
+/// A browser-like client (cookies kept, no redirects followed) signed in as
+/// `email` through the sign-in page, and the form token its forms carry.
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn sign_in(base: &str, email: &str) -> (reqwest::Client, String) {
+    sign_in_with(base, email, PASSWORD).await
+}
+
+/// [`sign_in`] with a password of one's own (the demo's accounts).
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn sign_in_with(base: &str, email: &str, password: &str) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    let csrf = form_token(&client, base).await;
+    let response = client
+        .post(format!("{base}/sign-in"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .expect("sign-in answered");
+    assert_eq!(
+        response.status(),
+        reqwest::StatusCode::SEE_OTHER,
+        "{email} could not sign in: {}",
+        response.text().await.unwrap_or_default()
+    );
+    (client, csrf)
+}
+
+/// The form token the sign-in page's form carries (and its cookie, kept in
+/// the client's jar).
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn form_token(client: &reqwest::Client, base: &str) -> String {
+    let html = client
+        .get(format!("{base}/sign-in"))
+        .send()
+        .await
+        .expect("the sign-in page")
+        .text()
+        .await
+        .expect("its markup");
+    let start = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form token on the sign-in page")
+        + "name=\"csrf\" value=\"".len();
+    html[start..start + 64].to_owned()
 }
 
 /// Serves an app already open on `dir`'s database.

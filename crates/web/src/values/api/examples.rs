@@ -56,9 +56,9 @@ pub fn groups() -> Value {
 pub fn value_list() -> Value {
     json!({
         "values": [
-            {"indicator": "FRS01", "org_unit": "NFRS-STOCKHILL", "period": "2025-02", "value": 3.2, "numerator": 16.0, "denominator": 50000.0, "note": null},
+            {"indicator": "FRS01", "org_unit": "NFRS-STOCKHILL", "period": "2025-02", "value": 3.2, "numerator": 16.0, "denominator": 50000.0, "note": null, "state": "approved"},
             {"indicator": "FRS01", "org_unit": "NFRS-STOCKHILL", "period": "2025-03", "value": 2.8, "numerator": 14.0, "denominator": 50000.0,
-             "note": "Fewer deliberate refuse fires after joint patrols with police."}
+             "note": "Fewer deliberate refuse fires after joint patrols with police.", "state": "submitted"}
         ],
         "more": false
     })
@@ -69,7 +69,7 @@ pub fn value_batch() -> Value {
         {"indicator": "FRS01", "org_unit": "NFRS-STOCKHILL", "period": "2025-03", "numerator": 14, "denominator": 50000,
          "note": "Fewer deliberate refuse fires after joint patrols with police."},
         {"indicator": "FRS01", "org_unit": "NFRS-MANSFIELD", "period": "2025-03", "value": "4.50", "numerator": "27", "denominator": "60000"}
-    ]})
+    ], "reason": "Corrected after the stations' incident logs were checked"})
 }
 
 pub fn batch_errors() -> Value {
@@ -84,8 +84,10 @@ pub fn batch_errors() -> Value {
 
 pub fn target_list() -> Value {
     json!({"targets": [
-        {"indicator": "FRS01", "org_unit": "NFRS", "period": "2025-03", "target": 2.3, "tolerance": 5.0},
-        {"indicator": "FRS01", "org_unit": "NFRS-CITY", "period": "2025-03", "target": 3.0, "tolerance": 5.0}
+        {"indicator": "FRS01", "org_unit": "NFRS", "period": "2025-03", "target": 2.3, "tolerance": 5.0,
+         "ratified": true, "proposed_by": "officer@example.org", "ratified_by": "officer@example.org", "ratified_at": "2025-03-12 10:04:00"},
+        {"indicator": "FRS01", "org_unit": "NFRS-CITY", "period": "2025-03", "target": 3.0, "tolerance": 5.0,
+         "ratified": false, "proposed_by": "officer@example.org", "ratified_by": null, "ratified_at": null}
     ]})
 }
 
@@ -120,8 +122,10 @@ pub fn scorecard() -> Value {
             "year_to_date": 26.41,
             "year_to_date_last_year": 27.87,
             "year_to_date_change": -5.24,
-            "commentary": null
-        }]
+            "commentary": null,
+            "approved": true
+        }],
+        "approved_only": false
     })
 }
 
@@ -134,9 +138,9 @@ pub fn rollup() -> Value {
         "level": "group",
         "rows": [
             {"org_unit": "NFRS-CITY", "name": "City", "level": "group", "depth": 1, "value": 2.9, "numerator": 96.0, "denominator": 331034.0,
-             "source": "rollup", "note": "rolled up from 8 units below"},
+             "source": "rollup", "note": "rolled up from 8 units below", "approved": false},
             {"org_unit": "NFRS-NORTH", "name": "North", "level": "group", "depth": 1, "value": 1.82, "numerator": 89.0, "denominator": 489011.0,
-             "source": "rollup", "note": "rolled up from 9 of 10 units below (the rest have no data)"}
+             "source": "rollup", "note": "rolled up from 9 of 10 units below (the rest have no data)", "approved": true}
         ]
     })
 }

@@ -70,10 +70,10 @@ pub async fn list_indicators(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
-) -> Json<IndicatorList> {
-    Json(IndicatorList {
-        indicators: state.app.indicators(&caller),
-    })
+) -> Result<Json<IndicatorList>, ApiError> {
+    Ok(Json(IndicatorList {
+        indicators: state.app.indicators(&caller)?,
+    }))
 }
 
 /// Get an indicator
@@ -174,8 +174,8 @@ pub async fn list_groups(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
-) -> Json<GroupList> {
-    Json(GroupList {
-        groups: state.app.groups(&caller),
-    })
+) -> Result<Json<GroupList>, ApiError> {
+    Ok(Json(GroupList {
+        groups: state.app.groups(&caller)?,
+    }))
 }

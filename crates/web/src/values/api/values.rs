@@ -7,8 +7,11 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use stocktake::AppError;
-use stocktake::core::{Period, Status};
-use stocktake::values::{MAX_VALUE_LIMIT, TargetRecord, ValueInput, ValueList, ValueRequest};
+use stocktake::core::{Period, Status, ValueState};
+use stocktake::values::{
+    MAX_VALUE_LIMIT, Moved, Ratified, Step, TargetRecord, ValueInput, ValueList, ValueRef,
+    ValueRequest,
+};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, ToSchema};
@@ -28,6 +31,14 @@ pub fn router() -> Router<AppState> {
                 .fallback(|| method_not_allowed("GET, POST")),
         )
         .route("/api/v1/targets", get_only(list_targets))
+        .route(
+            "/api/v1/values/workflow",
+            axum::routing::post(move_values).fallback(|| method_not_allowed("POST")),
+        )
+        .route(
+            "/api/v1/targets/ratify",
+            axum::routing::post(ratify_targets).fallback(|| method_not_allowed("POST")),
+        )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -50,9 +61,27 @@ pub struct ValuesQuery {
     /// at its last month (`2024/25` for a monthly indicator is to `2025-03`).
     #[param(value_type = Option<Period>, example = "2025-03")]
     to: Option<String>,
+    /// Only values in these states, comma-separated: `draft`, `submitted`,
+    /// `approved` (the values waiting to be submitted or approved). A viewer
+    /// sees approved values only.
+    #[param(example = "submitted")]
+    state: Option<String>,
     /// The most values to return.
     #[param(value_type = Option<u64>, minimum = 1, maximum = 100000, default = 1000, example = 100)]
     limit: Option<String>,
+}
+
+/// The states a `state` parameter names.
+fn states(text: Option<&str>) -> Result<Vec<ValueState>, AppError> {
+    text.map_or(Ok(Vec::new()), |t| {
+        t.split(',')
+            .map(|s| {
+                s.trim()
+                    .parse::<ValueState>()
+                    .map_err(|e| AppError::invalid("state", e))
+            })
+            .collect()
+    })
 }
 
 /// List entered values
@@ -102,6 +131,7 @@ pub async fn list_values(
         to: given(&query.to, "to")?
             .map(|p| period(p, "to"))
             .transpose()?,
+        states: states(given(&query.state, "state")?)?,
         limit,
     };
     Ok(Json(state.app.values(&caller, &request).await?))
@@ -113,6 +143,10 @@ pub async fn list_values(
 pub struct ValueBatch {
     #[schema(min_items = 1)]
     pub values: Vec<ValueItem>,
+    /// Why, kept in the audit trail; needed (from a performance officer) to
+    /// change a value already approved.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// One value to save. Numbers may be JSON numbers or text; text keeps the
@@ -207,8 +241,12 @@ pub async fn save_values(
     if batch.values.is_empty() {
         return Err(AppError::invalid("values", "values is empty: send at least one value").into());
     }
+    let reason = batch.reason.clone();
     let inputs: Vec<ValueInput> = batch.values.into_iter().map(ValueInput::from).collect();
-    let saved = state.app.save_values(&caller, &inputs).await?;
+    let saved = state
+        .app
+        .save_values(&caller, &inputs, reason.as_deref())
+        .await?;
     Ok(Json(SaveResult {
         saved: saved.values,
         statuses: saved.statuses,
@@ -273,6 +311,10 @@ pub struct TargetsQuery {
     /// Only the targets set for this unit (its code).
     #[param(min_length = 1, example = "NFRS")]
     org_unit: Option<String>,
+    /// `true` for ratified targets only (those that judge figures), `false`
+    /// for those proposed and waiting to be ratified; both when absent.
+    #[param(value_type = Option<bool>, example = false)]
+    ratified: Option<String>,
 }
 
 /// List targets
@@ -307,7 +349,114 @@ pub async fn list_targets(
             &caller,
             given(&query.indicator, "indicator")?,
             given(&query.org_unit, "org_unit")?,
+            given(&query.ratified, "ratified")?
+                .map(|t| match t {
+                    "true" => Ok(true),
+                    "false" => Ok(false),
+                    other => Err(AppError::invalid(
+                        "ratified",
+                        format!("ratified {other:?} is not true or false"),
+                    )),
+                })
+                .transpose()?,
         )
         .await?;
     Ok(Json(TargetList { targets }))
+}
+
+/// A step of the data workflow, for some values.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowRequest {
+    /// `submit` (draft to submitted: the owner), `approve` (submitted to
+    /// approved: a performance officer), `return` (submitted back to draft,
+    /// with a reason) or `reopen` (approved back to draft, with a reason).
+    pub step: Step,
+    #[schema(min_items = 1)]
+    pub values: Vec<ValueRef>,
+    /// Why: needed to return or reopen; kept in the audit trail.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Submit, approve, return or reopen values
+///
+/// Moves each value named one step through the workflow, all or nothing:
+/// every value must be in the state the step starts from, and within the
+/// caller's rights (an owner submits their own indicators' values; a
+/// performance officer approves, returns and reopens). Each move is kept in
+/// the audit trail with its reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/values/workflow",
+    tag = "values",
+    operation_id = "move_values",
+    request_body(content = WorkflowRequest, description = "The step and the values.",
+        example = json!({"step": "reopen", "values": [{"indicator": "FRS01", "org_unit": "NFRS-STOCKHILL", "period": "2025-03"}], "reason": "The station's March return missed two calls"})),
+    responses(
+        (status = 200, description = "Every value moved.", body = Moved, example = json!({"step": "reopen", "values": 1, "state": "draft"})),
+        (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 422, description = "A value is not in the state the step starts from, names nothing, or a reason is missing; nothing moved.", body = ErrorBody),
+        (status = 503, description = "The database is busy with another write; nothing moved.", body = ErrorBody),
+    )
+)]
+pub async fn move_values(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(request): ApiJson<WorkflowRequest>,
+) -> Result<Json<Moved>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .move_values(
+                &caller,
+                request.step,
+                &request.values,
+                request.reason.as_deref(),
+            )
+            .await?,
+    ))
+}
+
+/// Targets the committee ratified.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatifyRequest {
+    /// Each target by indicator, unit and period.
+    #[schema(min_items = 1)]
+    pub targets: Vec<ValueRef>,
+    /// Where it was agreed, for the audit trail: "Performance Committee, 12 March 2025".
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Ratify targets
+///
+/// Records that proposed targets were ratified, so they judge figures from
+/// now on. Performance officers and administrators only; every target named
+/// must be proposed, or nothing is ratified.
+#[utoipa::path(
+    post,
+    path = "/api/v1/targets/ratify",
+    tag = "values",
+    operation_id = "ratify_targets",
+    request_body(content = RatifyRequest, description = "The targets ratified.",
+        example = json!({"targets": [{"indicator": "FRS01", "org_unit": "NFRS", "period": "2025/26"}], "reason": "Performance Committee, 12 March 2025"})),
+    responses(
+        (status = 200, description = "Every target named is ratified.", body = Ratified, example = json!({"targets": 1})),
+        (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 422, description = "A target named is not proposed, or names nothing; nothing was ratified.", body = ErrorBody),
+    )
+)]
+pub async fn ratify_targets(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(request): ApiJson<RatifyRequest>,
+) -> Result<Json<Ratified>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .ratify_targets(&caller, &request.targets, request.reason.as_deref())
+            .await?,
+    ))
 }

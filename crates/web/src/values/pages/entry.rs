@@ -11,9 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use stocktake::core::Period;
-use stocktake::values::{EntryForm, LineError, ValueInput, number_text};
-use stocktake::{AppError, Caller, Stocktake};
+use stocktake::core::{Period, ValueState};
+use stocktake::values::{EntryForm, LineError, Step, ValueInput, ValueRef, number_text};
+use stocktake::{AppError, Stocktake};
 
 use crate::pages::view::{self, ErrorLink, PeriodGroup, StatusView};
 use crate::pages::{Layout, PageError, render};
@@ -24,6 +24,8 @@ pub struct EntryQuery {
     period: Option<String>,
     /// Set by the redirect after saving; anything unreadable is ignored.
     saved: Option<String>,
+    /// Set by the redirect after submitting for approval.
+    submitted: Option<String>,
 }
 
 /// One input of the form, as typed or prefilled, with its problem if any.
@@ -60,6 +62,10 @@ pub struct EntryRow {
     pub numerator: Field,
     pub denominator: Field,
     pub note: Field,
+    /// Where the value stands: draft, submitted, approved.
+    pub state: Option<&'static str>,
+    /// Approved and locked to this caller: shown, not editable.
+    pub locked: bool,
 }
 
 impl EntryRow {
@@ -85,8 +91,16 @@ struct EntryPage {
     rows: Vec<EntryRow>,
     errors: Vec<ErrorLink>,
     saved: Option<usize>,
+    submitted: Option<usize>,
     scorecard_href: String,
     unit_href: String,
+    /// Some value shown is approved and may still be changed by this caller
+    /// (a performance officer): a change needs a reason.
+    reason_needed: bool,
+    reason: Field,
+    /// Drafts the caller may submit for approval.
+    drafts: usize,
+    submit_action: String,
 }
 
 impl EntryRow {
@@ -116,19 +130,31 @@ impl EntryRow {
             numerator: Field::new(n, "numerator", numerator),
             denominator: Field::new(n, "denominator", denominator),
             note: Field::new(n, "note", line.commentary.clone().unwrap_or_default()),
+            state: line.state.map(state_label),
+            locked: !line.editable,
         }
+    }
+}
+
+/// A value's state as the form shows it.
+fn state_label(state: ValueState) -> &'static str {
+    match state {
+        ValueState::Draft => "Draft: not yet submitted",
+        ValueState::Submitted => "Submitted: waiting for approval",
+        ValueState::Approved => "Approved",
     }
 }
 
 pub async fn page(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Path(unit): Path<String>,
     Query(query): Query<EntryQuery>,
 ) -> Result<Response, PageError> {
+    let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let form = app.entry_form(&caller, &unit, period)?;
+    let form = app.entry_form(&caller, &unit, period).await?;
     let rows = form
         .lines
         .iter()
@@ -137,25 +163,89 @@ pub async fn page(
         .collect();
     Ok(entry_page(
         app,
-        &caller,
+        &page,
         &form,
         rows,
         Vec::new(),
-        query.saved.and_then(|n| n.parse().ok()),
+        Outcome {
+            saved: query.saved.and_then(|n| n.parse().ok()),
+            submitted: query.submitted.and_then(|n| n.parse().ok()),
+            reason: Field::reason(String::new()),
+        },
     )?
     .into_response())
 }
 
+/// Submits every draft on the form for approval.
+pub async fn submit(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(unit): Path<String>,
+    Query(query): Query<EntryQuery>,
+) -> Result<Response, PageError> {
+    let app = &state.app;
+    let period = crate::pages::period_or_latest(app, &page.caller, query.period.as_deref())?;
+    let form = app.entry_form(&page.caller, &unit, period).await?;
+    let drafts: Vec<ValueRef> = form
+        .lines
+        .iter()
+        .filter(|l| l.state == Some(ValueState::Draft))
+        .map(|l| ValueRef {
+            indicator: l.indicator.clone(),
+            org_unit: form.unit.code.clone(),
+            period: period.to_string(),
+        })
+        .collect();
+    let moved = if drafts.is_empty() {
+        0
+    } else {
+        app.move_values(&page.caller, Step::Submit, &drafts, None)
+            .await?
+            .values
+    };
+    Ok(Redirect::to(&format!(
+        "{}&submitted={moved}",
+        view::entry_href(&form.unit.code, period)
+    ))
+    .into_response())
+}
+
+/// What the page says happened, and the reason typed.
+struct Outcome {
+    saved: Option<usize>,
+    submitted: Option<usize>,
+    reason: Field,
+}
+
+impl Field {
+    fn reason(text: String) -> Field {
+        Field {
+            id: "reason".into(),
+            name: "reason".into(),
+            text,
+            error: None,
+        }
+    }
+}
+
 pub async fn save(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Path(unit): Path<String>,
     Query(query): Query<EntryQuery>,
     Form(submitted): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let form = app.entry_form(&caller, &unit, period)?;
+    let form = app.entry_form(&caller, &unit, period).await?;
+    let mut reason = Field::reason(
+        submitted
+            .iter()
+            .find(|(k, _)| k == "reason")
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default(),
+    );
     let submitted = by_indicator(&submitted);
 
     // The form as the user left it, and the rows they changed.
@@ -202,8 +292,24 @@ pub async fn save(
     if inputs.is_empty() {
         return Ok(done(0).into_response());
     }
-    match app.save_values(&caller, &inputs).await {
+    let typed_reason = Some(reason.text.as_str()).filter(|r| !r.is_empty());
+    match app.save_values(&caller, &inputs, typed_reason).await {
         Ok(saved) => Ok(done(saved.values).into_response()),
+        Err(AppError::Invalid { field, message }) if field == "reason" => {
+            let message = view::sentence(&message);
+            reason.error = Some(message.clone());
+            let errors = vec![ErrorLink {
+                href: "#reason".into(),
+                message,
+            }];
+            let outcome = Outcome {
+                saved: None,
+                submitted: None,
+                reason,
+            };
+            let page = entry_page(app, &page, &form, rows, errors, outcome)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
         Err(AppError::File(problems)) => {
             let mut errors = Vec::new();
             for problem in &problems.errors {
@@ -219,7 +325,12 @@ pub async fn save(
                 };
                 errors.push(place_error(&mut rows[r], problem));
             }
-            let page = entry_page(app, &caller, &form, rows, errors, None)?;
+            let outcome = Outcome {
+                saved: None,
+                submitted: None,
+                reason,
+            };
+            let page = entry_page(app, &page, &form, rows, errors, outcome)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
@@ -283,12 +394,13 @@ fn by_indicator(submitted: &[(String, String)]) -> HashMap<&str, HashMap<&str, &
 
 fn entry_page(
     app: &Stocktake,
-    caller: &Caller,
+    page: &PageCaller,
     form: &EntryForm,
     rows: Vec<EntryRow>,
     errors: Vec<ErrorLink>,
-    saved: Option<usize>,
+    outcome: Outcome,
 ) -> Result<axum::response::Html<String>, PageError> {
+    let caller = &page.caller;
     let period: Period = form.period;
     let code = &form.unit.code;
     let title = format!("Enter data: {}, {}", form.unit.name, period.label());
@@ -297,17 +409,31 @@ fn entry_page(
     } else {
         format!("Error: {title}")
     };
+    let reason_needed = form
+        .lines
+        .iter()
+        .any(|l| l.state == Some(ValueState::Approved) && l.editable);
+    let drafts = form
+        .lines
+        .iter()
+        .filter(|l| l.state == Some(ValueState::Draft))
+        .count();
     render(&EntryPage {
-        layout: Layout::new(title, "").in_context(code, period),
+        layout: Layout::new(page, title, "").in_context(code, period),
         unit_name: form.unit.name.clone(),
         unit_code: code.clone(),
         period_label: period.label(),
         action: view::entry_href(code, period),
-        periods: view::period_options(crate::pages::latest_period(app, caller), period),
+        periods: view::period_options(crate::pages::latest_period(app, caller)?, period),
         rows,
         errors,
-        saved,
+        saved: outcome.saved,
+        submitted: outcome.submitted,
         scorecard_href: view::scorecard_href(code, period, &[]),
         unit_href: view::unit_href(code, period),
+        reason_needed,
+        reason: outcome.reason,
+        drafts,
+        submit_action: format!("/entry/{}/submit?period={period}", view::encode(code)),
     })
 }

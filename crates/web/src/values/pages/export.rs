@@ -36,10 +36,11 @@ fn split_file(file: &str) -> Option<(&str, Kind)> {
 
 pub async fn scorecard(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Path(file): Path<String>,
     Query(query): Query<ScorecardQuery>,
 ) -> Result<Response, PageError> {
+    let caller = page.caller.clone();
     let Some((unit, format)) = split_file(&file) else {
         return Ok(crate::pages::missing_page(&format!(
             "/export/scorecard/{file}"
@@ -59,10 +60,11 @@ pub async fn scorecard(
 
 pub async fn indicator(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Path(file): Path<String>,
     Query(query): Query<IndicatorQuery>,
 ) -> Result<Response, PageError> {
+    let caller = page.caller.clone();
     let Some((code, format)) = split_file(&file) else {
         return Ok(crate::pages::missing_page(&format!(
             "/export/indicators/{file}"
@@ -70,7 +72,7 @@ pub async fn indicator(
     };
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit).unwrap_or_default();
+    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit)?.unwrap_or_default();
     let v = app.indicator_view(&caller, code, &unit, period)?;
     let d = v.indicator.decimals;
     let rows = v

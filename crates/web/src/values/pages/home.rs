@@ -86,23 +86,24 @@ struct HomePage {
 
 pub async fn page(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Query(query): Query<HomeQuery>,
 ) -> Result<Html<String>, PageError> {
+    let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let latest = crate::pages::latest_period(app, &caller);
-    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit);
+    let latest = crate::pages::latest_period(app, &caller)?;
+    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit)?;
     let Some(unit) = unit else {
         return render(&HomePage {
-            layout: Layout::new("Home", "home"),
+            layout: Layout::new(&page, "Home", "home"),
             units: Vec::new(),
             periods: view::period_options(latest, period),
             chosen: None,
         });
     };
     let home = app.home(&caller, &unit, period)?;
-    let units = view::unit_options(&app.unit_choices(&caller), &home.unit.code);
+    let units = view::unit_options(&app.unit_choices(&caller)?, &home.unit.code);
     let code = home.unit.code.clone();
     let movers = |list: &[Mover]| -> Vec<MoverView> {
         list.iter()
@@ -134,6 +135,7 @@ pub async fn page(
     };
     render(&HomePage {
         layout: Layout::new(
+            &page,
             format!("Home: {}, {}", chosen.name, chosen.period_label),
             "home",
         )

@@ -59,9 +59,10 @@ fn kind_noun(kind: FileKind, rows: u64) -> &'static str {
     }
 }
 
-fn kind_options(checked: Option<FileKind>) -> Vec<KindOption> {
-    FileKind::ALL
-        .into_iter()
+fn kind_options(allowed: &[FileKind], checked: Option<FileKind>) -> Vec<KindOption> {
+    allowed
+        .iter()
+        .copied()
         .map(|k| KindOption {
             value: k.as_str(),
             label: kind_label(k),
@@ -96,17 +97,23 @@ struct ImportPage {
 }
 
 impl ImportPage {
-    fn new(checked: Option<FileKind>, keep_minutes: u64) -> ImportPage {
-        ImportPage {
-            layout: Layout::new("Import a file", "import"),
-            kinds: kind_options(checked),
+    /// The page for `page`'s caller, offering the kinds they may import.
+    fn new(
+        state: &AppState,
+        page: &PageCaller,
+        checked: Option<FileKind>,
+    ) -> Result<ImportPage, AppError> {
+        let allowed = state.app.import_kinds(&page.caller)?;
+        Ok(ImportPage {
+            layout: Layout::new(page, "Import a file", "import"),
+            kinds: kind_options(&allowed, checked),
             errors: Vec::new(),
             kind_error: None,
             file_error: None,
             imported: None,
             expired: false,
-            keep_minutes,
-        }
+            keep_minutes: state.settings.upload_hold_minutes,
+        })
     }
 
     fn with_errors(mut self, kind_error: Option<String>, file_error: Option<String>) -> ImportPage {
@@ -146,17 +153,22 @@ struct CheckPage {
     problem_count: u64,
     more: u64,
     keep_minutes: u64,
+    /// A targets file: may the caller record them as ratified on import.
+    ratify_offered: bool,
+    /// A values file from someone who may change approved figures.
+    reason_offered: bool,
 }
 
 pub async fn page(
     State(state): State<AppState>,
+    caller: PageCaller,
     Query(query): Query<ImportQuery>,
 ) -> Result<Html<String>, PageError> {
     let kind = query
         .kind
         .as_deref()
         .and_then(|k| k.parse::<FileKind>().ok());
-    let mut page = ImportPage::new(None, state.settings.upload_hold_minutes);
+    let mut page = ImportPage::new(&state, &caller, None)?;
     let imported = query.imported.and_then(|n| n.parse::<u64>().ok());
     if let (Some(rows), Some(kind)) = (imported, kind) {
         page.imported = Some(format!("{rows} {} imported", kind_noun(kind, rows)));
@@ -167,9 +179,10 @@ pub async fn page(
 
 pub async fn preview(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
+    let caller = page.caller.clone();
     let mut kind_text = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
@@ -217,9 +230,8 @@ pub async fn preview(
     };
     let (Some(kind), Some((name, bytes)), None, None) = (kind, file, &kind_error, &file_error)
     else {
-        let page = ImportPage::new(kind, state.settings.upload_hold_minutes)
-            .with_errors(kind_error, file_error);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        let form = ImportPage::new(&state, &page, kind)?.with_errors(kind_error, file_error);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)?).into_response());
     };
     let name = if name.is_empty() {
         "upload.csv".to_owned()
@@ -230,9 +242,9 @@ pub async fn preview(
         match spreadsheet::sheet_to_csv(&bytes) {
             Ok(text) => text.into_bytes(),
             Err(why) => {
-                let page = ImportPage::new(Some(kind), state.settings.upload_hold_minutes)
+                let form = ImportPage::new(&state, &page, Some(kind))?
                     .with_errors(None, Some(view::sentence(&format!("{name}: {why}"))));
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)?).into_response());
             }
         }
     } else {
@@ -241,8 +253,14 @@ pub async fn preview(
     let (header, sample) = sample(&csv);
     match stage(&state, &caller, kind, &name, csv).await {
         Ok(Staged { token, summary }) => {
-            let page = CheckPage {
-                layout: Layout::new(format!("Check {name} before importing"), "import"),
+            let framework = page
+                .caller
+                .role()
+                .is_some_and(stocktake::Role::runs_framework);
+            let check = CheckPage {
+                layout: Layout::new(&page, format!("Check {name} before importing"), "import"),
+                ratify_offered: framework && kind == FileKind::Targets,
+                reason_offered: framework && kind == FileKind::Values,
                 kind_label: kind_label(kind),
                 kind_noun: kind_noun(kind, summary.rows),
                 rows: summary.rows,
@@ -255,9 +273,9 @@ pub async fn preview(
                 keep_minutes: state.settings.upload_hold_minutes,
                 file_name: name,
             };
-            Ok(render(&page)?.into_response())
+            Ok(render(&check)?.into_response())
         }
-        Err(AppError::File(problems)) => problems_page(&state, kind, &name, problems),
+        Err(AppError::File(problems)) => problems_page(&state, &page, kind, &name, problems),
         Err(other) => Err(other.into()),
     }
 }
@@ -265,14 +283,30 @@ pub async fn preview(
 #[derive(Debug, Deserialize)]
 pub struct ConfirmForm {
     token: String,
+    /// Targets: record them as ratified.
+    #[serde(default)]
+    ratify: Option<String>,
+    /// Values: why approved figures are changed.
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 pub async fn confirm(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    match state.app.confirm_import(&caller, &form.token).await? {
+    let caller = page.caller.clone();
+    let reason = form
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    match state
+        .app
+        .confirm_import(&caller, &form.token, form.ratify.is_some(), reason)
+        .await?
+    {
         Confirmation::Written(summary) => {
             let to = view::href(
                 "/import",
@@ -285,13 +319,13 @@ pub async fn confirm(
         }
         Confirmation::Refused { kind, problems } => {
             let name = problems.file.clone();
-            problems_page(&state, kind, &name, problems)
+            problems_page(&state, &page, kind, &name, problems)
         }
         Confirmation::Expired => {
-            let mut page = ImportPage::new(None, state.settings.upload_hold_minutes);
-            page.expired = true;
-            page.layout.title = "Upload expired: import a file".into();
-            Ok((StatusCode::GONE, render(&page)?).into_response())
+            let mut form = ImportPage::new(&state, &page, None)?;
+            form.expired = true;
+            form.layout.title = "Upload expired: import a file".into();
+            Ok((StatusCode::GONE, render(&form)?).into_response())
         }
     }
 }
@@ -318,12 +352,15 @@ async fn stage(
 /// Every problem in the file, by line and column; nothing was written.
 fn problems_page(
     state: &AppState,
+    page: &PageCaller,
     kind: FileKind,
     name: &str,
     problems: FileErrors,
 ) -> Result<Response, PageError> {
-    let page = CheckPage {
-        layout: Layout::new(format!("Error: problems in {name}"), "import"),
+    let check = CheckPage {
+        layout: Layout::new(page, format!("Error: problems in {name}"), "import"),
+        ratify_offered: false,
+        reason_offered: false,
         file_name: name.to_owned(),
         kind_label: kind_label(kind),
         kind_noun: kind_noun(kind, 2),
@@ -336,7 +373,7 @@ fn problems_page(
         problems: problems.errors,
         keep_minutes: state.settings.upload_hold_minutes,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&check)?).into_response())
 }
 
 /// The header and the first rows of a clean file, with their line numbers.

@@ -134,14 +134,15 @@ fn kind_words(kind: Kind) -> &'static str {
 
 pub async fn page(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Path(code): Path<String>,
     Query(query): Query<IndicatorQuery>,
 ) -> Result<Html<String>, PageError> {
+    let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     // With no units at all, the use case says so.
-    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit).unwrap_or_default();
+    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit)?.unwrap_or_default();
     let v = app.indicator_view(&caller, &code, &unit, period)?;
     let ind = &v.indicator;
     let unit_code = v.unit.code.clone();
@@ -329,6 +330,7 @@ pub async fn page(
     };
     render(&IndicatorPage {
         layout: Layout::new(
+            &page,
             format!(
                 "{} {}: {}, {}",
                 ind.code,
@@ -339,8 +341,8 @@ pub async fn page(
             "",
         )
         .in_context(&unit_code, period),
-        units: view::unit_options(&app.unit_choices(&caller), &unit_code),
-        periods: view::period_options(crate::pages::latest_period(app, &caller), period),
+        units: view::unit_options(&app.unit_choices(&caller)?, &unit_code),
+        periods: view::period_options(crate::pages::latest_period(app, &caller)?, period),
         csv_href: export("csv"),
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),

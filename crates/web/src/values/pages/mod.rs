@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/indicators/{code}", get(indicator::page))
         .route("/units/{code}", get(unit::page))
         .route("/entry/{unit}", get(entry::page).post(entry::save))
+        .route("/entry/{unit}/submit", post(entry::submit))
         .route("/import", get(import::page).post(import::preview))
         .route("/import/confirm", post(import::confirm))
         .route("/export/scorecard/{file}", get(export::scorecard))

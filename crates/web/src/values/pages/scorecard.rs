@@ -259,12 +259,13 @@ struct ScorecardPage {
 /// `/scorecard?unit=U&period=P`: the scorecard of a chosen (or the first) unit.
 pub async fn choose(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Query(query): Query<ScorecardQuery>,
 ) -> Result<Redirect, PageError> {
+    let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    match crate::pages::unit_or_first_root(app, &caller, query.unit) {
+    match crate::pages::unit_or_first_root(app, &caller, query.unit)? {
         Some(unit) => Ok(Redirect::to(&view::scorecard_href(&unit, period, &[]))),
         None => Ok(Redirect::to("/")),
     }
@@ -272,10 +273,11 @@ pub async fn choose(
 
 pub async fn page(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Path(unit): Path<String>,
     Query(query): Query<ScorecardQuery>,
 ) -> Result<Html<String>, PageError> {
+    let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     let filter = match query
@@ -408,12 +410,12 @@ pub async fn page(
             });
         }
     }
-    let latest = crate::pages::latest_period(app, &caller);
+    let latest = crate::pages::latest_period(app, &caller)?;
     let title = format!("Scorecard: {}, {}", card.unit.name, card.period_label);
     render(&ScorecardPage {
         layout: Layout {
             print,
-            ..Layout::new(title, "scorecard").in_context(&code, period)
+            ..Layout::new(&page, title, "scorecard").in_context(&code, period)
         },
         filters,
         filter_label: filter.map(Status::label),

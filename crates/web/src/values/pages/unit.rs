@@ -52,10 +52,11 @@ struct UnitPage {
 
 pub async fn page(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
+    page: PageCaller,
     Path(code): Path<String>,
     Query(query): Query<UnitQuery>,
 ) -> Result<Html<String>, PageError> {
+    let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     let unit = app.unit_view(&caller, &code, period)?;
@@ -84,6 +85,7 @@ pub async fn page(
         .collect();
     render(&UnitPage {
         layout: Layout::new(
+            &page,
             format!("Organisation unit: {}, {}", unit.unit.name, period.label()),
             "",
         )
@@ -91,7 +93,7 @@ pub async fn page(
         counts: count_views(&unit.counts, |s| {
             view::scorecard_href(&code, period, &[("status", s.as_str())])
         }),
-        periods: view::period_options(crate::pages::latest_period(app, &caller), period),
+        periods: view::period_options(crate::pages::latest_period(app, &caller)?, period),
         scorecard_href: view::scorecard_href(&code, period, &[]),
         entry_href: view::entry_href(&code, period),
         home_href: view::home_href(&code, period),
