@@ -71,7 +71,11 @@ impl WebError {
                 Some(field.clone()),
             ),
             AppError::File(errors) => Described {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
+                status: if errors.forbidden {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                },
                 message: format!(
                     "{} problem{} found; nothing was written",
                     errors.errors.len() as u64 + errors.more,

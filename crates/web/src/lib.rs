@@ -14,6 +14,7 @@ mod caller;
 pub mod error;
 pub mod openapi;
 pub mod pages;
+pub mod routes;
 mod security;
 mod values;
 
@@ -62,12 +63,9 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
     // Layers run outermost last: the security guard sees every request
     // first (after the timeout), then the body limits, the session, the
     // redirect to sign in, the cache check, and the routes.
-    Router::new()
-        .merge(access::router())
-        .merge(values::router())
-        .merge(pages::router())
+    let (routes, _) = all_routes().build();
+    routes
         .merge(api::router())
-        .merge(openapi::router())
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -91,6 +89,20 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
         ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
+}
+
+/// Every capability's routes.
+fn all_routes() -> routes::Routes {
+    access::routes()
+        .merge(values::routes())
+        .merge(pages::routes())
+        .merge(openapi::routes())
+}
+
+/// The route table: every route the server answers, who may use it, and a
+/// sample request (see [`routes`]).
+pub fn route_table() -> Vec<routes::Route> {
+    all_routes().table().to_vec()
 }
 
 /// Before answering, picks up writes made by other processes, at most once

@@ -386,6 +386,11 @@ impl Stocktake {
         read_only: bool,
         days: u32,
     ) -> Result<NewToken, AppError> {
+        if caller.is_anonymous() {
+            return Err(AppError::Unauthenticated {
+                message: "sign in to make an API token".into(),
+            });
+        }
         let account = caller.signed_in().ok_or_else(|| AppError::Forbidden {
             message: "API tokens belong to an account: sign in (or give --as EMAIL) to make one"
                 .into(),

@@ -237,9 +237,7 @@ impl Stocktake {
             for code in &form.units {
                 let u = find_unit(&cache, code.trim())
                     .map_err(|e| AppError::invalid("units", e.to_string()))?;
-                rights
-                    .require_sees(&cache, u)
-                    .map_err(|e| AppError::invalid("units", e.to_string()))?;
+                rights.require_sees(&cache, u)?;
                 let unit = cache.hierarchy().unit(u).code.clone();
                 if !units.iter().any(|r| r.unit == unit) {
                     units.push(ReturnUnitRow {

@@ -41,6 +41,24 @@ pub struct Saved {
     pub statuses: Vec<Status>,
 }
 
+/// Why a value may not be written.
+pub(crate) enum Refusal {
+    /// The caller's rights do not reach it.
+    Forbidden(String),
+    /// It is approved and locked (or needs a reason to change).
+    Locked(String),
+}
+
+impl Refusal {
+    /// Reports the refusal against its line.
+    pub fn report(self, errors: &mut FileErrors, line: u64) {
+        match self {
+            Refusal::Forbidden(message) => errors.push_forbidden(line, None, message),
+            Refusal::Locked(message) => errors.push(line, None, message),
+        }
+    }
+}
+
 /// Whether the caller may write this value, and in which state: a
 /// performance officer's or administrator's figure is approved as entered;
 /// an owner's is a draft until submitted and approved. An approved value is
@@ -53,9 +71,9 @@ pub(crate) fn state_for(
     unit: UnitIdx,
     period: Period,
     reason: Option<&str>,
-) -> Result<ValueState, String> {
+) -> Result<ValueState, Refusal> {
     if let Err(refused) = rights.require_enter(cache, indicator, unit) {
-        return Err(refused.to_string());
+        return Err(Refusal::Forbidden(refused.to_string()));
     }
     let locked = cache.entered(indicator, unit, period).is_some()
         && !cache.is_draft(indicator, unit, period);
@@ -66,12 +84,14 @@ pub(crate) fn state_for(
             cache.hierarchy().unit(unit).code
         );
         if !rights.role.runs_framework() {
-            return Err(format!("{what}: ask a performance officer to reopen it"));
+            return Err(Refusal::Locked(format!(
+                "{what}: ask a performance officer to reopen it"
+            )));
         }
         if reason.is_none() {
-            return Err(format!(
+            return Err(Refusal::Locked(format!(
                 "{what}: give a reason for changing an approved figure; it is kept in the audit trail"
-            ));
+            )));
         }
     }
     Ok(if rights.role.runs_framework() {
@@ -250,7 +270,7 @@ impl Stocktake {
             match state {
                 Ok(state) => parsed.row.state = state,
                 Err(refused) => {
-                    errors.push(line, None, refused);
+                    refused.report(&mut errors, line);
                     continue;
                 }
             }

@@ -179,6 +179,10 @@ pub struct FileErrors {
     pub errors: Vec<LineError>,
     /// Bad lines beyond those listed, when there are very many.
     pub more: u64,
+    /// Some line asks for what the caller's rights do not allow (a unit
+    /// outside their scope, an indicator they do not own): answered 403.
+    #[serde(skip)]
+    pub forbidden: bool,
 }
 
 /// Past this many, further problems are counted rather than listed.
@@ -190,7 +194,14 @@ impl FileErrors {
             file: file.to_owned(),
             errors: Vec::new(),
             more: 0,
+            forbidden: false,
         }
+    }
+
+    /// A line the caller's rights refuse.
+    pub fn push_forbidden(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+        self.forbidden = true;
+        self.push(line, column, message);
     }
 
     pub fn push(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {

@@ -547,7 +547,7 @@ impl Stocktake {
                     reason,
                 ) {
                     Ok(state) => parsed.row.state = state,
-                    Err(refused) => errors.push(*line, None, refused),
+                    Err(refused) => refused.report(errors, *line),
                 }
             }
         }

@@ -56,7 +56,7 @@ impl Stocktake {
                 match found {
                     Ok((i, u, p)) => {
                         if let Err(e) = rights.require_sees(&cache, u) {
-                            errors.push(line, Some("org_unit"), e.to_string());
+                            errors.push_forbidden(line, Some("org_unit"), e.to_string());
                             continue;
                         }
                         keys.push((

@@ -80,6 +80,7 @@ impl Stocktake {
         ratify_targets: bool,
         reason: Option<&str>,
     ) -> Result<Confirmation, AppError> {
+        self.import_kinds(caller)?;
         let Some(upload) = self.store.staged_upload(token.trim()).await? else {
             return Ok(Confirmation::Expired);
         };

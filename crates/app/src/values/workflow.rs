@@ -172,11 +172,11 @@ impl Stocktake {
                     }
                 };
                 if let Err(e) = rights.require_sees(&cache, unit) {
-                    errors.push(line, Some("org_unit"), e.to_string());
+                    errors.push_forbidden(line, Some("org_unit"), e.to_string());
                     continue;
                 }
                 if let Some(why) = refused(&rights, step, rights.may_enter(indicator, unit)) {
-                    errors.push(line, None, why);
+                    errors.push_forbidden(line, None, why);
                     continue;
                 }
                 if cache.entered(indicator, unit, period).is_none() {

@@ -5,17 +5,46 @@
 pub(crate) mod pages;
 pub(crate) mod session;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Access, Routes, Sample};
 
-use crate::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", get(pages::page).post(pages::sign_in))
-        .route("/sign-out", post(pages::sign_out))
-        .route("/account", get(pages::account))
-        .route("/account/password", post(pages::change_password))
-        .route("/account/tokens", post(pages::create_token))
-        .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
+pub fn routes() -> Routes {
+    use Access::{Public, SignedIn};
+    Routes::new()
+        .get("/sign-in", Public, Sample::path("/sign-in"), pages::page)
+        .post(
+            "/sign-in",
+            Public,
+            Sample::with("/sign-in", "email=nobody%40example.org&password=wrong"),
+            pages::sign_in,
+        )
+        .post(
+            "/sign-out",
+            Public,
+            Sample::with("/sign-out", ""),
+            pages::sign_out,
+        )
+        .get(
+            "/account",
+            SignedIn,
+            Sample::path("/account"),
+            pages::account,
+        )
+        .post(
+            "/account/password",
+            SignedIn,
+            Sample::with("/account/password", "current_password=x&new_password=y"),
+            pages::change_password,
+        )
+        .post(
+            "/account/tokens",
+            SignedIn,
+            Sample::with("/account/tokens", "name=matrix&days=1&read_only=on"),
+            pages::create_token,
+        )
+        .post(
+            "/account/tokens/{id}/revoke",
+            SignedIn,
+            Sample::with("/account/tokens/999999/revoke", ""),
+            pages::revoke_token,
+        )
 }

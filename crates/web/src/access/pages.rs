@@ -114,7 +114,7 @@ pub async fn sign_in(
             email: form.email.clone(),
             next: next.clone(),
         })
-        .map(|html| (axum::http::StatusCode::UNAUTHORIZED, html).into_response())
+        .map(|html| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
     };
     if form.email.trim().is_empty() || form.password.is_empty() {
         return refused("Enter your email address and password".into());

@@ -110,16 +110,16 @@ impl IntoResponse for ApiError {
 
 /// A JSON 405 for a method an endpoint does not take, with the `Allow`
 /// header naming those it does.
-pub async fn method_not_allowed(allowed: &'static str) -> Response {
+pub async fn method_not_allowed(allowed: String) -> Response {
     let mut response = ApiError::Request {
         status: StatusCode::METHOD_NOT_ALLOWED,
         message: format!("this endpoint takes {allowed}"),
         field: None,
     }
     .into_response();
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allowed));
+    if let Ok(value) = HeaderValue::from_str(&allowed) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
     response
 }
 

@@ -6,8 +6,7 @@
 mod error;
 
 use axum::Router;
-use axum::handler::Handler;
-use axum::routing::{MethodRouter, any};
+use axum::routing::any;
 
 pub use error::{
     ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, NoParameters, given, method_not_allowed,
@@ -21,14 +20,11 @@ pub const OPENAPI_PATH: &str = "/api/openapi.json";
 /// Where Swagger UI is served.
 pub const DOCS_PATH: &str = "/api/docs";
 
-/// The JSON 404 for any address under /api/v1 that no capability takes.
+/// The JSON 404 for any address under /api/v1 that no capability takes,
+/// whatever the method: a fallback, answered the same to everyone, so not a
+/// route of the table.
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/{*rest}", any(no_such_endpoint))
-}
-
-/// A GET endpoint; any other method is answered with a JSON 405.
-pub fn get_only<H: Handler<T, AppState>, T: 'static>(handler: H) -> MethodRouter<AppState> {
-    axum::routing::get(handler).fallback(|| error::method_not_allowed("GET"))
 }
 
 /// A JSON 404 for an address under /api/v1 that names no endpoint.

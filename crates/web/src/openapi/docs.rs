@@ -13,17 +13,15 @@
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::Config;
 
 use super::{ApiDoc, DOCS_PATH, OPENAPI_PATH};
-use crate::AppState;
+use crate::routes::{Access, Routes, Sample};
 
 /// The Swagger UI page: Swagger UI's stylesheet, then ours, then its scripts.
 const PAGE: &str = include_str!("../../static/api-docs.html");
@@ -54,15 +52,21 @@ static CONFIG: LazyLock<Arc<Config<'static>>> = LazyLock::new(|| {
     )
 });
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(OPENAPI_PATH, get(document))
-        .route(
-            DOCS_PATH,
-            get(|| async { axum::response::Redirect::to(&format!("{DOCS_PATH}/")) }),
+/// The API's description and its browser are public: they hold no data.
+pub fn routes() -> Routes {
+    use Access::Public;
+    Routes::new()
+        .get(OPENAPI_PATH, Public, Sample::path(OPENAPI_PATH), document)
+        .get(DOCS_PATH, Public, Sample::path(DOCS_PATH), || async {
+            axum::response::Redirect::to(&format!("{DOCS_PATH}/"))
+        })
+        .get("/api/docs/", Public, Sample::path("/api/docs/"), page)
+        .get(
+            "/api/docs/{*file}",
+            Public,
+            Sample::path("/api/docs/api-docs.css"),
+            file,
         )
-        .route(&format!("{DOCS_PATH}/"), get(page))
-        .route(&format!("{DOCS_PATH}/{{*file}}"), get(file))
 }
 
 async fn document() -> Response {

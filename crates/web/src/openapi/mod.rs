@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::values::api::{reference, reports, values};
 
-pub use docs::router;
+pub use docs::routes;
 
 /// The OpenAPI description of the API.
 #[derive(OpenApi)]

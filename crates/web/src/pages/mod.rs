@@ -9,22 +9,26 @@ mod assets;
 pub(crate) mod view;
 
 use askama::Template;
-use axum::Router;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use stocktake::core::Period;
 use stocktake::values::LineError;
 use stocktake::{AppError, Caller, Role, Stocktake};
 
+use crate::PageCaller;
 use crate::error::WebError;
-use crate::{AppState, PageCaller};
+use crate::routes::{Access, Routes, Sample};
 
 /// Routes that belong to no capability: the readiness probe and assets.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/static/{file}", get(assets::serve))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/health", Access::Public, Sample::path("/health"), health)
+        .get(
+            "/static/{file}",
+            Access::Public,
+            Sample::path("/static/style.css"),
+            assets::serve,
+        )
 }
 
 /// Readiness probe for test harnesses and load balancers.

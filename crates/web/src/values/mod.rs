@@ -5,10 +5,8 @@
 pub(crate) mod api;
 mod pages;
 
-use axum::Router;
+use crate::routes::Routes;
 
-use crate::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new().merge(pages::router()).merge(api::router())
+pub fn routes() -> Routes {
+    pages::routes().merge(api::routes())
 }

@@ -29,6 +29,51 @@ pub struct Served {
 pub async fn serve(files: &[(FileKind, &str)]) -> Served {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}", dir.path().join("stocktake.db").display());
+    serve_url(url, dir, files).await
+}
+
+/// The databases a test that must hold on both runs on: a fresh SQLite
+/// file, and a fresh PostgreSQL database when `STOCKTAKE_TEST_POSTGRES`
+/// names a server (under CI it must). Each is a URL and its name.
+#[allow(dead_code)] // each test file reads what it needs
+pub fn database_urls(test: &str) -> Vec<(String, &'static str)> {
+    let mut out = vec![(String::new(), "sqlite")];
+    match std::env::var("STOCKTAKE_TEST_POSTGRES") {
+        Ok(server) if !server.trim().is_empty() => {
+            let name = format!("stocktake_web_{}_{test}", std::process::id());
+            let status = std::process::Command::new("psql")
+                .arg(&server)
+                .args(["-q", "-c", &format!("create database \"{name}\"")])
+                .status()
+                .expect("psql runs");
+            assert!(status.success(), "could not create database {name}");
+            let base = server.split('?').next().unwrap_or(&server);
+            let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+            out.push((format!("{base}/{name}"), "postgres"));
+        }
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "CI=true but STOCKTAKE_TEST_POSTGRES is not set: run the tests with scripts/test.sh"
+            )
+        }
+        _ => eprintln!("note: STOCKTAKE_TEST_POSTGRES is not set, so only SQLite is tested"),
+    }
+    out
+}
+
+/// [`serve`] on the database at `url` (empty for a fresh SQLite file).
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn serve_on(url: &str, files: &[(FileKind, &str)]) -> Served {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = if url.is_empty() {
+        format!("sqlite://{}", dir.path().join("stocktake.db").display())
+    } else {
+        url.to_owned()
+    };
+    serve_url(url, dir, files).await
+}
+
+async fn serve_url(url: String, dir: TempDir, files: &[(FileKind, &str)]) -> Served {
     let app = Stocktake::open(&url, OpenOptions::default())
         .await
         .expect("database opens");

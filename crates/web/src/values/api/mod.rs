@@ -5,13 +5,10 @@ pub(crate) mod reference;
 pub(crate) mod reports;
 pub(crate) mod values;
 
-use axum::Router;
+use crate::routes::Routes;
 
-use crate::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(reference::router())
-        .merge(values::router())
-        .merge(reports::router())
+pub fn routes() -> Routes {
+    reference::routes()
+        .merge(values::routes())
+        .merge(reports::routes())
 }

@@ -1,24 +1,51 @@
 //! Reference data over the API: indicator definitions, the organisation
 //! hierarchy and groups, read from the live cache.
 
+use axum::Json;
 use axum::extract::State;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use stocktake::core::{Group, Indicator};
 use stocktake::values::{OrgUnitDetail, OrgUnitSummary};
 use utoipa::{IntoParams, ToSchema};
 
 use super::examples;
-use crate::api::{ApiError, ApiPath, ApiQuery, ErrorBody, NoParameters, get_only, given};
+use crate::api::{ApiError, ApiPath, ApiQuery, ErrorBody, NoParameters, given};
+use crate::routes::{Access, Routes, Sample};
 use crate::{ApiCaller, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/indicators", get_only(list_indicators))
-        .route("/api/v1/indicators/{code}", get_only(get_indicator))
-        .route("/api/v1/org-units", get_only(list_org_units))
-        .route("/api/v1/org-units/{code}", get_only(get_org_unit))
-        .route("/api/v1/groups", get_only(list_groups))
+pub fn routes() -> Routes {
+    use Access::SignedIn;
+    Routes::new()
+        .get(
+            "/api/v1/indicators",
+            SignedIn,
+            Sample::path("/api/v1/indicators"),
+            list_indicators,
+        )
+        .get(
+            "/api/v1/indicators/{code}",
+            SignedIn,
+            Sample::path("/api/v1/indicators/FRS01"),
+            get_indicator,
+        )
+        .get(
+            "/api/v1/org-units",
+            SignedIn,
+            Sample::path("/api/v1/org-units"),
+            list_org_units,
+        )
+        .get(
+            "/api/v1/org-units/{code}",
+            SignedIn,
+            Sample::path("/api/v1/org-units/{UNIT}"),
+            get_org_unit,
+        )
+        .get(
+            "/api/v1/groups",
+            SignedIn,
+            Sample::path("/api/v1/groups"),
+            list_groups,
+        )
 }
 
 /// Every indicator, by code.

@@ -1,21 +1,33 @@
 //! Figures over the API: a unit's scorecard and an indicator's rollup over
 //! the hierarchy, answered from the live analytics cache.
 
+use axum::Json;
 use axum::extract::State;
-use axum::{Json, Router};
 use serde::Deserialize;
 use stocktake::core::Period;
 use stocktake::values::{Rollup, Scorecard};
 use utoipa::IntoParams;
 
 use super::examples;
-use crate::api::{ApiError, ApiQuery, ErrorBody, get_only, given, period, required};
+use crate::api::{ApiError, ApiQuery, ErrorBody, given, period, required};
+use crate::routes::{Access, Routes, Sample};
 use crate::{ApiCaller, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/scorecard", get_only(scorecard))
-        .route("/api/v1/rollup", get_only(rollup))
+pub fn routes() -> Routes {
+    use Access::SignedIn;
+    Routes::new()
+        .get(
+            "/api/v1/scorecard",
+            SignedIn,
+            Sample::path("/api/v1/scorecard?unit={UNIT}&period=2025-01"),
+            scorecard,
+        )
+        .get(
+            "/api/v1/rollup",
+            SignedIn,
+            Sample::path("/api/v1/rollup?indicator=FRS01&period=2025-01"),
+            rollup,
+        )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,8 +1,8 @@
 //! Values and targets over the API: reading what was entered, and entering a
 //! batch of values all or nothing through the same checks as an import.
 
+use axum::Json;
 use axum::extract::State;
-use axum::{Json, Router};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -17,27 +17,51 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::examples;
-use crate::api::{
-    ApiError, ApiJson, ApiQuery, ErrorBody, get_only, given, method_not_allowed, period,
-};
+use crate::api::{ApiError, ApiJson, ApiQuery, ErrorBody, given, period};
+use crate::routes::{Access, Routes, Sample};
 use crate::{ApiCaller, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn routes() -> Routes {
+    use Access::{Enters, Framework, SignedIn};
+    Routes::new()
+        .get(
             "/api/v1/values",
-            axum::routing::get(list_values)
-                .post(save_values)
-                .fallback(|| method_not_allowed("GET, POST")),
+            SignedIn,
+            Sample::path("/api/v1/values?org_unit={UNIT}"),
+            list_values,
         )
-        .route("/api/v1/targets", get_only(list_targets))
-        .route(
+        .post(
+            "/api/v1/values",
+            Enters,
+            Sample::with(
+                "/api/v1/values",
+                r#"{"values": [{"indicator": "FRS01", "org_unit": "{UNIT}", "period": "2025-02", "value": 9, "note": "Checked"}]}"#,
+            ),
+            save_values,
+        )
+        .get(
+            "/api/v1/targets",
+            SignedIn,
+            Sample::path("/api/v1/targets?org_unit={UNIT}"),
+            list_targets,
+        )
+        .post(
             "/api/v1/values/workflow",
-            axum::routing::post(move_values).fallback(|| method_not_allowed("POST")),
+            Enters,
+            Sample::with(
+                "/api/v1/values/workflow",
+                r#"{"step": "submit", "values": [{"indicator": "FRS01", "org_unit": "{UNIT}", "period": "2025-01"}]}"#,
+            ),
+            move_values,
         )
-        .route(
+        .post(
             "/api/v1/targets/ratify",
-            axum::routing::post(ratify_targets).fallback(|| method_not_allowed("POST")),
+            Framework,
+            Sample::with(
+                "/api/v1/targets/ratify",
+                r#"{"targets": [{"indicator": "FRS01", "org_unit": "{UNIT}", "period": "2025/26"}]}"#,
+            ),
+            ratify_targets,
         )
 }
 

@@ -330,8 +330,13 @@ pub async fn save(
                 submitted: None,
                 reason,
             };
+            let status = if problems.forbidden {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let page = entry_page(app, &page, &form, rows, errors, outcome)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),
     }

@@ -9,22 +9,77 @@ mod scorecard;
 mod spreadsheet;
 mod unit;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Access, Routes, Sample};
 
-use crate::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::page))
-        .route("/scorecard", get(scorecard::choose))
-        .route("/scorecard/{unit}", get(scorecard::page))
-        .route("/indicators/{code}", get(indicator::page))
-        .route("/units/{code}", get(unit::page))
-        .route("/entry/{unit}", get(entry::page).post(entry::save))
-        .route("/entry/{unit}/submit", post(entry::submit))
-        .route("/import", get(import::page).post(import::preview))
-        .route("/import/confirm", post(import::confirm))
-        .route("/export/scorecard/{file}", get(export::scorecard))
-        .route("/export/indicators/{file}", get(export::indicator))
+pub fn routes() -> Routes {
+    use Access::{Enters, SignedIn};
+    Routes::new()
+        .get("/", SignedIn, Sample::path("/?unit={UNIT}"), home::page)
+        .get(
+            "/scorecard",
+            SignedIn,
+            Sample::path("/scorecard?unit={UNIT}"),
+            scorecard::choose,
+        )
+        .get(
+            "/scorecard/{unit}",
+            SignedIn,
+            Sample::path("/scorecard/{UNIT}?period=2025-01"),
+            scorecard::page,
+        )
+        .get(
+            "/indicators/{code}",
+            SignedIn,
+            Sample::path("/indicators/FRS01?unit={UNIT}&period=2025-01"),
+            indicator::page,
+        )
+        .get(
+            "/units/{code}",
+            SignedIn,
+            Sample::path("/units/{UNIT}?period=2025-01"),
+            unit::page,
+        )
+        .get(
+            "/entry/{unit}",
+            Enters,
+            Sample::path("/entry/{UNIT}?period=2025-01"),
+            entry::page,
+        )
+        .post(
+            "/entry/{unit}",
+            Enters,
+            Sample::with("/entry/{UNIT}?period=2025-01", ""),
+            entry::save,
+        )
+        .post(
+            "/entry/{unit}/submit",
+            Enters,
+            Sample::with("/entry/{UNIT}/submit?period=2025-01", ""),
+            entry::submit,
+        )
+        .get("/import", Enters, Sample::path("/import"), import::page)
+        .post(
+            "/import",
+            Enters,
+            Sample::with("/import", "kind=values"),
+            import::preview,
+        )
+        .post(
+            "/import/confirm",
+            Enters,
+            Sample::with("/import/confirm", "token=0123456789abcdef"),
+            import::confirm,
+        )
+        .get(
+            "/export/scorecard/{file}",
+            SignedIn,
+            Sample::path("/export/scorecard/{UNIT}.csv?period=2025-01"),
+            export::scorecard,
+        )
+        .get(
+            "/export/indicators/{file}",
+            SignedIn,
+            Sample::path("/export/indicators/FRS01.csv?unit={UNIT}&period=2025-01"),
+            export::indicator,
+        )
 }

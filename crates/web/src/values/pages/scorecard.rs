@@ -266,7 +266,15 @@ pub async fn choose(
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     match crate::pages::unit_or_first_root(app, &caller, query.unit)? {
-        Some(unit) => Ok(Redirect::to(&view::scorecard_href(&unit, period, &[]))),
+        Some(unit) => {
+            // Only to a unit the caller may see: it says so here otherwise.
+            let unit = app.org_unit(&caller, &unit)?;
+            Ok(Redirect::to(&view::scorecard_href(
+                unit.code.as_str(),
+                period,
+                &[],
+            )))
+        }
         None => Ok(Redirect::to("/")),
     }
 }
