@@ -42,6 +42,11 @@ pub struct Settings {
     /// SQLite only: `full` (a write acknowledged is on disk, surviving a
     /// power cut) or `normal` (faster; a power cut may lose the last writes).
     pub sqlite_synchronous: String,
+    /// The unit (its code) pages open on when none is asked for; empty for
+    /// the one set in the database by `stocktake demo`, else the first top unit.
+    pub home_unit: String,
+    /// Years of history a target cascade shares the target by, by default.
+    pub cascade_years: u32,
 }
 
 impl Default for Settings {
@@ -57,6 +62,8 @@ impl Default for Settings {
             change_poll_seconds: 1.0,
             write_wait_seconds: 30,
             sqlite_synchronous: "full".to_owned(),
+            home_unit: String::new(),
+            cascade_years: 3,
         }
     }
 }
@@ -74,12 +81,14 @@ impl fmt::Debug for Settings {
             .field("change_poll_seconds", &self.change_poll_seconds)
             .field("write_wait_seconds", &self.write_wait_seconds)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("home_unit", &self.home_unit)
+            .field("cascade_years", &self.cascade_years)
             .finish()
     }
 }
 
 /// The keys of [`Settings`], in the order they are printed.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 12] = [
     "database_url",
     "bind",
     "stable_band",
@@ -90,6 +99,8 @@ pub const KEYS: [&str; 10] = [
     "change_poll_seconds",
     "write_wait_seconds",
     "sqlite_synchronous",
+    "home_unit",
+    "cascade_years",
 ];
 
 impl Settings {
@@ -140,6 +151,12 @@ impl Settings {
             .parse::<stocktake_store::SqliteSync>()
         {
             problems.push(why);
+        }
+        if !(1..=10).contains(&self.cascade_years) {
+            problems.push(format!(
+                "cascade_years = {} must be between 1 and 10",
+                self.cascade_years
+            ));
         }
         if !(0.0..=3600.0).contains(&self.change_poll_seconds) {
             problems.push(format!(
@@ -241,7 +258,7 @@ impl Loaded {
     /// came from; the database password is replaced by `***`.
     pub fn describe(&self) -> String {
         let s = &self.settings;
-        let values: [String; 10] = [
+        let values: [String; 12] = [
             toml_string(&redact_url(&s.database_url)),
             toml_string(&s.bind),
             s.stable_band.to_string(),
@@ -252,6 +269,8 @@ impl Loaded {
             s.change_poll_seconds.to_string(),
             s.write_wait_seconds.to_string(),
             toml_string(&s.sqlite_synchronous),
+            toml_string(&s.home_unit),
+            s.cascade_years.to_string(),
         ];
         let lines: Vec<String> = KEYS
             .iter()

@@ -13,4 +13,4 @@ pub mod generate;
 mod load;
 
 pub use generate::{DemoFiles, generate};
-pub use load::{DEMO_SEED, DemoLoaded, load_demo};
+pub use load::{DEMO_HOME_UNIT, DEMO_SEED, DemoLoaded, load_demo};

@@ -108,6 +108,11 @@ pub struct Mover {
     pub last_year: Option<f64>,
     pub change_percent: f64,
     pub direction: Direction,
+    pub polarity: stocktake_core::Polarity,
+    /// What the figure is measured in.
+    pub measure: String,
+    /// True for a percentage: its change is shown in points.
+    pub percentage: bool,
 }
 
 /// The home page: headline counts and the biggest movers.
@@ -254,6 +259,9 @@ impl Stocktake {
                         last_year: row.same_period_last_year.value,
                         change_percent: change,
                         direction: row.direction_year,
+                        polarity: ind.polarity,
+                        measure: ind.unit.clone(),
+                        percentage: ind.is_percentage(),
                     },
                 ));
             }

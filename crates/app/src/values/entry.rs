@@ -67,8 +67,9 @@ const REPORTING_LOOKBACK: i32 = 24;
 
 impl Stocktake {
     /// The indicators due from a unit for a period: those of the period's
-    /// frequency that the unit has entered in the last two years, or, for a
-    /// unit that has entered none, every indicator of that frequency.
+    /// frequency collected for the unit (where they apply) that it has
+    /// entered in the last two years, or, for a unit that has entered none,
+    /// every one of that frequency collected for it.
     pub fn entry_form(
         &self,
         _caller: &Caller,
@@ -79,7 +80,9 @@ impl Stocktake {
         let u = super::find_unit(&cache, unit)?;
         let of_frequency: Vec<_> = cache
             .all_indicators()
-            .filter(|&i| cache.indicator(i).frequency == period.frequency())
+            .filter(|&i| {
+                cache.indicator(i).frequency == period.frequency() && cache.collected_at(i, u)
+            })
             .collect();
         let reported: Vec<_> = of_frequency
             .iter()
@@ -183,6 +186,54 @@ impl Stocktake {
             values: values.len(),
             statuses: verdicts.iter().map(|v| v.status).collect(),
         })
+    }
+}
+
+/// How a line of a checked file would land: the value it replaces, if
+/// any, and the status it would have once the lines shown are saved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinePreview {
+    /// The value stored now, with its unit, that the line replaces.
+    pub replaces: Option<String>,
+    pub status: Status,
+}
+
+impl Stocktake {
+    /// For the lines of a checked values file that a preview shows: what
+    /// each replaces and the status it would have, judged with those lines
+    /// saved. Only the lines shown are judged, so a big file costs no more
+    /// than a small one. A line that does not read is none.
+    pub async fn preview_value_lines(
+        &self,
+        _caller: &Caller,
+        inputs: &[ValueInput],
+    ) -> Result<Vec<Option<LinePreview>>, AppError> {
+        let reference = Reference::of(&self.analytics());
+        let mut errors = FileErrors::new("preview");
+        let parsed: Vec<Option<ParsedValue>> = inputs
+            .iter()
+            .enumerate()
+            .map(|(n, input)| parse_input(&reference, input, n as u64 + 1, &mut errors))
+            .collect();
+        let batch: Vec<Change> = parsed.iter().flatten().map(ParsedValue::change).collect();
+        let everything: Vec<usize> = (0..batch.len()).collect();
+        let verdicts = self.verdicts_once_saved(&batch, &everything).await?;
+        let cache = self.analytics();
+        let mut verdicts = verdicts.into_iter();
+        Ok(parsed
+            .iter()
+            .map(|p| {
+                let p = p.as_ref()?;
+                let verdict = verdicts.next()?;
+                let ind = cache.indicator(p.indicator);
+                Some(LinePreview {
+                    replaces: cache
+                        .entered(p.indicator, p.unit, p.row.period)
+                        .map(|o| ind.format_with_unit(o.value)),
+                    status: verdict.status,
+                })
+            })
+            .collect())
     }
 }
 

@@ -9,9 +9,9 @@ use std::io::Read;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use stocktake_core::{
-    DenominatorOverPeriods, Factor, Frequency, Group, GroupCode, Hierarchy, HierarchyError, IndIdx,
-    Indicator, IndicatorCode, Kind, NumberRules, OrgUnit, OrgUnitCode, Period, Polarity, Target,
-    TextKind, UnitIdx,
+    AppliesRule, DenominatorOverPeriods, Factor, Frequency, Group, GroupCode, Hierarchy,
+    HierarchyError, IndIdx, Indicator, IndicatorCode, Kind, NumberRules, OrgUnit, OrgUnitCode,
+    Period, Polarity, Target, TextKind, UnitIdx,
 };
 use stocktake_store::{TargetRow, ValueRow};
 
@@ -63,6 +63,7 @@ impl Stocktake {
                     .await?
             }
             FileKind::Targets => self.import_targets(file, rows, mode, actor).await?,
+            FileKind::Applies => self.import_applies(file, rows, mode, actor).await?,
         };
         Ok(ImportSummary {
             kind,
@@ -435,6 +436,86 @@ impl Stocktake {
                 }
                 for ind in first_line.indicators() {
                     cache.recompute(ind);
+                }
+            }
+            self.own_write(1).await?;
+        }
+        Ok(count)
+    }
+
+    /// Where indicators apply: the rows of each indicator in the file
+    /// replace its rules; a row with neither level nor unit makes it apply
+    /// everywhere.
+    async fn import_applies(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &str,
+    ) -> Result<u64, AppError> {
+        let mut errors = FileErrors::new(file);
+        let mut rules: Vec<(IndicatorCode, Vec<AppliesRule>)> = Vec::new();
+        let mut seen: HashMap<(IndicatorCode, AppliesRule), u64> = HashMap::new();
+        let mut count = 0;
+        {
+            let cache = self.analytics();
+            let levels = cache.hierarchy().levels().to_vec();
+            rows.for_each(&mut errors, |row, errors| {
+                count += 1;
+                let indicator = code::<IndicatorCode>(row, "indicator", errors);
+                let under = optional_code::<OrgUnitCode>(row, "under", errors);
+                let level = text(row.line, "level", TextKind::Label, row.get("level"), errors);
+                let (Some(indicator), Ok(under), Ok(level)) = (indicator, under, level) else {
+                    return;
+                };
+                if cache.find_indicator(indicator.as_str()).is_none() {
+                    errors.push(
+                        row.line,
+                        Some("indicator"),
+                        format!("unknown indicator {}: import it in the indicators file first", shown(indicator.as_str())),
+                    );
+                    return;
+                }
+                if let Some(level) = &level
+                    && !levels.contains(level)
+                {
+                    errors.push(
+                        row.line,
+                        Some("level"),
+                        format!("unknown level {}: the levels are {}", shown(level), levels.join(", ")),
+                    );
+                    return;
+                }
+                if let Some(unit) = &under
+                    && cache.hierarchy().find(unit.as_str()).is_none()
+                {
+                    errors.push(
+                        row.line,
+                        Some("under"),
+                        format!("unknown organisation unit {}: import it in the org-units file first", shown(unit.as_str())),
+                    );
+                    return;
+                }
+                let rule = AppliesRule { level, under };
+                if let Some(first) = seen.insert((indicator.clone(), rule.clone()), row.line) {
+                    errors.push(row.line, None, format!("duplicate: line {first} already gives this rule for {indicator}; keep one of them"));
+                    return;
+                }
+                match rules.iter_mut().find(|(c, _)| *c == indicator) {
+                    Some((_, list)) => list.push(rule),
+                    None => rules.push((indicator, vec![rule])),
+                }
+            });
+        }
+        finish(errors)?;
+        if mode == ImportMode::Write && !rules.is_empty() {
+            self.store.replace_applies(&rules, actor).await?;
+            {
+                let mut cache = self.analytics_mut();
+                for (code, list) in &rules {
+                    if let Some(i) = cache.find_indicator(code.as_str()) {
+                        cache.set_applies(i, list.clone());
+                    }
                 }
             }
             self.own_write(1).await?;

@@ -200,12 +200,100 @@ impl Stocktake {
             .collect()
     }
 
+    /// The units a scorecard's chooser offers beside the one shown: those
+    /// above it, its siblings and the units directly below, top down; a
+    /// deployment of thousands of units stays a short list. The search box
+    /// finds any other.
+    pub fn nearby_units(&self, _caller: &Caller, code: &str) -> Result<Vec<UnitChoice>, AppError> {
+        let cache = self.analytics();
+        let u = find_unit(&cache, code)?;
+        let h = cache.hierarchy();
+        let choice = |x: UnitIdx| {
+            let unit = h.unit(x);
+            UnitChoice {
+                code: unit.code.to_string(),
+                name: unit.name.clone(),
+                level: unit.level.clone(),
+                depth: h.depth(x),
+            }
+        };
+        let mut out: Vec<UnitChoice> = Vec::new();
+        let path = h.path(u);
+        for &p in &path[..path.len() - 1] {
+            out.push(choice(p));
+        }
+        let siblings: Vec<UnitIdx> = match h.parent(u) {
+            Some(p) => h.children(p).to_vec(),
+            None => h.roots(),
+        };
+        for s in siblings {
+            out.push(choice(s));
+            if s == u {
+                out.extend(h.children(u).iter().map(|&c| choice(c)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The units from the top down to this one, inclusive: for breadcrumbs.
+    pub fn unit_path(&self, _caller: &Caller, code: &str) -> Result<Vec<super::UnitRef>, AppError> {
+        let cache = self.analytics();
+        let u = find_unit(&cache, code)?;
+        Ok(cache
+            .hierarchy()
+            .path(u)
+            .into_iter()
+            .map(|p| super::UnitRef::of(&cache, p))
+            .collect())
+    }
+
     /// How many values are held.
     pub fn value_count(&self, _caller: &Caller) -> usize {
         self.analytics().value_count()
     }
 
-    /// The first top unit by name: where pages open when none is asked for.
+    /// The unit pages open on when none is asked for: the configured
+    /// `home_unit`, else the one set in the database, else the first top
+    /// unit by name; a code that names no unit is passed over.
+    pub fn home_unit(&self, caller: &Caller) -> Option<String> {
+        let stored = self
+            .stored_home_unit
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let cache = self.analytics();
+        self.options
+            .home_unit
+            .iter()
+            .chain(stored.iter())
+            .find(|code| cache.hierarchy().find(code).is_some())
+            .cloned()
+            .or_else(|| {
+                drop(cache);
+                self.first_top_unit(caller)
+            })
+    }
+
+    /// Sets the home unit kept in the database (a configured `home_unit`
+    /// still comes first). One audit line.
+    pub async fn set_home_unit(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
+        let code = {
+            let cache = self.analytics();
+            let u = find_unit(&cache, code)?;
+            cache.hierarchy().unit(u).code.to_string()
+        };
+        self.store
+            .set_setting(super::HOME_UNIT_SETTING, &code, caller.actor())
+            .await?;
+        *self
+            .stored_home_unit
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(code);
+        self.own_write(1).await?;
+        Ok(())
+    }
+
+    /// The first top unit by name: where pages open when no home unit is set.
     pub fn first_top_unit(&self, _caller: &Caller) -> Option<String> {
         let cache = self.analytics();
         let roots = cache.hierarchy().roots();

@@ -216,6 +216,7 @@ impl Analytics {
             parents: self.parents,
             targets: self.targets.clone(),
             commentary: Default::default(),
+            applies: self.applies.clone(),
             judgement: self.judgement,
             values: self.values,
         }

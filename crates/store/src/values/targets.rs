@@ -83,6 +83,19 @@ impl Store {
     /// Adds targets and replaces existing ones for the same indicator, unit
     /// and period; no key may be given twice. One audit line for the call.
     pub async fn upsert_targets(&self, targets: &[TargetRow], actor: &str) -> Result<()> {
+        self.upsert_targets_saying(targets, actor, "upsert targets", None)
+            .await
+    }
+
+    /// As [`upsert_targets`](Self::upsert_targets), with the audit line's
+    /// action and detail given (a cascade says what it cascaded from).
+    pub async fn upsert_targets_saying(
+        &self,
+        targets: &[TargetRow],
+        actor: &str,
+        action: &'static str,
+        detail: Option<String>,
+    ) -> Result<()> {
         if targets.is_empty() {
             return Ok(());
         }
@@ -130,14 +143,16 @@ impl Store {
             .await?;
         let done = Done {
             entity: "target",
-            detail: format!(
-                "{} targets for {}",
-                targets.len(),
-                list_for_people(&indicator_codes)
-            ),
+            detail: detail.unwrap_or_else(|| {
+                format!(
+                    "{} targets for {}",
+                    targets.len(),
+                    list_for_people(&indicator_codes)
+                )
+            }),
             codes: indicator_codes.into_iter().map(String::from).collect(),
             actor,
-            action: "upsert targets",
+            action,
         };
         commit_write(tx, backend, done).await
     }

@@ -57,6 +57,10 @@ pub(crate) struct Layout {
     pub scorecard_href: String,
     /// The printable layout: no navigation, no forms.
     pub print: bool,
+    /// A page of wide tables (the scorecard): the page may use more of a wide screen.
+    pub wide: bool,
+    /// The search box's text, on the search results page.
+    pub search: String,
     pub css: &'static str,
     pub js: &'static str,
 }
@@ -68,6 +72,8 @@ impl Layout {
             current,
             scorecard_href: "/scorecard".into(),
             print: false,
+            wide: false,
+            search: String::new(),
             css: assets::css_href(),
             js: assets::js_href(),
         }
@@ -179,14 +185,15 @@ pub(crate) fn latest_period(app: &Stocktake, caller: &Caller) -> Period {
     app.latest_period(caller).unwrap_or_else(view::this_month)
 }
 
-/// The unit a page shows: the one asked for, or when none was, the first
-/// top unit; none only when there are no units at all.
-pub(crate) fn unit_or_first_root(
+/// The unit a page shows: the one asked for, or when none was, the home
+/// unit (configured, or set by the demo; else the first top unit); none
+/// only when there are no units at all.
+pub(crate) fn unit_or_home(
     app: &Stocktake,
     caller: &Caller,
     asked: Option<String>,
 ) -> Option<String> {
     asked
         .filter(|u| !u.trim().is_empty())
-        .or_else(|| app.first_top_unit(caller))
+        .or_else(|| app.home_unit(caller))
 }

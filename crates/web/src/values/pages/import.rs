@@ -40,6 +40,7 @@ fn kind_label(kind: FileKind) -> &'static str {
         FileKind::Indicators => "Indicators",
         FileKind::Values => "Values",
         FileKind::Targets => "Targets",
+        FileKind::Applies => "Where indicators apply",
     }
 }
 
@@ -56,6 +57,8 @@ fn kind_noun(kind: FileKind, rows: u64) -> &'static str {
         (FileKind::Values, false) => "values",
         (FileKind::Targets, true) => "target",
         (FileKind::Targets, false) => "targets",
+        (FileKind::Applies, true) => "rule of where an indicator applies",
+        (FileKind::Applies, false) => "rules of where indicators apply",
     }
 }
 

@@ -12,7 +12,7 @@ use stocktake::values::TrendPoint;
 use stocktake_report::chart::{self, Bar, Point};
 
 use super::unit::Crumb;
-use crate::pages::view::{self, PeriodGroup, StatusView, UnitOption};
+use crate::pages::view::{self, PeriodGroup, StatusView, UnitTree};
 use crate::pages::{Layout, PageError, render};
 use crate::{AppState, PageCaller};
 
@@ -103,7 +103,7 @@ struct IndicatorPage {
     period_label: String,
     definition: Definition,
     path: Vec<Crumb>,
-    units: Vec<UnitOption>,
+    units: Vec<UnitTree>,
     periods: Vec<PeriodGroup>,
     /// Says what the trend chart plots where it is not each period's value.
     trend_note: Option<String>,
@@ -141,7 +141,7 @@ pub async fn page(
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     // With no units at all, the use case says so.
-    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit).unwrap_or_default();
+    let unit = crate::pages::unit_or_home(app, &caller, query.unit).unwrap_or_default();
     let v = app.indicator_view(&caller, &code, &unit, period)?;
     let ind = &v.indicator;
     let unit_code = v.unit.code.clone();

@@ -1,11 +1,13 @@
 //! The values pages.
 
+mod cascade;
 mod entry;
 mod export;
 mod home;
 mod import;
 mod indicator;
 mod scorecard;
+mod search;
 mod spreadsheet;
 mod unit;
 
@@ -26,4 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/import/confirm", post(import::confirm))
         .route("/export/scorecard/{file}", get(export::scorecard))
         .route("/export/indicators/{file}", get(export::indicator))
+        .route("/search", get(search::page))
+        .route("/targets/cascade", get(cascade::page).post(cascade::save))
 }

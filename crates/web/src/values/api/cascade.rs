@@ -1,0 +1,127 @@
+//! Cascading a target to the units below over the API: preview, then
+//! confirm with the preview's fingerprint.
+
+use axum::extract::State;
+use axum::{Json, Router};
+use serde::Deserialize;
+use stocktake::AppError;
+use stocktake::core::{CascadeMethod, Period};
+use stocktake::values::{CascadePreview, CascadeRequest};
+use utoipa::ToSchema;
+
+use crate::api::{ApiError, ApiJson, ErrorBody, method_not_allowed, period};
+use crate::{ApiCaller, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/v1/targets/cascade",
+        axum::routing::post(cascade).fallback(|| method_not_allowed("POST")),
+    )
+}
+
+/// What to cascade, and whether to save it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CascadeBody {
+    /// The indicator's code.
+    #[schema(example = "FRS01")]
+    pub indicator: String,
+    /// The unit whose target is cascaded to the units directly below it.
+    #[schema(example = "NFRS")]
+    pub unit: String,
+    /// The period of the unit's target (set for exactly this period).
+    #[schema(value_type = Period, example = "2024/25")]
+    pub period: String,
+    /// `share` (in proportion to the last `years` years, the default) or
+    /// `equally`.
+    #[serde(default)]
+    #[schema(example = "share")]
+    pub method: Option<String>,
+    /// Years of history to share by (1 to 10); the deployment's
+    /// `cascade_years` (3 unless configured) where absent.
+    #[serde(default)]
+    #[schema(example = 3, minimum = 1, maximum = 10)]
+    pub years: Option<u32>,
+    /// False (the default) to preview only; true to save the targets.
+    #[serde(default)]
+    pub confirm: bool,
+    /// With `confirm`, the preview's `fingerprint`: the save is refused if
+    /// the proposal changed since (the figures or targets moved).
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+}
+
+/// Cascade a target
+///
+/// Proposes targets for the units directly below `unit` from its target for
+/// `period`, and with `confirm: true` saves them (one audit line). Counts
+/// are shared in proportion to each unit's share of the children's total
+/// over the last `years` years (or equally) and rounded so they add up to
+/// the parent's target exactly; rates do not add up, so each unit below is
+/// set the parent's target scaled by its own history against the parent's
+/// (or, equally, the parent's rate unchanged). The answer lists every
+/// child's history, share and proposed target beside the target it
+/// replaces. Send the preview's `fingerprint` with the confirmation to be
+/// sure what is saved is what was previewed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/targets/cascade",
+    tag = "values",
+    operation_id = "cascade_target",
+    request_body(content = CascadeBody, description = "What to cascade.",
+        example = json!({"indicator": "FRS01", "unit": "NFRS", "period": "2024/25", "method": "share", "years": 3, "confirm": false})),
+    responses(
+        (status = 200, description = "The proposal (`saved` false), or the targets saved (`saved` true).", body = CascadePreview),
+        (status = 400, description = "The body is not JSON, or not of the shape described.", body = ErrorBody),
+        (status = 404, description = "No indicator or unit has the code given.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
+        (status = 422, description = "The unit has no target for the period, nothing below reports the indicator, there is no history to share by, or the proposal changed since the preview.", body = ErrorBody,
+            example = json!({"message": "NFRS has no FRS01 target for 2026/27 to cascade: set one first", "field": "period"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was saved.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn cascade(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<CascadeBody>,
+) -> Result<Json<CascadePreview>, ApiError> {
+    let method = method(
+        body.method.as_deref(),
+        body.years,
+        state.settings.cascade_years,
+    )?;
+    let request = CascadeRequest {
+        indicator: body.indicator.trim().to_owned(),
+        unit: body.unit.trim().to_owned(),
+        period: period(body.period.trim(), "period")?,
+        method,
+    };
+    let preview = if body.confirm {
+        state
+            .app
+            .save_cascade(&caller, &request, body.fingerprint.as_deref())
+            .await?
+    } else {
+        state.app.preview_cascade(&caller, &request)?
+    };
+    Ok(Json(preview))
+}
+
+/// Reads a cascade method and its years, as the API and the page take them.
+pub(crate) fn method(
+    method: Option<&str>,
+    years: Option<u32>,
+    default_years: u32,
+) -> Result<CascadeMethod, AppError> {
+    match method.map(str::trim).filter(|m| !m.is_empty()) {
+        None | Some("share") => Ok(CascadeMethod::Share {
+            years: years.unwrap_or(default_years),
+        }),
+        Some("equally") => Ok(CascadeMethod::Equally),
+        Some(other) => Err(AppError::invalid(
+            "method",
+            format!("method {other:?} is not share or equally"),
+        )),
+    }
+}
