@@ -274,8 +274,12 @@ async fn home_lists_the_biggest_improvement_and_deterioration() {
     let page = app.get("/?unit=FRS&period=2025-01").await;
     assert_eq!(page.status, StatusCode::OK);
     let improved = page.row("Dwelling fires confined");
+    // A percentage moves in points, not in percent of itself (85.0% from 70.0% is
+    // +15.0 points, not +21.4%), and carries its unit.
     assert!(
-        improved.contains("85.0") && improved.contains("70.0") && improved.contains("+21.4%"),
+        improved.contains("85.0%")
+            && improved.contains("70.0%")
+            && improved.contains("+15.0 points"),
         "{improved}"
     );
     assert!(improved.contains("Improving"), "{improved}");
@@ -284,7 +288,8 @@ async fn home_lists_the_biggest_improvement_and_deterioration() {
         worsened.contains("20") && worsened.contains("15") && worsened.contains("+33.3%"),
         "{worsened}"
     );
-    assert!(worsened.contains("Worsening"), "{worsened}");
+    // The arrow says which way the figure moved (up), the word whether that is better.
+    assert!(worsened.contains("↑ Worsening"), "{worsened}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -309,12 +314,14 @@ async fn scorecard_shows_each_indicator_with_value_target_and_status_in_words() 
         "Scorecard: Test Fire and Rescue Service, Jan 2025 – Stocktake"
     );
     let fires = page.row("FRS01");
+    // The figure judged, with its unit and what it is, then its target and
+    // what that is, then the status in words: side by side.
     assert!(
-        fires.starts_with("Primary fires FRS01 · fires Value rolled up from 2 units below 20 15 2025-01 target Off target"),
-        "the value, the target and its basis, and the status in words: {fires}"
+        fires.starts_with("Primary fires FRS01 · fires Rolled up from 2 units below. 20 fires Jan 2025 15 2025-01 target Off target"),
+        "the figure judged, the target and its basis, and the status in words: {fires}"
     );
     assert!(
-        fires.contains("Worsening from 15"),
+        fires.contains("↑ Worsening on Jan 2024 (15)"),
         "direction against last year: {fires}"
     );
     let confined = page.row("FRS02");
@@ -401,7 +408,11 @@ async fn scorecard_sorts_by_a_column_and_says_so_with_aria_sort() {
         by_value.html.find(">Dwelling fires confined").unwrap()
             < by_value.html.find(">Primary fires").unwrap()
     );
-    assert!(by_value.html.contains(r#"aria-sort="descending" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=value&#38;dir=asc">Value</a>"#));
+    assert!(by_value.html.contains(r#"aria-sort="descending" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=value&#38;dir=asc">Period figure</a>"#));
+    let by_judged = app
+        .get("/scorecard/FRS?period=2025-01&sort=judged&dir=desc")
+        .await;
+    assert!(by_judged.html.contains(r#"aria-sort="descending" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=judged&#38;dir=asc">Figure judged</a>"#));
     assert!(by_value.html.contains(r#"aria-sort="none" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=target&#38;dir=asc">Target</a>"#));
 
     let best_first = app
@@ -1247,7 +1258,9 @@ async fn the_stylesheet_is_served_with_a_hashed_name_for_a_year() {
             .contains("immutable")
     );
     let css = response.text().await.unwrap();
-    assert!(css.contains(".status--red, .count--red { --status-colour: #d4351c; }"));
+    assert!(css.contains(
+        ".status--red, .count--red, .row--red { --status-colour: #d4351c; --row-colour: #d4351c; }"
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -69,9 +69,10 @@ pub struct CascadeBody {
     tag = "values",
     operation_id = "cascade_target",
     request_body(content = CascadeBody, description = "What to cascade.",
-        example = json!({"indicator": "FRS01", "unit": "NFRS", "period": "2024/25", "method": "share", "years": 3, "confirm": false})),
+        example = json!({"indicator": "FRS09", "unit": "NFRS", "period": "2025-03", "method": "equally", "confirm": false})),
     responses(
-        (status = 200, description = "The proposal (`saved` false), or the targets saved (`saved` true).", body = CascadePreview),
+        (status = 200, description = "The proposal (`saved` false), or the targets saved (`saved` true).", body = CascadePreview,
+            example = json!(cascade_example())),
         (status = 400, description = "The body is not JSON, or not of the shape described.", body = ErrorBody),
         (status = 404, description = "No indicator or unit has the code given.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
@@ -106,6 +107,34 @@ pub async fn cascade(
         state.app.preview_cascade(&caller, &request)?
     };
     Ok(Json(preview))
+}
+
+fn cascade_example() -> serde_json::Value {
+    serde_json::json!({
+        "indicator": "FRS09",
+        "title": "Dwelling fires attended",
+        "measure": "fires",
+        "decimals": 0,
+        "unit": {"code": "NFRS", "name": "Nottinghamshire Fire and Rescue Service", "level": "service"},
+        "period": "2025-03",
+        "method": "equally",
+        "years": 0,
+        "method_text": "equally",
+        "rule": "parts",
+        "explanation": "FRS09 is a count, so Nottinghamshire Fire and Rescue Service's target of 15 fires is split equally. Targets are rounded to 0 decimal places so that they add up to Nottinghamshire Fire and Rescue Service's exactly.",
+        "parent_target": 15.0,
+        "tolerance": 10.0,
+        "parent_history": null,
+        "history_from": null,
+        "history_to": null,
+        "children": [
+            {"unit": {"code": "NFRS-CITY", "name": "City", "level": "group"}, "history": null, "share_percent": 50.0, "target": 8.0, "replaces": null},
+            {"unit": {"code": "NFRS-NORTH", "name": "North", "level": "group"}, "history": null, "share_percent": 50.0, "target": 7.0, "replaces": null}
+        ],
+        "total": 15.0,
+        "fingerprint": "5be0c1b3a9f2d417",
+        "saved": false
+    })
 }
 
 /// Reads a cascade method and its years, as the API and the page take them.

@@ -38,7 +38,7 @@ pub struct SearchQuery {
     params(SearchQuery),
     responses(
         (status = 200, description = "What was found (possibly nothing).", body = SearchResults,
-            example = json!({"query": "arnold", "units": [{"unit": {"code": "NFRS-ARNOLD", "name": "Arnold", "level": "station"}, "within": ["Nottinghamshire Fire and Rescue Service", "North", "Gedling"]}], "indicators": [], "more": false})),
+            example = json!({"query": "arnold", "units": [{"unit": {"code": "NFRS-ARNOLD", "name": "Arnold", "level": "station"}, "within": ["Nottinghamshire Fire and Rescue Service", "South", "Gedling"]}], "indicators": [], "more": false})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 422, description = "`q` is missing, empty or too long.", body = ErrorBody,
             example = json!({"message": "q is missing: add it to the query string, as in q=arnold", "field": "q"})),
