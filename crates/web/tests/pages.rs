@@ -675,12 +675,23 @@ async fn entry_saves_only_what_changed_then_redirects_to_a_confirmation() {
         .await;
     assert_eq!(
         response.headers()[LOCATION],
-        "/entry/ST1?period=2025-02&saved=2"
+        "/entry/ST1?period=2025-02&saved=2&codes=FRS01%2CFRS02"
     );
     let confirmation = app.follow(response).await;
     assert_eq!(confirmation.status, StatusCode::OK);
     assert!(
         confirmation.text().contains("2 values saved"),
+        "{}",
+        confirmation.text()
+    );
+    // The confirmation says what was saved, with each figure and its status.
+    assert!(
+        confirmation.text().contains("Primary fires (FRS01): 30"),
+        "{}",
+        confirmation.text()
+    );
+    assert!(
+        confirmation.text().contains("(FRS02): 90.0"),
         "{}",
         confirmation.text()
     );
@@ -1121,23 +1132,25 @@ async fn an_annual_target_is_charted_and_tabled_against_the_year_to_date() {
     let app = spawn_with_an_annual_target().await;
     let page = app.get("/indicators/FRS03?unit=FRS&period=2025-01").await;
     assert_eq!(page.status, StatusCode::OK);
-    // The chart draws the year to date against the profiled target, and says so.
+    // The chart draws each month's own figure, never a year to date, and no
+    // annual target beside a month's figure; it says why.
     assert!(
         page.html.contains(
-            r#"<title id="trend-title">Smoke alarms fitted: year to date against the profiled annual target, Test Fire and Rescue Service, Apr 2020 to Jan 2025</title>"#
+            r#"<title id="trend-title">Smoke alarms fitted: each month&apos;s figure, Test Fire and Rescue Service, Apr 2023 to Jan 2025</title>"#
         ),
         "{}",
         page.html
     );
     let text = page.text();
     assert!(
-        text.contains("The chart shows the year to date, adding up each month from April, against the annual target profiled pro rata to the months so far"),
+        text.contains("The chart shows each month's own figure. Its targets are annual: the status of each month judges the year to date, from April, against the annual target profiled pro rata to the months so far, so the chart draws no target line"),
         "{text}"
     );
     assert!(
-        text.contains("Latest 200 alarms in Jan 25 against a target of 150 alarms: on target."),
-        "the chart's description reads the year to date: {text}"
+        text.contains("Latest 20 alarms in Jan 25: on target."),
+        "the chart's description reads the month's figure: {text}"
     );
+    assert!(!page.html.contains(r#"<path class="target""#));
     // The table gives the month and the year to date, says the target is
     // the year to date's, and explains the status in words.
     assert!(

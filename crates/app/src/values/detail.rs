@@ -74,6 +74,9 @@ pub struct IndicatorView {
     pub unit: UnitRef,
     pub path: Vec<UnitRef>,
     pub period: Period,
+    /// True where the period asked for had no figure for the unit and the
+    /// indicator's latest year with data is shown instead.
+    pub latest_with_data: bool,
     /// Up to five financial years of the indicator's own periods, oldest first.
     pub trend: Vec<TrendPoint>,
     pub breakdown: Vec<BreakdownLine>,
@@ -141,7 +144,7 @@ impl Stocktake {
         let i = find_indicator(&cache, code)?;
         let u = find_unit(&cache, unit)?;
         let ind = cache.indicator(i).clone();
-        let shown = cache.shown_period(i, period);
+        let (shown, latest_with_data) = cache.shown_period_for(i, u, period);
         let first = Period::containing(shown.year().years_back(4).first_month(), ind.frequency);
         let trend = (first.index()..=shown.index())
             .map(|p| trend_point(&cache, i, u, Period::from_index(ind.frequency, p)))
@@ -184,6 +187,7 @@ impl Stocktake {
                 .map(|p| UnitRef::of(&cache, p))
                 .collect(),
             period: shown,
+            latest_with_data,
             trend,
             breakdown,
             comparisons,

@@ -51,6 +51,12 @@ pub struct EntryLine {
     pub current: Option<Observation>,
     pub commentary: Option<String>,
     pub target: Option<f64>,
+    /// What the target is: "2024/25 annual target, profiled to 10 months".
+    pub target_basis: Option<String>,
+    /// True where the status judges the year to date (an annual target).
+    pub judges_year_to_date: bool,
+    /// The figure the status judges now: the year to date or the period's.
+    pub judged: Option<f64>,
     pub status: Status,
 }
 
@@ -108,6 +114,13 @@ impl Stocktake {
                     current: cache.entered(i, u, period),
                     commentary: row.commentary,
                     target: row.target.map(|t| t.target),
+                    target_basis: row.target.map(|t| t.basis_short()),
+                    judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
+                    judged: if row.target.is_some_and(|t| t.year_to_date) {
+                        row.year_to_date.value
+                    } else {
+                        row.current.value
+                    },
                     status: row.status,
                 }
             })

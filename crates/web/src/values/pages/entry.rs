@@ -24,6 +24,8 @@ pub struct EntryQuery {
     period: Option<String>,
     /// Set by the redirect after saving; anything unreadable is ignored.
     saved: Option<String>,
+    /// The indicators saved, comma-separated, so the page can say what.
+    codes: Option<String>,
 }
 
 /// One input of the form, as typed or prefilled, with its problem if any.
@@ -52,7 +54,8 @@ pub struct EntryRow {
     pub title: String,
     pub measure: String,
     pub ratio: bool,
-    pub target: Option<String>,
+    /// What the target is and which figure it judges, in words.
+    pub target_words: Option<String>,
     pub status: StatusView,
     /// The value held now, where the form shows its parts instead.
     pub computed: Option<String>,
@@ -85,6 +88,8 @@ struct EntryPage {
     rows: Vec<EntryRow>,
     errors: Vec<ErrorLink>,
     saved: Option<usize>,
+    /// What was saved, a line per indicator: its figure and status now.
+    saved_lines: Vec<String>,
     scorecard_href: String,
     unit_href: String,
 }
@@ -107,7 +112,18 @@ impl EntryRow {
             title: line.title.clone(),
             measure: line.unit.clone(),
             ratio: line.ratio,
-            target: view::figure(line.target, line.decimals),
+            target_words: line.target.map(|_| {
+                let target = view::figure_with_unit(line.target, line.decimals, &line.unit)
+                    .unwrap_or_default();
+                let judged = view::figure_with_unit(line.judged, line.decimals, &line.unit)
+                    .unwrap_or_else(|| "no data".into());
+                let basis = line.target_basis.clone().unwrap_or_default();
+                if line.judges_year_to_date {
+                    format!("{basis} {target}, against the year to date, now {judged}")
+                } else {
+                    format!("{basis} {target}, against this period's figure, now {judged}")
+                }
+            }),
             status: StatusView::of(line.status),
             computed: parts
                 .and(current)
@@ -135,15 +151,38 @@ pub async fn page(
         .enumerate()
         .map(|(n, l)| EntryRow::prefilled(n + 1, l))
         .collect();
-    Ok(entry_page(
+    let codes: Vec<&str> = query
+        .codes
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .collect();
+    let saved_lines = form
+        .lines
+        .iter()
+        .filter(|l| codes.contains(&l.indicator.as_str()))
+        .map(|l| {
+            let value = view::figure_with_unit(l.current.map(|c| c.value), l.decimals, &l.unit)
+                .unwrap_or_else(|| "blank".into());
+            format!(
+                "{} ({}): {value}, {}",
+                l.title,
+                l.indicator,
+                l.status.label().to_lowercase()
+            )
+        })
+        .collect();
+    let mut page = entry_page(
         app,
         &caller,
         &form,
         rows,
         Vec::new(),
         query.saved.and_then(|n| n.parse().ok()),
-    )?
-    .into_response())
+    )?;
+    page.saved_lines = saved_lines;
+    Ok(render(&page)?.into_response())
 }
 
 pub async fn save(
@@ -193,10 +232,16 @@ pub async fn save(
         rows.push(row);
     }
 
+    let codes: Vec<&str> = inputs.iter().map(|i| i.indicator.as_str()).collect();
     let done = |saved: usize| {
         Redirect::to(&format!(
-            "{}&saved={saved}",
-            view::entry_href(&form.unit.code, period)
+            "{}&saved={saved}{}",
+            view::entry_href(&form.unit.code, period),
+            if saved == 0 {
+                String::new()
+            } else {
+                format!("&codes={}", view::encode(&codes.join(",")))
+            }
         ))
     };
     if inputs.is_empty() {
@@ -219,7 +264,7 @@ pub async fn save(
                 };
                 errors.push(place_error(&mut rows[r], problem));
             }
-            let page = entry_page(app, &caller, &form, rows, errors, None)?;
+            let page = render(&entry_page(app, &caller, &form, rows, errors, None)?)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
@@ -288,7 +333,7 @@ fn entry_page(
     rows: Vec<EntryRow>,
     errors: Vec<ErrorLink>,
     saved: Option<usize>,
-) -> Result<axum::response::Html<String>, PageError> {
+) -> Result<EntryPage, PageError> {
     let period: Period = form.period;
     let code = &form.unit.code;
     let title = format!("Enter data: {}, {}", form.unit.name, period.label());
@@ -297,8 +342,9 @@ fn entry_page(
     } else {
         format!("Error: {title}")
     };
-    render(&EntryPage {
+    Ok(EntryPage {
         layout: Layout::new(title, "").in_context(code, period),
+        saved_lines: Vec::new(),
         unit_name: form.unit.name.clone(),
         unit_code: code.clone(),
         period_label: period.label(),
