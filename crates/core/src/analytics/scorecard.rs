@@ -170,6 +170,10 @@ impl Analytics {
     ) -> Vec<RecentPoint> {
         let indicator = self.indicator(ind);
         let (shown, _) = self.shown_period_for(ind, unit, period);
+        // The points are the indicator's own periods, ending with the last
+        // of the period shown (a year asked of a monthly indicator ends at
+        // March): a coarser period never compares with a finer one.
+        let shown = Period::containing(shown.last_month(), indicator.frequency);
         let first = shown.offset(1 - periods.max(1));
         let series = self.series(ind);
         let mut year = first.year();

@@ -405,3 +405,23 @@ fn a_cascade_needs_the_parents_target_and_some_history() {
         "R0D0 has no F target for 2025/26 to cascade: set one first"
     );
 }
+
+#[test]
+fn a_sparkline_for_a_year_steps_through_the_indicators_own_months() {
+    let h = tree();
+    let ward = h.find("R0D0W0").unwrap();
+    let monthly = Indicator::new(
+        "F".parse().unwrap(),
+        "Fires",
+        Kind::Count,
+        Polarity::LowerIsBetter,
+        Frequency::Month,
+    );
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![monthly], Judgement::default());
+    cache.set_value(IndIdx(0), ward, Period::month(2025, 3), obs(4.0), None);
+    let points = cache.recent(IndIdx(0), ward, Period::financial_year(2024), 12);
+    assert_eq!(points.len(), 12);
+    assert_eq!(points[0].period, Period::month(2024, 4));
+    assert_eq!(points[11].period, Period::month(2025, 3));
+    assert_eq!(points[11].value, Some(4.0));
+}

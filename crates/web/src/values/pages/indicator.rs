@@ -115,6 +115,7 @@ struct IndicatorPage {
     target_heading: String,
     ratio: bool,
     breakdown_chart: Option<String>,
+    breakdown_chart_narrow: Option<String>,
     breakdown: Vec<BreakdownRow>,
     comparisons: Vec<String>,
     csv_href: String,
@@ -265,21 +266,17 @@ pub async fn page(
             )),
         })
         .collect();
-    let breakdown_chart = (!bars.is_empty()).then(|| {
-        chart::bar_chart(
-            "breakdown",
-            &format!(
-                "{} by unit below {}, {}",
-                ind.title,
-                v.unit.name,
-                v.period.label()
-            ),
-            &ind.unit,
-            d,
-            &bars,
-            None,
-        )
-    });
+    let breakdown_title = format!(
+        "{} by unit below {}, {}",
+        ind.title,
+        v.unit.name,
+        v.period.label()
+    );
+    let bar_chart = |id: &str, width: f64| {
+        chart::bar_chart_with(id, &breakdown_title, &ind.unit, d, &bars, None, width)
+    };
+    let breakdown_chart = (!bars.is_empty()).then(|| bar_chart("breakdown", 720.0));
+    let breakdown_chart_narrow = (!bars.is_empty()).then(|| bar_chart("breakdown-narrow", 360.0));
     let breakdown = v
         .breakdown
         .iter()
@@ -376,6 +373,7 @@ pub async fn page(
         rows,
         target_heading,
         breakdown_chart,
+        breakdown_chart_narrow,
         breakdown,
     })
 }
