@@ -71,7 +71,7 @@ pub fn bar_chart_with(
             id,
             title,
             desc: &desc,
-            width: width,
+            width,
             height,
             role: if linked { Role::Group } else { Role::Img },
             sizing: Sizing::Fluid,
