@@ -115,7 +115,6 @@ struct IndicatorPage {
     target_heading: String,
     ratio: bool,
     breakdown_chart: Option<String>,
-    breakdown_chart_narrow: Option<String>,
     breakdown: Vec<BreakdownRow>,
     comparisons: Vec<String>,
     csv_href: String,
@@ -272,11 +271,10 @@ pub async fn page(
         v.unit.name,
         v.period.label()
     );
-    let bar_chart = |id: &str, width: f64| {
-        chart::bar_chart_with(id, &breakdown_title, &ind.unit, d, &bars, None, width)
-    };
-    let breakdown_chart = (!bars.is_empty()).then(|| bar_chart("breakdown", 720.0));
-    let breakdown_chart_narrow = (!bars.is_empty()).then(|| bar_chart("breakdown-narrow", 360.0));
+    // On a phone the units below are read from their table: a bar chart
+    // narrow enough would cut their names (see the stylesheet).
+    let breakdown_chart = (!bars.is_empty())
+        .then(|| chart::bar_chart("breakdown", &breakdown_title, &ind.unit, d, &bars, None));
     let breakdown = v
         .breakdown
         .iter()
@@ -373,7 +371,6 @@ pub async fn page(
         rows,
         target_heading,
         breakdown_chart,
-        breakdown_chart_narrow,
         breakdown,
     })
 }
