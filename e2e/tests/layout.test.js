@@ -185,3 +185,14 @@ test('a target is cascaded to the units below after a preview of each one\'s sha
     assert.match(await page.getByRole('status').innerText(), /3 targets for FRS02 saved below Nottinghamshire Fire and Rescue Service/);
   });
 });
+
+test('on the entry form a ratio\'s Value, Numerator and Denominator boxes line up', async () => {
+  await withPage('entry boxes', async (page) => {
+    await page.goto('/entry/NFRS-ARNOLD?period=2025-03');
+    const tops = [];
+    for (const label of ['Value for FRS01', 'Numerator for FRS01', 'Denominator for FRS01']) {
+      tops.push((await page.getByLabel(label, { exact: true }).boundingBox()).y);
+    }
+    assert.ok(Math.max(...tops) - Math.min(...tops) <= 1, `the boxes' tops: ${tops.join(', ')}`);
+  }, { viewport: LAPTOP });
+});

@@ -1446,3 +1446,154 @@ async fn monthly_and_annual_targets_together_say_which_each_period_has() {
         "{last_january}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_import_preview_says_what_each_line_replaces_and_the_status_it_will_have() {
+    let app = spawn().await;
+    // ST1's January is held as 12 fires against its own target of 13: 20 is
+    // off target (with commentary); ST2's March is new and has no target.
+    let file = "indicator,org_unit,period,value,note\nFRS01,ST1,2025-01,20,A spate of bin fires\nFRS01,ST2,2025-03,4,\n";
+    let preview = app
+        .upload("values", "changes.csv", file.as_bytes().to_vec())
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.html.contains(r#"<th scope="col">Replaces</th>"#));
+    assert!(
+        preview
+            .html
+            .contains(r#"<th scope="col">Status once imported</th>"#)
+    );
+    let replaced = preview.row("A spate of bin fires");
+    assert!(replaced.ends_with("12 fires Off target"), "{replaced}");
+    let new = preview.row("ST2");
+    assert!(new.ends_with("nothing: a new value No target"), "{new}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_lists_units_and_indicators_each_leading_to_its_page() {
+    let app = spawn().await;
+    let page = app.get("/search?q=station").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text()
+            .contains("2 units and 0 indicators match “station”."),
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.html
+            .contains(r#"href="/scorecard/ST1?period=2025-01""#)
+    );
+    let page = app.get("/search?q=Smoke%20ALARMS").await;
+    assert!(
+        page.html.contains(r#"href="/indicators/FRS03?unit=FRS""#),
+        "{}",
+        page.html
+    );
+    // The box is in the header of every page, a plain GET form.
+    let home = app.get("/").await;
+    assert!(
+        home.html
+            .contains(r#"<form class="header__search" method="get" action="/search""#)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cascade_is_previewed_as_a_table_then_saved_after_a_redirect() {
+    let app = spawn().await;
+    let page = app
+        .get("/targets/cascade?unit=FRS&period=2025-01&indicator=FRS01&method=equally")
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    // 15 fires shared equally by two districts: 8 and 7, adding up to 15.
+    assert!(
+        page.row("North District").contains("8 fires"),
+        "{}",
+        page.row("North District")
+    );
+    assert!(page.row("South District").contains("7 fires"));
+    assert!(page.row("Together").contains("15 fires"));
+    let fingerprint = between(&page.html, r#"name="fingerprint" value=""#, "\"")
+        .unwrap()
+        .to_owned();
+    let response = app
+        .post_form(
+            "/targets/cascade",
+            &[
+                ("unit", "FRS"),
+                ("period", "2025-01"),
+                ("indicator", "FRS01"),
+                ("method", "equally"),
+                ("years", ""),
+                ("fingerprint", &fingerprint),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/targets/cascade?unit=FRS&period=2025-01&indicator=FRS01&saved=2"
+    );
+    let done = app.follow(response).await;
+    assert!(
+        done.text()
+            .contains("2 targets for FRS01 saved below Test Fire and Rescue Service"),
+        "{}",
+        done.text()
+    );
+    let card = app.get("/scorecard/NORTH?period=2025-01").await;
+    assert!(
+        card.row("FRS01").contains("2025-01 target"),
+        "{}",
+        card.row("FRS01")
+    );
+    // Without a target to cascade, the page says so beside the period.
+    let refused = app
+        .get("/targets/cascade?unit=FRS&period=2026-01&indicator=FRS01")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("FRS has no FRS01 target for 2026-01 to cascade: set one first."),
+        "{}",
+        refused.text()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scorecard_has_breadcrumbs_and_a_chooser_of_the_units_nearby() {
+    let app = spawn().await;
+    let page = app.get("/scorecard/ST1?period=2025-01").await;
+    assert!(
+        page.html
+            .contains(r#"<nav class="breadcrumbs" aria-label="Where this unit sits">"#)
+    );
+    assert!(
+        page.html
+            .contains(r#"<a href="/scorecard/NORTH?period=2025-01">North District</a>"#)
+    );
+    assert!(
+        page.html
+            .contains(r#"<span aria-current="page">Station One</span>"#)
+    );
+    // Above, beside and below: not every unit of a deployment of thousands.
+    for code in ["FRS", "NORTH", "ST1"] {
+        assert!(
+            page.html.contains(&format!(r#"<option value="{code}""#)),
+            "{code}"
+        );
+    }
+    assert!(!page.html.contains(r#"<option value="ST2""#));
+    let district = app.get("/scorecard/NORTH?period=2025-01").await;
+    for code in ["FRS", "NORTH", "SOUTH", "ST1"] {
+        assert!(
+            district
+                .html
+                .contains(&format!(r#"<option value="{code}""#)),
+            "{code}"
+        );
+    }
+    // Option labels name the level rather than being indented with spaces.
+    assert!(page.html.contains(">Station One (station)</option>"));
+    assert!(!page.html.contains("\u{a0}\u{a0}\u{a0}"));
+}
