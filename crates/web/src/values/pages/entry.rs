@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use stocktake::core::Period;
+use stocktake::core::{Frequency, Period};
 use stocktake::values::{EntryForm, LineError, ValueInput, number_text};
 use stocktake::{AppError, Caller, Stocktake};
 
@@ -90,6 +90,9 @@ struct EntryPage {
     saved: Option<usize>,
     /// What was saved, a line per indicator: its figure and status now.
     saved_lines: Vec<String>,
+    /// Where nothing is collected for the period: the longer periods that
+    /// have indicators to enter, as (label, link).
+    elsewhere: Vec<(String, String)>,
     scorecard_href: String,
     unit_href: String,
 }
@@ -182,6 +185,19 @@ pub async fn page(
         query.saved.and_then(|n| n.parse().ok()),
     )?;
     page.saved_lines = saved_lines;
+    // Nothing collected by the period asked (a council's month): offer the
+    // quarter and year it falls in where something is collected.
+    if form.lines.is_empty() {
+        for frequency in [Frequency::Quarter, Frequency::Year] {
+            let Some(other) = period.within(frequency).filter(|p| *p != period) else {
+                continue;
+            };
+            if !app.entry_form(&caller, &unit, other)?.lines.is_empty() {
+                page.elsewhere
+                    .push((other.label(), view::entry_href(&form.unit.code, other)));
+            }
+        }
+    }
     Ok(render(&page)?.into_response())
 }
 
@@ -345,6 +361,7 @@ fn entry_page(
     Ok(EntryPage {
         layout: Layout::new(title, "").in_context(code, period),
         saved_lines: Vec::new(),
+        elsewhere: Vec::new(),
         unit_name: form.unit.name.clone(),
         unit_code: code.clone(),
         period_label: period.label(),
