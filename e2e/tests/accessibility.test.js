@@ -20,18 +20,34 @@ const PAGES = [
   ['unit at the bottom of the hierarchy', '/units/NFRS-STOCKHILL?period=2025-03', null],
   ['data entry', '/entry/NFRS-ARNOLD?period=2025-03', null],
   ['import', '/import', null],
+  ['council scorecard', '/scorecard/E07000176?period=2025-03', 'Show indicators'],
+  ['search results', '/search?q=notting', null],
+  ['cascade preview', '/targets/cascade?unit=NFRS&indicator=FRS01&period=2024/25', 'Proposed target'],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 
-for (const [name, path, ready] of PAGES) {
-  test(`${name} page (${path}) has no serious accessibility problem`, async () => {
-    await withPage(`a11y ${name}`, async (page) => {
-      await page.goto(path);
-      await page.getByRole('heading', { level: 1 }).first().waitFor();
-      if (ready) await page.getByText(ready, { exact: true }).first().waitFor();
-      await checkAccessibility(page, name);
+/** A laptop and a phone. */
+const VIEWPORTS = [
+  ['1366x900', { width: 1366, height: 900 }],
+  ['390x844', { width: 390, height: 844 }],
+];
+
+for (const [size, viewport] of VIEWPORTS) {
+  for (const [name, path, ready] of PAGES) {
+    test(`${name} page (${path}) has no serious accessibility problem at ${size}`, async () => {
+      await withPage(`a11y ${name} ${size}`, async (page) => {
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        if (ready) await page.getByText(ready, { exact: true }).first().waitFor();
+        await checkAccessibility(page, `${name} ${size}`);
+        // The phone's folded parts are checked open too.
+        for (const details of await page.locator('main details:visible').all()) {
+          await details.evaluate((d) => { d.open = true; });
+        }
+        await checkAccessibility(page, `${name} ${size} opened`);
+      }, { viewport });
     });
-  });
+  }
 }
 
 test('data entry with an error shown has no serious accessibility problem', async () => {
@@ -62,11 +78,15 @@ test('import preview of a good file has no serious accessibility problem', async
   });
 });
 
-test('API documentation (Swagger UI) has no serious accessibility problem', async () => {
-  await withPage('a11y api docs', async (page) => {
-    await page.goto('/api/docs/');
-    await page.getByText('Stocktake API').first().waitFor();
-    await page.locator('.opblock').first().waitFor();
-    await checkAccessibility(page, 'API documentation');
+for (const [size, viewport] of VIEWPORTS) {
+  test(`API documentation (Swagger UI) has no serious accessibility problem at ${size}`, async () => {
+    await withPage(`a11y api docs ${size}`, async (page) => {
+      await page.goto('/api/docs/');
+      await page.getByText('Stocktake API').first().waitFor();
+      await page.locator('.opblock').first().waitFor();
+      // The way back into the app.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scorecard' }).waitFor();
+      await checkAccessibility(page, `API documentation ${size}`);
+    }, { viewport });
   });
-});
+}

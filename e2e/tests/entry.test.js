@@ -51,9 +51,11 @@ test('a figure that would be off target is refused without commentary, then save
     await commentary.fill('Three deliberate fires in derelict garages on one night; patrols and a clear-up with the council are under way.');
     await page.getByRole('button', { name: 'Save values' }).click();
     // Post/Redirect/Get: the confirmation is a page of its own.
-    await page.waitForURL(new RegExp(`/entry/${STATION}\\?period=${MONTH}&saved=1$`));
+    await page.waitForURL(new RegExp(`/entry/${STATION}\\?period=${MONTH}&saved=1&codes=FRS01$`));
     const banner = page.getByRole('status');
     assert.match(await banner.innerText(), /1 value saved/);
+    // The confirmation says what was saved: the figure with its unit, and its status.
+    assert.match(await banner.innerText(), /Primary fires per 10,000 population \(FRS01\): 5\.00 per 10,000 population, off target/);
     const [saved] = await enteredValues(ARNOLD_APRIL_2019);
     assert.equal(saved?.numerator, 30);
     assert.equal(saved?.denominator, 60000);
@@ -64,9 +66,12 @@ test('a figure that would be off target is refused without commentary, then save
     for (const table of await page.locator('main table').all()) rows.push(...(await readTable(table)));
     const row = rows.find((r) => r.Indicator.includes('FRS01'));
     assert.ok(row, 'FRS01 is on the scorecard');
-    assert.match(row.Value, /^5\.00\b/, `the new value (cell: ${row.Value})`);
+    // The month has its own target, so the month's figure is the one judged.
+    assert.match(row['Figure judged'], /^5\.00 per 10,000 population\b/, `the new value (cell: ${row['Figure judged']})`);
+    assert.match(row.Target, /^0\.50\b/);
     assert.equal(statusIn(row.Status), 'Off target');
-    assert.match(row.Commentary, /derelict garages/);
+    // Off target: its commentary is shown open beside the indicator.
+    assert.match(row.Indicator, /derelict garages/);
   });
 });
 
@@ -85,5 +90,17 @@ test('the entry form is prefilled with what is held and says each indicator\'s s
     await page.getByRole('button', { name: 'Save values' }).click();
     await page.waitForURL(/saved=0$/);
     assert.match(await page.getByRole('status').innerText(), /No values changed/);
+  });
+});
+
+test('a council is offered only the indicators collected for it', async () => {
+  await withPage('entry applies', async (page) => {
+    // Rushcliffe, a district council: no fire service indicator is due from it.
+    await page.goto('/entry/E07000176?period=2025-03');
+    await page.getByRole('heading', { level: 1, name: 'Rushcliffe, Mar 2025' }).waitFor();
+    assert.equal(await page.getByRole('group', { name: /FRS0/ }).count(), 0, 'no fire indicator on a council\'s monthly form');
+    // The council's figures are quarterly and annual: the page leads there.
+    await page.getByRole('link', { name: /Enter Rushcliffe's figures for 2024\/25 Q4/ }).click();
+    await page.getByRole('group', { name: /NI181/ }).waitFor();
   });
 });

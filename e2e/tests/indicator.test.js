@@ -41,7 +41,7 @@ test('an indicator page shows its definition, a trend chart, the periods with co
     const breakdown = await readTable(page.getByRole('table', { name: /each unit below/ }));
     assert.deepEqual(breakdown.map((r) => r.Unit.replace(/\s*NFRS-\S+$/, '')).sort(), ['City', 'North', 'South']);
     assert.ok(breakdown.every((r) => figureIn(r.Value)), 'every group has a figure');
-    await page.locator('figure.chart svg').nth(1).waitFor();
+    await page.locator('figure.chart svg:visible').nth(1).waitFor();
 
     await page.getByRole('table', { name: /each unit below/ }).getByRole('link', { name: 'City' }).click();
     await page.waitForURL(/\/indicators\/FRS01\?unit=NFRS-CITY&period=2025-03/);

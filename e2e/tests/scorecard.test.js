@@ -51,10 +51,14 @@ test('from the home page to a scorecard and on to an indicator, the figures agre
     }
     const row = rows.find((r) => r.Indicator.includes('FRS01'));
     assert.ok(row, 'FRS01 is on the scorecard');
-    const value = figureIn(row.Value);
+    const value = figureIn(row['Period figure']);
+    const judged = figureIn(row['Figure judged']);
     const status = statusIn(row.Status);
-    assert.ok(value, `FRS01 has a value on the scorecard (cell: ${row.Value})`);
+    assert.ok(value, `FRS01 has the month's figure on the scorecard (cell: ${row['Period figure']})`);
     assert.ok(status, `FRS01 has a status in words on the scorecard (cell: ${row.Status})`);
+    // The figure judged is the year to date, against the annual target, said in words.
+    assert.match(row['Figure judged'], /Year to date, Apr 2024 to Mar 2025/);
+    assert.match(row.Target, /2024\/25 annual target/);
 
     await page.getByRole('link', { name: 'Primary fires per 10,000 population', exact: true }).click();
     await page.waitForURL(/\/indicators\/FRS01\?unit=NFRS&period=2025-03/);
@@ -64,6 +68,7 @@ test('from the home page to a scorecard and on to an indicator, the figures agre
     const march = periods.find((r) => r.Period === 'Mar 2025');
     assert.ok(march, 'March 2025 is in the indicator page periods table');
     assert.equal(figureIn(march.Value), value, 'the value on the indicator page matches the scorecard');
+    assert.equal(figureIn(march['Year to date']), judged, 'the year to date on the indicator page is the figure the scorecard judges');
     assert.equal(statusIn(march.Status), status, 'the status on the indicator page matches the scorecard');
   });
 });
@@ -112,17 +117,17 @@ test('sorting the scorecard by a column orders its rows, and again reverses them
   await withPage('scorecard sort', async (page) => {
     await page.goto('/scorecard/NFRS?period=2025-03');
     const table = page.locator('main table').first();
-    const valueHeading = table.getByRole('columnheader', { name: 'Value', exact: true });
+    const valueHeading = table.getByRole('columnheader', { name: 'Figure judged', exact: true });
 
     await valueHeading.getByRole('link').click();
-    await page.waitForURL(/sort=value&dir=asc/);
+    await page.waitForURL(/sort=judged&dir=asc/);
     assert.equal(await valueHeading.getAttribute('aria-sort'), 'ascending');
     const ascending = numbers(await readTable(table));
     assert.ok(ascending.length > 1, 'several values to sort');
     assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b), 'values ascending');
 
     await valueHeading.getByRole('link').click();
-    await page.waitForURL(/sort=value&dir=desc/);
+    await page.waitForURL(/sort=judged&dir=desc/);
     assert.equal(await valueHeading.getAttribute('aria-sort'), 'descending');
     const descending = numbers(await readTable(table));
     assert.deepEqual(descending, [...descending].sort((a, b) => b - a), 'values descending');
@@ -149,8 +154,8 @@ test('choosing, filtering and sorting work without JavaScript', async () => {
     await page.getByRole('navigation', { name: 'Filter by status' }).getByRole('link', { name: /^On target/ }).click();
     await page.waitForURL(/status=green/);
     assert.ok((await scorecardRows(page)).every((r) => statusIn(r.Status) === 'On target'));
-    await page.locator('main table').first().getByRole('columnheader', { name: 'Value', exact: true }).getByRole('link').click();
-    await page.waitForURL(/status=green&sort=value&dir=asc/);
+    await page.locator('main table').first().getByRole('columnheader', { name: 'Figure judged', exact: true }).getByRole('link').click();
+    await page.waitForURL(/status=green&sort=judged&dir=asc/);
   }, { javaScriptEnabled: false });
 });
 
@@ -167,7 +172,7 @@ test('the scorecard downloads as CSV with the figures on the page', async () => 
       const csv = rows.find((r) => r.indicator === code);
       assert.ok(csv, `${code} is in the CSV`);
       assert.equal(csv.status_label, statusIn(row.Status), `${code} status`);
-      const value = figureIn(row.Value);
+      const value = figureIn(row['Period figure']);
       if (value) {
         // The CSV may carry more decimals than the page shows.
         const decimals = value.split('.')[1]?.length ?? 0;
@@ -178,7 +183,7 @@ test('the scorecard downloads as CSV with the figures on the page', async () => 
 });
 
 function numbers(rows) {
-  return rows.map((r) => figureIn(r.Value)).filter(Boolean).map((v) => Number(v.replace(/,/g, '')));
+  return rows.map((r) => figureIn(r['Figure judged'])).filter(Boolean).map((v) => Number(v.replace(/,/g, '')));
 }
 
 async function assertHeading(page, name) {

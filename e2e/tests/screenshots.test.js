@@ -1,6 +1,7 @@
-// The pictures in the README and the user guide: docs/screenshots/*.png, taken
-// from the demo at 1280x900. Only with STOCKTAKE_SCREENSHOTS=1, so an ordinary
-// test run leaves the working tree as it was:
+// The pictures in the README and the user guide: docs/screenshots/*.png,
+// every kind of page at 1366x900 (laptop) and 390x844 (phone), taken from
+// the demo. Only with STOCKTAKE_SCREENSHOTS=1, so an ordinary test run
+// leaves the working tree as it was:
 //
 //   STOCKTAKE_SCREENSHOTS=1 e2e/run.sh e2e/tests/screenshots.test.js
 
@@ -15,26 +16,41 @@ const skip = process.env.STOCKTAKE_SCREENSHOTS === '1' ? false : 'set STOCKTAKE_
 
 const withPage = useBrowser();
 
-/** [file, page, the heading to scroll to the top of the picture, if any]. */
-const SHOTS = [
-  ['home.png', '/?unit=NFRS&period=2025-03', null],
-  ['scorecard.png', '/scorecard/NFRS?period=2025-03', null],
-  // The definition fills the top of the page; the picture is of the chart.
-  ['indicator.png', '/indicators/FRS01?unit=NFRS&period=2025-03', 'Trend'],
+const SIZES = [
+  ['', { width: 1366, height: 900 }],
+  ['-phone', { width: 390, height: 844 }],
 ];
 
-for (const [file, path, scrollTo] of SHOTS) {
-  test(`screenshot ${file} of ${path}`, { skip }, async () => {
-    await mkdir(OUT, { recursive: true });
-    await withPage(`screenshot ${file}`, async (page) => {
-      await page.goto(path);
-      await page.getByRole('heading', { level: 1 }).first().waitFor();
-      // Web fonts and images settled, so the picture is the page as people see it.
-      await page.evaluate(() => document.fonts.ready);
-      if (scrollTo) {
-        await page.getByRole('heading', { name: scrollTo, exact: true }).evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 16));
-      }
-      await page.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
+/** [name, page, the heading to scroll to the top of the picture, if any]. */
+const SHOTS = [
+  ['home', '/', null],
+  ['scorecard', '/scorecard/NFRS?period=2025-03', null],
+  ['scorecard-council', '/scorecard/E07000176?period=2025-03', null],
+  ['scorecard-print', '/scorecard/NFRS?period=2025-03&print=1', null],
+  // The definition fills the top of the page; the picture is of the chart.
+  ['indicator', '/indicators/FRS01?unit=NFRS&period=2025-03', 'Trend'],
+  ['unit', '/units/NFRS-CITY?period=2025-03', null],
+  ['entry', '/entry/NFRS-ARNOLD?period=2025-03', null],
+  ['import', '/import', null],
+  ['search', '/search?q=notting', null],
+  ['cascade', '/targets/cascade?unit=NFRS&indicator=FRS01&period=2024/25', 'FRS01 targets for 2024/25 below Nottinghamshire Fire and Rescue Service'],
+];
+
+for (const [suffix, viewport] of SIZES) {
+  for (const [name, path, scrollTo] of SHOTS) {
+    const file = `${name}${suffix}.png`;
+    test(`screenshot ${file} of ${path}`, { skip }, async () => {
+      await mkdir(OUT, { recursive: true });
+      await withPage(`screenshot ${file}`, async (page) => {
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        // Web fonts and images settled, so the picture is the page as people see it.
+        await page.evaluate(() => document.fonts.ready);
+        if (scrollTo) {
+          await page.getByRole('heading', { name: scrollTo, exact: true }).evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 16));
+        }
+        await page.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
+      }, { viewport });
     });
-  });
+  }
 }

@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use stocktake_core::{Analytics, Hierarchy, IndIdx, Observation, Period, UnitIdx};
+use stocktake_core::{Analytics, AppliesRule, Hierarchy, IndIdx, Observation, Period, UnitIdx};
 use stocktake_store::Store;
 
 use crate::{AppError, OpenOptions};
 
 /// Builds the analytics cache from the store.
-pub(crate) async fn load(store: &Store, options: OpenOptions) -> Result<Analytics, AppError> {
+pub(crate) async fn load(store: &Store, options: &OpenOptions) -> Result<Analytics, AppError> {
     let units = store.org_units().await?;
     let hierarchy = Hierarchy::build(units).map_err(|errors| {
         AppError::Internal(anyhow::anyhow!(
@@ -36,6 +36,19 @@ pub(crate) async fn load(store: &Store, options: OpenOptions) -> Result<Analytic
         ) {
             cache.set_target(i, u, row.period, Some(row.target));
         }
+    }
+    let mut rules: Vec<(IndIdx, Vec<AppliesRule>)> = Vec::new();
+    for (code, rule) in store.applies().await? {
+        let Some(i) = cache.find_indicator(code.as_str()) else {
+            continue;
+        };
+        match rules.last_mut() {
+            Some((last, list)) if *last == i => list.push(rule),
+            _ => rules.push((i, vec![rule])),
+        }
+    }
+    for (i, list) in rules {
+        cache.set_applies(i, list);
     }
     if options.load_values {
         load_values(store, &mut cache).await?;

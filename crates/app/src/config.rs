@@ -60,6 +60,11 @@ pub struct Settings {
     /// Refuse a value that moves more than this percentage from the period
     /// before, either way, unless it comes with commentary; 0 turns it off.
     pub commentary_when_moved_percent: f64,
+    /// The unit (its code) pages open on when none is asked for; empty for
+    /// the one set in the database by `stocktake demo`, else the first top unit.
+    pub home_unit: String,
+    /// Years of history a target cascade shares the target by, by default.
+    pub cascade_years: u32,
 }
 
 impl Default for Settings {
@@ -81,6 +86,8 @@ impl Default for Settings {
             session_absolute_hours: 12,
             viewers_see_unapproved: false,
             commentary_when_moved_percent: 0.0,
+            home_unit: String::new(),
+            cascade_years: 3,
         }
     }
 }
@@ -96,7 +103,7 @@ impl fmt::Debug for Settings {
 }
 
 /// The keys of [`Settings`], in the order they are printed.
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 18] = [
     "database_url",
     "bind",
     "public_url",
@@ -113,12 +120,14 @@ pub const KEYS: [&str; 16] = [
     "change_poll_seconds",
     "write_wait_seconds",
     "sqlite_synchronous",
+    "home_unit",
+    "cascade_years",
 ];
 
 impl Settings {
     /// Every setting as TOML, in the order of [`KEYS`]; the database
     /// password is replaced by `***`.
-    pub fn values(&self) -> [(&'static str, String); 16] {
+    pub fn values(&self) -> [(&'static str, String); 18] {
         let values = [
             toml_string(&redact_url(&self.database_url)),
             toml_string(&self.bind),
@@ -136,6 +145,8 @@ impl Settings {
             self.change_poll_seconds.to_string(),
             self.write_wait_seconds.to_string(),
             toml_string(&self.sqlite_synchronous),
+            toml_string(&self.home_unit),
+            self.cascade_years.to_string(),
         ];
         let mut n = 0;
         values.map(|value| {
@@ -234,6 +245,12 @@ impl Settings {
             .parse::<stocktake_store::SqliteSync>()
         {
             problems.push(why);
+        }
+        if !(1..=10).contains(&self.cascade_years) {
+            problems.push(format!(
+                "cascade_years = {} must be between 1 and 10",
+                self.cascade_years
+            ));
         }
         if !(0.0..=3600.0).contains(&self.change_poll_seconds) {
             problems.push(format!(

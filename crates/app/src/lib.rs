@@ -31,7 +31,7 @@ pub use stocktake_core as core;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://stocktake.db";
 
 /// How to open: what to load and the rules the use cases apply.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpenOptions {
     /// Load every value into the analytics cache (servers and queries), or
     /// only the reference data (units, indicators) that imports check against.
@@ -52,6 +52,10 @@ pub struct OpenOptions {
     pub viewers_see_unapproved: bool,
     /// How failed sign-ins are held back.
     pub sign_in: access::SignInPolicy,
+    /// The unit pages open on when none is asked for, as configured; where
+    /// none is, the one set in the database (`stocktake demo` sets it), then
+    /// the first top unit.
+    pub home_unit: Option<String>,
 }
 
 impl Default for OpenOptions {
@@ -74,6 +78,7 @@ impl OpenOptions {
             sqlite_sync: settings.sqlite_sync(),
             viewers_see_unapproved: settings.viewers_see_unapproved,
             sign_in: access::SignInPolicy::default(),
+            home_unit: Some(settings.home_unit.trim().to_owned()).filter(|u| !u.is_empty()),
         }
     }
 }
@@ -87,6 +92,8 @@ pub struct Stocktake {
     options: OpenOptions,
     /// The store's change sequence the cache reflects.
     seen_change: AtomicI64,
+    /// The home unit set in the database, as of the last load.
+    stored_home_unit: RwLock<Option<String>>,
 }
 
 impl Stocktake {
@@ -103,14 +110,16 @@ impl Stocktake {
         )
         .await?;
         let seq = store.change_seq().await?;
-        let cache = cache::load(&store, options).await?;
+        let cache = cache::load(&store, &options).await?;
         let accounts = access::load_accounts(&store).await?;
+        let home = store.setting(values::HOME_UNIT_SETTING).await?;
         Ok(Arc::new(Stocktake {
             store,
             cache: RwLock::new(cache),
             accounts: RwLock::new(accounts),
             options,
             seen_change: AtomicI64::new(seq),
+            stored_home_unit: RwLock::new(home),
         }))
     }
 
@@ -148,10 +157,15 @@ impl Stocktake {
     /// when another process has written to the database.
     pub async fn reload(&self) -> Result<(), AppError> {
         let seq = self.store.change_seq().await?;
-        let fresh = cache::load(&self.store, self.options).await?;
+        let fresh = cache::load(&self.store, &self.options).await?;
         let accounts = access::load_accounts(&self.store).await?;
+        let home = self.store.setting(values::HOME_UNIT_SETTING).await?;
         *self.analytics_mut() = fresh;
         *self.accounts.write().unwrap_or_else(|p| p.into_inner()) = accounts;
+        *self
+            .stored_home_unit
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = home;
         self.seen_change.store(seq, Ordering::Release);
         Ok(())
     }

@@ -195,6 +195,12 @@ enum Command {
         format: Format,
     },
 
+    /// Targets: cascade a unit's target to the units below it.
+    Targets {
+        #[command(subcommand)]
+        command: TargetsCommand,
+    },
+
     /// An indicator's value for every unit (or every unit of one level).
     #[command(
         after_help = "Examples:\n  stocktake rollup --indicator NI192 --period 2023/24\n  stocktake rollup --indicator NI192 --period 2023/24 --level district --format csv"
@@ -212,6 +218,39 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum TargetsCommand {
+    /// Share a unit's target among the units directly below it, in proportion to each one's share of the last years' figures (or equally), and save their targets.
+    #[command(
+        after_help = "Examples:\n  stocktake targets cascade --indicator FRS01 --unit NFRS --period 2024/25 --check\n  stocktake targets cascade --indicator FRS01 --unit NFRS --period 2024/25 --years 3\n  stocktake targets cascade --indicator NI192 --unit E12000004 --period 2024/25 --equally\n\nCounts are shared so the parts add up to the parent's target; rates are scaled by each unit's own\nhistory against the parent's. See docs/guide/scorecards.md."
+    )]
+    Cascade {
+        /// The indicator's code.
+        #[arg(long)]
+        indicator: String,
+        /// The unit whose target is cascaded.
+        #[arg(long)]
+        unit: String,
+        /// The period of the unit's target, usually a financial year (2024/25).
+        #[arg(long)]
+        period: Period,
+        /// Years of history to share by [setting cascade_years, 3 unless configured].
+        #[arg(long, conflicts_with = "equally")]
+        years: Option<u32>,
+        /// Share equally: an equal part of a count, the same rate for a rate.
+        #[arg(long)]
+        equally: bool,
+        /// Show the proposed targets without saving them.
+        #[arg(long)]
+        check: bool,
+        /// Record the targets as ratified (the committee agreed the split), so they judge figures at once; proposed otherwise.
+        #[arg(long, conflicts_with = "check")]
+        ratify: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Measure {
     Scorecard,
@@ -223,6 +262,8 @@ enum Kind {
     OrgUnits,
     Groups,
     Indicators,
+    /// Where indicators apply: indicator, level, under.
+    Applies,
     Values,
     Targets,
 }
@@ -233,6 +274,7 @@ impl From<Kind> for FileKind {
             Kind::OrgUnits => FileKind::OrgUnits,
             Kind::Groups => FileKind::Groups,
             Kind::Indicators => FileKind::Indicators,
+            Kind::Applies => FileKind::Applies,
             Kind::Values => FileKind::Values,
             Kind::Targets => FileKind::Targets,
         }
@@ -537,6 +579,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "{name}: {} rows checked, no problems found; nothing written",
                     summary.rows
                 );
+                if summary.approved_changed > 0 {
+                    eprintln!(
+                        "{name}: {} rows change figures already approved: import it with --reason \"why\"",
+                        summary.approved_changed
+                    );
+                }
             } else {
                 eprintln!("{name}: {} rows imported", summary.rows);
             }
@@ -575,6 +623,59 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stdout = std::io::stdout().lock();
             output::scorecard(&mut stdout, &card, format)?;
             stdout.flush()?;
+        }
+        Command::Targets {
+            command:
+                TargetsCommand::Cascade {
+                    indicator,
+                    unit,
+                    period,
+                    years,
+                    equally,
+                    check,
+                    ratify,
+                    format,
+                },
+        } => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            let method = if equally {
+                stocktake::core::CascadeMethod::Equally
+            } else {
+                stocktake::core::CascadeMethod::Share {
+                    years: years.unwrap_or(settings.cascade_years),
+                }
+            };
+            let request = stocktake::values::CascadeRequest {
+                indicator,
+                unit,
+                period,
+                method,
+            };
+            let preview = if check {
+                app.preview_cascade(&caller, &request)?
+            } else {
+                app.save_cascade(&caller, &request, None, ratify).await?
+            };
+            let mut stdout = std::io::stdout().lock();
+            output::cascade(&mut stdout, &preview, format)?;
+            stdout.flush()?;
+            if check {
+                eprintln!(
+                    "{} targets proposed; nothing written (leave out --check to save them)",
+                    preview.children.len()
+                );
+            } else {
+                eprintln!(
+                    "{} targets saved, {}",
+                    preview.children.len(),
+                    if ratify {
+                        "ratified"
+                    } else {
+                        "proposed: ratify them once the committee agrees"
+                    }
+                );
+            }
         }
         Command::Rollup {
             indicator,

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use stocktake::core::indicator::format_number;
-use stocktake::values::{Rollup, Scorecard};
+use stocktake::values::{CascadePreview, Rollup, Scorecard};
 
 use crate::Format;
 
@@ -65,10 +65,14 @@ pub fn scorecard(out: &mut impl Write, card: &Scorecard, format: Format) -> anyh
                         r.status_label.to_string(),
                         format!(
                             "{} {}",
-                            r.direction_previous.arrow(),
+                            r.direction_previous.arrow(r.polarity),
                             r.direction_previous.label()
                         ),
-                        format!("{} {}", r.direction_year.arrow(), r.direction_year.label()),
+                        format!(
+                            "{} {}",
+                            r.direction_year.arrow(r.polarity),
+                            r.direction_year.label()
+                        ),
                         shown(r.year_to_date_last_year, r.decimals),
                         change(r.year_to_date_change),
                     ]
@@ -134,6 +138,56 @@ pub fn rollup(out: &mut impl Write, rollup: &Rollup, format: Format) -> anyhow::
                 &rows,
                 &[2, 3, 4],
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// A cascade's proposed (or saved) targets: each unit below with its
+/// history, share and target, and the parent's.
+pub fn cascade(out: &mut impl Write, p: &CascadePreview, format: Format) -> anyhow::Result<()> {
+    let d = p.decimals;
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, p)?;
+            writeln!(out)?;
+        }
+        Format::Csv => p.table().write_csv(out)?,
+        Format::Table => {
+            writeln!(
+                out,
+                "{} {}: {}'s {} target of {}, shared {}\n{}\n",
+                p.indicator,
+                p.title,
+                p.unit.name,
+                p.period,
+                format_number(p.parent_target, d),
+                p.method_text,
+                p.explanation
+            )?;
+            let rows: Vec<Vec<String>> = p
+                .children
+                .iter()
+                .map(|c| {
+                    vec![
+                        format!("{} {}", c.unit.code, c.unit.name),
+                        shown(c.history, d),
+                        c.share_percent
+                            .map_or_else(|| "-".into(), |s| format!("{}%", format_number(s, 1))),
+                        format_number(c.target, d),
+                        shown(c.replaces, d),
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                &["Unit", "History", "Share", "Target", "Replaces"],
+                &rows,
+                &[1, 2, 3, 4],
+            )?;
+            if p.rule == "parts" {
+                writeln!(out, "\nTogether: {}", format_number(p.total, d))?;
+            }
         }
     }
     Ok(())

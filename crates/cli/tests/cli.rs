@@ -400,6 +400,10 @@ fn export_after_import_gives_back_the_same_rows() {
                 "targets",
                 "indicator,org_unit,period,target,tolerance\nC1,D,2024/25,40,5\nR1,D,2023/24,35,0\n",
             ),
+            (
+                "applies",
+                "indicator,level,under\nC1,district,R\nR1,district,\nR1,region,E\n",
+            ),
         ];
         for (kind, contents) in files {
             db.import(kind, contents);
@@ -706,5 +710,122 @@ fn exports_keep_formulas_from_running_and_still_import_back() {
             "csv",
         ]);
         assert!(scorecard.contains("F,'+Fires,2024-08"), "{scorecard}");
+    }
+}
+
+#[test]
+fn a_target_cascades_to_the_units_below_by_their_share_of_recent_years() {
+    for db in databases() {
+        db.import(
+            "org-units",
+            "code,name,level,parent_code\nS,Service,service,\nA,Station A,station,S\nB,Station B,station,S\nC,Station C,station,S\n",
+        );
+        db.import(
+            "indicators",
+            "code,title,kind,polarity,frequency,decimals\nFIRES,Primary fires,count,lower_is_better,year,0\n",
+        );
+        // Three years: A has half the fires, B 30%, C 20%.
+        let mut values = String::from("indicator,org_unit,period,value\n");
+        for year in ["2021/22", "2022/23", "2023/24"] {
+            writeln!(
+                values,
+                "FIRES,A,{year},50\nFIRES,B,{year},30\nFIRES,C,{year},20"
+            )
+            .unwrap();
+        }
+        db.import("values", &values);
+        db.import(
+            "targets",
+            "indicator,org_unit,period,target,tolerance\nFIRES,S,2024/25,91,5\n",
+        );
+        let args = [
+            "targets",
+            "cascade",
+            "--indicator",
+            "FIRES",
+            "--unit",
+            "S",
+            "--period",
+            "2024/25",
+        ];
+        let preview = db.ok(&[&args[..], &["--check", "--format", "csv"]].concat());
+        let rows = csv_rows(&preview);
+        assert_eq!(
+            rows[0],
+            [
+                "org_unit",
+                "name",
+                "history",
+                "share_percent",
+                "target",
+                "replaces"
+            ],
+            "[{}]",
+            db.name
+        );
+        // 45.5, 27.3 and 18.2, rounded so they add up to the service's 91.
+        let targets: Vec<&str> = rows[1..].iter().map(|r| r[4].as_str()).collect();
+        assert_eq!(targets, ["46", "27", "18"], "[{}]", db.name);
+        assert_eq!(row(&rows, "A")[3], "50");
+        // --check wrote nothing.
+        assert!(
+            !db.ok(&["export", "targets"]).contains("FIRES,A,"),
+            "[{}]",
+            db.name
+        );
+        let table = db.ok(&[&args[..], &["--ratify"]].concat());
+        assert!(table.contains("Together: 91"), "[{}] {table}", db.name);
+        let targets = db.ok(&["export", "targets"]);
+        assert!(
+            targets.contains("FIRES,A,2024/25,46,5"),
+            "[{}] {targets}",
+            db.name
+        );
+        // Equally; and a period without a parent target is refused, saying why.
+        let equal = db.ok(&[&args[..], &["--equally", "--check", "--format", "csv"]].concat());
+        assert!(equal.contains(",31,46"), "[{}] {equal}", db.name);
+        let refused = db.fails(&[
+            "targets",
+            "cascade",
+            "--indicator",
+            "FIRES",
+            "--unit",
+            "S",
+            "--period",
+            "2025/26",
+        ]);
+        assert!(
+            refused.contains("S has no FIRES target for 2025/26 to cascade: set one first"),
+            "[{}] {refused}",
+            db.name
+        );
+    }
+}
+
+#[test]
+fn a_value_for_a_unit_where_the_indicator_does_not_apply_is_refused() {
+    for db in databases() {
+        db.import(
+            "org-units",
+            "code,name,level,parent_code\nS,Service,service,\nA,Station A,station,S\nE,England,country,\nD,Rushcliffe,district,E\n",
+        );
+        db.import(
+            "indicators",
+            "code,title,kind,polarity,frequency,decimals\nFIRES,Primary fires,count,lower_is_better,month,0\n",
+        );
+        db.import("applies", "indicator,level,under\nFIRES,station,S\n");
+        let file = db.file(
+            "values.csv",
+            "indicator,org_unit,period,value\nFIRES,A,2025-01,3\nFIRES,D,2025-01,2\n",
+        );
+        let refused = db.fails(&["import", "values", &file]);
+        assert!(
+            refused.contains("line 3, column org_unit: FIRES is not collected for district D (it applies to stations under S)"),
+            "[{}] {refused}",
+            db.name
+        );
+        // A rule of neither level nor unit makes it apply everywhere again.
+        db.import("applies", "indicator,level,under\nFIRES,,\n");
+        db.ok(&["import", "values", &file]);
     }
 }

@@ -262,6 +262,12 @@ impl Indicator {
         format_number(value, self.decimals)
     }
 
+    /// The value with its unit, as a reader expects it: `86.9%`,
+    /// `2.96 per 10,000 population`, `12.5 days`; a figure without a unit alone.
+    pub fn format_with_unit(&self, value: f64) -> String {
+        with_unit(self.format(value), &self.unit)
+    }
+
     /// The value of a ratio from its parts.
     pub fn ratio(&self, numerator: f64, denominator: f64) -> f64 {
         numerator / denominator * self.factor.value()
@@ -274,6 +280,19 @@ impl Indicator {
             Kind::Snapshot => Some("a level at a point in time: the latest period is taken"),
             _ => None,
         }
+    }
+}
+
+/// A number already written, followed by what it is measured in: `86.9%`,
+/// `2.96 per 10,000 population`; alone where there is no unit.
+pub fn with_unit(number: String, unit: &str) -> String {
+    let unit = unit.trim();
+    if unit.is_empty() {
+        number
+    } else if unit.starts_with('%') {
+        format!("{number}{unit}")
+    } else {
+        format!("{number} {unit}")
     }
 }
 
@@ -322,6 +341,24 @@ mod tests {
         assert!((weekly.value() - 19.230769).abs() < 1e-6);
         assert_eq!(weekly.to_string(), "1000/52");
         assert!("0".parse::<Factor>().unwrap_err().contains("positive"));
+    }
+
+    #[test]
+    fn figures_carry_their_unit() {
+        let mut ind = Indicator::new(
+            "NI192".parse().unwrap(),
+            "Recycling",
+            Kind::Ratio,
+            Polarity::HigherIsBetter,
+            Frequency::Year,
+        );
+        ind.unit = "%".into();
+        assert_eq!(ind.format_with_unit(86.94), "86.9%");
+        ind.unit = "per 10,000 population".into();
+        ind.decimals = 2;
+        assert_eq!(ind.format_with_unit(2.956), "2.96 per 10,000 population");
+        ind.unit = String::new();
+        assert_eq!(ind.format_with_unit(1234.0), "1,234.00");
     }
 
     #[test]

@@ -11,13 +11,14 @@ pub mod text;
 pub mod value;
 
 pub use analytics::{
-    Analytics, Answer, Figures, IndIdx, Judged, Judgement, Quartiles, QueryError, RecentPoint,
-    ResolvedTarget, ScorecardRow, Source, View,
+    Analytics, Answer, AppliesRule, Cascade, CascadeError, CascadeLine, CascadeMethod, CascadeRule,
+    Figures, IndIdx, Judged, Judgement, Quartiles, QueryError, RecentPoint, ResolvedTarget,
+    ScorecardRow, Source, View,
 };
 pub use indicator::{DenominatorOverPeriods, Factor, Indicator, Kind, Polarity};
 pub use number::{NumberError, NumberRules, Typed, check_range, number_text, parse_number};
 pub use org::{Group, Hierarchy, HierarchyError, OrgUnit, UnitIdx};
 pub use period::{Frequency, Period, PeriodError};
-pub use status::{Direction, Status, Target};
+pub use status::{Change, Direction, Status, Target};
 pub use text::{GroupCode, IndicatorCode, OrgUnitCode, TextError, TextKind, check_text};
 pub use value::{Accumulator, NotComputable, Observation, ValueError, ValueState};

@@ -132,15 +132,19 @@ impl Direction {
         }
     }
 
-    /// A text arrow that reads without colour.
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Direction::Improving => "▲",
-            Direction::Worsening => "▼",
-            Direction::Increasing => "↑",
-            Direction::Decreasing => "↓",
-            Direction::Stable => "►",
-            Direction::NotComparable => "–",
+    /// Which way the figure moved, as an arrow that means up or down and
+    /// never better or worse (the word says that): a falling figure of a
+    /// lower-is-better indicator is "↓ Improving".
+    pub fn arrow(self, polarity: Polarity) -> &'static str {
+        match (self, polarity) {
+            (Direction::Improving, Polarity::LowerIsBetter)
+            | (Direction::Worsening, Polarity::HigherIsBetter)
+            | (Direction::Decreasing, _) => "↓",
+            (Direction::Improving, _) | (Direction::Worsening, _) | (Direction::Increasing, _) => {
+                "↑"
+            }
+            (Direction::Stable, _) => "→",
+            (Direction::NotComparable, _) => "–",
         }
     }
 }
@@ -175,6 +179,49 @@ pub fn percent_change(now: Option<f64>, earlier: Option<f64>) -> Option<f64> {
     match (now, earlier) {
         (Some(n), Some(e)) if e != 0.0 => Some((n - e) / e.abs() * 100.0),
         _ => None,
+    }
+}
+
+/// How a change between two figures is measured: for a percentage, in
+/// percentage points (86.9% from 82.7% is "+4.2 points"), since a relative
+/// change of a percentage misleads; for anything else, in percent of the
+/// earlier figure.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "measure", content = "change", rename_all = "snake_case")]
+pub enum Change {
+    Points(f64),
+    Percent(f64),
+}
+
+impl Change {
+    /// The change from `earlier` to `now`: points for a percentage, percent
+    /// otherwise; none where either is missing or a percent change has no base.
+    pub fn between(percentage: bool, now: Option<f64>, earlier: Option<f64>) -> Option<Change> {
+        if percentage {
+            Some(Change::Points(now? - earlier?))
+        } else {
+            percent_change(now, earlier).map(Change::Percent)
+        }
+    }
+
+    /// "+4.2 points", "−12.9%", "no change": the sign says up or down.
+    pub fn text(self) -> String {
+        let (amount, unit) = match self {
+            Change::Points(p) => (p, " points"),
+            Change::Percent(p) => (p, "%"),
+        };
+        let digits = crate::indicator::format_number(amount.abs(), 1);
+        if digits == "0.0" {
+            return "no change".into();
+        }
+        let sign = if amount > 0.0 { "+" } else { "\u{2212}" };
+        let unit = if unit == " points" && digits == "1.0" {
+            " point"
+        } else {
+            unit
+        };
+        format!("{sign}{digits}{unit}")
     }
 }
 
@@ -261,6 +308,31 @@ mod tests {
             direction(Polarity::Neutral, Some(110.0), None, 2.0),
             Direction::NotComparable
         );
+    }
+
+    #[test]
+    fn a_percentage_changes_in_points_and_anything_else_in_percent() {
+        let points = Change::between(true, Some(86.9), Some(82.7)).unwrap();
+        assert_eq!(points.text(), "+4.2 points");
+        let percent = Change::between(false, Some(5.6), Some(6.43)).unwrap();
+        assert_eq!(percent.text(), "\u{2212}12.9%");
+        assert_eq!(Change::Points(1.0).text(), "+1.0 point");
+        assert_eq!(Change::Percent(0.01).text(), "no change");
+        assert_eq!(Change::between(false, Some(1.0), Some(0.0)), None);
+    }
+
+    #[test]
+    fn arrows_show_the_way_the_figure_moved_not_whether_it_is_better() {
+        use Polarity::*;
+        let d = |now, then, p| {
+            let dir = direction(p, Some(now), Some(then), 2.0);
+            format!("{} {}", dir.arrow(p), dir.label())
+        };
+        assert_eq!(d(5.6, 6.4, LowerIsBetter), "↓ Improving");
+        assert_eq!(d(5.6, 6.4, HigherIsBetter), "↓ Worsening");
+        assert_eq!(d(7.0, 6.4, HigherIsBetter), "↑ Improving");
+        assert_eq!(d(7.0, 6.4, LowerIsBetter), "↑ Worsening");
+        assert_eq!(d(6.4, 6.4, LowerIsBetter), "→ Stable");
     }
 
     #[test]

@@ -15,5 +15,5 @@ mod load;
 mod people;
 
 pub use generate::{DemoFiles, generate};
-pub use load::{DEMO_SEED, DemoLoaded, load_demo};
+pub use load::{DEMO_HOME_UNIT, DEMO_SEED, DemoLoaded, load_demo};
 pub use people::{DemoSignIn, SIGN_INS};

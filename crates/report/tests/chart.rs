@@ -5,7 +5,8 @@
 use roxmltree::{Document, Node};
 use stocktake_core::Status;
 use stocktake_report::chart::{
-    Bar, NO_DATA_TEXT, Point, bar_chart, sparkline, status_shape, trend_chart,
+    Bar, NO_DATA_TEXT, Point, TrendOptions, bar_chart, sparkline, status_shape, trend_chart,
+    trend_chart_with,
 };
 
 fn point(label: &str, value: Option<f64>, target: Option<f64>, status: Status) -> Point {
@@ -610,4 +611,122 @@ fn status_shapes_are_public_for_tables() {
     let icon = stocktake_report::chart::status_icon(Status::Green, 12.0);
     let doc = parse(&icon);
     assert_eq!(doc.root_element().attribute("aria-hidden"), Some("true"));
+}
+
+fn monthly(values: &[Option<f64>]) -> Vec<Point> {
+    // Months from April 2023: "Apr 23", "May 23", ...
+    const NAMES: [&str; 12] = [
+        "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar",
+    ];
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let year = 23 + (i + 9) / 12;
+            point(
+                &format!("{} {year}", NAMES[i % 12]),
+                *v,
+                None,
+                Status::NoTarget,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_axis_starts_at_the_first_period_with_a_figure() {
+    // Two empty years, then figures: the chart does not draw the empty years.
+    let mut values = vec![None; 24];
+    values.extend((0..12).map(|i| Some(f64::from(i))));
+    let svg = trend_chart_with(
+        "t",
+        "Fires",
+        "",
+        0,
+        &monthly(&values),
+        "",
+        &TrendOptions {
+            per_year: 12,
+            ..TrendOptions::default()
+        },
+    );
+    let doc = parse(&svg);
+    let labels = texts(group(&doc, "x-axis").unwrap());
+    assert_eq!(labels.first(), Some(&"Apr 25"), "{labels:?}");
+    let (_, desc) = name_and_description(&doc);
+    assert!(desc.contains("from Apr 25 to Mar 26, 12 periods"), "{desc}");
+}
+
+#[test]
+fn period_labels_fall_on_whole_steps_of_the_year() {
+    // Five years of months: labels every quarter or more, always on the
+    // first month of a quarter (Apr, Jul, Oct, Jan), never every nth point
+    // counted back from the end.
+    let values: Vec<Option<f64>> = (0..60).map(|i| Some(f64::from(i % 7))).collect();
+    let svg = trend_chart_with(
+        "t",
+        "Fires",
+        "",
+        0,
+        &monthly(&values),
+        "",
+        &TrendOptions {
+            per_year: 12,
+            ..TrendOptions::default()
+        },
+    );
+    let doc = parse(&svg);
+    let labels = texts(group(&doc, "x-axis").unwrap());
+    assert!(labels.len() >= 4 && labels.len() <= 12, "{labels:?}");
+    let months: Vec<&str> = labels.iter().map(|l| &l[..3]).collect();
+    assert!(
+        months.iter().all(|m| *m == months[0])
+            || months
+                .iter()
+                .all(|m| ["Apr", "Jul", "Oct", "Jan"].contains(m)),
+        "{labels:?}"
+    );
+    assert_eq!(labels[0], "Apr 23", "{labels:?}");
+}
+
+#[test]
+fn the_line_is_named_for_what_it_is() {
+    let svg = trend_chart_with(
+        "t",
+        "Fires",
+        "fires",
+        0,
+        &fires(),
+        "",
+        &TrendOptions {
+            value_label: "Monthly figure",
+            ..TrendOptions::default()
+        },
+    );
+    assert!(svg.contains(">Monthly figure<"), "{svg}");
+    assert!(!svg.contains(">Value<"));
+}
+
+#[test]
+fn a_narrow_chart_is_drawn_narrow_with_text_at_full_size() {
+    let svg = trend_chart_with(
+        "t",
+        "Fires",
+        "per 10,000",
+        2,
+        &fires(),
+        "lower is better",
+        &TrendOptions {
+            width: 360.0,
+            ..TrendOptions::default()
+        },
+    );
+    let doc = parse(&svg);
+    let view_box = doc.root_element().attribute("viewBox").unwrap();
+    assert!(view_box.starts_with("0 0 360 "), "{view_box}");
+    for node in doc.descendants() {
+        if let Some(size) = node.attribute("font-size") {
+            assert!(size.parse::<f64>().unwrap() >= 12.0, "font-size {size}");
+        }
+    }
 }

@@ -60,6 +60,7 @@ FRS09,NFRS,2025-03,15,10
 struct TestApp {
     base: String,
     client: reqwest::Client,
+    app: std::sync::Arc<stocktake::Stocktake>,
     _dir: TempDir,
 }
 
@@ -104,8 +105,17 @@ impl TestApp {
                 .default_headers(headers)
                 .build()
                 .expect("an HTTP client"),
+            app: served.app,
             _dir: served.dir,
         }
+    }
+
+    /// Imports a file through the ordinary use case, as the import page does.
+    async fn import(&self, kind: FileKind, text: &str) {
+        self.app
+            .import_texts(&support::tester(), &[(kind, text)])
+            .await
+            .unwrap_or_else(|e| panic!("{kind} imports: {e}"));
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -901,7 +911,7 @@ async fn every_documented_operation_answers_as_documented() {
             walked.push(name);
         }
     }
-    assert_eq!(walked.len(), 12, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 14, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]
@@ -1071,4 +1081,142 @@ fn attribute_values(html: &str, openers: &[&str]) -> Vec<String> {
         }
     }
     out
+}
+
+// ---- Search, cascading a target, where indicators apply ----
+
+#[tokio::test]
+async fn search_finds_units_and_indicators_by_code_or_name_whatever_the_case() {
+    let app = TestApp::spawn().await;
+    let (status, found) = app.get("/api/v1/search?q=STOCK").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        found["units"][0]["unit"]["code"], "NFRS-STOCKHILL",
+        "{found:#}"
+    );
+    assert_eq!(
+        found["units"][0]["within"],
+        json!(["Nottinghamshire Fire and Rescue Service", "City"])
+    );
+    let (_, found) = app.get("/api/v1/search?q=frs%2001").await;
+    assert_eq!(
+        found["indicators"][0]["code"], "FRS01",
+        "a code with a space typed: {found:#}"
+    );
+    assert_eq!(found["indicators"][0]["applies_to"], "every unit");
+    let (_, found) = app.get("/api/v1/search?q=fires%20population").await;
+    assert_eq!(
+        found["indicators"].as_array().unwrap().len(),
+        1,
+        "{found:#}"
+    );
+    let (status, error) = app.get("/api/v1/search?q=").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error["field"], "q");
+}
+
+#[tokio::test]
+async fn a_cascade_is_previewed_then_saved_with_the_previews_fingerprint() {
+    let app = TestApp::spawn().await;
+    let body =
+        json!({"indicator": "FRS09", "unit": "NFRS", "period": "2025-03", "method": "equally"});
+    let (status, preview) = app.post("/api/v1/targets/cascade", &body).await;
+    assert_eq!(status, StatusCode::OK, "{preview:#}");
+    assert_eq!(preview["saved"], false);
+    assert_eq!(preview["rule"], "parts");
+    // 15 fires shared by two groups, in whole fires that add up to 15.
+    let targets: Vec<f64> = preview["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["target"].as_f64().unwrap())
+        .collect();
+    assert_eq!(targets, [8.0, 7.0]);
+    assert_eq!(preview["total"], 15.0);
+    // A preview wrote nothing.
+    let (_, targets) = app.get("/api/v1/targets?indicator=FRS09").await;
+    assert_eq!(targets["targets"].as_array().unwrap().len(), 1);
+
+    // A fingerprint that is not the preview's is refused; nothing is written.
+    let mut stale = body.clone();
+    stale["confirm"] = json!(true);
+    stale["fingerprint"] = json!("0000000000000000");
+    let (status, error) = app.post("/api/v1/targets/cascade", &stale).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("preview the cascade again"),
+        "{error:#}"
+    );
+
+    let mut confirm = body.clone();
+    confirm["confirm"] = json!(true);
+    confirm["fingerprint"] = preview["fingerprint"].clone();
+    let (status, saved) = app.post("/api/v1/targets/cascade", &confirm).await;
+    assert_eq!(status, StatusCode::OK, "{saved:#}");
+    assert_eq!(saved["saved"], true);
+    let (_, targets) = app.get("/api/v1/targets?indicator=FRS09").await;
+    assert_eq!(targets["targets"].as_array().unwrap().len(), 3);
+
+    // A period without a target to cascade says so.
+    let (status, error) = app
+        .post(
+            "/api/v1/targets/cascade",
+            &json!({"indicator": "FRS09", "unit": "NFRS", "period": "2026-03"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error["message"],
+        "NFRS has no FRS09 target for 2026-03 to cascade: set one first"
+    );
+}
+
+#[tokio::test]
+async fn a_value_for_a_unit_where_the_indicator_does_not_apply_is_refused_with_the_reason() {
+    let app = TestApp::spawn().await;
+    app.import(
+        FileKind::Applies,
+        "indicator,level,under\nFRS09,station,NFRS-CITY\n",
+    )
+    .await;
+    let (status, error) = app
+        .post(
+            "/api/v1/values",
+            &json!({"values": [
+                {"indicator": "FRS09", "org_unit": "NFRS-STOCKHILL", "period": "2025-02", "value": 4},
+                {"indicator": "FRS09", "org_unit": "NFRS-MANSFIELD", "period": "2025-02", "value": 4}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error:#}");
+    let errors = error["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{error:#}");
+    assert_eq!(errors[0]["line"], 2);
+    assert_eq!(errors[0]["column"], "org_unit");
+    assert_eq!(
+        errors[0]["message"],
+        "FRS09 is not collected for station NFRS-MANSFIELD (it applies to stations under NFRS-CITY): enter it for one of those units, or change where it applies"
+    );
+    // The North group's scorecard no longer lists it; the service's still does.
+    let (_, north) = app
+        .get("/api/v1/scorecard?unit=NFRS-NORTH&period=2025-03")
+        .await;
+    assert!(
+        north["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["indicator"] != "FRS09")
+    );
+    let (_, service) = app.get("/api/v1/scorecard?unit=NFRS&period=2025-03").await;
+    assert!(
+        service["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["indicator"] == "FRS09")
+    );
 }

@@ -289,8 +289,12 @@ async fn home_lists_the_biggest_improvement_and_deterioration() {
     let page = app.get("/?unit=FRS&period=2025-01").await;
     assert_eq!(page.status, StatusCode::OK);
     let improved = page.row("Dwelling fires confined");
+    // A percentage moves in points, not in percent of itself (85.0% from 70.0% is
+    // +15.0 points, not +21.4%), and carries its unit.
     assert!(
-        improved.contains("85.0") && improved.contains("70.0") && improved.contains("+21.4%"),
+        improved.contains("85.0%")
+            && improved.contains("70.0%")
+            && improved.contains("+15.0 points"),
         "{improved}"
     );
     assert!(improved.contains("Improving"), "{improved}");
@@ -299,7 +303,8 @@ async fn home_lists_the_biggest_improvement_and_deterioration() {
         worsened.contains("20") && worsened.contains("15") && worsened.contains("+33.3%"),
         "{worsened}"
     );
-    assert!(worsened.contains("Worsening"), "{worsened}");
+    // The arrow says which way the figure moved (up), the word whether that is better.
+    assert!(worsened.contains("↑ Worsening"), "{worsened}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,12 +329,14 @@ async fn scorecard_shows_each_indicator_with_value_target_and_status_in_words() 
         "Scorecard: Test Fire and Rescue Service, Jan 2025 – Stocktake"
     );
     let fires = page.row("FRS01");
+    // The figure judged, with its unit and what it is, then its target and
+    // what that is, then the status in words: side by side.
     assert!(
-        fires.starts_with("Primary fires FRS01 · fires Value rolled up from 2 units below 20 15 2025-01 target Off target"),
-        "the value, the target and its basis, and the status in words: {fires}"
+        fires.starts_with("Primary fires FRS01 · fires Rolled up from 2 units below. 20 fires Jan 2025 15 2025-01 target Off target"),
+        "the figure judged, the target and its basis, and the status in words: {fires}"
     );
     assert!(
-        fires.contains("Worsening from 15"),
+        fires.contains("↑ Worsening on Jan 2024 (15)"),
         "direction against last year: {fires}"
     );
     let confined = page.row("FRS02");
@@ -416,7 +423,11 @@ async fn scorecard_sorts_by_a_column_and_says_so_with_aria_sort() {
         by_value.html.find(">Dwelling fires confined").unwrap()
             < by_value.html.find(">Primary fires").unwrap()
     );
-    assert!(by_value.html.contains(r#"aria-sort="descending" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=value&#38;dir=asc">Value</a>"#));
+    assert!(by_value.html.contains(r#"aria-sort="descending" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=value&#38;dir=asc">Period figure</a>"#));
+    let by_judged = app
+        .get("/scorecard/FRS?period=2025-01&sort=judged&dir=desc")
+        .await;
+    assert!(by_judged.html.contains(r#"aria-sort="descending" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=judged&#38;dir=asc">Figure judged</a>"#));
     assert!(by_value.html.contains(r#"aria-sort="none" class="numeric"><a class="sort-link" href="/scorecard/FRS?period=2025-01&#38;sort=target&#38;dir=asc">Target</a>"#));
 
     let best_first = app
@@ -679,12 +690,23 @@ async fn entry_saves_only_what_changed_then_redirects_to_a_confirmation() {
         .await;
     assert_eq!(
         response.headers()[LOCATION],
-        "/entry/ST1?period=2025-02&saved=2"
+        "/entry/ST1?period=2025-02&saved=2&codes=FRS01%2CFRS02"
     );
     let confirmation = app.follow(response).await;
     assert_eq!(confirmation.status, StatusCode::OK);
     assert!(
         confirmation.text().contains("2 values saved"),
+        "{}",
+        confirmation.text()
+    );
+    // The confirmation says what was saved, with each figure and its status.
+    assert!(
+        confirmation.text().contains("Primary fires (FRS01): 30"),
+        "{}",
+        confirmation.text()
+    );
+    assert!(
+        confirmation.text().contains("(FRS02): 90.0"),
         "{}",
         confirmation.text()
     );
@@ -1128,23 +1150,25 @@ async fn an_annual_target_is_charted_and_tabled_against_the_year_to_date() {
     let app = spawn_with_an_annual_target().await;
     let page = app.get("/indicators/FRS03?unit=FRS&period=2025-01").await;
     assert_eq!(page.status, StatusCode::OK);
-    // The chart draws the year to date against the profiled target, and says so.
+    // The chart draws each month's own figure, never a year to date, and no
+    // annual target beside a month's figure; it says why.
     assert!(
         page.html.contains(
-            r#"<title id="trend-title">Smoke alarms fitted: year to date against the profiled annual target, Test Fire and Rescue Service, Apr 2020 to Jan 2025</title>"#
+            r#"<title id="trend-title">Smoke alarms fitted: each month&apos;s figure, Test Fire and Rescue Service, Apr 2023 to Jan 2025</title>"#
         ),
         "{}",
         page.html
     );
     let text = page.text();
     assert!(
-        text.contains("The chart shows the year to date, adding up each month from April, against the annual target profiled pro rata to the months so far"),
+        text.contains("The chart shows each month's own figure. Its targets are annual: the status of each month judges the year to date, from April, against the annual target profiled pro rata to the months so far, so the chart draws no target line"),
         "{text}"
     );
     assert!(
-        text.contains("Latest 200 alarms in Jan 25 against a target of 150 alarms: on target."),
-        "the chart's description reads the year to date: {text}"
+        text.contains("Latest 20 alarms in Jan 25: on target."),
+        "the chart's description reads the month's figure: {text}"
     );
+    assert!(!page.html.contains(r#"<path class="target""#));
     // The table gives the month and the year to date, says the target is
     // the year to date's, and explains the status in words.
     assert!(
@@ -1265,7 +1289,9 @@ async fn the_stylesheet_is_served_with_a_hashed_name_for_a_year() {
             .contains("immutable")
     );
     let css = response.text().await.unwrap();
-    assert!(css.contains(".status--red, .count--red { --status-colour: #d4351c; }"));
+    assert!(css.contains(
+        ".status--red, .count--red, .row--red { --status-colour: #d4351c; --row-colour: #d4351c; }"
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1438,4 +1464,198 @@ async fn monthly_and_annual_targets_together_say_which_each_period_has() {
         last_january.starts_with("Jan 2024 15 150 167 year to date On target Year to date 150 against 167, the 2023/24 annual target profiled to 10 months"),
         "{last_january}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_import_preview_says_what_each_line_replaces_and_the_status_it_will_have() {
+    let app = spawn().await;
+    // ST1's January is held as 12 fires against its own target of 13: 20 is
+    // off target (with commentary); ST2's March is new and has no target.
+    let file = "indicator,org_unit,period,value,note\nFRS01,ST1,2025-01,20,A spate of bin fires\nFRS01,ST2,2025-03,4,\n";
+    let preview = app
+        .upload("values", "changes.csv", file.as_bytes().to_vec())
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.html.contains(r#"<th scope="col">Replaces</th>"#));
+    assert!(
+        preview
+            .html
+            .contains(r#"<th scope="col">Status once imported</th>"#)
+    );
+    let replaced = preview.row("A spate of bin fires");
+    assert!(replaced.ends_with("12 fires Off target"), "{replaced}");
+    let new = preview.row("ST2");
+    assert!(new.ends_with("nothing: a new value No target"), "{new}");
+    // January is approved: the check page asks why it changes, and the
+    // import is refused without a reason, then written with one.
+    assert!(
+        preview
+            .text()
+            .contains("1 line changes a figure already approved. Say why"),
+        "{}",
+        preview.text()
+    );
+    let token = between(&preview.html, r#"name="token" value=""#, "\"")
+        .expect("a token")
+        .to_owned();
+    let refused = page(app.post_form("/import/confirm", &[("token", &token)]).await).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("the value of FRS01 for ST1 in 2025-01 is approved, so locked: give a reason for changing an approved figure"),
+        "{}",
+        refused.text()
+    );
+    let again = app
+        .upload("values", "changes.csv", file.as_bytes().to_vec())
+        .await;
+    let token = between(&again.html, r#"name="token" value=""#, "\"")
+        .expect("a token")
+        .to_owned();
+    let written = app
+        .post_form(
+            "/import/confirm",
+            &[("token", &token), ("reason", "Bin fires counted late")],
+        )
+        .await;
+    assert_eq!(written.headers()[LOCATION], "/import?imported=2&kind=values");
+    let history = app
+        .app
+        .record_history(&support::tester(), "value", "FRS01|ST1|2025-01")
+        .await
+        .unwrap();
+    assert_eq!(history[0].reason.as_deref(), Some("Bin fires counted late"));
+    assert_eq!(history[0].actor, support::ADMIN);
+    assert_eq!(history[0].interface, "web");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_lists_units_and_indicators_each_leading_to_its_page() {
+    let app = spawn().await;
+    let page = app.get("/search?q=station").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text()
+            .contains("2 units and 0 indicators match “station”."),
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.html
+            .contains(r#"href="/scorecard/ST1?period=2025-01""#)
+    );
+    let page = app.get("/search?q=Smoke%20ALARMS").await;
+    assert!(
+        page.html.contains(r#"href="/indicators/FRS03?unit=FRS""#),
+        "{}",
+        page.html
+    );
+    // The box is in the header of every page, a plain GET form.
+    let home = app.get("/").await;
+    assert!(
+        home.html
+            .contains(r#"<form class="header__search" method="get" action="/search""#)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cascade_is_previewed_as_a_table_then_saved_after_a_redirect() {
+    let app = spawn().await;
+    let page = app
+        .get("/targets/cascade?unit=FRS&period=2025-01&indicator=FRS01&method=equally")
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    // 15 fires shared equally by two districts: 8 and 7, adding up to 15.
+    assert!(
+        page.row("North District").contains("8 fires"),
+        "{}",
+        page.row("North District")
+    );
+    assert!(page.row("South District").contains("7 fires"));
+    assert!(page.row("Together").contains("15 fires"));
+    let fingerprint = between(&page.html, r#"name="fingerprint" value=""#, "\"")
+        .unwrap()
+        .to_owned();
+    let response = app
+        .post_form(
+            "/targets/cascade",
+            &[
+                ("unit", "FRS"),
+                ("period", "2025-01"),
+                ("indicator", "FRS01"),
+                ("method", "equally"),
+                ("years", ""),
+                ("fingerprint", &fingerprint),
+                ("ratify", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/targets/cascade?unit=FRS&period=2025-01&indicator=FRS01&saved=2"
+    );
+    let done = app.follow(response).await;
+    assert!(
+        done.text()
+            .contains("2 targets for FRS01 saved below Test Fire and Rescue Service"),
+        "{}",
+        done.text()
+    );
+    let card = app.get("/scorecard/NORTH?period=2025-01").await;
+    assert!(
+        card.row("FRS01").contains("2025-01 target"),
+        "{}",
+        card.row("FRS01")
+    );
+    // Without a target to cascade, the page says so beside the period.
+    let refused = app
+        .get("/targets/cascade?unit=FRS&period=2026-01&indicator=FRS01")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("FRS has no FRS01 target for 2026-01 to cascade: set one first."),
+        "{}",
+        refused.text()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scorecard_has_breadcrumbs_and_a_chooser_of_the_units_nearby() {
+    let app = spawn().await;
+    let page = app.get("/scorecard/ST1?period=2025-01").await;
+    assert!(
+        page.html
+            .contains(r#"<nav class="breadcrumbs" aria-label="Where this unit sits">"#)
+    );
+    assert!(
+        page.html
+            .contains(r#"<a href="/scorecard/NORTH?period=2025-01">North District</a>"#)
+    );
+    assert!(
+        page.html
+            .contains(r#"<span aria-current="page">Station One</span>"#)
+    );
+    // Above, beside and below: not every unit of a deployment of thousands.
+    for code in ["FRS", "NORTH", "ST1"] {
+        assert!(
+            page.html.contains(&format!(r#"<option value="{code}""#)),
+            "{code}"
+        );
+    }
+    assert!(!page.html.contains(r#"<option value="ST2""#));
+    let district = app.get("/scorecard/NORTH?period=2025-01").await;
+    for code in ["FRS", "NORTH", "SOUTH", "ST1"] {
+        assert!(
+            district
+                .html
+                .contains(&format!(r#"<option value="{code}""#)),
+            "{code}"
+        );
+    }
+    // Option labels name the level rather than being indented with spaces.
+    assert!(page.html.contains(">Station One (station)</option>"));
+    assert!(!page.html.contains("\u{a0}\u{a0}\u{a0}"));
 }

@@ -78,6 +78,9 @@ pub struct IndicatorView {
     pub unit: UnitRef,
     pub path: Vec<UnitRef>,
     pub period: Period,
+    /// True where the period asked for had no figure for the unit and the
+    /// indicator's latest year with data is shown instead.
+    pub latest_with_data: bool,
     /// Up to five financial years of the indicator's own periods, oldest first.
     pub trend: Vec<TrendPoint>,
     pub breakdown: Vec<BreakdownLine>,
@@ -112,6 +115,11 @@ pub struct Mover {
     pub last_year: Option<f64>,
     pub change_percent: f64,
     pub direction: Direction,
+    pub polarity: stocktake_core::Polarity,
+    /// What the figure is measured in.
+    pub measure: String,
+    /// True for a percentage: its change is shown in points.
+    pub percentage: bool,
 }
 
 /// The home page: headline counts and the biggest movers.
@@ -144,7 +152,7 @@ impl Stocktake {
         let u = find_unit(&cache, unit)?;
         rights.require_sees(&cache, u)?;
         let ind = cache.indicator(i).clone();
-        let shown = cache.shown_period(i, period);
+        let (shown, latest_with_data) = figures.shown_period_for(i, u, period);
         let first = Period::containing(shown.year().years_back(4).first_month(), ind.frequency);
         let trend = (first.index()..=shown.index())
             .map(|p| trend_point(figures, i, u, Period::from_index(ind.frequency, p)))
@@ -184,6 +192,7 @@ impl Stocktake {
             unit: UnitRef::of(&cache, u),
             path: path_in_scope(&cache, &rights, u),
             period: shown,
+            latest_with_data,
             trend,
             breakdown,
             comparisons,
@@ -261,6 +270,9 @@ impl Stocktake {
                         last_year: row.same_period_last_year.value,
                         change_percent: change,
                         direction: row.direction_year,
+                        polarity: ind.polarity,
+                        measure: ind.unit.clone(),
+                        percentage: ind.is_percentage(),
                     },
                 ));
             }

@@ -45,8 +45,10 @@ pub struct Saved {
 pub(crate) enum Refusal {
     /// The caller's rights do not reach it.
     Forbidden(String),
-    /// It is approved and locked (or needs a reason to change).
+    /// It is approved and locked.
     Locked(String),
+    /// It is approved, and the caller may change it only with a reason.
+    NeedsReason(String),
 }
 
 impl Refusal {
@@ -54,7 +56,9 @@ impl Refusal {
     pub fn report(self, errors: &mut FileErrors, line: u64) {
         match self {
             Refusal::Forbidden(message) => errors.push_forbidden(line, None, message),
-            Refusal::Locked(message) => errors.push(line, None, message),
+            Refusal::Locked(message) | Refusal::NeedsReason(message) => {
+                errors.push(line, None, message)
+            }
         }
     }
 }
@@ -89,7 +93,7 @@ pub(crate) fn state_for(
             )));
         }
         if reason.is_none() {
-            return Err(Refusal::Locked(format!(
+            return Err(Refusal::NeedsReason(format!(
                 "{what}: give a reason for changing an approved figure; it is kept in the audit trail"
             )));
         }
@@ -121,6 +125,12 @@ pub struct EntryLine {
     pub current: Option<Observation>,
     pub commentary: Option<String>,
     pub target: Option<f64>,
+    /// What the target is: "2024/25 annual target, profiled to 10 months".
+    pub target_basis: Option<String>,
+    /// True where the status judges the year to date (an annual target).
+    pub judges_year_to_date: bool,
+    /// The figure the status judges now: the year to date or the period's.
+    pub judged: Option<f64>,
     pub status: Status,
     /// Where the value stands, if one is entered.
     pub state: Option<ValueState>,
@@ -142,8 +152,9 @@ const REPORTING_LOOKBACK: i32 = 24;
 
 impl Stocktake {
     /// The indicators due from a unit for a period: those of the period's
-    /// frequency that the unit has entered in the last two years, or, for a
-    /// unit that has entered none, every indicator of that frequency.
+    /// frequency collected for the unit (where they apply) that it has
+    /// entered in the last two years, or, for a unit that has entered none,
+    /// every one of that frequency collected for it.
     ///
     /// Only the indicators the caller may enter for the unit are shown: an
     /// owner's own, or every one for the framework's people.
@@ -188,7 +199,9 @@ impl Stocktake {
         }
         let of_frequency: Vec<_> = cache
             .all_indicators()
-            .filter(|&i| cache.indicator(i).frequency == period.frequency())
+            .filter(|&i| {
+                cache.indicator(i).frequency == period.frequency() && cache.collected_at(i, u)
+            })
             .filter(|&i| rights.may_enter(i, u))
             .collect();
         let reported: Vec<_> = of_frequency
@@ -217,6 +230,13 @@ impl Stocktake {
                     current,
                     commentary: row.commentary,
                     target: row.target.map(|t| t.target),
+                    target_basis: row.target.map(|t| t.basis_short()),
+                    judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
+                    judged: if row.target.is_some_and(|t| t.year_to_date) {
+                        row.year_to_date.value
+                    } else {
+                        row.current.value
+                    },
                     status: row.status,
                     editable: state != Some(ValueState::Approved) || rights.role.runs_framework(),
                     state,
@@ -332,6 +352,65 @@ impl Stocktake {
             values: values.len(),
             statuses: verdicts.iter().map(|v| v.status).collect(),
         })
+    }
+}
+
+/// How a line of a checked file would land: the value it replaces, if
+/// any, and the status it would have once the lines shown are saved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinePreview {
+    /// The value stored now, with its unit, that the line replaces.
+    pub replaces: Option<String>,
+    pub status: Status,
+}
+
+impl Stocktake {
+    /// For the lines of a checked values file that a preview shows: what
+    /// each replaces and the status it would have, judged with those lines
+    /// saved. Only the lines shown are judged, so a big file costs no more
+    /// than a small one. A line that does not read is none.
+    ///
+    /// Lines of units outside the caller's scope are none: a preview tells
+    /// nothing a scorecard would not.
+    pub async fn preview_value_lines(
+        &self,
+        caller: &Caller,
+        inputs: &[ValueInput],
+    ) -> Result<Vec<Option<LinePreview>>, AppError> {
+        let (reference, rights) = {
+            let cache = self.analytics();
+            (Reference::of(&cache), self.rights(caller, &cache)?)
+        };
+        let mut errors = FileErrors::new("preview");
+        let parsed: Vec<Option<ParsedValue>> = inputs
+            .iter()
+            .enumerate()
+            .map(|(n, input)| parse_input(&reference, input, n as u64 + 1, &mut errors))
+            .map(|p| p.filter(|p| rights.sees(p.unit)))
+            .collect();
+        let batch: Vec<Change> = parsed.iter().flatten().map(ParsedValue::change).collect();
+        let everything: Vec<usize> = (0..batch.len()).collect();
+        let verdicts = self.verdicts_once_saved(&batch, &everything).await?;
+        let cache = self.analytics();
+        let mut verdicts = verdicts.into_iter();
+        Ok(parsed
+            .iter()
+            .map(|p| {
+                let p = p.as_ref()?;
+                let verdict = verdicts.next()?;
+                let ind = cache.indicator(p.indicator);
+                let figures = cache.view(rights.view);
+                Some(LinePreview {
+                    replaces: figures
+                        .figure(p.indicator, p.unit, p.row.period)
+                        .ok()
+                        .filter(|a| a.source == stocktake_core::Source::Entered)
+                        .and_then(|a| a.value)
+                        .map(|v| ind.format_with_unit(v)),
+                    status: verdict.status,
+                })
+            })
+            .collect())
     }
 }
 

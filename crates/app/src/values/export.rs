@@ -138,6 +138,15 @@ impl Stocktake {
                     return Err(e);
                 }
             }
+            FileKind::Applies => {
+                for (indicator, rule) in self.store.applies().await? {
+                    put(&[
+                        indicator.as_str(),
+                        rule.level.as_deref().unwrap_or(""),
+                        rule.under.as_ref().map_or("", |u| u.as_str()),
+                    ])?;
+                }
+            }
             FileKind::Targets => {
                 for t in self.store.targets().await? {
                     if !in_scope(t.org_unit.as_str()) {

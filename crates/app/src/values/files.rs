@@ -12,7 +12,7 @@ use stocktake_core::{NumberRules, parse_number};
 
 use super::strict_csv::{CsvError, CsvReader, Record, text_cell_for_export, text_cell_from_import};
 
-/// The five files Stocktake imports and exports.
+/// The files Stocktake imports and exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileKind {
@@ -21,13 +21,16 @@ pub enum FileKind {
     Indicators,
     Values,
     Targets,
+    /// Where indicators apply: the levels and subtrees they are collected for.
+    Applies,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 5] = [
+    pub const ALL: [FileKind; 6] = [
         FileKind::OrgUnits,
         FileKind::Groups,
         FileKind::Indicators,
+        FileKind::Applies,
         FileKind::Values,
         FileKind::Targets,
     ];
@@ -39,6 +42,7 @@ impl FileKind {
             FileKind::Indicators => "indicators",
             FileKind::Values => "values",
             FileKind::Targets => "targets",
+            FileKind::Applies => "applies",
         }
     }
 
@@ -50,6 +54,7 @@ impl FileKind {
             FileKind::Indicators => "indicators",
             FileKind::Values => "values",
             FileKind::Targets => "targets",
+            FileKind::Applies => "where indicators apply",
         }
     }
 
@@ -61,6 +66,7 @@ impl FileKind {
             FileKind::Indicators => INDICATOR_COLUMNS,
             FileKind::Values => VALUE_COLUMNS,
             FileKind::Targets => TARGET_COLUMNS,
+            FileKind::Applies => APPLIES_COLUMNS,
         }
     }
 
@@ -83,7 +89,7 @@ impl FromStr for FileKind {
             .find(|k| k.as_str() == s || k.as_str().replace('-', "_") == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown file kind {s:?}: use org-units, groups, indicators, values or targets"
+                    "unknown file kind {s:?}: use org-units, groups, indicators, applies, values or targets"
                 )
             })
     }
@@ -150,6 +156,12 @@ const TARGET_COLUMNS: &[Column] = &[
     Column::req("period"),
     Column::req("target"),
     Column::opt("tolerance"),
+];
+
+const APPLIES_COLUMNS: &[Column] = &[
+    Column::req("indicator"),
+    Column::opt("level"),
+    Column::opt("under"),
 ];
 
 /// One problem in a file, located so the user can find and fix it.

@@ -9,13 +9,13 @@ use std::io::Read;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use stocktake_core::{
-    DenominatorOverPeriods, Factor, Frequency, Group, GroupCode, Hierarchy, HierarchyError, IndIdx,
-    Indicator, IndicatorCode, Kind, NumberRules, OrgUnit, OrgUnitCode, Period, Polarity, Target,
-    TextKind, UnitIdx,
+    AppliesRule, DenominatorOverPeriods, Factor, Frequency, Group, GroupCode, Hierarchy,
+    HierarchyError, IndIdx, Indicator, IndicatorCode, Kind, NumberRules, OrgUnit, OrgUnitCode,
+    Period, Polarity, Target, TextKind, UnitIdx,
 };
 use stocktake_store::{Actor, TargetRow, ValueRow};
 
-use super::entry::{reason_text, state_for};
+use super::entry::{Refusal, reason_text, state_for};
 use super::files::{CsvRows, FileErrors, FileKind, Row};
 use super::judge::Change;
 use super::parse::{ParsedValue, Reference, ValueFields, number, present, shown, text};
@@ -59,6 +59,17 @@ pub struct ImportSummary {
     /// Data rows read (and, when written, upserted).
     pub rows: u64,
     pub written: bool,
+    /// Values file rows that change figures already approved: a preview
+    /// counts them, and the import then needs a reason.
+    pub approved_changed: u64,
+}
+
+/// What every row of a values file is checked against.
+#[derive(Clone, Copy)]
+struct Checks<'a> {
+    rights: &'a Rights,
+    reason: Option<&'a str>,
+    mode: ImportMode,
 }
 
 /// Rows of values written per statement batch.
@@ -117,25 +128,31 @@ impl Stocktake {
         let rows = CsvRows::open(kind, file, input)?;
         let actor = caller.audit_actor();
         let actor = &actor;
+        let mut approved_changed = 0;
         let rows = match kind {
             FileKind::OrgUnits => self.import_org_units(file, rows, mode, actor).await?,
             FileKind::Groups => self.import_groups(file, rows, mode, actor).await?,
             FileKind::Indicators => self.import_indicators(file, rows, mode, actor).await?,
             FileKind::Values => {
                 let reason = reason_text(options.reason.as_deref())?;
-                self.import_values(file, rows, mode, actor, &rights, reason, progress)
-                    .await?
+                let (count, changed) = self
+                    .import_values(file, rows, mode, actor, &rights, reason, progress)
+                    .await?;
+                approved_changed = changed;
+                count
             }
             FileKind::Targets => {
                 self.import_targets(file, rows, mode, actor, options.ratify_targets)
                     .await?
             }
+            FileKind::Applies => self.import_applies(file, rows, mode, actor).await?,
         };
         Ok(ImportSummary {
             kind,
             file: file.to_owned(),
             rows,
             written: mode == ImportMode::Write,
+            approved_changed,
         })
     }
 
@@ -399,7 +416,7 @@ impl Stocktake {
         rights: &Rights,
         reason: Option<&str>,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<u64, AppError> {
+    ) -> Result<(u64, u64), AppError> {
         let reference = Reference::of(&self.analytics());
         let mut errors = FileErrors::new(file);
         let mut first_line = FirstLines::new(reference.hierarchy().len());
@@ -420,6 +437,7 @@ impl Stocktake {
         let mut judge_batch: Vec<Change> = Vec::new();
         let mut judge_rows: Vec<(usize, u64)> = Vec::new();
         let mut pending: Vec<(u64, ParsedValue)> = Vec::with_capacity(VALUE_CHUNK);
+        let mut approved_changed = 0u64;
         let mut count = 0u64;
         while let Some(row) = rows.next(&mut errors) {
             count += 1;
@@ -460,22 +478,30 @@ impl Stocktake {
             if pending.len() == VALUE_CHUNK {
                 self.write_checked(
                     &mut pending,
-                    rights,
-                    reason,
+                    Checks {
+                        rights,
+                        reason,
+                        mode,
+                    },
                     &mut errors,
                     &mut writer,
                     keep_all.then_some(&mut kept),
+                    &mut approved_changed,
                 )
                 .await?;
             }
         }
         self.write_checked(
             &mut pending,
-            rights,
-            reason,
+            Checks {
+                rights,
+                reason,
+                mode,
+            },
             &mut errors,
             &mut writer,
             keep_all.then_some(&mut kept),
+            &mut approved_changed,
         )
         .await?;
         progress(rows.byte());
@@ -518,7 +544,7 @@ impl Stocktake {
             }
             self.own_write(1).await?;
         }
-        Ok(count)
+        Ok((count, approved_changed))
     }
 
     /// Checks a chunk of parsed rows against the caller's rights and the
@@ -526,28 +552,40 @@ impl Stocktake {
     /// each is written in, and writes them unless the file already has a bad
     /// line: then writing stops (the transaction is rolled back) and checking
     /// goes on, so every bad line is reported.
+    ///
+    /// A preview by someone who may change approved figures counts the lines
+    /// that would, in `approved_changed`: the confirmation then needs a reason.
     async fn write_checked(
         &self,
         pending: &mut Vec<(u64, ParsedValue)>,
-        rights: &Rights,
-        reason: Option<&str>,
+        checks: Checks<'_>,
         errors: &mut FileErrors,
         writer: &mut Option<stocktake_store::ValueWriter>,
         kept: Option<&mut Vec<(Change, Option<String>, bool)>>,
+        approved_changed: &mut u64,
     ) -> Result<(), AppError> {
         {
             let cache = self.analytics();
             for (line, parsed) in pending.iter_mut() {
                 match state_for(
-                    rights,
+                    checks.rights,
                     &cache,
                     parsed.indicator,
                     parsed.unit,
                     parsed.row.period,
-                    reason,
+                    checks.reason,
                 ) {
                     Ok(state) => parsed.row.state = state,
+                    Err(Refusal::NeedsReason(_)) if checks.mode == ImportMode::Preview => {
+                        *approved_changed += 1;
+                    }
                     Err(refused) => refused.report(errors, *line),
+                }
+                if checks.reason.is_some()
+                    && cache.entered(parsed.indicator, parsed.unit, parsed.row.period).is_some()
+                    && !cache.is_draft(parsed.indicator, parsed.unit, parsed.row.period)
+                {
+                    *approved_changed += 1;
                 }
             }
         }
@@ -573,6 +611,86 @@ impl Stocktake {
         let rows: Vec<ValueRow> = pending.drain(..).map(|(_, p)| p.row).collect();
         w.write(&rows).await?;
         Ok(())
+    }
+
+    /// Where indicators apply: the rows of each indicator in the file
+    /// replace its rules; a row with neither level nor unit makes it apply
+    /// everywhere.
+    async fn import_applies(
+        &self,
+        file: &str,
+        rows: CsvRows<impl Read>,
+        mode: ImportMode,
+        actor: &Actor,
+    ) -> Result<u64, AppError> {
+        let mut errors = FileErrors::new(file);
+        let mut rules: Vec<(IndicatorCode, Vec<AppliesRule>)> = Vec::new();
+        let mut seen: HashMap<(IndicatorCode, AppliesRule), u64> = HashMap::new();
+        let mut count = 0;
+        {
+            let cache = self.analytics();
+            let levels = cache.hierarchy().levels().to_vec();
+            rows.for_each(&mut errors, |row, errors| {
+                count += 1;
+                let indicator = code::<IndicatorCode>(row, "indicator", errors);
+                let under = optional_code::<OrgUnitCode>(row, "under", errors);
+                let level = text(row.line, "level", TextKind::Label, row.get("level"), errors);
+                let (Some(indicator), Ok(under), Ok(level)) = (indicator, under, level) else {
+                    return;
+                };
+                if cache.find_indicator(indicator.as_str()).is_none() {
+                    errors.push(
+                        row.line,
+                        Some("indicator"),
+                        format!("unknown indicator {}: import it in the indicators file first", shown(indicator.as_str())),
+                    );
+                    return;
+                }
+                if let Some(level) = &level
+                    && !levels.contains(level)
+                {
+                    errors.push(
+                        row.line,
+                        Some("level"),
+                        format!("unknown level {}: the levels are {}", shown(level), levels.join(", ")),
+                    );
+                    return;
+                }
+                if let Some(unit) = &under
+                    && cache.hierarchy().find(unit.as_str()).is_none()
+                {
+                    errors.push(
+                        row.line,
+                        Some("under"),
+                        format!("unknown organisation unit {}: import it in the org-units file first", shown(unit.as_str())),
+                    );
+                    return;
+                }
+                let rule = AppliesRule { level, under };
+                if let Some(first) = seen.insert((indicator.clone(), rule.clone()), row.line) {
+                    errors.push(row.line, None, format!("duplicate: line {first} already gives this rule for {indicator}; keep one of them"));
+                    return;
+                }
+                match rules.iter_mut().find(|(c, _)| *c == indicator) {
+                    Some((_, list)) => list.push(rule),
+                    None => rules.push((indicator, vec![rule])),
+                }
+            });
+        }
+        finish(errors)?;
+        if mode == ImportMode::Write && !rules.is_empty() {
+            self.store.replace_applies(&rules, actor).await?;
+            {
+                let mut cache = self.analytics_mut();
+                for (code, list) in &rules {
+                    if let Some(i) = cache.find_indicator(code.as_str()) {
+                        cache.set_applies(i, list.clone());
+                    }
+                }
+            }
+            self.own_write(1).await?;
+        }
+        Ok(count)
     }
 
     async fn import_targets(

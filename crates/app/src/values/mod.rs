@@ -10,6 +10,7 @@
 //! pages' views), `reference` (lists and choosers) and `overview` (views
 //! across the whole deployment).
 
+mod cascade;
 mod detail;
 mod entry;
 mod export;
@@ -20,6 +21,7 @@ mod overview;
 mod parse;
 mod reference;
 mod scorecard;
+mod search;
 mod strict_csv;
 mod table;
 mod targets;
@@ -28,10 +30,11 @@ mod workflow;
 
 use stocktake_core::{Analytics, IndIdx, UnitIdx};
 
+pub use cascade::{CascadeChild, CascadeChoice, CascadePreview, CascadeRequest};
 pub use detail::{
     BreakdownLine, ChildSummary, Comparison, Home, IndicatorView, Mover, TrendPoint, UnitView,
 };
-pub use entry::{EntryForm, EntryLine, Saved, ValueInput};
+pub use entry::{EntryForm, EntryLine, LinePreview, Saved, ValueInput};
 pub use files::{Column, CsvWriter, FileErrors, FileKind, LineError, MAX_LISTED_ERRORS, csv_cell};
 pub use import::{ImportMode, ImportOptions, ImportSummary};
 pub use overview::{PeriodQuartiles, StatusPicture};
@@ -40,6 +43,7 @@ pub use reference::{
     ValueList, ValueRecord, ValueRequest,
 };
 pub use scorecard::{Rollup, RollupLine, Scorecard, ScorecardLine, StatusCounts, UnitRef};
+pub use search::{IndicatorHit, MAX_HITS, SearchResults, UnitHit};
 pub use stocktake_core::number_text;
 pub use table::{Cell, Table, TableColumn};
 pub use targets::Ratified;
@@ -49,6 +53,9 @@ pub use workflow::{Moved, Step, ValueRef};
 pub(crate) use judge::CommentaryRules;
 
 use crate::AppError;
+
+/// The key of the home unit in the database's settings table.
+pub(crate) const HOME_UNIT_SETTING: &str = "home_unit";
 
 /// Finds a unit by code, or says which codes exist at the top.
 pub(crate) fn find_unit(cache: &Analytics, code: &str) -> Result<UnitIdx, AppError> {

@@ -168,6 +168,14 @@ impl Reference {
         let denominator = number(line, "denominator", cells.denominator, parts, errors);
         let note = text(line, "note", TextKind::Note, cells.note, errors);
         let (ind, unit, period) = key?;
+        if let Some(why) = self.cache.not_collected_reason(ind, unit) {
+            errors.push(
+                line,
+                Some("org_unit"),
+                format!("{why}: enter it for one of those units, or change where it applies"),
+            );
+            return None;
+        }
         let (Ok(value), Ok(numerator), Ok(denominator), Ok(note)) =
             (value, numerator, denominator, note)
         else {

@@ -247,6 +247,62 @@ impl Stocktake {
             .collect())
     }
 
+    /// The units a scorecard's chooser offers beside the one shown: those
+    /// above it, its siblings and the units directly below, top down; a
+    /// deployment of thousands of units stays a short list. The search box
+    /// finds any other.
+    /// Only units in the caller's scope are offered.
+    pub fn nearby_units(&self, caller: &Caller, code: &str) -> Result<Vec<UnitChoice>, AppError> {
+        let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        let u = find_unit(&cache, code)?;
+        rights.require_sees(&cache, u)?;
+        let h = cache.hierarchy();
+        let choice = |x: UnitIdx| {
+            let unit = h.unit(x);
+            UnitChoice {
+                code: unit.code.to_string(),
+                name: unit.name.clone(),
+                level: unit.level.clone(),
+                depth: h.depth(x),
+            }
+        };
+        let mut out: Vec<UnitChoice> = Vec::new();
+        let path = h.path(u);
+        for &p in &path[..path.len() - 1] {
+            if rights.sees(p) {
+                out.push(choice(p));
+            }
+        }
+        let siblings: Vec<UnitIdx> = match h.parent(u) {
+            Some(p) => h.children(p).to_vec(),
+            None => h.roots(),
+        };
+        for s in siblings.into_iter().filter(|&s| rights.sees(s)) {
+            out.push(choice(s));
+            if s == u {
+                out.extend(h.children(u).iter().map(|&c| choice(c)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The units from the top down to this one, inclusive: for breadcrumbs.
+    /// Only the part of the path within the caller's scope.
+    pub fn unit_path(&self, caller: &Caller, code: &str) -> Result<Vec<super::UnitRef>, AppError> {
+        let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        let u = find_unit(&cache, code)?;
+        rights.require_sees(&cache, u)?;
+        Ok(cache
+            .hierarchy()
+            .path(u)
+            .into_iter()
+            .filter(|&p| rights.sees(p))
+            .map(|p| super::UnitRef::of(&cache, p))
+            .collect())
+    }
+
     /// How many values are held.
     pub fn value_count(&self, caller: &Caller) -> Result<usize, AppError> {
         let cache = self.analytics();
@@ -254,9 +310,56 @@ impl Stocktake {
         Ok(cache.value_count())
     }
 
+    /// The unit pages open on when none is asked for: the configured
+    /// `home_unit`, else the one set in the database, else the first unit of
+    /// the caller's scope; a code that names no unit, or one outside the
+    /// caller's scope, is passed over.
+    pub fn home_unit(&self, caller: &Caller) -> Result<Option<String>, AppError> {
+        let stored = self
+            .stored_home_unit
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let home = {
+            let cache = self.analytics();
+            let rights = self.rights(caller, &cache)?;
+            self.options
+                .home_unit
+                .iter()
+                .chain(stored.iter())
+                .find(|code| cache.hierarchy().find(code).is_some_and(|u| rights.sees(u)))
+                .cloned()
+        };
+        match home {
+            Some(code) => Ok(Some(code)),
+            None => self.first_top_unit(caller),
+        }
+    }
+
+    /// Sets the home unit kept in the database (a configured `home_unit`
+    /// still comes first). Administrators only; audited.
+    pub async fn set_home_unit(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
+        let code = {
+            let cache = self.analytics();
+            self.rights(caller, &cache)?
+                .require_admin("set the unit pages open on")?;
+            let u = find_unit(&cache, code)?;
+            cache.hierarchy().unit(u).code.to_string()
+        };
+        self.store
+            .set_setting(super::HOME_UNIT_SETTING, &code, &caller.audit_actor())
+            .await?;
+        *self
+            .stored_home_unit
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(code);
+        self.own_write(1).await?;
+        Ok(())
+    }
+
     /// The first unit of the caller's scope at the top (the first top unit
-    /// by name, for those who see everything): where pages open when none is
-    /// asked for.
+    /// by name, for those who see everything): where pages open when no home
+    /// unit is set.
     pub fn first_top_unit(&self, caller: &Caller) -> Result<Option<String>, AppError> {
         let cache = self.analytics();
         let rights = self.rights(caller, &cache)?;
@@ -266,14 +369,15 @@ impl Stocktake {
             .map(|&u| cache.hierarchy().unit(u).code.to_string()))
     }
 
-    /// The latest month with data; failing that the latest quarter or year;
-    /// none for a database without values.
+    /// The latest month with approved figures; failing that the latest
+    /// quarter or year; none for a database without approved values. Drafts
+    /// of a new month do not move it: pages open where settled figures end.
     pub fn latest_period(&self, caller: &Caller) -> Result<Option<Period>, AppError> {
         let cache = self.analytics();
         self.rights(caller, &cache)?;
         Ok(Frequency::ALL
             .into_iter()
-            .find_map(|f| cache.latest_period(f)))
+            .find_map(|f| cache.latest_approved_period(f)))
     }
 
     /// The latest period of one frequency with data of any indicator at that

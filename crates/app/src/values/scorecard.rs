@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 use stocktake_core::{
-    Analytics, Answer, Direction, IndIdx, Indicator, Period, Source, Status, UnitIdx, View,
+    Analytics, Answer, Change, Direction, IndIdx, Indicator, Period, Polarity, Source, Status,
+    UnitIdx, View,
 };
 
 use super::table::{Cell, Table, TableColumn};
@@ -105,6 +106,21 @@ pub struct ScorecardLine {
     /// Percentage change of the year to date on the same period last year.
     pub year_to_date_change: Option<f64>,
     pub commentary: Option<String>,
+    pub polarity: Polarity,
+    /// The figure the status judges: the year to date where an annual
+    /// target judges it, otherwise the period's own figure.
+    pub judged_value: Option<f64>,
+    /// True where the period asked for had no figure and the indicator's
+    /// latest year with data is shown instead (`period` says which).
+    pub latest_with_data: bool,
+    /// True where the figure is a percentage: changes are then in points.
+    pub percentage: bool,
+    /// The change in the year to date on the same period last year: in
+    /// percentage points for a percentage, in percent otherwise.
+    pub year_to_date_change_measured: Option<Change>,
+    /// What the target is, without saying what it judges (the judged
+    /// figure says that): "2024/25 annual target, profiled to 9 months".
+    pub target_basis_short: Option<String>,
     /// False where the figure counts a value not yet approved (a draft or
     /// one submitted): shown marked so.
     pub approved: bool,
@@ -169,7 +185,22 @@ impl Stocktake {
             .into_iter()
             .map(|row| {
                 let ind = cache.indicator(row.indicator);
+                let judges_ytd = row.target.is_some_and(|t| t.year_to_date);
                 ScorecardLine {
+                    polarity: ind.polarity,
+                    judged_value: if judges_ytd {
+                        row.year_to_date.value
+                    } else {
+                        row.current.value
+                    },
+                    latest_with_data: row.latest_with_data,
+                    percentage: ind.is_percentage(),
+                    year_to_date_change_measured: Change::between(
+                        ind.is_percentage(),
+                        row.year_to_date.value,
+                        row.year_to_date_last_year.value,
+                    ),
+                    target_basis_short: row.target.map(|t| t.basis_short()),
                     indicator: ind.code.to_string(),
                     title: ind.title.clone(),
                     set: ind.set.clone(),
@@ -184,7 +215,7 @@ impl Stocktake {
                     target: row.target.map(|t| t.target),
                     tolerance: row.target.map(|t| t.tolerance),
                     target_basis: row.target.map(|t| t.basis()),
-                    target_judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
+                    target_judges_year_to_date: judges_ytd,
                     status: row.status,
                     status_label: row.status.label(),
                     previous: row.previous.value,
@@ -374,6 +405,18 @@ const SCORECARD_COLUMNS: &[TableColumn] = &[
         meaning: "The owner's commentary on the figure.",
     },
     TableColumn {
+        name: "judged_value",
+        meaning: "The figure the status judges: year_to_date where target_judges says so, otherwise value.",
+    },
+    TableColumn {
+        name: "year_to_date_change_points",
+        meaning: "For a percentage, the change in the year to date against the same period last year, in percentage points.",
+    },
+    TableColumn {
+        name: "latest_with_data",
+        meaning: "yes where the period asked for had no figure and the indicator's latest year with data is shown instead.",
+    },
+    TableColumn {
         name: "approved",
         meaning: "yes where every value behind the figure is approved; no where it counts a draft or a submitted value.",
     },
@@ -415,6 +458,12 @@ impl Scorecard {
                     Cell::text(l.target_basis.clone().unwrap_or_default()),
                     Cell::text(l.status_label),
                     Cell::text(l.commentary.clone().unwrap_or_default()),
+                    n(l.judged_value),
+                    Cell::Exact(match l.year_to_date_change_measured {
+                        Some(Change::Points(p)) => Some(stocktake_core::indicator::round_to(p, 2)),
+                        _ => None,
+                    }),
+                    Cell::text(if l.latest_with_data { "yes" } else { "" }),
                     Cell::text(if l.approved { "yes" } else { "no" }),
                 ]
             })

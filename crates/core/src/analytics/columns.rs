@@ -189,6 +189,30 @@ impl Analytics {
             .max()
     }
 
+    /// As [`latest_period`](Self::latest_period), counting only approved
+    /// values: where the settled figures end, so a few drafts for a new
+    /// month do not move every page onto a month that is mostly empty.
+    pub fn latest_approved_period(&self, frequency: Frequency) -> Option<Period> {
+        let units = self.hierarchy.len();
+        self.all_indicators()
+            .filter(|&i| self.indicator(i).frequency <= frequency)
+            .filter_map(|i| {
+                let s = self.series(i);
+                (0..s.len).rev().find_map(|c| {
+                    let index = s.first + c as i32;
+                    s.value[c * units..(c + 1) * units]
+                        .iter()
+                        .zip(self.hierarchy.all())
+                        .any(|(v, u)| {
+                            !v.is_nan() && (s.drafts.is_empty() || !s.drafts.contains(&(index, u)))
+                        })
+                        .then(|| Period::from_index(self.indicator(i).frequency, index))
+                })
+            })
+            .map(|p| Period::containing(p.last_month(), frequency))
+            .max()
+    }
+
     /// A copy holding only these indicators' values and commentary (the
     /// others emptied), to try out a batch of changes without touching the
     /// live cache; with no indicators, the reference data and targets alone.
@@ -220,6 +244,7 @@ impl Analytics {
             parents: self.parents,
             targets: self.targets.clone(),
             commentary: Default::default(),
+            applies: self.applies.clone(),
             judgement: self.judgement,
             values: self.values,
         }

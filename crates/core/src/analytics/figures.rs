@@ -53,6 +53,14 @@ questions! {
     fn rollup / rollup_in(ind: IndIdx, period: Period, level: Option<&str>) -> Result<Vec<(UnitIdx, Answer)>, QueryError>;
     /// Quartiles of the figures of `units` (units without one are left out).
     fn quartiles / quartiles_in(ind: IndIdx, period: Period, units: &[UnitIdx]) -> Result<Option<Quartiles>, QueryError>;
+    /// The period a unit's figure is shown for when a report asks for
+    /// `period`: the indicator's own period then, except that an annual
+    /// indicator with no figure for the unit that year shows its latest year
+    /// with data, a few years back at most; true where it fell back.
+    fn shown_period_for / shown_period_for_in(ind: IndIdx, unit: UnitIdx, period: Period) -> (Period, bool);
+    /// Whether the unit has a figure (entered or rolled up) for a period of
+    /// the indicator's own frequency.
+    fn has_figure / has_figure_in(ind: IndIdx, unit: UnitIdx, period: Period) -> bool;
     /// Whether a unit has any figure for the indicator in the financial year
     /// of `period` or the one before.
     fn has_recent_data / has_recent_data_in(ind: IndIdx, unit: UnitIdx, period: Period) -> bool;

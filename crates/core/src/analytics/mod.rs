@@ -11,12 +11,14 @@
 //! The rooms: `columns` stores values; `rollups` keeps parents' figures;
 //! `periods` combines periods (quarters, years, years to date); `targets`
 //! decides what a figure is judged against; `scorecard` judges; `quartiles`
-//! compares units.
+//! compares units; `applies` says where each indicator is collected.
 
+mod applies;
+mod cascade;
 mod columns;
 mod drafts;
 mod figures;
-mod periods;
+pub(crate) mod periods;
 mod quartiles;
 mod rollups;
 mod scorecard;
@@ -37,6 +39,8 @@ use crate::text::IndicatorCode;
 use crate::value::{Accumulator, NotComputable};
 
 pub use figures::Figures;
+pub use applies::{AppliesRule, and_list, describe_rules};
+pub use cascade::{Cascade, CascadeError, CascadeLine, CascadeMethod, CascadeRule, split_rounded};
 pub use quartiles::Quartiles;
 pub use scorecard::{Judged, RecentPoint, ScorecardRow};
 pub use targets::ResolvedTarget;
@@ -139,18 +143,21 @@ impl Answer {
         let mut parts = Vec::new();
         match self.source {
             Source::Rollup => {
+                let units = if self.expected == 1 { "unit" } else { "units" };
                 if self.reported < self.expected {
                     parts.push(format!(
-                        "rolled up from {} of {} units below (the rest have no data)",
+                        "rolled up from {} of {} {units} below (the rest have no data)",
                         self.reported, self.expected
                     ));
                 } else {
-                    parts.push(format!("rolled up from {} units below", self.reported));
+                    parts.push(format!("rolled up from {} {units} below", self.reported));
                 }
             }
             Source::Periods if self.reported < self.expected => parts.push(format!(
-                "{} of {} periods have data",
-                self.reported, self.expected
+                "{} of {} periods {} data",
+                self.reported,
+                self.expected,
+                if self.reported == 1 { "has" } else { "have" }
             )),
             _ => {}
         }
@@ -236,6 +243,8 @@ pub struct Analytics {
     // Looked up for every scorecard line: a fast hash, as the keys are ours.
     targets: FxHashMap<(IndIdx, UnitIdx, Period), Target>,
     commentary: FxHashMap<(IndIdx, UnitIdx, Period), String>,
+    /// Where each indicator applies; none (or missing) where everywhere.
+    applies: Vec<Option<applies::Applies>>,
     judgement: Judgement,
     values: usize,
 }
@@ -271,6 +280,7 @@ impl Analytics {
             parents,
             targets: FxHashMap::default(),
             commentary: FxHashMap::default(),
+            applies: Vec::new(),
             judgement,
             values: 0,
         }

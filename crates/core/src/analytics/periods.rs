@@ -4,7 +4,11 @@
 
 use super::{Analytics, Answer, IndIdx, QueryError, Source, View};
 use crate::org::UnitIdx;
-use crate::period::{MonthNumber, Period};
+use crate::period::{Frequency, MonthNumber, Period};
+
+/// How many years back an annual indicator may show its latest year with
+/// data when the year asked for has none.
+pub const LOOK_BACK_YEARS: i32 = 2;
 use crate::value::{Accumulator, Across, NotComputable};
 
 impl Analytics {
@@ -114,6 +118,44 @@ impl Analytics {
         } else {
             period.latest_complete(frequency)
         }
+    }
+
+    /// The period a unit's figure is shown for when a report asks for
+    /// `period`: as [`shown_period`](Self::shown_period), except that an
+    /// annual indicator with no figure for the unit in that year shows its
+    /// latest year with data, up to [`LOOK_BACK_YEARS`] back (a national
+    /// series published late). True where it fell back, so it is said.
+    pub(super) fn shown_period_for_in(
+        &self,
+        view: View,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> (Period, bool) {
+        let shown = self.shown_period(ind, period);
+        if self.indicator(ind).frequency != Frequency::Year
+            || self.has_figure_in(view, ind, unit, shown)
+        {
+            return (shown, false);
+        }
+        (1..=LOOK_BACK_YEARS)
+            .map(|back| shown.offset(-back))
+            .find(|&p| self.has_figure_in(view, ind, unit, p))
+            .map_or((shown, false), |p| (p, true))
+    }
+
+    /// Whether the unit has a figure (entered or rolled up) for a period of
+    /// the indicator's own frequency.
+    pub(super) fn has_figure_in(
+        &self,
+        view: View,
+        ind: IndIdx,
+        unit: UnitIdx,
+        period: Period,
+    ) -> bool {
+        self.series(ind)
+            .column(period.index())
+            .is_some_and(|c| self.figure_parts(view, ind, unit, c).is_some())
     }
 
     /// Whether a unit has any figure for the indicator in the financial year

@@ -17,6 +17,9 @@ pub struct Judged {
     /// The period shown: the requested one, or for an indicator collected less
     /// often, its latest period ended by then.
     pub period: Period,
+    /// True where the period asked for had no figure for the unit and the
+    /// indicator's latest year with data is shown instead.
+    pub latest_with_data: bool,
     pub current: Answer,
     pub year_to_date: Answer,
     pub target: Option<ResolvedTarget>,
@@ -41,6 +44,8 @@ pub struct ScorecardRow {
     /// The period shown: the requested one, or for an indicator collected less
     /// often, its latest period ended by then.
     pub period: Period,
+    /// True where the latest year with data is shown instead of the one asked for.
+    pub latest_with_data: bool,
     pub current: Answer,
     pub target: Option<ResolvedTarget>,
     pub status: Status,
@@ -75,7 +80,7 @@ impl Analytics {
         period: Period,
     ) -> Judged {
         let indicator = self.indicator(ind);
-        let shown = self.shown_period(ind, period);
+        let (shown, latest_with_data) = self.shown_period_for_in(view, ind, unit, period);
         let current = self
             .figure_in(view, ind, unit, shown)
             .expect("shown period is never finer");
@@ -85,6 +90,7 @@ impl Analytics {
         let target = self.resolve_target(ind, unit, shown);
         let mut judged = Judged {
             period: shown,
+            latest_with_data,
             current,
             year_to_date,
             target,
@@ -112,6 +118,7 @@ impl Analytics {
         let polarity = self.indicator(ind).polarity;
         let Judged {
             period: shown,
+            latest_with_data,
             current,
             year_to_date,
             target,
@@ -130,6 +137,7 @@ impl Analytics {
         ScorecardRow {
             indicator: ind,
             period: shown,
+            latest_with_data,
             status,
             target,
             direction_previous: status::direction(polarity, current.value, previous.value, band),
@@ -144,8 +152,9 @@ impl Analytics {
         }
     }
 
-    /// The scorecard of a unit: every indicator with data for it this year or
-    /// last, in indicator set then code order.
+    /// The scorecard of a unit: every indicator the unit reports (where it
+    /// applies there or below) with data for it this year or last, in
+    /// indicator set then code order.
     pub(super) fn scorecard_in(
         &self,
         view: View,
@@ -159,7 +168,10 @@ impl Analytics {
         });
         order
             .into_iter()
-            .filter(|&i| self.has_recent_data_in(view, i, unit, self.shown_period(i, period)))
+            .filter(|&i| {
+                self.reported_at(i, unit)
+                    && self.has_recent_data_in(view, i, unit, self.shown_period(i, period))
+            })
             .map(|i| self.scorecard_row_in(view, i, unit, period))
             .collect()
     }
@@ -177,7 +189,11 @@ impl Analytics {
         periods: i32,
     ) -> Vec<RecentPoint> {
         let indicator = self.indicator(ind);
-        let shown = self.shown_period(ind, period);
+        let (shown, _) = self.shown_period_for_in(view, ind, unit, period);
+        // The points are the indicator's own periods, ending with the last
+        // of the period shown (a year asked of a monthly indicator ends at
+        // March): a coarser period never compares with a finer one.
+        let shown = Period::containing(shown.last_month(), indicator.frequency);
         let first = shown.offset(1 - periods.max(1));
         let series = self.series(ind);
         let mut year = first.year();

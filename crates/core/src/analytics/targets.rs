@@ -28,6 +28,24 @@ pub struct ResolvedTarget {
 }
 
 impl ResolvedTarget {
+    /// What the target is, where the figure it judges is named beside it:
+    /// "2024/25 Q3 target", "2024/25 annual target, profiled to 9 months".
+    pub fn basis_short(&self) -> String {
+        if !self.year_to_date {
+            return format!("{} target", self.period);
+        }
+        if self.profiled && self.months < 12 {
+            format!(
+                "{} annual target, profiled to {} month{}",
+                self.period,
+                self.months,
+                if self.months == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("{} annual target", self.period)
+        }
+    }
+
     /// What the target is, in words: "2024/25 Q3 target", or "2024/25 annual
     /// target, profiled to 9 months, judged on the year to date".
     pub fn basis(&self) -> String {

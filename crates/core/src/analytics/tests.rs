@@ -269,3 +269,214 @@ proptest! {
         }
     }
 }
+
+fn obs(v: f64) -> Option<Observation> {
+    Some(Observation {
+        value: v,
+        numerator: None,
+        denominator: None,
+    })
+}
+
+fn fires() -> Indicator {
+    Indicator::new(
+        "F".parse().unwrap(),
+        "Fires",
+        Kind::Count,
+        Polarity::LowerIsBetter,
+        Frequency::Year,
+    )
+}
+
+#[test]
+fn an_indicator_applies_where_its_rules_say_and_reports_above_them() {
+    let h = tree();
+    let (r0, d0, w0, r1w) = (
+        h.find("R0").unwrap(),
+        h.find("R0D0").unwrap(),
+        h.find("R0D0W0").unwrap(),
+        h.find("R1D0W0").unwrap(),
+    );
+    let top = h.find("E").unwrap();
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![fires()], Judgement::default());
+    // No rules: everywhere.
+    assert!(cache.collected_at(IndIdx(0), r1w) && cache.reported_at(IndIdx(0), top));
+    cache.set_applies(
+        IndIdx(0),
+        vec![AppliesRule {
+            level: Some("x".into()),
+            under: Some("R0D0".parse().unwrap()),
+        }],
+    );
+    assert!(cache.collected_at(IndIdx(0), w0));
+    assert!(
+        cache.collected_at(IndIdx(0), d0),
+        "R0D0 is of level x and under itself"
+    );
+    assert!(!cache.collected_at(IndIdx(0), r1w), "another region's ward");
+    assert!(!cache.collected_at(IndIdx(0), r0) && cache.reported_at(IndIdx(0), r0));
+    assert!(cache.reported_at(IndIdx(0), top));
+    assert!(!cache.reported_at(IndIdx(0), r1w));
+    assert_eq!(
+        cache.not_collected_reason(IndIdx(0), r1w).unwrap(),
+        "F is not collected for x R1D0W0 (it applies to xs under R0D0)"
+    );
+    // The scorecard of another region's ward leaves the indicator out.
+    cache.set_value(IndIdx(0), r1w, Period::financial_year(2024), obs(3.0), None);
+    assert!(
+        cache
+            .scorecard(r1w, Period::financial_year(2024))
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_annual_figure_missing_this_year_shows_the_latest_year_with_data_and_says_so() {
+    let h = tree();
+    let w = h.find("R0D0W0").unwrap();
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![fires()], Judgement::default());
+    let (y23, y24) = (Period::financial_year(2023), Period::financial_year(2024));
+    cache.set_value(IndIdx(0), w, y23, obs(12.0), None);
+    cache.set_target(
+        IndIdx(0),
+        w,
+        y23,
+        Some(Target {
+            target: 10.0,
+            tolerance: 5.0,
+        }),
+    );
+    let judged = cache.judge(IndIdx(0), w, y24);
+    assert_eq!((judged.period, judged.latest_with_data), (y23, true));
+    assert_eq!(judged.current.value, Some(12.0));
+    assert_eq!(judged.status, crate::Status::Red);
+    // A month of the next year asks for the latest complete year: the same.
+    assert_eq!(
+        cache.shown_period_for(IndIdx(0), w, Period::month(2025, 5)),
+        (y23, true)
+    );
+    // With the year's figure in, it is shown as asked.
+    cache.set_value(IndIdx(0), w, y24, obs(9.0), None);
+    assert_eq!(cache.shown_period_for(IndIdx(0), w, y24), (y24, false));
+    // More than two years without data: not shown as current.
+    let old = Period::financial_year(2027);
+    assert_eq!(cache.shown_period_for(IndIdx(0), w, old), (old, false));
+}
+
+fn cascade_cache(kind: Kind) -> (Analytics, UnitIdx) {
+    let h = tree();
+    let d = h.find("R0D0").unwrap();
+    let wards: Vec<UnitIdx> = h.children(d).to_vec();
+    let mut ind = fires();
+    ind.kind = kind;
+    ind.decimals = 0;
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![ind], Judgement::default());
+    // Three years of history: the wards carry 50%, 30% and 20% of the fires.
+    for year in 2021..2024 {
+        for (w, v) in wards.iter().zip([50.0, 30.0, 20.0]) {
+            cache.set_value(IndIdx(0), *w, Period::financial_year(year), obs(v), None);
+        }
+    }
+    cache.set_target(
+        IndIdx(0),
+        d,
+        Period::financial_year(2024),
+        Some(Target {
+            target: 91.0,
+            tolerance: 5.0,
+        }),
+    );
+    (cache, d)
+}
+
+#[test]
+fn a_count_target_cascades_by_share_of_history_and_the_parts_add_up() {
+    let (cache, d) = cascade_cache(Kind::Count);
+    let c = cache
+        .cascade(
+            IndIdx(0),
+            d,
+            Period::financial_year(2024),
+            CascadeMethod::Share { years: 3 },
+        )
+        .unwrap();
+    assert_eq!(c.rule, CascadeRule::Parts);
+    assert_eq!(c.history_periods.len(), 3);
+    let targets: Vec<f64> = c.lines.iter().map(|l| l.target).collect();
+    // 45.5, 27.3 and 18.2 rounded so they still add up to 91.
+    assert_eq!(targets, vec![46.0, 27.0, 18.0]);
+    assert_eq!(c.total(), 91.0);
+    assert_eq!(c.lines[0].share, Some(0.5));
+    let equal = cache
+        .cascade(
+            IndIdx(0),
+            d,
+            Period::financial_year(2024),
+            CascadeMethod::Equally,
+        )
+        .unwrap();
+    assert_eq!(equal.total(), 91.0);
+}
+
+#[test]
+fn a_rate_target_cascades_in_proportion_to_each_childs_own_history() {
+    let (cache, d) = cascade_cache(Kind::Mean);
+    let c = cache
+        .cascade(
+            IndIdx(0),
+            d,
+            Period::financial_year(2024),
+            CascadeMethod::Share { years: 3 },
+        )
+        .unwrap();
+    assert_eq!(c.rule, CascadeRule::Rates);
+    // The district's mean is 33.3; a ward at 50 is asked for 91 x 50 / 33.3.
+    let targets: Vec<f64> = c.lines.iter().map(|l| l.target).collect();
+    assert_eq!(targets, vec![137.0, 82.0, 55.0]);
+    let equal = cache
+        .cascade(
+            IndIdx(0),
+            d,
+            Period::financial_year(2024),
+            CascadeMethod::Equally,
+        )
+        .unwrap();
+    assert!(equal.lines.iter().all(|l| l.target == 91.0));
+}
+
+#[test]
+fn a_cascade_needs_the_parents_target_and_some_history() {
+    let (cache, d) = cascade_cache(Kind::Count);
+    let err = cache
+        .cascade(
+            IndIdx(0),
+            d,
+            Period::financial_year(2025),
+            CascadeMethod::Equally,
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "R0D0 has no F target for 2025/26 to cascade: set one first"
+    );
+}
+
+#[test]
+fn a_sparkline_for_a_year_steps_through_the_indicators_own_months() {
+    let h = tree();
+    let ward = h.find("R0D0W0").unwrap();
+    let monthly = Indicator::new(
+        "F".parse().unwrap(),
+        "Fires",
+        Kind::Count,
+        Polarity::LowerIsBetter,
+        Frequency::Month,
+    );
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![monthly], Judgement::default());
+    cache.set_value(IndIdx(0), ward, Period::month(2025, 3), obs(4.0), None);
+    let points = cache.recent(IndIdx(0), ward, Period::financial_year(2024), 12);
+    assert_eq!(points.len(), 12);
+    assert_eq!(points[0].period, Period::month(2024, 4));
+    assert_eq!(points[11].period, Period::month(2025, 3));
+    assert_eq!(points[11].value, Some(4.0));
+}

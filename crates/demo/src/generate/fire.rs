@@ -295,17 +295,6 @@ const SERVICE_PLAN: [(&str, Status); 8] = [
     ("FRS08", Status::Amber),
 ];
 
-/// Planned 2024/25 status of the group figures for the two indicators with
-/// group targets: the city misses on deliberate fires after the Bulwell spate.
-const GROUP_PLAN: [(&str, &str, Status); 6] = [
-    ("FRS01", "NFRS-NORTH", Status::Green),
-    ("FRS01", "NFRS-CITY", Status::Amber),
-    ("FRS01", "NFRS-SOUTH", Status::Green),
-    ("FRS06", "NFRS-NORTH", Status::Green),
-    ("FRS06", "NFRS-CITY", Status::Red),
-    ("FRS06", "NFRS-SOUTH", Status::Green),
-];
-
 /// A station with what the model needs.
 struct Model {
     code: String,
@@ -454,6 +443,7 @@ pub(super) fn build(demo: &mut Demo, rng: &mut ChaCha8Rng) {
     }
     notes(demo);
     targets(demo, &models);
+    applies(demo);
 }
 
 /// `NFRS-WEST-BRIDGFORD` for "West Bridgford".
@@ -691,8 +681,10 @@ fn notes(demo: &mut Demo) {
     }
 }
 
-/// Annual targets for 2022/23 to 2024/25: service-wide for every indicator,
-/// and by group for primary fires and deliberate fires.
+/// Annual targets for 2022/23 to 2024/25, service-wide for every
+/// indicator. The groups', districts' and stations' are cascaded from these
+/// when the demo loads (see `load.rs`), as the service's plan cascades its
+/// corporate targets to local managers.
 fn targets(demo: &mut Demo, models: &[Model]) {
     let all: Vec<&str> = models.iter().map(|m| m.code.as_str()).collect();
     for (code, plan) in SERVICE_PLAN {
@@ -705,18 +697,23 @@ fn targets(demo: &mut Demo, models: &[Model]) {
             demo.plan_target(code, SERVICE, &parts, year, (year == 2024).then_some(plan));
         }
     }
-    for (code, group, plan) in GROUP_PLAN {
-        let districts = GROUPS
-            .iter()
-            .find(|g| g.0 == group)
-            .map_or(&[][..], |g| g.2);
-        let parts: Vec<&str> = models
-            .iter()
-            .filter(|m| districts.contains(&m.station.district_code.as_str()))
-            .map(|m| m.code.as_str())
-            .collect();
-        for year in 2022..2025 {
-            demo.plan_target(code, group, &parts, year, (year == 2024).then_some(plan));
-        }
+}
+
+/// Where the service's indicators apply: incidents are returned by each
+/// station, sickness by the service as a whole.
+fn applies(demo: &mut Demo) {
+    for (code, _) in SERVICE_PLAN {
+        let level = if code == "FRS08" {
+            "service"
+        } else {
+            "station"
+        };
+        demo.applies.push((code, level, SERVICE.to_owned()));
     }
 }
+
+/// The indicators whose targets the demo cascades from the service down to
+/// its stations, and the years.
+pub(crate) const CASCADED: [&str; 7] = [
+    "FRS01", "FRS02", "FRS03", "FRS04", "FRS05", "FRS06", "FRS07",
+];

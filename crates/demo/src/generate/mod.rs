@@ -8,10 +8,10 @@
 //! ordinary CSV import files, so the demo passes through exactly the checks a
 //! user's own data does.
 
-mod fire;
+pub(crate) mod fire;
 mod random;
 mod reference;
-mod region;
+pub(crate) mod region;
 
 use std::collections::BTreeMap;
 
@@ -20,12 +20,15 @@ use rand_chacha::ChaCha8Rng;
 use stocktake_core::status::status;
 use stocktake_core::{DenominatorOverPeriods, Frequency, Kind, Period, Polarity, Status, Target};
 
-/// The five import files of the demo, as CSV text with header rows.
+/// The import files of the demo, as CSV text with header rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoFiles {
     pub org_units: String,
     pub groups: String,
     pub indicators: String,
+    /// Where each indicator applies: the fire service's for its units, the
+    /// councils' for councils.
+    pub applies: String,
     pub values: String,
     pub targets: String,
 }
@@ -142,6 +145,8 @@ struct Demo {
     defs: Vec<Def>,
     values: Vec<Value>,
     targets: Vec<TargetRow>,
+    /// Where indicators apply: indicator, level, under.
+    applies: Vec<(&'static str, &'static str, String)>,
 }
 
 impl Demo {
@@ -245,9 +250,11 @@ impl Demo {
         } else {
             past.iter().sum::<f64>() / past.len() as f64
         };
+        let percentage = def.unit.starts_with('%');
         let plan = match polarity {
             Polarity::LowerIsBetter => baseline * 0.98,
-            _ => (baseline * 1.01).min(100.0),
+            _ if percentage => (baseline * 1.01).min(100.0),
+            _ => baseline * 1.01,
         };
         let Some(wanted) = wanted else {
             self.push_target(code, unit, year, round_to(plan, 1), 1);
@@ -406,10 +413,17 @@ impl Demo {
                 ]
             }),
         );
+        let applies = write_csv(
+            &["indicator", "level", "under"],
+            self.applies.iter().map(|(indicator, level, under)| {
+                vec![(*indicator).to_owned(), (*level).to_owned(), under.clone()]
+            }),
+        );
         DemoFiles {
             org_units: units,
             groups,
             indicators,
+            applies,
             values,
             targets,
         }

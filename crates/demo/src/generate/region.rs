@@ -123,6 +123,70 @@ pub(super) fn build(demo: &mut Demo, rng: &mut ChaCha8Rng) {
     litter(demo, rng, &councils);
     affordable_homes(demo, rng, &councils);
     temporary_accommodation(demo, rng, &councils);
+    applies(demo, &la);
+    wider_targets(demo, &la, &entry);
+}
+
+/// The councils' indicators apply to councils: districts and upper tiers
+/// (counties and unitaries) in England.
+fn applies(demo: &mut Demo, la: &[LaRow]) {
+    let Some(country) = la
+        .iter()
+        .find(|r| r.current && r.region_code == REGION)
+        .map(|r| r.country_code.clone())
+    else {
+        return;
+    };
+    for code in COUNCIL_INDICATORS {
+        for level in ["district", "upper tier"] {
+            demo.applies.push((code, level, country.clone()));
+        }
+    }
+}
+
+/// Every council indicator of the demo.
+const COUNCIL_INDICATORS: [&str; 7] = [
+    "NI155", "NI156", "NI157a", "NI181", "NI191", "NI192", "NI195a",
+];
+
+/// The indicators whose council targets are cascaded from the region's when
+/// the demo loads (see `load.rs`); the others are set by each council.
+pub(crate) const CASCADED: [&str; 4] = ["NI155", "NI156", "NI191", "NI195a"];
+
+/// The region's (and England's, which here is the region) targets for
+/// every indicator, 2% better than the last three years' average as the
+/// service's are; and each county's own for the indicators councils set
+/// themselves, so every level of the tree has targets.
+fn wider_targets(demo: &mut Demo, la: &[LaRow], entry: &[String]) {
+    let councils: Vec<&str> = entry.iter().map(String::as_str).collect();
+    let Some(country) = la
+        .iter()
+        .find(|r| r.current && r.region_code == REGION)
+        .map(|r| r.country_code.clone())
+    else {
+        return;
+    };
+    let mut counties: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in la
+        .iter()
+        .filter(|r| r.current && r.region_code == REGION && r.code != r.upper_code)
+    {
+        counties
+            .entry(r.upper_code.as_str())
+            .or_default()
+            .push(r.code.as_str());
+    }
+    for code in COUNCIL_INDICATORS {
+        for year in [2023, 2024] {
+            demo.plan_target(code, REGION, &councils, year, None);
+            demo.plan_target(code, &country, &councils, year, None);
+            if !CASCADED.contains(&code) {
+                for (county, districts) in &counties {
+                    demo.plan_target(code, county, districts, year, None);
+                }
+            }
+        }
+    }
 }
 
 /// The region's tree from the hierarchy's current rows; returns the codes

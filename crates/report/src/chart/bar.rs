@@ -42,6 +42,22 @@ pub fn bar_chart(
     bars: &[Bar],
     target: Option<f64>,
 ) -> String {
+    bar_chart_with(id, title, unit, decimals, bars, target, WIDTH)
+}
+
+/// A bar chart drawn `width` wide in its own units, its text at full size
+/// whatever the width: a phone is given a narrow drawing (about 360)
+/// rather than a wide one shrunk.
+pub fn bar_chart_with(
+    id: &str,
+    title: &str,
+    unit: &str,
+    decimals: u8,
+    bars: &[Bar],
+    target: Option<f64>,
+    width: f64,
+) -> String {
+    let width = width.max(240.0);
     let target = finite(target);
     let values: Vec<Option<f64>> = bars.iter().map(|b| finite(b.value)).collect();
     let links: Vec<Option<&str>> = bars
@@ -55,7 +71,7 @@ pub fn bar_chart(
             id,
             title,
             desc: &desc,
-            width: WIDTH,
+            width,
             height,
             role: if linked { Role::Group } else { Role::Img },
             sizing: Sizing::Fluid,
@@ -65,7 +81,7 @@ pub fn bar_chart(
     if bars.is_empty() {
         let body = format!(
             r#"<text x="{}" y="34" text-anchor="middle" font-size="16" fill="{TEXT_SECONDARY}">No units to show</text>"#,
-            N(WIDTH / 2.0)
+            N(width / 2.0)
         );
         return frame(&body, 56.0);
     }
@@ -86,10 +102,10 @@ pub fn bar_chart(
         .iter()
         .map(|b| text_width(&b.label, BODY_TEXT))
         .fold(0.0, f64::max)
-        .min(MAX_LABEL_WIDTH);
+        .min(MAX_LABEL_WIDTH.min(width / 3.0));
     let label_right = 8.0 + label_width;
     let plot_left = label_right + 12.0 + if has_negative { end_room } else { 0.0 };
-    let plot_right = WIDTH - RIGHT - end_room;
+    let plot_right = width - RIGHT - end_room;
 
     // Bars grow from zero, so zero is always on the axis.
     let domain = values.iter().flatten().chain(&target).copied().chain([0.0]);
@@ -207,7 +223,7 @@ pub fn bar_chart(
         let label = format!("Target {}", format_number(t, decimals));
         // Keep the label inside the canvas when the target is near an edge.
         let half = text_width(&label, SMALL_TEXT) / 2.0;
-        let label_x = tx.clamp(half + 4.0, WIDTH - half - 4.0);
+        let label_x = tx.clamp(half + 4.0, width - half - 4.0);
         let _ = write!(
             body,
             r#"<g aria-hidden="true"><line class="target" x1="{tx}" y1="{}" x2="{tx}" y2="{}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="{TARGET_DASH}"/><text x="{}" y="{}" text-anchor="middle" font-size="{SMALL_TEXT}">{}</text></g>"#,
@@ -261,7 +277,7 @@ pub fn bar_chart(
             .filter(|(_, v)| v.is_some())
             .map(|(b, _)| b.status),
     ));
-    let legend = Legend::new(keys, 8.0, WIDTH - RIGHT);
+    let legend = Legend::new(keys, 8.0, width - RIGHT);
     legend.draw(&mut body, legend_top);
     body.push_str("</g>");
 

@@ -18,10 +18,10 @@ mod trend;
 
 use stocktake_core::Status;
 
-pub use bar::bar_chart;
+pub use bar::{bar_chart, bar_chart_with};
 pub use marks::{heat_colour, status_icon, status_shape};
 pub use sparkline::sparkline;
-pub use trend::{NO_DATA_TEXT, trend_chart};
+pub use trend::{NO_DATA_TEXT, TrendOptions, trend_chart, trend_chart_with};
 
 /// One period of a trend: its short label, figure, target and status.
 #[derive(Debug, Clone, PartialEq)]

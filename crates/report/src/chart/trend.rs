@@ -17,6 +17,7 @@ use super::svg::{
 /// The words drawn in an empty trend chart.
 pub const NO_DATA_TEXT: &str = "No data for this period range";
 
+/// The chart's width in its own units where none is asked for.
 const WIDTH: f64 = 720.0;
 /// Room above the plot for the unit and the polarity note.
 const TOP: f64 = 40.0;
@@ -25,6 +26,35 @@ const RIGHT: f64 = 16.0;
 /// Room below the plot for the period labels.
 const X_LABELS: f64 = 32.0;
 const MAX_X_LABELS: usize = 12;
+
+/// How a trend chart is drawn beyond its data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrendOptions<'a> {
+    /// What the line is, for the legend: "Monthly figure".
+    pub value_label: &'a str,
+    /// Periods in a financial year (12 for months, 4 for quarters, 1 for
+    /// years): period labels then fall on whole steps of the year (every
+    /// quarter's first month, every year's first quarter) rather than every
+    /// nth point counted back from the end. 0 when not known.
+    pub per_year: usize,
+    /// The first point's place in its financial year (0 for April, or Q1).
+    pub first_in_year: usize,
+    /// The drawing's width in its own units. The text keeps its size
+    /// whatever the width, so a narrow chart (for a phone, about 360) is
+    /// drawn rather than a wide one shrunk.
+    pub width: f64,
+}
+
+impl Default for TrendOptions<'_> {
+    fn default() -> Self {
+        TrendOptions {
+            value_label: "Value",
+            per_year: 0,
+            first_in_year: 0,
+            width: WIDTH,
+        }
+    }
+}
 
 /// A trend chart of `points`, about 720 x 300: values as a line with each
 /// period's status mark, targets as a dashed step line, a y axis of nice
@@ -38,6 +68,39 @@ pub fn trend_chart(
     points: &[Point],
     polarity_note: &str,
 ) -> String {
+    trend_chart_with(
+        id,
+        title,
+        unit,
+        decimals,
+        points,
+        polarity_note,
+        &TrendOptions::default(),
+    )
+}
+
+/// A trend chart drawn as `options` say. The axis starts at the first
+/// period with a figure: the periods before it are left out rather than
+/// drawn as an empty stretch.
+pub fn trend_chart_with(
+    id: &str,
+    title: &str,
+    unit: &str,
+    decimals: u8,
+    points: &[Point],
+    polarity_note: &str,
+    options: &TrendOptions,
+) -> String {
+    let lead = points
+        .iter()
+        .position(|p| finite(p.value).is_some())
+        .unwrap_or(0);
+    let points = &points[lead..];
+    let first_in_year = match options.per_year {
+        0 => 0,
+        n => (options.first_in_year + lead) % n,
+    };
+    let width = options.width.max(240.0);
     let values: Vec<Option<f64>> = points.iter().map(|p| finite(p.value)).collect();
     let targets: Vec<Option<f64>> = points.iter().map(|p| finite(p.target)).collect();
     let desc = describe(title, unit, decimals, points, &values, polarity_note);
@@ -46,7 +109,7 @@ pub fn trend_chart(
             id,
             title,
             desc: &desc,
-            width: WIDTH,
+            width,
             height,
             role: Role::Img,
             sizing: Sizing::Fluid,
@@ -54,7 +117,7 @@ pub fn trend_chart(
         .wrap(body)
     };
     if values.iter().all(Option::is_none) {
-        return frame(&empty_plot(), TOP + PLOT_HEIGHT + 16.0);
+        return frame(&empty_plot(width), TOP + PLOT_HEIGHT + 16.0);
     }
     // The axis covers targets too, so a target line never leaves the plot.
     let drawn = values.iter().chain(&targets).flatten().copied();
@@ -73,7 +136,7 @@ pub fn trend_chart(
         .map(|l| text_width(l, SMALL_TEXT))
         .fold(0.0, f64::max);
     let plot_left = (8.0 + widest_tick + 10.0).max(40.0);
-    let plot_right = WIDTH - RIGHT;
+    let plot_right = width - RIGHT;
     let plot_bottom = TOP + PLOT_HEIGHT;
     let y = ticks.scale(plot_bottom, TOP);
     // Each period owns an equal band and is drawn at its centre, so a
@@ -133,7 +196,11 @@ pub fn trend_chart(
         N(plot_right),
         b = N(plot_bottom),
     );
-    for i in shown_labels(points.len(), room) {
+    let labelled: Vec<usize> = match options.per_year {
+        0 => shown_labels(points.len(), room).collect(),
+        per_year => year_aligned_labels(points.len(), room, per_year, first_in_year),
+    };
+    for i in labelled {
         let _ = write!(
             body,
             r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{TEXT_SECONDARY}" stroke-width="1"/><text x="{x}" y="{}">{}</text>"#,
@@ -200,7 +267,7 @@ pub fn trend_chart(
     }
     body.push_str("</g>");
 
-    let mut keys = vec![(Key::ValueLine, "Value".to_string())];
+    let mut keys = vec![(Key::ValueLine, options.value_label.to_string())];
     if !target_path.is_empty() {
         keys.push((Key::TargetLine, "Target".to_string()));
     }
@@ -217,9 +284,35 @@ pub fn trend_chart(
     frame(&body, plot_bottom + X_LABELS + legend.height + 10.0)
 }
 
+/// The points that get a period label when a year has `per_year` periods:
+/// every `stride` periods from the start of a year, the stride a whole step
+/// of the year (a month, a quarter, half a year, a year; or a year, two,
+/// five...), the smallest that leaves the labels room.
+fn year_aligned_labels(
+    count: usize,
+    room: usize,
+    per_year: usize,
+    first_in_year: usize,
+) -> Vec<usize> {
+    let strides: Vec<usize> = match per_year {
+        12 => vec![1, 2, 3, 6, 12, 24, 36, 60],
+        4 => vec![1, 2, 4, 8, 12, 20],
+        _ => vec![1, 2, 5, 10, 20, 50],
+    };
+    let needed = count.div_ceil(room.max(1)).max(1);
+    let stride = strides
+        .iter()
+        .copied()
+        .find(|&s| s >= needed)
+        .unwrap_or(needed);
+    (0..count)
+        .filter(|i| (i + first_in_year).is_multiple_of(stride))
+        .collect()
+}
+
 /// The frame of an empty plot with words saying why it is empty.
-fn empty_plot() -> String {
-    let (left, right) = (8.0, WIDTH - RIGHT);
+fn empty_plot(width: f64) -> String {
+    let (left, right) = (8.0, width - RIGHT);
     format!(
         r#"<rect x="{}" y="{TOP}" width="{}" height="{PLOT_HEIGHT}" fill="none" stroke="{GRID}" stroke-width="1"/><text x="{}" y="{}" text-anchor="middle" font-size="16" fill="{TEXT_SECONDARY}">{NO_DATA_TEXT}</text>"#,
         N(left),

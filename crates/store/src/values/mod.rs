@@ -2,6 +2,7 @@
 //! indicators, values (small edits and bulk imports), targets, and files
 //! staged between an import's check and its confirmation.
 
+mod applies;
 mod bulk;
 mod indicators;
 mod org;

@@ -99,6 +99,17 @@ impl Store {
     /// and period; no key may be given twice. Each target that changed is
     /// audited; `actor` proposes them, and ratifies those marked ratified.
     pub async fn upsert_targets(&self, targets: &[TargetRow], actor: &Actor) -> Result<()> {
+        self.upsert_targets_saying(targets, actor, None).await
+    }
+
+    /// As [`upsert_targets`](Self::upsert_targets), with the write's summary
+    /// for the audit trail given (a cascade says what it cascaded from).
+    pub async fn upsert_targets_saying(
+        &self,
+        targets: &[TargetRow],
+        actor: &Actor,
+        summary: Option<String>,
+    ) -> Result<()> {
         if targets.is_empty() {
             return Ok(());
         }
@@ -187,11 +198,13 @@ impl Store {
             .collect();
         let done = Done {
             entity: "target",
-            summary: format!(
-                "{} targets for {}",
-                targets.len(),
-                list_for_people(&indicator_codes)
-            ),
+            summary: summary.unwrap_or_else(|| {
+                format!(
+                    "{} targets for {}",
+                    targets.len(),
+                    list_for_people(&indicator_codes)
+                )
+            }),
             codes: indicator_codes.into_iter().map(String::from).collect(),
             actor,
             reason: None,

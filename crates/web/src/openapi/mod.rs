@@ -7,7 +7,7 @@ mod docs;
 use utoipa::OpenApi;
 
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
-use crate::values::api::{reference, reports, values};
+use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
 
@@ -27,17 +27,19 @@ pub use docs::routes;
         reference::list_org_units,
         reference::get_org_unit,
         reference::list_groups,
+        search::search,
         values::list_values,
         values::save_values,
         values::list_targets,
         values::move_values,
         values::ratify_targets,
+        cascade::cascade,
         reports::scorecard,
         reports::rollup,
     ),
     tags(
-        (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups."),
-        (name = "values", description = "Entered values and targets: read them, and save values all or nothing."),
+        (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
+        (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
     )
 )]

@@ -66,7 +66,7 @@ fn stylesheet() -> String {
         let key = status.as_str();
         let _ = writeln!(
             css,
-            ".status--{key}, .count--{key} {{ --status-colour: {}; }}",
+            ".status--{key}, .count--{key}, .row--{key} {{ --status-colour: {0}; --row-colour: {0}; }}",
             heat_colour(status)
         );
     }

@@ -81,6 +81,10 @@ pub(crate) struct Layout {
     pub scorecard_href: String,
     /// The printable layout: no navigation, no forms.
     pub print: bool,
+    /// A page of wide tables (the scorecard): the page may use more of a wide screen.
+    pub wide: bool,
+    /// The search box's text, on the search results page.
+    pub search: String,
     pub css: &'static str,
     pub js: &'static str,
     /// The signed-in person, if any.
@@ -117,6 +121,8 @@ impl Layout {
             current,
             scorecard_href: "/scorecard".into(),
             print: false,
+            wide: false,
+            search: String::new(),
             css: assets::css_href(),
             js: assets::js_href(),
             user: None,
@@ -231,15 +237,16 @@ pub(crate) fn latest_period(app: &Stocktake, caller: &Caller) -> Result<Period, 
     Ok(app.latest_period(caller)?.unwrap_or_else(view::this_month))
 }
 
-/// The unit a page shows: the one asked for, or when none was, the first
-/// unit of the caller's scope; none only when they see no units at all.
-pub(crate) fn unit_or_first_root(
+/// The unit a page shows: the one asked for, or when none was, the home
+/// unit (configured, or set by the demo) if the caller may see it, else the
+/// first unit of the caller's scope; none only when they see no units.
+pub(crate) fn unit_or_home(
     app: &Stocktake,
     caller: &Caller,
     asked: Option<String>,
 ) -> Result<Option<String>, AppError> {
     match asked.filter(|u| !u.trim().is_empty()) {
         Some(unit) => Ok(Some(unit)),
-        None => app.first_top_unit(caller),
+        None => app.home_unit(caller),
     }
 }

@@ -5,8 +5,8 @@
 use std::sync::LazyLock;
 
 use stocktake::core::status::Direction;
-use stocktake::core::{Frequency, Period, Status};
-use stocktake::values::UnitChoice;
+use stocktake::core::{Frequency, Period, Polarity, Status};
+use stocktake::values::{UnitChoice, UnitRef};
 use stocktake_report::chart;
 
 /// A figure written with the indicator's decimals; none shows as "no data".
@@ -31,18 +31,57 @@ pub fn plain_decimals(v: f64) -> u8 {
         .unwrap_or(3)
 }
 
-/// A percentage change with its sign: "+8.8%", "−14.0%".
-pub fn change(percent: Option<f64>) -> Option<String> {
-    percent.filter(|p| p.is_finite()).map(|p| {
-        let text = stocktake::core::indicator::format_number(p.abs(), 1);
-        if text == "0.0" {
-            "0.0%".to_owned()
-        } else if p > 0.0 {
-            format!("+{text}%")
-        } else {
-            format!("\u{2212}{text}%")
-        }
-    })
+/// A figure with its unit: "86.9%", "2.96 per 10,000 population".
+pub fn figure_with_unit(value: Option<f64>, decimals: u8, unit: &str) -> Option<String> {
+    figure(value, decimals).map(|n| stocktake::core::indicator::with_unit(n, unit))
+}
+
+/// A change as measured for the figure: "+4.2 points" for a percentage,
+/// "−12.9%" otherwise.
+pub fn measured_change(change: Option<stocktake::core::Change>) -> Option<String> {
+    change
+        .filter(|c| match c {
+            stocktake::core::Change::Points(p) | stocktake::core::Change::Percent(p) => {
+                p.is_finite()
+            }
+        })
+        .map(stocktake::core::Change::text)
+}
+
+/// The months a year to date covers: "Apr 2024 to Mar 2025".
+pub fn year_to_date_span(period: Period) -> String {
+    let months = period.year_to_date();
+    let first = Period::containing(*months.start(), Frequency::Month);
+    let last = Period::containing(*months.end(), Frequency::Month);
+    if first == last {
+        first.label()
+    } else {
+        format!("{} to {}", first.label(), last.label())
+    }
+}
+
+/// One step of a breadcrumb trail.
+#[derive(Debug, Clone)]
+pub struct Crumb {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Breadcrumbs from the top unit down to the one shown (the last,
+/// current); none for a top unit, which has nothing above it.
+pub fn crumbs(path: &[UnitRef], href: impl Fn(&str) -> String) -> Vec<Crumb> {
+    if path.len() < 2 {
+        return Vec::new();
+    }
+    path.iter()
+        .enumerate()
+        .map(|(n, u)| Crumb {
+            label: u.name.clone(),
+            href: href(&u.code),
+            current: n + 1 == path.len(),
+        })
+        .collect()
 }
 
 /// A status as shown: colour (by class), shape and words.
@@ -82,10 +121,12 @@ pub struct DirectionView {
 }
 
 impl DirectionView {
-    pub fn of(direction: Direction) -> DirectionView {
+    /// The arrow shows which way the figure moved; the words whether that
+    /// is better or worse, by the indicator's polarity.
+    pub fn of(direction: Direction, polarity: Polarity) -> DirectionView {
         DirectionView {
             key: direction.as_str(),
-            arrow: direction.arrow(),
+            arrow: direction.arrow(polarity),
             label: direction.label(),
         }
     }
@@ -170,7 +211,7 @@ pub struct ErrorLink {
     pub message: String,
 }
 
-/// An option of a unit chooser, indented by depth.
+/// An option of a unit chooser.
 #[derive(Debug, Clone)]
 pub struct UnitOption {
     pub code: String,
@@ -178,20 +219,34 @@ pub struct UnitOption {
     pub selected: bool,
 }
 
-/// Every unit, top down, children in name order, with `selected` marked.
-pub fn unit_options(choices: &[UnitChoice], selected: &str) -> Vec<UnitOption> {
-    choices
-        .iter()
-        .map(|unit| {
-            // No-break spaces indent the option; select boxes ignore ordinary ones.
-            let indent = "\u{a0}\u{a0}\u{a0}".repeat(unit.depth as usize);
-            UnitOption {
+/// The units of one tree in a chooser, under its top unit's name.
+#[derive(Debug, Clone)]
+pub struct UnitTree {
+    pub label: String,
+    pub options: Vec<UnitOption>,
+}
+
+/// Every unit, top down, children in name order, with `selected` marked; a
+/// group of options per top unit. Labels say the level rather than being
+/// indented with spaces, which read as blanks and break type-to-find.
+pub fn unit_options(choices: &[UnitChoice], selected: &str) -> Vec<UnitTree> {
+    let mut trees: Vec<UnitTree> = Vec::new();
+    for unit in choices {
+        if unit.depth == 0 || trees.is_empty() {
+            trees.push(UnitTree {
+                label: unit.name.clone(),
+                options: Vec::new(),
+            });
+        }
+        if let Some(tree) = trees.last_mut() {
+            tree.options.push(UnitOption {
                 selected: unit.code == selected,
-                label: format!("{indent}{} ({})", unit.name, unit.level),
+                label: format!("{} ({})", unit.name, unit.level),
                 code: unit.code.clone(),
-            }
-        })
-        .collect()
+            });
+        }
+    }
+    trees
 }
 
 /// One group of a period chooser.
@@ -294,13 +349,6 @@ mod tests {
         assert_eq!(civil_month(0), (1970, 1));
         assert_eq!(civil_month(20_089), (2025, 1)); // 2025-01-01
         assert_eq!(civil_month(20_088), (2024, 12));
-    }
-
-    #[test]
-    fn changes_carry_their_sign() {
-        assert_eq!(change(Some(8.84)).as_deref(), Some("+8.8%"));
-        assert_eq!(change(Some(-14.0)).as_deref(), Some("\u{2212}14.0%"));
-        assert_eq!(change(None), None);
     }
 
     #[test]

@@ -123,6 +123,12 @@ pub fn scorecard() -> Value {
             "year_to_date_last_year": 27.87,
             "year_to_date_change": -5.24,
             "commentary": null,
+            "polarity": "lower_is_better",
+            "judged_value": 2.144,
+            "latest_with_data": false,
+            "percentage": false,
+            "year_to_date_change_measured": {"measure": "percent", "change": -5.24},
+            "target_basis_short": "2025-03 target",
             "approved": true
         }],
         "approved_only": false

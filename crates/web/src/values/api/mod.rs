@@ -1,8 +1,11 @@
-//! The values API: reference data, values and targets, scorecards and rollups.
+//! The values API: reference data, values and targets, scorecards and
+//! rollups, search, and cascading targets.
 
+pub(crate) mod cascade;
 pub(crate) mod examples;
 pub(crate) mod reference;
 pub(crate) mod reports;
+pub(crate) mod search;
 pub(crate) mod values;
 
 use crate::routes::Routes;
@@ -11,4 +14,6 @@ pub fn routes() -> Routes {
     reference::routes()
         .merge(values::routes())
         .merge(reports::routes())
+        .merge(search::routes())
+        .merge(cascade::routes())
 }

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use stocktake::core::{Period, ValueState};
+use stocktake::core::{Frequency, Period, ValueState};
 use stocktake::values::{EntryForm, LineError, Step, ValueInput, ValueRef, number_text};
 use stocktake::{AppError, Stocktake};
 
@@ -24,6 +24,8 @@ pub struct EntryQuery {
     period: Option<String>,
     /// Set by the redirect after saving; anything unreadable is ignored.
     saved: Option<String>,
+    /// The indicators saved, comma-separated, so the page can say what.
+    codes: Option<String>,
     /// Set by the redirect after submitting for approval.
     submitted: Option<String>,
 }
@@ -54,7 +56,8 @@ pub struct EntryRow {
     pub title: String,
     pub measure: String,
     pub ratio: bool,
-    pub target: Option<String>,
+    /// What the target is and which figure it judges, in words.
+    pub target_words: Option<String>,
     pub status: StatusView,
     /// The value held now, where the form shows its parts instead.
     pub computed: Option<String>,
@@ -91,6 +94,11 @@ struct EntryPage {
     rows: Vec<EntryRow>,
     errors: Vec<ErrorLink>,
     saved: Option<usize>,
+    /// What was saved, a line per indicator: its figure and status now.
+    saved_lines: Vec<String>,
+    /// Where nothing is collected for the period: the longer periods that
+    /// have indicators to enter, as (label, link).
+    elsewhere: Vec<(String, String)>,
     submitted: Option<usize>,
     scorecard_href: String,
     unit_href: String,
@@ -121,7 +129,18 @@ impl EntryRow {
             title: line.title.clone(),
             measure: line.unit.clone(),
             ratio: line.ratio,
-            target: view::figure(line.target, line.decimals),
+            target_words: line.target.map(|_| {
+                let target = view::figure_with_unit(line.target, line.decimals, &line.unit)
+                    .unwrap_or_default();
+                let judged = view::figure_with_unit(line.judged, line.decimals, &line.unit)
+                    .unwrap_or_else(|| "no data".into());
+                let basis = line.target_basis.clone().unwrap_or_default();
+                if line.judges_year_to_date {
+                    format!("{basis} {target}, against the year to date, now {judged}")
+                } else {
+                    format!("{basis} {target}, against this period's figure, now {judged}")
+                }
+            }),
             status: StatusView::of(line.status),
             computed: parts
                 .and(current)
@@ -161,7 +180,29 @@ pub async fn page(
         .enumerate()
         .map(|(n, l)| EntryRow::prefilled(n + 1, l))
         .collect();
-    Ok(entry_page(
+    let codes: Vec<&str> = query
+        .codes
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .collect();
+    let saved_lines = form
+        .lines
+        .iter()
+        .filter(|l| codes.contains(&l.indicator.as_str()))
+        .map(|l| {
+            let value = view::figure_with_unit(l.current.map(|c| c.value), l.decimals, &l.unit)
+                .unwrap_or_else(|| "blank".into());
+            format!(
+                "{} ({}): {value}, {}",
+                l.title,
+                l.indicator,
+                l.status.label().to_lowercase()
+            )
+        })
+        .collect();
+    let mut entry = entry_page(
         app,
         &page,
         &form,
@@ -172,8 +213,28 @@ pub async fn page(
             submitted: query.submitted.and_then(|n| n.parse().ok()),
             reason: Field::reason(String::new()),
         },
-    )?
-    .into_response())
+    )?;
+    entry.saved_lines = saved_lines;
+    // Nothing collected by the period asked (a council's month): offer the
+    // quarter and year it falls in where something is collected.
+    if form.lines.is_empty() {
+        for frequency in [Frequency::Quarter, Frequency::Year] {
+            let Some(other) = period.within(frequency).filter(|p| *p != period) else {
+                continue;
+            };
+            if !app
+                .entry_form(&caller, &unit, other)
+                .await?
+                .lines
+                .is_empty()
+            {
+                entry
+                    .elsewhere
+                    .push((other.label(), view::entry_href(&form.unit.code, other)));
+            }
+        }
+    }
+    Ok(render(&entry)?.into_response())
 }
 
 /// Submits every draft on the form for approval.
@@ -283,10 +344,16 @@ pub async fn save(
         rows.push(row);
     }
 
+    let codes: Vec<&str> = inputs.iter().map(|i| i.indicator.as_str()).collect();
     let done = |saved: usize| {
         Redirect::to(&format!(
-            "{}&saved={saved}",
-            view::entry_href(&form.unit.code, period)
+            "{}&saved={saved}{}",
+            view::entry_href(&form.unit.code, period),
+            if saved == 0 {
+                String::new()
+            } else {
+                format!("&codes={}", view::encode(&codes.join(",")))
+            }
         ))
     };
     if inputs.is_empty() {
@@ -307,7 +374,7 @@ pub async fn save(
                 submitted: None,
                 reason,
             };
-            let page = entry_page(app, &page, &form, rows, errors, outcome)?;
+            let page = render(&entry_page(app, &page, &form, rows, errors, outcome)?)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(AppError::File(problems)) => {
@@ -335,7 +402,7 @@ pub async fn save(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let page = entry_page(app, &page, &form, rows, errors, outcome)?;
+            let page = render(&entry_page(app, &page, &form, rows, errors, outcome)?)?;
             Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),
@@ -404,7 +471,7 @@ fn entry_page(
     rows: Vec<EntryRow>,
     errors: Vec<ErrorLink>,
     outcome: Outcome,
-) -> Result<axum::response::Html<String>, PageError> {
+) -> Result<EntryPage, PageError> {
     let caller = &page.caller;
     let period: Period = form.period;
     let code = &form.unit.code;
@@ -423,8 +490,10 @@ fn entry_page(
         .iter()
         .filter(|l| l.state == Some(ValueState::Draft))
         .count();
-    render(&EntryPage {
+    Ok(EntryPage {
         layout: Layout::new(page, title, "").in_context(code, period),
+        saved_lines: Vec::new(),
+        elsewhere: Vec::new(),
         unit_name: form.unit.name.clone(),
         unit_code: code.clone(),
         period_label: period.label(),

@@ -72,7 +72,7 @@ pub async fn indicator(
     };
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit)?.unwrap_or_default();
+    let unit = crate::pages::unit_or_home(app, &caller, query.unit)?.unwrap_or_default();
     let v = app.indicator_view(&caller, code, &unit, period)?;
     let d = v.indicator.decimals;
     let rows = v

@@ -9,7 +9,7 @@ use stocktake::core::Status;
 use stocktake::values::Mover;
 use stocktake::values::StatusCounts;
 
-use crate::pages::view::{self, DirectionView, PeriodGroup, StatusView, UnitOption};
+use crate::pages::view::{self, DirectionView, PeriodGroup, StatusView, UnitTree};
 use crate::pages::{Layout, PageError, render};
 use crate::{AppState, PageCaller};
 
@@ -79,7 +79,7 @@ pub struct Chosen {
 #[template(path = "values/home.html")]
 struct HomePage {
     layout: Layout,
-    units: Vec<UnitOption>,
+    units: Vec<UnitTree>,
     periods: Vec<PeriodGroup>,
     chosen: Option<Chosen>,
 }
@@ -93,7 +93,7 @@ pub async fn page(
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     let latest = crate::pages::latest_period(app, &caller)?;
-    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit)?;
+    let unit = crate::pages::unit_or_home(app, &caller, query.unit)?;
     let Some(unit) = unit else {
         return render(&HomePage {
             layout: Layout::new(&page, "Home", "home"),
@@ -112,10 +112,14 @@ pub async fn page(
                 code: m.indicator.clone(),
                 title: m.title.clone(),
                 period: m.period.label(),
-                value: view::figure(m.value, m.decimals),
-                last_year: view::figure(m.last_year, m.decimals),
-                change: view::change(Some(m.change_percent)),
-                direction: DirectionView::of(m.direction),
+                value: view::figure_with_unit(m.value, m.decimals, &m.measure),
+                last_year: view::figure_with_unit(m.last_year, m.decimals, &m.measure),
+                change: view::measured_change(stocktake::core::Change::between(
+                    m.percentage,
+                    m.value,
+                    m.last_year,
+                )),
+                direction: DirectionView::of(m.direction, m.polarity),
             })
             .collect()
     };

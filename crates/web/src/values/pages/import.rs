@@ -8,11 +8,11 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use stocktake::values::{Confirmation, FileErrors, FileKind, LineError, Staged};
+use stocktake::values::{Confirmation, FileErrors, FileKind, LineError, Staged, ValueInput};
 use stocktake::{AppError, Caller};
 
 use super::spreadsheet;
-use crate::pages::view::{self, ErrorLink};
+use crate::pages::view::{self, ErrorLink, StatusView};
 use crate::pages::{Layout, PageError, render};
 use crate::{AppState, PageCaller};
 
@@ -40,6 +40,7 @@ fn kind_label(kind: FileKind) -> &'static str {
         FileKind::Indicators => "Indicators",
         FileKind::Values => "Values",
         FileKind::Targets => "Targets",
+        FileKind::Applies => "Where indicators apply",
     }
 }
 
@@ -56,6 +57,8 @@ fn kind_noun(kind: FileKind, rows: u64) -> &'static str {
         (FileKind::Values, false) => "values",
         (FileKind::Targets, true) => "target",
         (FileKind::Targets, false) => "targets",
+        (FileKind::Applies, true) => "rule of where an indicator applies",
+        (FileKind::Applies, false) => "rules of where indicators apply",
     }
 }
 
@@ -135,6 +138,14 @@ impl ImportPage {
 pub struct SampleRow {
     pub line: u64,
     pub cells: Vec<String>,
+    /// For values: what the line replaces and the status it will have.
+    pub outcome: Option<Outcome>,
+}
+
+/// How a previewed line of values will land.
+pub struct Outcome {
+    pub replaces: Option<String>,
+    pub status: StatusView,
 }
 
 #[derive(Template)]
@@ -149,6 +160,8 @@ struct CheckPage {
     token: Option<String>,
     header: Vec<String>,
     sample: Vec<SampleRow>,
+    /// The sample shows what each line replaces and its status once imported.
+    outcomes: bool,
     problems: Vec<LineError>,
     problem_count: u64,
     more: u64,
@@ -157,6 +170,8 @@ struct CheckPage {
     ratify_offered: bool,
     /// A values file from someone who may change approved figures.
     reason_offered: bool,
+    /// Lines that change figures already approved: a reason is needed.
+    approved_changed: u64,
 }
 
 pub async fn page(
@@ -250,23 +265,29 @@ pub async fn preview(
     } else {
         bytes
     };
-    let (header, sample) = sample(&csv);
+    let (header, mut sample) = sample(&csv);
     match stage(&state, &caller, kind, &name, csv).await {
         Ok(Staged { token, summary }) => {
             let framework = page
                 .caller
                 .role()
                 .is_some_and(stocktake::Role::runs_framework);
+            let outcomes = kind == FileKind::Values;
+            if outcomes {
+                preview_outcomes(&state, &caller, &header, &mut sample).await?;
+            }
             let check = CheckPage {
                 layout: Layout::new(&page, format!("Check {name} before importing"), "import"),
                 ratify_offered: framework && kind == FileKind::Targets,
                 reason_offered: framework && kind == FileKind::Values,
+                approved_changed: summary.approved_changed,
                 kind_label: kind_label(kind),
                 kind_noun: kind_noun(kind, summary.rows),
                 rows: summary.rows,
                 token: Some(token),
                 header,
                 sample,
+                outcomes,
                 problems: Vec::new(),
                 problem_count: 0,
                 more: 0,
@@ -330,6 +351,41 @@ pub async fn confirm(
     }
 }
 
+/// For the lines shown of a values file: the value each replaces and the
+/// status it will have, judged with the lines shown saved. Only the lines
+/// shown are judged, so a file of millions of rows costs no more.
+async fn preview_outcomes(
+    state: &AppState,
+    caller: &Caller,
+    header: &[String],
+    sample: &mut [SampleRow],
+) -> Result<(), AppError> {
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let cell = |row: &SampleRow, name: &str| -> Option<String> {
+        column(name).and_then(|c| row.cells.get(c).cloned())
+    };
+    let inputs: Vec<ValueInput> = sample
+        .iter()
+        .map(|r| ValueInput {
+            indicator: cell(r, "indicator").unwrap_or_default(),
+            org_unit: cell(r, "org_unit").unwrap_or_default(),
+            period: cell(r, "period").unwrap_or_default(),
+            value: cell(r, "value"),
+            numerator: cell(r, "numerator"),
+            denominator: cell(r, "denominator"),
+            note: cell(r, "note"),
+        })
+        .collect();
+    let outcomes = state.app.preview_value_lines(caller, &inputs).await?;
+    for (row, outcome) in sample.iter_mut().zip(outcomes) {
+        row.outcome = outcome.map(|o| Outcome {
+            replaces: o.replaces,
+            status: StatusView::of(o.status),
+        });
+    }
+    Ok(())
+}
+
 /// Checks and keeps a file on a blocking thread: checking a large file is
 /// CPU work, better kept off the threads that serve pages.
 async fn stage(
@@ -361,6 +417,7 @@ fn problems_page(
         layout: Layout::new(page, format!("Error: problems in {name}"), "import"),
         ratify_offered: false,
         reason_offered: false,
+        approved_changed: 0,
         file_name: name.to_owned(),
         kind_label: kind_label(kind),
         kind_noun: kind_noun(kind, 2),
@@ -368,6 +425,7 @@ fn problems_page(
         token: None,
         header: Vec::new(),
         sample: Vec::new(),
+        outcomes: false,
         problem_count: problems.errors.len() as u64 + problems.more,
         more: problems.more,
         problems: problems.errors,
@@ -398,6 +456,7 @@ fn sample(csv: &[u8]) -> (Vec<String>, Vec<SampleRow>) {
         .map(|r| SampleRow {
             line: r.position().map_or(0, |p| p.line()),
             cells: r.iter().map(str::to_owned).collect(),
+            outcome: None,
         })
         .collect();
     (header, sample)

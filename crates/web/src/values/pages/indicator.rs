@@ -7,12 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use stocktake::core::status::Direction;
-use stocktake::core::{Factor, Kind, Status};
+use stocktake::core::{Factor, Frequency, Kind, Period, Status};
 use stocktake::values::TrendPoint;
 use stocktake_report::chart::{self, Bar, Point};
 
 use super::unit::Crumb;
-use crate::pages::view::{self, PeriodGroup, StatusView, UnitOption};
+use crate::pages::view::{self, PeriodGroup, StatusView, UnitTree};
 use crate::pages::{Layout, PageError, render};
 use crate::{AppState, PageCaller};
 
@@ -103,11 +103,14 @@ struct IndicatorPage {
     period_label: String,
     definition: Definition,
     path: Vec<Crumb>,
-    units: Vec<UnitOption>,
+    units: Vec<UnitTree>,
     periods: Vec<PeriodGroup>,
     /// Says what the trend chart plots where it is not each period's value.
     trend_note: Option<String>,
     trend_chart: String,
+    trend_chart_narrow: String,
+    /// What the figures are measured in.
+    measure: String,
     rows: Vec<PeriodRow>,
     target_heading: String,
     ratio: bool,
@@ -142,7 +145,7 @@ pub async fn page(
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     // With no units at all, the use case says so.
-    let unit = crate::pages::unit_or_first_root(app, &caller, query.unit)?.unwrap_or_default();
+    let unit = crate::pages::unit_or_home(app, &caller, query.unit)?.unwrap_or_default();
     let v = app.indicator_view(&caller, &code, &unit, period)?;
     let ind = &v.indicator;
     let unit_code = v.unit.code.clone();
@@ -151,62 +154,43 @@ pub async fn page(
     let basis = Basis::of(&v.trend);
     // One of the indicator's periods, in a sentence: "month", "quarter".
     let noun = ind.frequency.as_str();
-    // Where every target is the year's, the status judges the year to date,
-    // so the chart draws the year to date against the target as applied;
-    // otherwise each period's value, with only targets set for the period.
+    // The chart plots what each period's own figure was, never a year to
+    // date (a saw-tooth that reads as the figure), and only the targets set
+    // for a period itself, which judge that figure: like against like.
     let points: Vec<Point> = v
         .trend
         .iter()
-        .map(|t| match basis {
-            Basis::YearToDate { .. } => Point {
-                label: t.short_label.clone(),
-                value: t.year_to_date,
-                target: t.target,
-                status: t.status,
-            },
-            _ => Point {
-                label: t.short_label.clone(),
-                value: t.value,
-                target: t.target.filter(|_| !t.target_judges_year_to_date),
-                status: t.status,
-            },
+        .map(|t| Point {
+            label: t.short_label.clone(),
+            value: t.value,
+            target: t.target.filter(|_| !t.target_judges_year_to_date),
+            status: t.status,
         })
         .collect();
-    let annual = |profiled: bool| {
-        if profiled {
-            "the profiled annual target"
-        } else {
-            "the annual target"
-        }
-    };
-    let chart_title = match basis {
-        Basis::YearToDate { profiled } => format!(
-            "{}: year to date against {}, {}, {} to {}",
-            ind.title,
-            annual(profiled),
-            v.unit.name,
-            first_label(&v.trend),
-            v.period.label()
-        ),
-        _ => format!(
-            "{}: {}, {} to {}",
-            ind.title,
-            v.unit.name,
-            first_label(&v.trend),
-            v.period.label()
-        ),
-    };
+    // The chart starts at the first period with a figure, and says so.
+    let first_with_data = v
+        .trend
+        .iter()
+        .find(|t| t.value.is_some())
+        .map_or_else(|| first_label(&v.trend), |t| t.label.clone());
+    let chart_title = format!(
+        "{}: each {noun}'s figure, {}, {} to {}",
+        ind.title,
+        v.unit.name,
+        first_with_data,
+        v.period.label()
+    );
     let trend_note = match basis {
-        Basis::YearToDate { profiled: true } => Some(format!(
-            "The chart shows the year to date, adding up each {noun} from April, against \
-             the annual target profiled pro rata to the months so far, because the status \
-             of each {noun} judges the year to date. Each {noun}'s own figure is in the \
-             table below."
-        )),
-        Basis::YearToDate { profiled: false } => Some(format!(
-            "The chart shows the year to date, from April to the end of each {noun}, \
-             against the annual target, because the status of each {noun} judges the \
-             year to date. Each {noun}'s own figure is in the table below."
+        Basis::YearToDate { profiled } => Some(format!(
+            "The chart shows each {noun}'s own figure. Its targets are annual: the \
+             status of each {noun} judges the year to date, from April, against the \
+             annual target{}, so the chart draws no target line; the table below gives \
+             each {noun}'s year to date beside the target it is judged against.",
+            if profiled {
+                " profiled pro rata to the months so far"
+            } else {
+                ""
+            }
         )),
         Basis::Mixed => Some(format!(
             "The chart shows each {noun}'s figure and only the targets set for a {noun}. \
@@ -220,14 +204,29 @@ pub async fn page(
         Basis::Period => format!("Target (each {noun})"),
         Basis::None | Basis::Mixed => "Target".to_owned(),
     };
-    let trend_chart = chart::trend_chart(
-        "trend",
-        &chart_title,
-        &ind.unit,
-        d,
-        &points,
-        ind.polarity.describe(),
-    );
+    // Drawn twice, wide and narrow, so a phone gets text it can read
+    // rather than a wide drawing shrunk; the page shows one of them.
+    let value_label = format!("{} figure", capitalised(ind.frequency.adjective()));
+    let first_in_year = v.trend.first().map_or(0, |t| place_in_year(t.period));
+    let per_year = ind.frequency.per_year() as usize;
+    let draw = |id: &str, width: f64| {
+        chart::trend_chart_with(
+            id,
+            &chart_title,
+            &ind.unit,
+            d,
+            &points,
+            ind.polarity.describe(),
+            &chart::TrendOptions {
+                value_label: &value_label,
+                per_year,
+                first_in_year,
+                width,
+            },
+        )
+    };
+    let trend_chart = draw("trend", 720.0);
+    let trend_chart_narrow = draw("trend-narrow", 360.0);
     let rows = v
         .trend
         .iter()
@@ -267,21 +266,16 @@ pub async fn page(
             )),
         })
         .collect();
-    let breakdown_chart = (!bars.is_empty()).then(|| {
-        chart::bar_chart(
-            "breakdown",
-            &format!(
-                "{} by unit below {}, {}",
-                ind.title,
-                v.unit.name,
-                v.period.label()
-            ),
-            &ind.unit,
-            d,
-            &bars,
-            None,
-        )
-    });
+    let breakdown_title = format!(
+        "{} by unit below {}, {}",
+        ind.title,
+        v.unit.name,
+        v.period.label()
+    );
+    // On a phone the units below are read from their table: a bar chart
+    // narrow enough would cut their names (see the stylesheet).
+    let breakdown_chart = (!bars.is_empty())
+        .then(|| chart::bar_chart("breakdown", &breakdown_title, &ind.unit, d, &bars, None));
     let breakdown = v
         .breakdown
         .iter()
@@ -342,7 +336,9 @@ pub async fn page(
         )
         .in_context(&unit_code, period),
         units: view::unit_options(&app.unit_choices(&caller)?, &unit_code),
-        periods: view::period_options(crate::pages::latest_period(app, &caller)?, period),
+        // The chooser shows the period the heading names: for an annual
+        // indicator asked for by month, its year.
+        periods: view::period_options(crate::pages::latest_period(app, &caller)?, v.period),
         csv_href: export("csv"),
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
@@ -362,17 +358,32 @@ pub async fn page(
         code: ind.code.to_string(),
         title: ind.title.clone(),
         unit_name: v.unit.name.clone(),
-        period_label: v.period.label(),
+        period_label: if v.latest_with_data {
+            format!("{}, the latest with data", v.period.label())
+        } else {
+            v.period.label()
+        },
         ratio: ind.kind == Kind::Ratio,
         definition,
         path,
         trend_note,
         trend_chart,
+        trend_chart_narrow,
+        measure: ind.unit.clone(),
         rows,
         target_heading,
         breakdown_chart,
         breakdown,
     })
+}
+
+/// A period's place in its financial year: 0 for April or Q1.
+fn place_in_year(p: Period) -> usize {
+    match p.frequency() {
+        Frequency::Month => (p.index() - 3).rem_euclid(12) as usize,
+        Frequency::Quarter => p.index().rem_euclid(4) as usize,
+        Frequency::Year => 0,
+    }
 }
 
 fn first_label(trend: &[TrendPoint]) -> String {

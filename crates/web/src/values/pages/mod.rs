@@ -1,18 +1,20 @@
 //! The values pages.
 
+mod cascade;
 mod entry;
 mod export;
 mod home;
 mod import;
 mod indicator;
 mod scorecard;
+mod search;
 mod spreadsheet;
 mod unit;
 
 use crate::routes::{Access, Routes, Sample};
 
 pub fn routes() -> Routes {
-    use Access::{Enters, SignedIn};
+    use Access::{Enters, Framework, SignedIn};
     Routes::new()
         .get("/", SignedIn, Sample::path("/?unit={UNIT}"), home::page)
         .get(
@@ -81,5 +83,21 @@ pub fn routes() -> Routes {
             SignedIn,
             Sample::path("/export/indicators/FRS01.csv?unit={UNIT}&period=2025-01"),
             export::indicator,
+        )
+        .get("/search", SignedIn, Sample::path("/search?q=station"), search::page)
+        .get(
+            "/targets/cascade",
+            Framework,
+            Sample::path("/targets/cascade?indicator=FRS01&unit={UNIT}&period=2025/26"),
+            cascade::page,
+        )
+        .post(
+            "/targets/cascade",
+            Framework,
+            Sample::with(
+                "/targets/cascade",
+                "indicator=FRS01&unit={UNIT}&period=2025/26&method=equally&fingerprint=0",
+            ),
+            cascade::save,
         )
 }

@@ -35,9 +35,10 @@ pub struct ScorecardQuery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
     Indicator,
-    Value,
+    Judged,
     Target,
     Status,
+    Value,
     Previous,
     Year,
     YearToDate,
@@ -46,11 +47,12 @@ enum Column {
 }
 
 impl Column {
-    const ALL: [Column; 9] = [
+    const ALL: [Column; 10] = [
         Column::Indicator,
-        Column::Value,
+        Column::Judged,
         Column::Target,
         Column::Status,
+        Column::Value,
         Column::Previous,
         Column::Year,
         Column::YearToDate,
@@ -58,12 +60,25 @@ impl Column {
         Column::Change,
     ];
 
+    /// The columns shown, in order: the judged figure, its target and its
+    /// status side by side, then what explains them.
+    const SHOWN: [Column; 7] = [
+        Column::Indicator,
+        Column::Judged,
+        Column::Target,
+        Column::Status,
+        Column::Value,
+        Column::Year,
+        Column::Change,
+    ];
+
     fn key(self) -> &'static str {
         match self {
             Column::Indicator => "indicator",
-            Column::Value => "value",
+            Column::Judged => "judged",
             Column::Target => "target",
             Column::Status => "status",
+            Column::Value => "value",
             Column::Previous => "previous",
             Column::Year => "year",
             Column::YearToDate => "ytd",
@@ -75,21 +90,23 @@ impl Column {
     fn label(self) -> &'static str {
         match self {
             Column::Indicator => "Indicator",
-            Column::Value => "Value",
+            Column::Judged => "Figure judged",
             Column::Target => "Target",
             Column::Status => "Status",
+            Column::Value => "Period figure",
             Column::Previous => "Since previous period",
-            Column::Year => "Since same period last year",
+            Column::Year => "Direction of travel",
             Column::YearToDate => "Year to date",
             Column::YearToDateLastYear => "Year to date, last year",
-            Column::Change => "Change in year to date",
+            Column::Change => "Year to date on last year",
         }
     }
 
     fn numeric(self) -> bool {
         matches!(
             self,
-            Column::Value
+            Column::Judged
+                | Column::Value
                 | Column::Target
                 | Column::YearToDate
                 | Column::YearToDateLastYear
@@ -118,6 +135,7 @@ impl Column {
         let numbers = |x: Option<f64>, y: Option<f64>| Some(x?.total_cmp(&y?));
         match self {
             Column::Indicator => Some(a.indicator.cmp(&b.indicator)),
+            Column::Judged => numbers(a.judged_value, b.judged_value),
             Column::Value => numbers(a.value, b.value),
             Column::Target => numbers(a.target, b.target),
             Column::Status => Some(status_rank(a.status).cmp(&status_rank(b.status))),
@@ -131,7 +149,7 @@ impl Column {
             Column::YearToDateLastYear => {
                 numbers(a.year_to_date_last_year, b.year_to_date_last_year)
             }
-            Column::Change => numbers(a.year_to_date_change, b.year_to_date_change),
+            Column::Change => numbers(change_amount(a), change_amount(b)),
         }
     }
 
@@ -139,15 +157,23 @@ impl Column {
     fn missing(self, line: &ScorecardLine) -> bool {
         match self {
             Column::Indicator | Column::Status => false,
+            Column::Judged => line.judged_value.is_none(),
             Column::Value => line.value.is_none(),
             Column::Target => line.target.is_none(),
             Column::Previous => line.direction_previous == Direction::NotComparable,
             Column::Year => line.direction_year == Direction::NotComparable,
             Column::YearToDate => line.year_to_date.is_none(),
             Column::YearToDateLastYear => line.year_to_date_last_year.is_none(),
-            Column::Change => line.year_to_date_change.is_none(),
+            Column::Change => change_amount(line).is_none(),
         }
     }
+}
+
+/// The year to date's change as measured (points or percent), for sorting.
+fn change_amount(line: &ScorecardLine) -> Option<f64> {
+    line.year_to_date_change_measured.map(|c| match c {
+        stocktake::core::Change::Points(p) | stocktake::core::Change::Percent(p) => p,
+    })
 }
 
 /// Worst first: ascending status order puts what needs attention on top.
@@ -209,19 +235,30 @@ pub struct Row {
     pub measure: String,
     /// The period of the figure where it differs from the one asked for.
     pub own_period: Option<String>,
-    pub value: Option<String>,
+    /// The figure the status judges, with its unit.
+    pub judged: Option<String>,
+    /// What that figure is: "Year to date", "Mar 2025", "2023/24, the latest with data".
+    pub judged_what: String,
+    /// The months a year to date covers: "Apr 2024 to Mar 2025".
+    pub judged_span: Option<String>,
     pub target: Option<String>,
     pub target_basis: Option<String>,
     pub status: StatusView,
+    /// The period's own figure, with its unit.
+    pub value: Option<String>,
+    pub value_period: String,
     pub previous: Option<String>,
+    pub previous_period: String,
     pub direction_previous: DirectionView,
     pub last_year: Option<String>,
+    pub last_year_period: String,
     pub direction_year: DirectionView,
-    pub year_to_date: Option<String>,
-    pub year_to_date_last_year: Option<String>,
     pub change: Option<String>,
+    pub year_to_date_last_year: Option<String>,
     pub sparkline: String,
     pub commentary: Option<String>,
+    /// Off or near target: the commentary is shown open.
+    pub commentary_open: bool,
     pub note: String,
 }
 
@@ -241,6 +278,10 @@ struct ScorecardPage {
     filters: Vec<FilterLink>,
     filter_label: Option<&'static str>,
     columns: Vec<ColumnHead>,
+    crumbs: Vec<view::Crumb>,
+    units: Vec<view::UnitTree>,
+    has_children: bool,
+    cascade_href: String,
     sets: Vec<SetTable>,
     shown: usize,
     total: usize,
@@ -265,14 +306,23 @@ pub async fn choose(
     let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    match crate::pages::unit_or_first_root(app, &caller, query.unit)? {
+    let keep: Vec<(&str, &str)> = [
+        ("status", query.status.as_deref()),
+        ("sort", query.sort.as_deref()),
+        ("dir", query.dir.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k, v?.trim())))
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    match crate::pages::unit_or_home(app, &caller, query.unit)? {
         Some(unit) => {
             // Only to a unit the caller may see: it says so here otherwise.
             let unit = app.org_unit(&caller, &unit)?;
             Ok(Redirect::to(&view::scorecard_href(
                 unit.code.as_str(),
                 period,
-                &[],
+                &keep,
             )))
         }
         None => Ok(Redirect::to("/")),
@@ -386,7 +436,7 @@ pub async fn page(
         })
     });
 
-    let columns = Column::ALL
+    let columns = Column::SHOWN
         .into_iter()
         .map(|c| {
             let sorted = c == column;
@@ -420,11 +470,23 @@ pub async fn page(
     }
     let latest = crate::pages::latest_period(app, &caller)?;
     let title = format!("Scorecard: {}, {}", card.unit.name, card.period_label);
+    let detail = app.org_unit(&caller, &code)?;
+    let crumbs = view::crumbs(&app.unit_path(&caller, &code)?, |c| {
+        view::scorecard_href(c, period, &[])
+    });
     render(&ScorecardPage {
         layout: Layout {
             print,
+            wide: true,
             ..Layout::new(&page, title, "scorecard").in_context(&code, period)
         },
+        crumbs,
+        units: view::unit_options(&app.nearby_units(&caller, &code)?, &code),
+        has_children: !detail.children.is_empty(),
+        cascade_href: view::href(
+            "/targets/cascade",
+            &[("unit", &code), ("period", &period.year().to_string())],
+        ),
         filters,
         filter_label: filter.map(Status::label),
         columns,
@@ -463,26 +525,60 @@ pub async fn page(
 
 fn row(line: &ScorecardLine, unit: &str, period: Period, sparkline: String) -> Row {
     let d = line.decimals;
+    let with_unit = |v: Option<f64>| view::figure_with_unit(v, d, &line.unit);
+    let judges_ytd = line.target_judges_year_to_date;
+    let shown = line.period;
+    let (judged_what, judged_span) = if judges_ytd {
+        (
+            "Year to date".to_owned(),
+            Some(view::year_to_date_span(shown)),
+        )
+    } else if line.latest_with_data {
+        (format!("{}, the latest with data", shown.label()), None)
+    } else {
+        (shown.label(), None)
+    };
+    // The unit is said in full on the figure judged; beside it and in the
+    // columns after, a long unit ("per 10,000 population") is left out, a
+    // percentage keeps its sign.
+    let short = |v: Option<f64>| {
+        if line.unit.trim_start().starts_with('%') {
+            with_unit(v)
+        } else {
+            view::figure(v, d)
+        }
+    };
+    let target = short(line.target);
     Row {
         code: line.indicator.clone(),
         title: line.title.clone(),
         href: view::indicator_href(&line.indicator, unit, period),
         measure: line.unit.clone(),
-        own_period: (line.period != period).then(|| line.period.label()),
-        value: view::figure(line.value, d),
-        target: view::figure(line.target, d),
-        target_basis: line.target_basis.clone(),
+        own_period: (shown != period && !line.latest_with_data).then(|| shown.label()),
+        judged: with_unit(line.judged_value),
+        judged_what,
+        judged_span,
+        target,
+        target_basis: line.target_basis_short.clone(),
         status: StatusView::of(line.status),
-        previous: view::figure(line.previous, d),
-        direction_previous: DirectionView::of(line.direction_previous),
-        last_year: view::figure(line.same_period_last_year, d),
-        direction_year: DirectionView::of(line.direction_year),
-        year_to_date: view::figure(line.year_to_date, d),
-        year_to_date_last_year: view::figure(line.year_to_date_last_year, d),
-        change: view::change(line.year_to_date_change),
+        value: short(line.value),
+        value_period: shown.label(),
+        previous: short(line.previous),
+        previous_period: shown.previous().label(),
+        direction_previous: DirectionView::of(line.direction_previous, line.polarity),
+        last_year: short(line.same_period_last_year),
+        last_year_period: shown.same_period_last_year().label(),
+        direction_year: DirectionView::of(line.direction_year, line.polarity),
+        change: view::measured_change(line.year_to_date_change_measured),
+        year_to_date_last_year: short(line.year_to_date_last_year),
         sparkline,
+        commentary_open: matches!(line.status, Status::Red | Status::Amber),
         commentary: line.commentary.clone(),
-        note: line.note.clone(),
+        note: if line.note.is_empty() {
+            String::new()
+        } else {
+            view::sentence(&line.note)
+        },
     }
 }
 

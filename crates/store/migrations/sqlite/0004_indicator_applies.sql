@@ -1,0 +1,10 @@
+-- where each indicator applies (is collected), a data set in DHIS2's words:
+-- units of a level, at or under a unit, or both; '' in level or under_code
+-- means any. An indicator with no rows applies everywhere. under_code is a
+-- unit's code rather than its id so a rule outlives the unit being re-imported.
+create table indicator_applies (
+    indicator_id integer not null references indicator (id) on delete cascade,
+    level text not null default '',
+    under_code text not null default '',
+    primary key (indicator_id, level, under_code)
+) without rowid;
