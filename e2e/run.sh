@@ -73,7 +73,7 @@ if [ "$#" -eq 0 ]; then
   set -- e2e/tests/
 fi
 status=0
-STOCKTAKE_URL=$url node --test --test-reporter=tap --test-concurrency=2 "$@" || status=$?
+STOCKTAKE_URL=$url STOCKTAKE_TOKEN=$DEMO_TOKEN node --test --test-reporter=tap --test-concurrency=2 "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   demo_server_log_tail
 fi

@@ -2,7 +2,9 @@
 # free loopback port, for test harnesses. Source this file, then:
 #
 #   trap stop_demo_server EXIT
-#   start_demo_server BINARY     # exports DEMO_URL; DEMO_DIR holds the files
+#   start_demo_server BINARY     # exports DEMO_URL, and DEMO_TOKEN: an API
+#                                # token of the demo's administrator; DEMO_DIR
+#                                # holds the files
 #
 # The server is ready (it answered /health) when start_demo_server returns;
 # on failure its log is printed. Works under `set -euo pipefail`.
@@ -13,7 +15,10 @@ start_demo_server() {
   local bin=$1 port deadline
   DEMO_DIR=$(mktemp -d -t stocktake-demo.XXXXXX)
   _demo_say "building the demo database"
-  (cd "$DEMO_DIR" && "$bin" demo --no-serve)
+  (cd "$DEMO_DIR" && "$bin" demo --no-serve >/dev/null)
+  DEMO_TOKEN=$("$bin" --db "sqlite://$DEMO_DIR/stocktake-demo.db" --as admin@example.org \
+    token create --name "test harness" --days 1 2>/dev/null)
+  export DEMO_TOKEN
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
   DEMO_URL="http://127.0.0.1:$port"
   export DEMO_URL

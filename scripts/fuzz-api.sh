@@ -38,6 +38,7 @@ fi
 status=0
 python3 -c 'import sys; from schemathesis.cli import schemathesis; sys.argv[0] = "schemathesis"; schemathesis()' \
   run "$DEMO_URL/api/openapi.json" \
+  --header "Authorization: Bearer $DEMO_TOKEN" \
   --checks all --exclude-checks positive_data_acceptance \
   --max-examples "${EXAMPLES:-50}" --workers 2 "${seed[@]}" \
   --warnings off || status=$?

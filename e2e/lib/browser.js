@@ -42,6 +42,48 @@ export function launch() {
 }
 
 /**
+ * The demo's sign-ins, one per role (crates/demo/src/people.rs): what
+ * `stocktake demo` prints.
+ */
+export const PEOPLE = {
+  admin: { email: 'admin@example.org', password: 'demo-admin-password', name: 'Ada Lovell' },
+  officer: { email: 'officer@example.org', password: 'demo-officer-password', name: 'Priya Shah' },
+  owner: { email: 'owner@example.org', password: 'demo-owner-password', name: 'Owen Marsh' },
+  viewer: { email: 'viewer@example.org', password: 'demo-viewer-password', name: 'Vera Holt' },
+};
+
+/**
+ * Signs in through the sign-in page as a person of `PEOPLE`, and waits for
+ * the page it leads to.
+ */
+export async function signIn(page, who) {
+  const person = PEOPLE[who];
+  if (!person) throw new Error(`no demo sign-in for ${who}: use one of ${Object.keys(PEOPLE).join(', ')}`);
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+/** Signed-in browser states, one per person, made once per test file. */
+const signedIn = new Map();
+
+async function storageFor(browser, who) {
+  if (!signedIn.has(who)) {
+    const context = await browser.newContext({ baseURL: BASE_URL, bypassCSP: true });
+    try {
+      const page = await context.newPage();
+      await signIn(page, who);
+      signedIn.set(who, await context.storageState());
+    } finally {
+      await context.close();
+    }
+  }
+  return signedIn.get(who);
+}
+
+/**
  * One browser for the test file that calls this (node runs each file in its
  * own process), launched before its first test and closed after its last.
  * Returns `withPage(name, fn)`, which runs `fn(page)` in a fresh context.
@@ -58,15 +100,18 @@ export function useBrowser() {
 }
 
 /**
- * Runs `fn(page)` in a new context (its own cookies and storage) at 1280x900
- * (options: `viewport`, and `javaScriptEnabled: false` to check a page works
- * without its scripts).
+ * Runs `fn(page)` in a new context (its own cookies and storage) at 1280x900,
+ * signed in as the demo's administrator (options: `as`, another of `PEOPLE`
+ * or null for nobody signed in; `viewport`; and `javaScriptEnabled: false`
+ * to check a page works without its scripts).
  * Uncaught script errors on the page fail the test. On failure the page's
  * screenshot and HTML are saved as e2e/test-results/<name>.{png,html}.
  */
-export async function withPage(browser, name, fn, { viewport = { width: 1280, height: 900 }, javaScriptEnabled = true } = {}) {
+export async function withPage(browser, name, fn, { viewport = { width: 1280, height: 900 }, javaScriptEnabled = true, as = 'admin' } = {}) {
   if (!browser) throw new Error('the browser did not start (see the error above)');
+  const storageState = as ? await storageFor(browser, as) : undefined;
   const context = await browser.newContext({
+    storageState,
     baseURL: BASE_URL,
     viewport,
     javaScriptEnabled,

@@ -35,9 +35,17 @@ export function figureIn(text) {
   return text.match(/[−-]?\d[\d,]*(?:\.\d+)?/)?.[0];
 }
 
-/** GET a JSON endpoint of the server under test. */
+/**
+ * The administrator's API token for the server under test: e2e/run.sh makes
+ * one with `stocktake token create` when it builds the demo.
+ */
+export const API_TOKEN = process.env.STOCKTAKE_TOKEN ?? '';
+
+/** GET a JSON endpoint of the server under test, with the API token. */
 export async function getJson(path) {
-  const response = await fetch(new URL(path, BASE_URL));
+  const response = await fetch(new URL(path, BASE_URL), {
+    headers: API_TOKEN ? { Authorization: `Bearer ${API_TOKEN}` } : {},
+  });
   const body = await response.text();
   assert.equal(response.status, 200, `GET ${path} answered ${response.status}: ${body.slice(0, 500)}`);
   return JSON.parse(body);
@@ -61,8 +69,14 @@ export async function uploadForImport(page, kind, name, text) {
   await page.getByRole('heading', { level: 1, name: new RegExp(escape(name)) }).waitFor();
 }
 
-/** Confirms a previewed import and waits for the confirmation ("3 values imported"). */
-export async function confirmImport(page) {
+/**
+ * Confirms a previewed import and waits for the confirmation ("3 values
+ * imported"). `ratify`: record targets as ratified by the committee, so they
+ * judge at once; `reason`: why approved figures change.
+ */
+export async function confirmImport(page, { ratify = false, reason } = {}) {
+  if (ratify) await page.getByLabel(/These targets have been ratified/).check();
+  if (reason) await page.getByLabel('Reason for changing approved figures').fill(reason);
   await page.getByRole('button', { name: /^Import \d+ / }).click();
   await page.waitForURL(/\/import\?imported=/);
   return page.getByRole('status').innerText();

@@ -21,7 +21,7 @@ test('a figure that would be off target is refused without commentary, then save
     // The demo sets targets for the service and its groups; the performance
     // team gives the station its own for the month first.
     await uploadForImport(page, 'Targets', 'arnold-target.csv', `indicator,org_unit,period,target,tolerance\nFRS01,${STATION},${MONTH},0.50,5\n`);
-    assert.match(await confirmImport(page), /1 target imported/);
+    assert.match(await confirmImport(page, { ratify: true }), /1 target imported/);
 
     await page.goto(`/entry/${STATION}?period=${MONTH}`);
     await page.getByRole('heading', { level: 1, name: 'Arnold, Apr 2019' }).waitFor();

@@ -1519,7 +1519,10 @@ async fn the_import_preview_says_what_each_line_replaces_and_the_status_it_will_
             &[("token", &token), ("reason", "Bin fires counted late")],
         )
         .await;
-    assert_eq!(written.headers()[LOCATION], "/import?imported=2&kind=values");
+    assert_eq!(
+        written.headers()[LOCATION],
+        "/import?imported=2&kind=values"
+    );
     let history = app
         .app
         .record_history(&support::tester(), "value", "FRS01|ST1|2025-01")

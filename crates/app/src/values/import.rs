@@ -582,7 +582,9 @@ impl Stocktake {
                     Err(refused) => refused.report(errors, *line),
                 }
                 if checks.reason.is_some()
-                    && cache.entered(parsed.indicator, parsed.unit, parsed.row.period).is_some()
+                    && cache
+                        .entered(parsed.indicator, parsed.unit, parsed.row.period)
+                        .is_some()
                     && !cache.is_draft(parsed.indicator, parsed.unit, parsed.row.period)
                 {
                     *approved_changed += 1;

@@ -38,9 +38,9 @@ use crate::status::Target;
 use crate::text::IndicatorCode;
 use crate::value::{Accumulator, NotComputable};
 
-pub use figures::Figures;
 pub use applies::{AppliesRule, and_list, describe_rules};
 pub use cascade::{Cascade, CascadeError, CascadeLine, CascadeMethod, CascadeRule, split_rounded};
+pub use figures::Figures;
 pub use quartiles::Quartiles;
 pub use scorecard::{Judged, RecentPoint, ScorecardRow};
 pub use targets::ResolvedTarget;

@@ -103,7 +103,9 @@ impl Store {
         let records = rules
             .iter()
             .filter_map(|(code, list)| {
-                let old = before.get(code.as_str()).map_or_else(Vec::new, Clone::clone);
+                let old = before
+                    .get(code.as_str())
+                    .map_or_else(Vec::new, Clone::clone);
                 Recorded::change(
                     "applies",
                     code.to_string(),

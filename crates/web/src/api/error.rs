@@ -104,6 +104,12 @@ impl IntoResponse for ApiError {
         if let Some(d) = described {
             d.add_headers(&mut response);
         }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"Stocktake\""),
+            );
+        }
         response
     }
 }

@@ -4,7 +4,9 @@
 
 mod docs;
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::values::api::{cascade, reference, reports, search, values};
@@ -18,7 +20,8 @@ pub use docs::routes;
         title = "Stocktake API",
         description = "Performance management for UK councils and fire and rescue services: indicators, the organisation hierarchy, values and targets, scorecards and rollups.\n\n\
             Periods are written as UK public bodies write them: a financial year `2024/25` (April to March), a quarter `2024/25 Q1` (April to June) or a month `2025-01`.\n\n\
-            Every error answers JSON with a `message` saying what was wrong and how to fix it, the `field` or parameter at fault where there is one, and for a batch, `errors` listing every bad item by position.",
+            Every error answers JSON with a `message` saying what was wrong and how to fix it, the `field` or parameter at fault where there is one, and for a batch, `errors` listing every bad item by position.\n\n\
+            Every call needs an API token, sent as `Authorization: Bearer TOKEN`: make one on your account page, or with `stocktake --as EMAIL token create`. A token carries its account's rights (or only reading): what the account may not see is answered 403, and the figures a viewer reads are approved ones.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     paths(
@@ -37,6 +40,7 @@ pub use docs::routes;
         reports::scorecard,
         reports::rollup,
     ),
+    modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
@@ -44,3 +48,55 @@ pub use docs::routes;
     )
 )]
 pub struct ApiDoc;
+
+/// Every operation needs a token: the bearer scheme, required throughout,
+/// and the 401 and 403 every operation can answer.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new::<_, _, &str>("token", [])]);
+        let error = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build()
+        };
+        let unauthenticated = ResponseBuilder::new()
+            .description(
+                "No valid API token was sent (none, unknown, expired, revoked, or its account disabled): send `Authorization: Bearer TOKEN`.",
+            )
+            .content("application/json", error())
+            .build();
+        let forbidden = ResponseBuilder::new()
+            .description(
+                "The token's account may not do this: a unit outside its scope, an indicator it does not own, a role that may not, or a read-only token that may not write.",
+            )
+            .content("application/json", error())
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| unauthenticated.clone().into());
+                responses
+                    .entry("403".into())
+                    .or_insert_with(|| forbidden.clone().into());
+            }
+        }
+    }
+}

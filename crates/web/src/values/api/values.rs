@@ -88,7 +88,7 @@ pub struct ValuesQuery {
     /// Only values in these states, comma-separated: `draft`, `submitted`,
     /// `approved` (the values waiting to be submitted or approved). A viewer
     /// sees approved values only.
-    #[param(example = "submitted")]
+    #[param(example = "approved")]
     state: Option<String>,
     /// The most values to return.
     #[param(value_type = Option<u64>, minimum = 1, maximum = 100000, default = 1000, example = 100)]

@@ -84,7 +84,12 @@ pub fn routes() -> Routes {
             Sample::path("/export/indicators/FRS01.csv?unit={UNIT}&period=2025-01"),
             export::indicator,
         )
-        .get("/search", SignedIn, Sample::path("/search?q=station"), search::page)
+        .get(
+            "/search",
+            SignedIn,
+            Sample::path("/search?q=station"),
+            search::page,
+        )
         .get(
             "/targets/cascade",
             Framework,
