@@ -148,7 +148,7 @@ impl Stocktake {
     /// audited: proposed, or ratified where `ratify` (the committee agreed
     /// the split). With `fingerprint` from the preview, refuses a proposal
     /// that changed since, so what is saved is what was seen.
-    #[tracing::instrument(skip_all, err, fields(indicator = %request.indicator, unit = %request.unit))]
+    #[tracing::instrument(skip_all, fields(indicator = %request.indicator, unit = %request.unit))]
     pub async fn save_cascade(
         &self,
         caller: &Caller,

@@ -420,6 +420,8 @@ pub struct WorkflowRequest {
     responses(
         (status = 200, description = "Every value moved.", body = Moved, example = json!({"step": "reopen", "values": 1, "state": "draft"})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A value is not in the state the step starts from, names nothing, or a reason is missing; nothing moved.", body = ErrorBody),
         (status = 503, description = "The database is busy with another write; nothing moved.", body = ErrorBody),
     )
@@ -469,7 +471,10 @@ pub struct RatifyRequest {
     responses(
         (status = 200, description = "Every target named is ratified.", body = Ratified, example = json!({"targets": 1})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A target named is not proposed, or names nothing; nothing was ratified.", body = ErrorBody),
+        (status = 503, description = "The database is busy with another write; nothing was ratified.", body = ErrorBody),
     )
 )]
 pub async fn ratify_targets(
