@@ -30,6 +30,9 @@ trap stop_demo_server EXIT
 trap 'exit 130' INT TERM
 start_demo_server "$bin"
 
+# One worker: schemathesis's coverage phase, run in two threads, trips over
+# Python's parser ("AST constructor recursion depth mismatch") now and then,
+# failing the run for a reason that is not the server's.
 # A fixed seed makes a failure reproducible; SEED=random explores further.
 seed=()
 if [ "${SEED:-20261129}" != random ]; then
@@ -40,7 +43,7 @@ python3 -c 'import sys; from schemathesis.cli import schemathesis; sys.argv[0] =
   run "$DEMO_URL/api/openapi.json" \
   --header "Authorization: Bearer $DEMO_TOKEN" \
   --checks all --exclude-checks positive_data_acceptance \
-  --max-examples "${EXAMPLES:-50}" --workers 2 "${seed[@]}" \
+  --max-examples "${EXAMPLES:-50}" --workers 1 "${seed[@]}" \
   --warnings off || status=$?
 if [ "$status" -ne 0 ]; then
   demo_server_log_tail
