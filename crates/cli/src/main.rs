@@ -3,6 +3,7 @@
 //! an example in its help.
 
 mod output;
+mod trail;
 mod users;
 
 use std::io::{IsTerminal, Write};
@@ -148,6 +149,29 @@ enum Command {
     /// Make, list and revoke API tokens for machine clients (acting --as an account).
     #[command(subcommand)]
     Token(users::TokenCommand),
+
+    /// Add, rename and list closed groups: people from any body who alone read its confidential records (administrators only).
+    #[command(subcommand, name = "closed-group")]
+    ClosedGroup(users::ClosedGroupCommand),
+
+    /// Search the audit trail: every change, who made it, when, through which face, with the record before and after (performance officers and administrators).
+    #[command(
+        after_help = "Examples:\n  stocktake audit\n  stocktake audit --actor owner@example.org --from 2025-04-01 --to 2025-04-30\n  stocktake audit --record-type value --key \"FRS01|NFRS-ARNOLD|*\" --format csv > arnold.csv\n  stocktake audit --record-type account --format json\n\nNewest first. Nobody can change or delete the trail through Stocktake. See docs/guide/audit.md."
+    )]
+    Audit(trail::AuditArgs),
+
+    /// One record's history: every change recorded to it, newest first.
+    #[command(
+        after_help = "Examples:\n  stocktake history value \"FRS01|NFRS-ARNOLD|2025-03\"\n  stocktake history account ann@example.gov.uk --format json\n\nA value's or target's key is INDICATOR|UNIT|PERIOD; an account's is its email; an indicator's, unit's or group's its code."
+    )]
+    History {
+        /// The kind of record: value, target, indicator, org_unit, group, account...
+        record_type: String,
+        /// The record's whole key.
+        key: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
@@ -541,6 +565,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(false).await?;
             let caller = caller_for(&app)?;
             users::tokens(&app, &caller, command).await?;
+        }
+        Command::ClosedGroup(command) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            users::closed_groups(&app, &caller, command).await?;
+        }
+        Command::Audit(args) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            trail::audit(&app, &caller, args).await?;
+        }
+        Command::History {
+            record_type,
+            key,
+            format,
+        } => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            trail::history(&app, &caller, &record_type, &key, format).await?;
         }
         Command::Import {
             kind,

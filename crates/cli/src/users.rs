@@ -15,9 +15,9 @@ use crate::{BadInput, Format};
 
 #[derive(Subcommand)]
 pub enum UserCommand {
-    /// Add a person who signs in, or change one (their password is kept unless given).
+    /// Add a person who signs in, or change one: given an email that has an account, it replaces that account's name, role, scope, indicators and closed groups, keeping its password (unless --password-file is given) and whether it is disabled, and says it changed it.
     #[command(
-        after_help = "Examples:\n  stocktake user add ann@example.gov.uk --name \"Ann Lee\" --role viewer --scope unit:E06000018\n  stocktake user add owen@example.gov.uk --name \"Owen Hart\" --role owner --scope unit:NFRS-STOCKHILL --owns FRS01 --owns FRS02\n  stocktake user add po@example.gov.uk --name \"Pat Okoro\" --role performance_officer --scope all --password-file pw.txt\n\nRoles: admin, performance_officer, owner, viewer. Scope: all, unit:CODE (that unit and everything below it) or group:CODE; give --scope several times for several."
+        after_help = "Examples:\n  stocktake user add ann@example.gov.uk --name \"Ann Lee\" --role viewer --scope unit:E06000018\n  stocktake user add owen@example.gov.uk --name \"Owen Hart\" --role owner --scope unit:NFRS-STOCKHILL --owns FRS01 --owns FRS02\n  stocktake user add po@example.gov.uk --name \"Pat Okoro\" --role performance_officer --scope all --password-file pw.txt\n\nRoles: admin, performance_officer, owner, viewer. Scope: all, unit:CODE (that unit and everything below it) or group:CODE; give --scope several times for several.\nRun on an email that has an account, it prints \"changed EMAIL\"; on a new one, \"added EMAIL\"."
     )]
     Add {
         email: String,
@@ -39,7 +39,9 @@ pub enum UserCommand {
         password_file: Option<PathBuf>,
     },
     /// List everyone who may sign in.
-    #[command(after_help = "Examples:\n  stocktake user list\n  stocktake user list --format csv")]
+    #[command(
+        after_help = "Examples:\n  stocktake user list\n  stocktake user list --format csv > accounts.csv\n\nThe CSV is the web's download: email, name, role, state, scope, owns, closed_groups, with several parts separated by ;."
+    )]
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -59,6 +61,99 @@ pub enum UserCommand {
         #[arg(long)]
         password_file: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ClosedGroupCommand {
+    /// Add a closed group, or rename one (members are set on their accounts with `user add --closed-group CODE`).
+    #[command(
+        after_help = "Examples:\n  stocktake closed-group add CHANGE-AGENTS --name \"Regional change agents\" --description \"Chatham House: intelligence on authorities at risk\"\n  stocktake user add gov@example.gov.uk --name \"Gill Vance\" --role viewer --scope all --closed-group CHANGE-AGENTS"
+    )]
+    Add {
+        /// The group's code: letters, digits and dashes.
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List the closed groups with their members.
+    #[command(after_help = "Examples:\n  stocktake closed-group list\n  stocktake closed-group list --format json")]
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub async fn closed_groups(
+    app: &Stocktake,
+    caller: &Caller,
+    command: ClosedGroupCommand,
+) -> anyhow::Result<()> {
+    match command {
+        ClosedGroupCommand::Add {
+            code,
+            name,
+            description,
+        } => {
+            let known = app
+                .closed_groups(caller)
+                .await?
+                .iter()
+                .any(|g| g.code == code.trim());
+            app.save_closed_group(caller, &code, &name, &description)
+                .await?;
+            eprintln!(
+                "{} closed group {}",
+                if known { "changed" } else { "added" },
+                code.trim()
+            );
+        }
+        ClosedGroupCommand::List { format } => {
+            let groups = app.closed_groups(caller).await?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut out, &groups)?;
+                    writeln!(out)?;
+                }
+                Format::Csv => {
+                    let mut w = stocktake::values::CsvWriter::new(&mut out);
+                    w.write_row(["code", "name", "description", "members"])?;
+                    for g in &groups {
+                        w.write_row([
+                            g.code.as_str(),
+                            &g.name,
+                            &g.description,
+                            &g.members.join(";"),
+                        ])?;
+                    }
+                    w.flush()?;
+                }
+                Format::Table => {
+                    let rows: Vec<Vec<String>> = groups
+                        .iter()
+                        .map(|g| {
+                            vec![
+                                g.code.clone(),
+                                g.name.clone(),
+                                g.members.join(" "),
+                                g.description.clone(),
+                            ]
+                        })
+                        .collect();
+                    crate::output::table(
+                        &mut out,
+                        &["Code", "Name", "Members", "Description"],
+                        &rows,
+                        &[],
+                    )?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -260,7 +355,7 @@ pub async fn run(app: &Stocktake, caller: &Caller, command: UserCommand) -> anyh
                         scope,
                         owns,
                         closed_groups,
-                        disabled: false,
+                        disabled: None,
                     },
                     password.as_deref(),
                 )
@@ -274,47 +369,51 @@ pub async fn run(app: &Stocktake, caller: &Caller, command: UserCommand) -> anyh
             );
         }
         UserCommand::List { format } => {
-            let accounts = app.accounts(caller).await?;
             let mut out = std::io::stdout().lock();
             match format {
                 Format::Json => {
+                    let accounts = app.accounts(caller).await?;
                     serde_json::to_writer_pretty(&mut out, &accounts)?;
                     writeln!(out)?;
                 }
-                Format::Csv | Format::Table => {
-                    let mut w = stocktake::values::CsvWriter::new(&mut out);
-                    let sep = if format == Format::Csv { ";" } else { " " };
-                    w.write_row([
-                        "email",
-                        "name",
-                        "role",
-                        "state",
-                        "scope",
-                        "owns",
-                        "closed_groups",
-                    ])?;
-                    for a in &accounts {
-                        w.write_row([
-                            a.email.as_str(),
-                            &a.name,
-                            a.role.as_str(),
-                            if a.disabled { "disabled" } else { "active" },
-                            &a.scope
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(sep),
-                            &a.owns
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(sep),
-                            &a.closed_groups.join(sep),
-                        ])?;
-                    }
-                    w.flush()?;
+                // The one CSV of the accounts, as the web's download writes it.
+                Format::Csv => {
+                    app.export_accounts(caller, &mut out).await?;
+                }
+                Format::Table => {
+                    let accounts = app.accounts(caller).await?;
+                    let list = |items: Vec<String>| items.join(" ");
+                    let rows: Vec<Vec<String>> = accounts
+                        .iter()
+                        .map(|a| {
+                            vec![
+                                a.email.clone(),
+                                a.name.clone(),
+                                a.role.as_str().to_owned(),
+                                if a.disabled { "disabled" } else { "active" }.to_owned(),
+                                list(a.scope.iter().map(ToString::to_string).collect()),
+                                list(a.owns.iter().map(ToString::to_string).collect()),
+                                list(a.closed_groups.clone()),
+                            ]
+                        })
+                        .collect();
+                    crate::output::table(
+                        &mut out,
+                        &[
+                            "Email",
+                            "Name",
+                            "Role",
+                            "State",
+                            "Works in",
+                            "Owns",
+                            "Closed groups",
+                        ],
+                        &rows,
+                        &[],
+                    )?;
                 }
             }
+            out.flush()?;
         }
         UserCommand::Disable { email } => {
             app.set_account_disabled(caller, &email, true).await?;

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use stocktake::core::status::Direction;
-use stocktake::core::{Factor, Frequency, Kind, Period, Status};
+use stocktake::core::{Factor, Frequency, Kind, Period, Source, Status};
 use stocktake::values::TrendPoint;
 use stocktake_report::chart::{self, Bar, Point};
 
@@ -38,6 +38,8 @@ pub struct PeriodRow {
     pub judged: Option<String>,
     pub note: String,
     pub commentary: Option<String>,
+    /// Where the figure was entered for this unit and period: its history.
+    pub history_href: Option<String>,
 }
 
 /// What the targets of an indicator's periods judge.
@@ -250,6 +252,12 @@ pub async fn page(
             judged: judged_words(t, noun, d),
             note: t.note.clone(),
             commentary: t.commentary.clone(),
+            history_href: (t.source == Source::Entered).then(|| {
+                crate::access::history_href(
+                    "value",
+                    &format!("{}|{unit_code}|{}", ind.code, t.period),
+                )
+            }),
         })
         .collect();
     let bars: Vec<Bar> = v
