@@ -65,7 +65,7 @@ async fn open(options: OpenOptions) -> (Arc<Stocktake>, tempfile::TempDir) {
                 scope: vec!["unit:N".parse::<ScopePart>().unwrap()],
                 owns: owns.iter().map(|c| c.parse().unwrap()).collect(),
                 closed_groups: Vec::new(),
-                disabled: false,
+                disabled: Some(false),
             },
             Some(PASSWORD),
         )
@@ -479,7 +479,7 @@ async fn accounts_are_administered_by_administrators_only_and_a_disabled_account
         scope: Vec::new(),
         owns: Vec::new(),
         closed_groups: Vec::new(),
-        disabled: false,
+        disabled: Some(false),
     };
     let no_scope = app
         .save_account(&admin(), &form, Some(PASSWORD))

@@ -45,6 +45,19 @@ pub struct AccountForm {
     pub disabled: Option<bool>,
 }
 
+/// Part of an account to change, the rest kept as it is: for changing one
+/// thing (a role, where someone works, what they own) without restating
+/// the whole account.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountChange {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub scope: Option<Vec<ScopePart>>,
+    pub owns: Option<Vec<IndicatorCode>>,
+    pub closed_groups: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+}
+
 /// Who is calling, as the account they act as: for a program to check its
 /// token, or a page to say who is signed in.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -635,6 +648,117 @@ impl Stocktake {
                 &caller.audit_actor(),
             )
             .await?;
+        self.reload_accounts().await
+    }
+
+    /// Changes the parts of an account given, keeping the rest; the same
+    /// checks as [`Stocktake::save_account`]. Administrators only; audited.
+    pub async fn change_account(
+        &self,
+        caller: &Caller,
+        email: &str,
+        change: &AccountChange,
+    ) -> Result<Account, AppError> {
+        let held = self.find_account(caller, email).await?;
+        let form = AccountForm {
+            email: held.email.clone(),
+            name: change.name.clone().unwrap_or(held.name),
+            role: change.role.unwrap_or(held.role),
+            scope: change.scope.clone().unwrap_or(held.scope),
+            owns: change.owns.clone().unwrap_or(held.owns),
+            closed_groups: change.closed_groups.clone().unwrap_or(held.closed_groups),
+            disabled: change.disabled,
+        };
+        self.save_account(caller, &form, None).await
+    }
+
+    /// The closed group with this code, as stored.
+    async fn closed_group_row(&self, code: &str) -> Result<ClosedGroupRow, AppError> {
+        let code = code.trim();
+        self.store
+            .closed_groups()
+            .await?
+            .into_iter()
+            .find(|g| g.code == code)
+            .ok_or_else(|| AppError::not_found("closed group", code))
+    }
+
+    /// Puts someone in a closed group: they read its confidential records
+    /// from now on, whatever their role. They need an account first (a
+    /// viewer's will do for someone from an outside body). Administrators
+    /// only; kept in the trail as a change to their account.
+    pub async fn add_closed_group_member(
+        &self,
+        caller: &Caller,
+        code: &str,
+        email: &str,
+    ) -> Result<Account, AppError> {
+        self.admin_rights(caller, "change who belongs to closed groups")?;
+        let group = self.closed_group_row(code).await?;
+        let email = super::normalise_email(email)?;
+        let mut row = self.store.account_by_email(&email).await?.ok_or_else(|| {
+            AppError::invalid(
+                "email",
+                format!(
+                    "{email} has no account: add one first (a viewer's will do for someone from an outside body), then add them to the group"
+                ),
+            )
+        })?;
+        if !row.closed_groups.contains(&group.code) {
+            row.closed_groups.push(group.code);
+            row.closed_groups.sort();
+            self.store
+                .save_account(&row, &caller.audit_actor(), None)
+                .await?;
+            self.reload_accounts().await?;
+        }
+        Account::from_row(&row)
+    }
+
+    /// Takes someone out of a closed group: they stop reading its records
+    /// at once. Administrators only; kept in the trail as a change to their
+    /// account.
+    pub async fn remove_closed_group_member(
+        &self,
+        caller: &Caller,
+        code: &str,
+        email: &str,
+    ) -> Result<Account, AppError> {
+        self.admin_rights(caller, "change who belongs to closed groups")?;
+        let group = self.closed_group_row(code).await?;
+        let email = super::normalise_email(email)?;
+        let mut row = self
+            .store
+            .account_by_email(&email)
+            .await?
+            .ok_or_else(|| AppError::not_found("account", &email))?;
+        if !row.closed_groups.contains(&group.code) {
+            return Err(AppError::invalid(
+                "email",
+                format!("{email} is not a member of {}", group.code),
+            ));
+        }
+        row.closed_groups.retain(|g| *g != group.code);
+        self.store
+            .save_account(&row, &caller.audit_actor(), None)
+            .await?;
+        self.reload_accounts().await?;
+        Account::from_row(&row)
+    }
+
+    /// Removes a closed group; its members leave it and keep their
+    /// accounts. The trail keeps the group as it was, with its members.
+    /// Administrators only.
+    pub async fn delete_closed_group(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
+        self.admin_rights(caller, "remove closed groups")?;
+        let code = code.trim();
+        if !self
+            .store
+            .delete_closed_group(code, &caller.audit_actor())
+            .await?
+        {
+            return Err(AppError::not_found("closed group", code));
+        }
         self.reload_accounts().await
     }
 }

@@ -350,6 +350,9 @@ impl Stocktake {
                 let unit = record_key.split('|').nth(1).unwrap_or_default();
                 self.require_sees_code(&rights, &cache, unit)?;
             }
+            if kind == "org_unit" {
+                self.require_sees_code(&rights, &cache, record_key)?;
+            }
             rights.view
         };
         let query = AuditQuery {

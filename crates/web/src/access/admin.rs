@@ -68,7 +68,10 @@ pub(crate) fn account_href(email: &str) -> String {
 
 /// A record's history page.
 pub(crate) fn history_href(record_type: &str, record_key: &str) -> String {
-    format!("/history/{record_type}/{}", view::encode(record_key))
+    view::href(
+        "/history",
+        &[("record_type", record_type), ("record_key", record_key)],
+    )
 }
 
 pub struct AccountLine {
@@ -764,12 +767,29 @@ pub struct Field {
     pub error: Option<String>,
 }
 
+/// A member of a closed group as its page lists them.
+pub struct MemberLine {
+    pub name: String,
+    pub email: String,
+    pub href: String,
+    pub disabled: bool,
+}
+
 pub struct GroupLine {
     pub code: String,
     pub name: String,
     pub description: String,
-    /// Members as (name, email, their page).
-    pub members: Vec<(String, String, String)>,
+    pub members: Vec<MemberLine>,
+    /// Those who could be added: every active account not in it, as
+    /// (email, "Name (email)").
+    pub candidates: Vec<(String, String)>,
+    /// A problem adding or removing a member.
+    pub error: Option<String>,
+    pub history_href: String,
+    /// Where its forms post: `/admin/closed-groups/CODE`.
+    pub action: String,
+    /// The id its add form's chooser has.
+    pub select_id: String,
 }
 
 #[derive(Template)]
@@ -784,55 +804,87 @@ struct ClosedGroupsPage {
     description: Field,
 }
 
+/// A problem with one group's members, shown beside that group.
+struct MemberProblem {
+    code: String,
+    message: String,
+}
+
 async fn closed_groups_page(
     state: &AppState,
     page: &PageCaller,
     notice: Option<String>,
     typed: [Field; 3],
+    member_problem: Option<MemberProblem>,
 ) -> Result<ClosedGroupsPage, PageError> {
     // Listing accounts is for administrators: it refuses anyone else
     // (others may see the closed groups they belong to, but not here).
     let accounts = state.app.accounts(&page.caller).await?;
-    let names: HashMap<&str, &str> = accounts
-        .iter()
-        .map(|a| (a.email.as_str(), a.name.as_str()))
-        .collect();
-    let groups = state
+    let groups: Vec<GroupLine> = state
         .app
         .closed_groups(&page.caller)
         .await?
         .into_iter()
-        .map(|g| GroupLine {
-            members: g
+        .enumerate()
+        .map(|(n, g)| {
+            let members = g
                 .members
                 .iter()
                 .map(|email| {
-                    (
-                        names.get(email.as_str()).copied().unwrap_or("").to_owned(),
-                        email.clone(),
-                        account_href(email),
-                    )
+                    let account = accounts.iter().find(|a| a.email == *email);
+                    MemberLine {
+                        name: account.map(|a| a.name.clone()).unwrap_or_default(),
+                        email: email.clone(),
+                        href: account_href(email),
+                        disabled: account.is_some_and(|a| a.disabled),
+                    }
                 })
-                .collect(),
-            code: g.code,
-            name: g.name,
-            description: g.description,
+                .collect();
+            let candidates = accounts
+                .iter()
+                .filter(|a| !a.disabled && !g.members.contains(&a.email))
+                .map(|a| (a.email.clone(), format!("{} ({})", a.name, a.email)))
+                .collect();
+            GroupLine {
+                members,
+                candidates,
+                error: member_problem
+                    .as_ref()
+                    .filter(|p| p.code == g.code)
+                    .map(|p| p.message.clone()),
+                history_href: history_href("closed_group", &g.code),
+                action: format!("/admin/closed-groups/{}", view::encode(&g.code)),
+                select_id: format!("member-{}", n + 1),
+                code: g.code,
+                name: g.name,
+                description: g.description,
+            }
         })
         .collect();
     let [code, name, description] = typed;
-    let errors: Vec<ErrorLink> = [
-        ("#code", &code),
-        ("#group_name", &name),
-        ("#description", &description),
-    ]
-    .into_iter()
-    .filter_map(|(href, f)| {
-        f.error.as_ref().map(|message| ErrorLink {
-            href: href.to_owned(),
-            message: message.clone(),
+    let mut errors: Vec<ErrorLink> = groups
+        .iter()
+        .filter_map(|g| {
+            g.error.as_ref().map(|message| ErrorLink {
+                href: format!("#{}", g.select_id),
+                message: message.clone(),
+            })
         })
-    })
-    .collect();
+        .collect();
+    errors.extend(
+        [
+            ("#code", &code),
+            ("#group_name", &name),
+            ("#description", &description),
+        ]
+        .into_iter()
+        .filter_map(|(href, f)| {
+            f.error.as_ref().map(|message| ErrorLink {
+                href: href.to_owned(),
+                message: message.clone(),
+            })
+        }),
+    );
     let title = if errors.is_empty() {
         "Closed groups"
     } else {
@@ -849,16 +901,48 @@ async fn closed_groups_page(
     })
 }
 
-/// The closed groups with their members, and a form to add or rename one.
+#[derive(Deserialize, Default)]
+pub struct GroupsDone {
+    #[serde(default)]
+    done: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+/// The closed groups with their members, forms to add and remove members,
+/// and a form to add or rename a group.
 pub async fn closed_groups(
     State(state): State<AppState>,
     page: PageCaller,
-    Query(query): Query<DoneQuery>,
+    Query(query): Query<GroupsDone>,
 ) -> Result<Html<String>, PageError> {
-    let notice = query
-        .done
-        .map(|code| format!("Closed group {code} is saved."));
-    render(&closed_groups_page(&state, &page, notice, Default::default()).await?)
+    let code = query.code.as_deref().unwrap_or("");
+    let email = query.email.as_deref().unwrap_or("");
+    let notice = match query.done.as_deref() {
+        Some("saved") => Some(format!("Closed group {code} is saved.")),
+        Some("added") => Some(format!(
+            "{email} is a member of {code}: they read its confidential records from now on."
+        )),
+        Some("removed") => Some(format!(
+            "{email} is no longer a member of {code}: they stopped reading its records at once."
+        )),
+        Some("deleted") => Some(format!(
+            "Closed group {code} is removed; its members keep their accounts."
+        )),
+        _ => None,
+    };
+    render(&closed_groups_page(&state, &page, notice, Default::default(), None).await?)
+}
+
+/// Back to the closed groups, saying what was done.
+fn groups_done(done: &str, code: &str, email: &str) -> Response {
+    Redirect::to(&view::href(
+        "/admin/closed-groups",
+        &[("done", done), ("code", code), ("email", email)],
+    ))
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -882,11 +966,7 @@ pub async fn save_closed_group(
         .save_closed_group(&page.caller, &form.code, &form.name, &form.description)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&view::href(
-            "/admin/closed-groups",
-            &[("done", form.code.trim())],
-        ))
-        .into_response()),
+        Ok(()) => Ok(groups_done("saved", form.code.trim(), "")),
         Err(AppError::Invalid { field, message }) => {
             let mut typed = [
                 Field {
@@ -908,9 +988,89 @@ pub async fn save_closed_group(
                 _ => 2,
             };
             typed[at].error = Some(view::sentence(&message));
-            let page = closed_groups_page(&state, &page, None, typed).await?;
+            let page = closed_groups_page(&state, &page, None, typed, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Puts someone in a closed group (Post/Redirect/Get).
+pub async fn add_member(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, PageError> {
+    if form.email.trim().is_empty() {
+        return member_refused(
+            &state,
+            &page,
+            code,
+            "Choose the person to add to the group; someone from an outside body needs an account first.".to_owned(),
+        )
+        .await;
+    }
+    match state
+        .app
+        .add_closed_group_member(&page.caller, &code, &form.email)
+        .await
+    {
+        Ok(account) => Ok(groups_done("added", code.trim(), &account.email)),
+        Err(AppError::Invalid { message, .. }) => {
+            member_refused(&state, &page, code, view::sentence(&message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Takes someone out of a closed group (Post/Redirect/Get).
+pub async fn remove_member(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .remove_closed_group_member(&page.caller, &code, &form.email)
+        .await
+    {
+        Ok(account) => Ok(groups_done("removed", code.trim(), &account.email)),
+        Err(AppError::Invalid { message, .. }) => {
+            member_refused(&state, &page, code, view::sentence(&message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The closed groups again, with the problem beside the group.
+async fn member_refused(
+    state: &AppState,
+    page: &PageCaller,
+    code: String,
+    message: String,
+) -> Result<Response, PageError> {
+    let problem = MemberProblem {
+        code: code.trim().to_owned(),
+        message,
+    };
+    let shown = closed_groups_page(state, page, None, Default::default(), Some(problem)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&shown)?).into_response())
+}
+
+/// Removes a closed group; its members keep their accounts.
+pub async fn delete_closed_group(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    state.app.delete_closed_group(&page.caller, &code).await?;
+    Ok(groups_done("deleted", code.trim(), ""))
 }

@@ -4,7 +4,7 @@
 //! pages that show the record. The use cases decide who may read what.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -369,11 +369,22 @@ struct HistoryPage {
     caption: String,
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    record_type: String,
+    #[serde(default)]
+    record_key: String,
+}
+
 /// One record's history, newest first.
 pub async fn history(
     State(state): State<AppState>,
     page: PageCaller,
-    Path((record_type, record_key)): Path<(String, String)>,
+    Query(HistoryQuery {
+        record_type,
+        record_key,
+    }): Query<HistoryQuery>,
 ) -> Result<Html<String>, PageError> {
     let lines = state
         .app
@@ -389,7 +400,16 @@ pub async fn history(
                 &[("unit", unit), ("period", period)],
             ),
         )),
+        ("indicator", _) => Some((
+            format!("indicator {record_key}"),
+            format!("/indicators/{}", view::encode(&record_key)),
+        )),
+        ("org_unit", _) => Some((
+            format!("unit {record_key}"),
+            format!("/units/{}", view::encode(&record_key)),
+        )),
         ("account", _) => Some((record_key.clone(), account_href(&record_key))),
+        ("closed_group", _) => Some(("closed groups".to_owned(), "/admin/closed-groups".to_owned())),
         _ => None,
     };
     render(&HistoryPage {

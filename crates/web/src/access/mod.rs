@@ -138,6 +138,30 @@ fn administration() -> Routes {
             ),
             admin::save_closed_group,
         )
+        .post(
+            "/admin/closed-groups/{code}/members",
+            Admin,
+            Sample::with(
+                "/admin/closed-groups/NO-GROUP/members",
+                "email=viewer%40test.example",
+            ),
+            admin::add_member,
+        )
+        .post(
+            "/admin/closed-groups/{code}/members/remove",
+            Admin,
+            Sample::with(
+                "/admin/closed-groups/NO-GROUP/members/remove",
+                "email=viewer%40test.example",
+            ),
+            admin::remove_member,
+        )
+        .post(
+            "/admin/closed-groups/{code}/remove",
+            Admin,
+            Sample::path("/admin/closed-groups/NO-GROUP/remove"),
+            admin::delete_closed_group,
+        )
 }
 
 /// The audit trail (performance officers and administrators) and each
@@ -153,9 +177,9 @@ fn trail() -> Routes {
             audit::csv,
         )
         .get(
-            "/history/{record_type}/{*record_key}",
+            "/history",
             SignedIn,
-            Sample::path("/history/value/FRS01|{UNIT}|2025-01"),
+            Sample::path("/history?record_type=value&record_key=FRS01|{UNIT}|2025-01"),
             audit::history,
         )
 }

@@ -122,6 +122,8 @@ struct IndicatorPage {
     csv_href: String,
     xlsx_href: String,
     scorecard_href: String,
+    /// The trail of the indicator's definition.
+    definition_history_href: String,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -350,6 +352,7 @@ pub async fn page(
         csv_href: export("csv"),
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
+        definition_history_href: crate::access::history_href("indicator", ind.code.as_str()),
         comparisons: v
             .comparisons
             .iter()
