@@ -3,6 +3,7 @@
 //! an example in its help.
 
 mod output;
+mod rules;
 mod trail;
 mod users;
 
@@ -142,7 +143,7 @@ enum Command {
         admin_password_file: Option<PathBuf>,
     },
 
-    /// Add, list, disable and reset the people who sign in (administrators only).
+    /// Add, list, disable and reset the people who sign in; their role, where they work and the indicators they own (administrators only).
     #[command(subcommand)]
     User(users::UserCommand),
 
@@ -150,13 +151,13 @@ enum Command {
     #[command(subcommand)]
     Token(users::TokenCommand),
 
-    /// Add, rename and list closed groups: people from any body who alone read its confidential records (administrators only).
+    /// Closed groups: people from any body who alone read a group's confidential records. Create, add and remove members, delete, list (administrators).
     #[command(subcommand, name = "closed-group")]
     ClosedGroup(users::ClosedGroupCommand),
 
     /// Search the audit trail: every change, who made it, when, through which face, with the record before and after (performance officers and administrators).
     #[command(
-        after_help = "Examples:\n  stocktake audit\n  stocktake audit --actor owner@example.org --from 2025-04-01 --to 2025-04-30\n  stocktake audit --record-type value --key \"FRS01|NFRS-ARNOLD|*\" --format csv > arnold.csv\n  stocktake audit --record-type account --format json\n\nNewest first. Nobody can change or delete the trail through Stocktake. See docs/guide/audit.md."
+        after_help = "Examples:\n  stocktake audit\n  stocktake audit --user owner@example.org --from 2025-04-01 --to 2025-04-30\n  stocktake audit --record-type value --record-key \"FRS01|NFRS-ARNOLD|*\" --csv > arnold.csv\n  stocktake audit --record-type account --format json\n\nNewest first. Nobody can change or delete the trail through Stocktake. See docs/guide/audit.md."
     )]
     Audit(trail::AuditArgs),
 
@@ -401,6 +402,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             None => Ok(machine.clone()),
         }
     };
+    if cli.command.needs() == rules::Needs::Machine
+        && let Some(email) = &cli.as_account
+    {
+        return Err(AppError::forbidden(format!(
+            "this command acts as the administrator of this machine, not as {email}: leave out --as"
+        ))
+        .into());
+    }
     match cli.command {
         Command::Config => {
             print!("{}", loaded.describe());

@@ -13,14 +13,14 @@ use crate::{BadInput, Format, output};
 #[derive(Args)]
 pub struct AuditArgs {
     /// Who made the changes: an email, or cli:USER for this command line.
-    #[arg(long)]
-    actor: Option<String>,
+    #[arg(long, visible_alias = "actor")]
+    user: Option<String>,
     /// The kind of record: value, target, indicator, org_unit, group, applies, setting, data_return, data_return_unit, story, account, api_token, closed_group.
     #[arg(long)]
     record_type: Option<String>,
     /// The record's key (a value's is INDICATOR|UNIT|PERIOD, an account's its email); end it with * for every key that starts so.
-    #[arg(long)]
-    key: Option<String>,
+    #[arg(long, visible_alias = "key")]
+    record_key: Option<String>,
     /// From this day (UTC), as 2025-04-01.
     #[arg(long)]
     from: Option<String>,
@@ -35,6 +35,9 @@ pub struct AuditArgs {
     before_id: Option<i64>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Write CSV (the same as --format csv): the columns of the web's download.
+    #[arg(long, conflicts_with = "format")]
+    csv: bool,
 }
 
 /// Searches the trail and writes what it finds.
@@ -47,9 +50,9 @@ pub async fn audit(app: &Stocktake, caller: &Caller, args: AuditArgs) -> anyhow:
         .into());
     }
     let search = AuditSearch {
-        actor: args.actor,
+        actor: args.user,
         record_type: args.record_type,
-        record_key: args.key,
+        record_key: args.record_key,
         from: args.from,
         to: args.to,
         limit: args.limit,
@@ -57,7 +60,8 @@ pub async fn audit(app: &Stocktake, caller: &Caller, args: AuditArgs) -> anyhow:
     };
     let mut out = std::io::stdout().lock();
     let lines = app.audit_trail(caller, &search).await?;
-    write_lines(&mut out, &lines, args.format, true)?;
+    let format = if args.csv { Format::Csv } else { args.format };
+    write_lines(&mut out, &lines, format, true)?;
     out.flush()?;
     if lines.len() as u64 == args.limit
         && let Some(last) = lines.last()

@@ -1,5 +1,6 @@
-//! Accounts from the command line: the first administrator (`init`), and
-//! adding, listing, disabling and resetting people (`user`). Passwords are
+//! Accounts from the command line: the first administrator (`init`);
+//! adding, listing, disabling and resetting people, their role, where they
+//! work and what they own (`user`); the closed groups (`closed-group`). Passwords are
 //! asked on the terminal without echo, or read from a file (never a flag,
 //! which other users of the machine could see in the process list).
 
@@ -7,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use stocktake::access::{AccountForm, ScopePart};
+use stocktake::access::{AccountChange, AccountForm, ScopePart};
 use stocktake::core::IndicatorCode;
 use stocktake::{Caller, Role, Stocktake};
 
@@ -46,6 +47,38 @@ pub enum UserCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Make an owner the owner of indicators, keeping those they own already.
+    #[command(
+        after_help = "Examples:\n  stocktake user own owen@example.gov.uk FRS01\n  stocktake user own owen@example.gov.uk FRS01 FRS02\n\nOnly owners own indicators: make them one first with `user role EMAIL owner`."
+    )]
+    Own {
+        email: String,
+        /// The indicators' codes.
+        #[arg(required = true)]
+        indicators: Vec<String>,
+    },
+    /// Take indicators away from their owner.
+    #[command(after_help = "Example:\n  stocktake user disown owen@example.gov.uk FRS02")]
+    Disown {
+        email: String,
+        /// The indicators' codes.
+        #[arg(required = true)]
+        indicators: Vec<String>,
+    },
+    /// Set where someone works, replacing what it was: one or more hierarchy subtrees or groups of units.
+    #[command(
+        after_help = "Examples:\n  stocktake user scope ann@example.gov.uk unit:NFRS-CITY\n  stocktake user scope ann@example.gov.uk unit:NFRS-CITY unit:NFRS-NORTH group:URBAN\n  stocktake user scope po@example.gov.uk all\n\nEach part is all, unit:CODE (that unit and everything below it) or group:CODE."
+    )]
+    Scope {
+        email: String,
+        #[arg(required = true)]
+        scope: Vec<String>,
+    },
+    /// Change someone's role, keeping where they work (an owner's indicators go when they stop being one).
+    #[command(
+        after_help = "Examples:\n  stocktake user role owen@example.gov.uk owner\n  stocktake user role ann@example.gov.uk performance_officer\n\nRoles: admin, performance_officer, owner, viewer."
+    )]
+    Role { email: String, role: String },
     /// Stop someone signing in: their sessions and API tokens stop at once.
     #[command(after_help = "Example:\n  stocktake user disable ann@example.gov.uk")]
     Disable { email: String },
@@ -65,17 +98,41 @@ pub enum UserCommand {
 
 #[derive(Subcommand)]
 pub enum ClosedGroupCommand {
-    /// Add a closed group, or rename one (members are set on their accounts with `user add --closed-group CODE`).
+    /// Add a closed group, or rename one (its members stay).
     #[command(
-        after_help = "Examples:\n  stocktake closed-group add CHANGE-AGENTS --name \"Regional change agents\" --description \"Chatham House: intelligence on authorities at risk\"\n  stocktake user add gov@example.gov.uk --name \"Gill Vance\" --role viewer --scope all --closed-group CHANGE-AGENTS"
+        after_help = "Examples:\n  stocktake closed-group create CHANGE-AGENTS --name \"Regional change agents\" --description \"Chatham House: intelligence on authorities at risk\"\n  stocktake closed-group add CHANGE-AGENTS gill.vance@gose.example.gov.uk"
     )]
-    Add {
+    Create {
         /// The group's code: letters, digits and dashes.
         code: String,
         #[arg(long)]
         name: String,
         #[arg(long, default_value = "")]
         description: String,
+    },
+    /// Put someone in a closed group: they read its confidential records from now on, whatever their role.
+    #[command(
+        after_help = "Examples:\n  stocktake closed-group add CHANGE-AGENTS gill.vance@gose.example.gov.uk\n\nSomeone from an outside body needs an account first:\n  stocktake user add gill.vance@gose.example.gov.uk --name \"Gill Vance\" --role viewer --scope all"
+    )]
+    Add {
+        /// The group's code.
+        code: String,
+        /// Their account's email.
+        email: String,
+    },
+    /// Take someone out of a closed group: they stop reading its records at once.
+    #[command(after_help = "Example:\n  stocktake closed-group remove CHANGE-AGENTS gill.vance@gose.example.gov.uk")]
+    Remove {
+        /// The group's code.
+        code: String,
+        /// Their account's email.
+        email: String,
+    },
+    /// Remove a closed group: its members leave it and keep their accounts; the audit trail keeps it as it was.
+    #[command(after_help = "Example:\n  stocktake closed-group delete PEER-REVIEW")]
+    Delete {
+        /// The group's code.
+        code: String,
     },
     /// List the closed groups with their members.
     #[command(after_help = "Examples:\n  stocktake closed-group list\n  stocktake closed-group list --format json")]
@@ -91,7 +148,7 @@ pub async fn closed_groups(
     command: ClosedGroupCommand,
 ) -> anyhow::Result<()> {
     match command {
-        ClosedGroupCommand::Add {
+        ClosedGroupCommand::Create {
             code,
             name,
             description,
@@ -106,6 +163,31 @@ pub async fn closed_groups(
             eprintln!(
                 "{} closed group {}",
                 if known { "changed" } else { "added" },
+                code.trim()
+            );
+        }
+        ClosedGroupCommand::Add { code, email } => {
+            let account = app.add_closed_group_member(caller, &code, &email).await?;
+            eprintln!(
+                "{} is a member of {}: they read its confidential records from now on",
+                account.email,
+                code.trim()
+            );
+        }
+        ClosedGroupCommand::Remove { code, email } => {
+            let account = app
+                .remove_closed_group_member(caller, &code, &email)
+                .await?;
+            eprintln!(
+                "{} is no longer a member of {}",
+                account.email,
+                code.trim()
+            );
+        }
+        ClosedGroupCommand::Delete { code } => {
+            app.delete_closed_group(caller, &code).await?;
+            eprintln!(
+                "closed group {} is removed; its members keep their accounts",
                 code.trim()
             );
         }
@@ -245,6 +327,25 @@ pub async fn tokens(app: &Stocktake, caller: &Caller, command: TokenCommand) -> 
         }
     }
     Ok(())
+}
+
+/// Indicator codes as typed.
+fn indicator_codes(codes: &[String]) -> anyhow::Result<Vec<IndicatorCode>> {
+    Ok(codes
+        .iter()
+        .map(|c| {
+            c.parse::<IndicatorCode>()
+                .map_err(|e| BadInput(format!("{c:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+fn codes_text(codes: &[IndicatorCode]) -> String {
+    codes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A password from a file's first line, or asked twice on the terminal.
@@ -414,6 +515,91 @@ pub async fn run(app: &Stocktake, caller: &Caller, command: UserCommand) -> anyh
                 }
             }
             out.flush()?;
+        }
+        UserCommand::Own { email, indicators } => {
+            let held = app.account(caller, &email).await?;
+            let mut owns = held.owns.clone();
+            owns.extend(indicator_codes(&indicators)?);
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        owns: Some(owns),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!("{} owns {}", saved.email, codes_text(&saved.owns));
+        }
+        UserCommand::Disown { email, indicators } => {
+            let held = app.account(caller, &email).await?;
+            let gone = indicator_codes(&indicators)?;
+            if let Some(not_owned) = gone.iter().find(|c| !held.owns.contains(c)) {
+                return Err(BadInput(format!("{} does not own {not_owned}", held.email)).into());
+            }
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        owns: Some(held.owns.into_iter().filter(|c| !gone.contains(c)).collect()),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!(
+                "{} owns {}",
+                saved.email,
+                if saved.owns.is_empty() {
+                    "no indicators".to_owned()
+                } else {
+                    codes_text(&saved.owns)
+                }
+            );
+        }
+        UserCommand::Scope { email, scope } => {
+            let scope = scope
+                .iter()
+                .map(|s| s.parse::<ScopePart>())
+                .collect::<Result<Vec<_>, _>>()?;
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        scope: Some(scope),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!(
+                "{} works in {}",
+                saved.email,
+                saved
+                    .scope
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+        UserCommand::Role { email, role } => {
+            let role: Role = role.parse().map_err(BadInput)?;
+            let held = app.account(caller, &email).await?;
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        role: Some(role),
+                        // Only owners own indicators.
+                        owns: (role != Role::Owner).then(Vec::new).or(Some(held.owns)),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!("{} is now {}", saved.email, saved.role.label());
         }
         UserCommand::Disable { email } => {
             app.set_account_disabled(caller, &email, true).await?;

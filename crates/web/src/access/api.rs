@@ -6,8 +6,10 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use stocktake::access::{
-    Account, AccountForm, AuditLine, AuditSearch, MAX_AUDIT_LINES, Me, ScopePart,
+    Account, AccountChange, AccountForm, AuditLine, AuditSearch, ClosedGroup, MAX_AUDIT_LINES, Me,
+    ScopePart,
 };
+use stocktake::core::IndicatorCode;
 use stocktake::{AppError, Role};
 use utoipa::{IntoParams, ToSchema};
 
@@ -48,6 +50,51 @@ pub fn routes() -> Routes {
                 r#"{"disabled": false}"#,
             ),
             set_disabled,
+        )
+        .patch(
+            "/api/v1/accounts/{email}",
+            Admin,
+            Sample::with(
+                "/api/v1/accounts/nobody@test.example",
+                r#"{"role": "viewer"}"#,
+            ),
+            change_account,
+        )
+        .get(
+            "/api/v1/closed-groups",
+            SignedIn,
+            Sample::path("/api/v1/closed-groups"),
+            list_closed_groups,
+        )
+        .post(
+            "/api/v1/closed-groups",
+            Admin,
+            Sample::with(
+                "/api/v1/closed-groups",
+                r#"{"code": "MATRIX-API", "name": "Matrix"}"#,
+            ),
+            save_closed_group,
+        )
+        .delete(
+            "/api/v1/closed-groups/{code}",
+            Admin,
+            Sample::path("/api/v1/closed-groups/NO-GROUP"),
+            delete_closed_group,
+        )
+        .post(
+            "/api/v1/closed-groups/{code}/members",
+            Admin,
+            Sample::with(
+                "/api/v1/closed-groups/NO-GROUP/members",
+                r#"{"email": "viewer@test.example"}"#,
+            ),
+            add_member,
+        )
+        .delete(
+            "/api/v1/closed-groups/{code}/members/{email}",
+            Admin,
+            Sample::path("/api/v1/closed-groups/NO-GROUP/members/viewer@test.example"),
+            remove_member,
         )
         .get(
             "/api/v1/audit",
@@ -229,19 +276,8 @@ pub async fn save_account(
         .role
         .parse::<Role>()
         .map_err(|e| AppError::invalid("role", e))?;
-    let scope = body
-        .scope
-        .iter()
-        .map(|s| s.parse::<ScopePart>())
-        .collect::<Result<Vec<_>, _>>()?;
-    let owns = body
-        .owns
-        .iter()
-        .map(|c| {
-            c.parse()
-                .map_err(|e| AppError::invalid("owns", format!("owns {c:?}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let scope = scope_of(&body.scope)?;
+    let owns = owns_of(&body.owns)?;
     let form = AccountForm {
         email: body.email,
         name: body.name,
@@ -305,6 +341,320 @@ pub async fn set_disabled(
         .set_account_disabled(&caller, &email, body.disabled)
         .await?;
     Ok(Json(state.app.find_account(&caller, &email).await?))
+}
+
+/// The parts of an account to change; those left out stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    #[schema(example = "Ann Lee")]
+    pub name: Option<String>,
+    /// `admin`, `performance_officer`, `owner` or `viewer`.
+    #[schema(value_type = Option<Role>)]
+    pub role: Option<String>,
+    /// Where they work, replacing what it was: `all`, `unit:CODE` (that
+    /// unit and everything below it) or `group:CODE`.
+    #[schema(example = json!(["unit:NFRS-CITY", "group:URBAN"]))]
+    pub scope: Option<Vec<String>>,
+    /// The indicators they own, replacing what they were (owners only).
+    #[schema(example = json!(["FRS01"]))]
+    pub owns: Option<Vec<String>>,
+    /// The closed groups they belong to, replacing what they were.
+    pub closed_groups: Option<Vec<String>>,
+    /// Turn their sign-in off (`true`) or on.
+    pub disabled: Option<bool>,
+}
+
+/// Change part of an account
+///
+/// Changes only the parts given (a role, where they work, the indicators
+/// they own, their closed groups, their name, whether they may sign in),
+/// keeping the rest; each list given replaces the one held. The same
+/// checks as adding an account: every code named must exist, only owners
+/// own indicators, an administrator cannot take away their own rights.
+/// Administrators only; kept in the audit trail with its before and after.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/accounts/{email}",
+    tag = "access",
+    operation_id = "change_account",
+    params(("email" = String, Path, description = "The account's email.", example = "ann.lee@example.gov.uk")),
+    request_body(content = AccountPatch, description = "The parts to change.",
+        example = json!({"scope": ["unit:NFRS-CITY", "group:URBAN"]})),
+    responses(
+        (status = 200, description = "The account as it now is.", body = Account,
+            example = json!({"id": 7, "email": "ann.lee@example.gov.uk", "name": "Ann Lee", "role": "owner", "disabled": false, "scope": ["group:URBAN", "unit:NFRS-CITY"], "closed_groups": [], "owns": ["FRS01"]})),
+        (status = 400, description = "The body is not JSON, or not of the shape described.", body = ErrorBody),
+        (status = 404, description = "No account has this email.", body = ErrorBody,
+            example = json!({"message": "no account has the code \"nobody@example.org\"", "field": "account"})),
+        (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
+        (status = 422, description = "A part is wrong: a role that is not one, a scope naming no unit or group, an indicator that does not exist or owned by someone not an owner, your own administrator's rights taken away; nothing was changed.", body = ErrorBody,
+            example = json!({"message": "only owners own indicators: make ann.lee@example.gov.uk an owner, or leave the indicators out", "field": "owns"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was saved. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn change_account(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(email): ApiPath<String>,
+    ApiJson(body): ApiJson<AccountPatch>,
+) -> Result<Json<Account>, ApiError> {
+    let change = AccountChange {
+        name: body.name,
+        role: body
+            .role
+            .map(|r| r.parse::<Role>().map_err(|e| AppError::invalid("role", e)))
+            .transpose()?,
+        scope: body.scope.as_deref().map(scope_of).transpose()?,
+        owns: body.owns.as_deref().map(owns_of).transpose()?,
+        closed_groups: body.closed_groups,
+        disabled: body.disabled,
+    };
+    Ok(Json(
+        state.app.change_account(&caller, &email, &change).await?,
+    ))
+}
+
+/// A scope as sent: each part `all`, `unit:CODE` or `group:CODE`.
+fn scope_of(parts: &[String]) -> Result<Vec<ScopePart>, AppError> {
+    parts.iter().map(|s| s.parse::<ScopePart>()).collect()
+}
+
+/// Indicator codes as sent.
+fn owns_of(codes: &[String]) -> Result<Vec<IndicatorCode>, AppError> {
+    codes
+        .iter()
+        .map(|c| {
+            c.parse()
+                .map_err(|e| AppError::invalid("owns", format!("owns {c:?}: {e}")))
+        })
+        .collect()
+}
+
+/// The closed groups the caller may see.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosedGroupList {
+    pub closed_groups: Vec<ClosedGroup>,
+}
+
+fn example_group() -> serde_json::Value {
+    json!({
+        "code": "CHANGE-AGENTS",
+        "name": "Regional change agents",
+        "description": "Chatham House: intelligence on authorities at risk",
+        "members": ["gill.vance@gose.example.gov.uk", "po@example.gov.uk"]
+    })
+}
+
+/// List closed groups
+///
+/// The closed groups with their members' emails: every group for an
+/// administrator, the groups they belong to for anyone else.
+#[utoipa::path(
+    get,
+    path = "/api/v1/closed-groups",
+    tag = "access",
+    operation_id = "list_closed_groups",
+    responses(
+        (status = 200, description = "The closed groups, by code.", body = ClosedGroupList,
+            example = json!({"closed_groups": [example_group()]})),
+        (status = 400, description = "The query string has a parameter: this endpoint takes none.", body = ErrorBody),
+    )
+)]
+pub async fn list_closed_groups(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
+) -> Result<Json<ClosedGroupList>, ApiError> {
+    Ok(Json(ClosedGroupList {
+        closed_groups: state.app.closed_groups(&caller).await?,
+    }))
+}
+
+/// A closed group to add, or to rename.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedGroupBody {
+    /// Letters, digits and dashes; a code that exists renames that group.
+    #[schema(example = "PEER-REVIEW")]
+    pub code: String,
+    #[schema(example = "Peer review panel")]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Add or rename a closed group
+///
+/// Adds a closed group, or changes the name and description of the one
+/// with this code (its members stay). Administrators only; audited.
+#[utoipa::path(
+    post,
+    path = "/api/v1/closed-groups",
+    tag = "access",
+    operation_id = "save_closed_group",
+    request_body(content = ClosedGroupBody, description = "The group.",
+        example = json!({"code": "PEER-REVIEW", "name": "Peer review panel", "description": "Findings of peer reviews before they are published"})),
+    responses(
+        (status = 200, description = "The group as saved, with its members.", body = ClosedGroup,
+            example = json!({"code": "PEER-REVIEW", "name": "Peer review panel", "description": "Findings of peer reviews before they are published", "members": []})),
+        (status = 400, description = "The body is not JSON, or not of the shape described.", body = ErrorBody),
+        (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
+        (status = 422, description = "The code is not letters, digits and dashes, or the name is missing.", body = ErrorBody,
+            example = json!({"message": "give the group a name", "field": "name"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was saved. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn save_closed_group(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<ClosedGroupBody>,
+) -> Result<Json<ClosedGroup>, ApiError> {
+    state
+        .app
+        .save_closed_group(&caller, &body.code, &body.name, &body.description)
+        .await?;
+    Ok(Json(group_named(&state, &caller, &body.code).await?))
+}
+
+/// The group with this code, as the caller may see it.
+async fn group_named(
+    state: &AppState,
+    caller: &stocktake::Caller,
+    code: &str,
+) -> Result<ClosedGroup, ApiError> {
+    let code = code.trim();
+    Ok(state
+        .app
+        .closed_groups(caller)
+        .await?
+        .into_iter()
+        .find(|g| g.code == code)
+        .ok_or_else(|| AppError::not_found("closed group", code))?)
+}
+
+/// Remove a closed group
+///
+/// Removes a closed group: its members leave it and keep their accounts.
+/// The audit trail keeps the group as it was, with its members.
+/// Administrators only.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/closed-groups/{code}",
+    tag = "access",
+    operation_id = "delete_closed_group",
+    params(("code" = String, Path, description = "The group's code.", example = "PEER-REVIEW")),
+    responses(
+        (status = 200, description = "The group is removed.", body = Removed,
+            example = json!({"removed": "PEER-REVIEW"})),
+        (status = 404, description = "No closed group has this code.", body = ErrorBody,
+            example = json!({"message": "no closed group has the code \"PEER-REVIEW\"", "field": "closed group"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was removed. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn delete_closed_group(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<Removed>, ApiError> {
+    state.app.delete_closed_group(&caller, &code).await?;
+    Ok(Json(Removed {
+        removed: code.trim().to_owned(),
+    }))
+}
+
+/// What was removed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Removed {
+    pub removed: String,
+}
+
+/// Someone to put in a closed group.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberBody {
+    /// Their account's email: someone from an outside body needs an
+    /// account first (a viewer's will do).
+    #[schema(example = "ann.lee@example.gov.uk")]
+    pub email: String,
+}
+
+/// Add a member to a closed group
+///
+/// Puts someone in a closed group: they read its confidential records from
+/// now on, whatever their role. Already a member, nothing changes.
+/// Administrators only; kept in the trail as a change to their account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/closed-groups/{code}/members",
+    tag = "access",
+    operation_id = "add_closed_group_member",
+    params(("code" = String, Path, description = "The group's code.", example = "CHANGE-AGENTS")),
+    request_body(content = MemberBody, description = "Who.", example = json!({"email": "ann.lee@example.gov.uk"})),
+    responses(
+        (status = 200, description = "The group with its members.", body = ClosedGroup, example = json!(example_group())),
+        (status = 400, description = "The body is not JSON, or not of the shape described.", body = ErrorBody),
+        (status = 404, description = "No closed group has this code.", body = ErrorBody),
+        (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
+        (status = 422, description = "The email is not an email address, or has no account.", body = ErrorBody,
+            example = json!({"message": "gill@example.org has no account: add one first (a viewer's will do for someone from an outside body), then add them to the group", "field": "email"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was saved. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn add_member(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(body): ApiJson<MemberBody>,
+) -> Result<Json<ClosedGroup>, ApiError> {
+    state
+        .app
+        .add_closed_group_member(&caller, &code, &body.email)
+        .await?;
+    Ok(Json(group_named(&state, &caller, &code).await?))
+}
+
+/// Remove a member from a closed group
+///
+/// Takes someone out of a closed group: they stop reading its records at
+/// once. Administrators only; kept in the trail as a change to their
+/// account.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/closed-groups/{code}/members/{email}",
+    tag = "access",
+    operation_id = "remove_closed_group_member",
+    params(
+        ("code" = String, Path, description = "The group's code.", example = "CHANGE-AGENTS"),
+        ("email" = String, Path, description = "The member's email.", example = "ann.lee@example.gov.uk"),
+    ),
+    responses(
+        (status = 200, description = "The group with its members.", body = ClosedGroup,
+            example = json!({"code": "CHANGE-AGENTS", "name": "Regional change agents", "description": "Chatham House: intelligence on authorities at risk", "members": ["po@example.gov.uk"]})),
+        (status = 404, description = "No closed group has this code, or no account this email.", body = ErrorBody),
+        (status = 422, description = "They are not a member of the group.", body = ErrorBody,
+            example = json!({"message": "ann.lee@example.gov.uk is not a member of CHANGE-AGENTS", "field": "email"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was saved. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath((code, email)): ApiPath<(String, String)>,
+) -> Result<Json<ClosedGroup>, ApiError> {
+    state
+        .app
+        .remove_closed_group_member(&caller, &code, &email)
+        .await?;
+    Ok(Json(group_named(&state, &caller, &code).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

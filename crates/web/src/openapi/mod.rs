@@ -45,6 +45,12 @@ pub use docs::routes;
         access::get_account,
         access::save_account,
         access::set_disabled,
+        access::change_account,
+        access::list_closed_groups,
+        access::save_closed_group,
+        access::delete_closed_group,
+        access::add_member,
+        access::remove_member,
         access::audit,
         access::history,
     ),
@@ -53,7 +59,7 @@ pub use docs::routes;
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
-        (name = "access", description = "Who is calling, the accounts (administrators), and the audit trail of every change with its before and after."),
+        (name = "access", description = "Who is calling, the accounts and closed groups (administrators), and the audit trail of every change with its before and after."),
     )
 )]
 pub struct ApiDoc;
