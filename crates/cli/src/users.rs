@@ -121,7 +121,9 @@ pub enum ClosedGroupCommand {
         email: String,
     },
     /// Take someone out of a closed group: they stop reading its records at once.
-    #[command(after_help = "Example:\n  stocktake closed-group remove CHANGE-AGENTS gill.vance@gose.example.gov.uk")]
+    #[command(
+        after_help = "Example:\n  stocktake closed-group remove CHANGE-AGENTS gill.vance@gose.example.gov.uk"
+    )]
     Remove {
         /// The group's code.
         code: String,
@@ -135,7 +137,9 @@ pub enum ClosedGroupCommand {
         code: String,
     },
     /// List the closed groups with their members.
-    #[command(after_help = "Examples:\n  stocktake closed-group list\n  stocktake closed-group list --format json")]
+    #[command(
+        after_help = "Examples:\n  stocktake closed-group list\n  stocktake closed-group list --format json"
+    )]
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -178,11 +182,7 @@ pub async fn closed_groups(
             let account = app
                 .remove_closed_group_member(caller, &code, &email)
                 .await?;
-            eprintln!(
-                "{} is no longer a member of {}",
-                account.email,
-                code.trim()
-            );
+            eprintln!("{} is no longer a member of {}", account.email, code.trim());
         }
         ClosedGroupCommand::Delete { code } => {
             app.delete_closed_group(caller, &code).await?;
@@ -543,7 +543,12 @@ pub async fn run(app: &Stocktake, caller: &Caller, command: UserCommand) -> anyh
                     caller,
                     &email,
                     &AccountChange {
-                        owns: Some(held.owns.into_iter().filter(|c| !gone.contains(c)).collect()),
+                        owns: Some(
+                            held.owns
+                                .into_iter()
+                                .filter(|c| !gone.contains(c))
+                                .collect(),
+                        ),
                         ..AccountChange::default()
                     },
                 )

@@ -161,7 +161,13 @@ impl Routes {
         sample: Sample,
         handler: H,
     ) -> Routes {
-        self.add("DELETE", path, access, sample, axum::routing::delete(handler))
+        self.add(
+            "DELETE",
+            path,
+            access,
+            sample,
+            axum::routing::delete(handler),
+        )
     }
 
     /// Adds another capability's routes.

@@ -407,7 +407,11 @@ impl Stocktake {
             .into_iter()
             .map(|g| g.code)
             .collect();
-        if let Some(unknown) = form.closed_groups.iter().find(|g| !known_groups.contains(g)) {
+        if let Some(unknown) = form
+            .closed_groups
+            .iter()
+            .find(|g| !known_groups.contains(g))
+        {
             return Err(AppError::invalid(
                 "closed_groups",
                 format!("no closed group has the code {unknown:?}: add it first"),

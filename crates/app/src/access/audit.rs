@@ -344,7 +344,8 @@ impl Stocktake {
             let cache = self.analytics();
             let rights = self.rights(caller, &cache)?;
             if ADMIN_RECORDS.contains(&kind) {
-                rights.require_admin("read the history of accounts, API tokens and closed groups")?;
+                rights
+                    .require_admin("read the history of accounts, API tokens and closed groups")?;
             }
             if matches!(kind, "value" | "target" | "data_return_unit") {
                 let unit = record_key.split('|').nth(1).unwrap_or_default();

@@ -12,8 +12,7 @@ mod role;
 mod sign_in;
 
 pub use account::{Account, ScopePart, normalise_email};
-pub use accounts::{
-    ACCOUNT_COLUMNS, AccountChange, AccountChoices, AccountForm, ClosedGroup, Me};
+pub use accounts::{ACCOUNT_COLUMNS, AccountChange, AccountChoices, AccountForm, ClosedGroup, Me};
 pub(crate) use accounts::{Accounts, load_accounts};
 pub use audit::{
     AUDIT_COLUMNS, AuditLine, AuditSearch, FieldChange, MAX_AUDIT_LINES, RECORD_TYPES,

@@ -524,7 +524,10 @@ impl AccountFormPage {
                 email: a.email.clone(),
                 name: a.name.clone(),
                 disabled: a.disabled,
-                is_self: page.caller.signed_in().is_some_and(|me| me.email == a.email),
+                is_self: page
+                    .caller
+                    .signed_in()
+                    .is_some_and(|me| me.email == a.email),
                 history_href: history_href("account", &a.email),
                 disabled_action: format!("{}/disabled", account_href(&a.email)),
                 password_action: format!("{}/password", account_href(&a.email)),
@@ -592,11 +595,9 @@ pub async fn create(
         .add_account(&page.caller, &form, &typed.password)
         .await
     {
-        Ok(account) => Ok(Redirect::to(&format!(
-            "{}?done=added",
-            account_href(&account.email)
-        ))
-        .into_response()),
+        Ok(account) => Ok(
+            Redirect::to(&format!("{}?done=added", account_href(&account.email))).into_response(),
+        ),
         Err(AppError::Invalid { field, message }) => {
             refused(vec![(field_name(&field), view::sentence(&message))])
         }
@@ -747,11 +748,10 @@ pub async fn reset_password(
         .reset_password(&page.caller, &account.email, &form.password)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "{}?done=password",
-            account_href(&account.email)
-        ))
-        .into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("{}?done=password", account_href(&account.email)))
+                .into_response(),
+        ),
         Err(AppError::Invalid { message, .. }) => {
             AccountFormPage::new(&page, &Typed::of(&account), &choices, Some(&account))
                 .refused(vec![("password", view::sentence(&message))])

@@ -730,7 +730,9 @@ fn whole(text: Option<&str>, name: &str, most: Option<i64>) -> Result<Option<i64
             name,
             match most {
                 Some(most) => format!("{name} {t:?} is not a whole number from 1 to {most}"),
-                None => format!("{name} {t:?} is not a line of the trail: give its number, 1 or more"),
+                None => {
+                    format!("{name} {t:?} is not a line of the trail: give its number, 1 or more")
+                }
             },
         )
         .into()),
@@ -765,8 +767,12 @@ pub async fn audit(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let limit = whole(given(&query.limit, "limit")?, "limit", Some(MAX_AUDIT_LINES as i64))?
-        .unwrap_or(100) as u64;
+    let limit = whole(
+        given(&query.limit, "limit")?,
+        "limit",
+        Some(MAX_AUDIT_LINES as i64),
+    )?
+    .unwrap_or(100) as u64;
     let text = |value: &Option<String>, name: &str| -> Result<Option<String>, ApiError> {
         Ok(given(value, name)?.map(str::to_owned))
     };

@@ -409,7 +409,10 @@ pub async fn history(
             format!("/units/{}", view::encode(&record_key)),
         )),
         ("account", _) => Some((record_key.clone(), account_href(&record_key))),
-        ("closed_group", _) => Some(("closed groups".to_owned(), "/admin/closed-groups".to_owned())),
+        ("closed_group", _) => Some((
+            "closed groups".to_owned(),
+            "/admin/closed-groups".to_owned(),
+        )),
         _ => None,
     };
     render(&HistoryPage {

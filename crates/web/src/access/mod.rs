@@ -14,7 +14,10 @@ pub(crate) use admin::history_href;
 use crate::routes::{Access, Routes, Sample};
 
 pub fn routes() -> Routes {
-    own_account().merge(administration()).merge(trail()).merge(api::routes())
+    own_account()
+        .merge(administration())
+        .merge(trail())
+        .merge(api::routes())
 }
 
 /// The pages for the person signed in: signing in and out, and their account.

@@ -8,8 +8,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::access::api as access;
+pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
