@@ -4,6 +4,7 @@
 //! this table is what the permission test holds them to, and what refuses
 //! `--as` on the commands that act only as the machine's administrator.
 
+#[cfg(test)]
 use stocktake::Role;
 use stocktake_web::routes::Access;
 
@@ -28,7 +29,8 @@ pub enum Needs {
 impl Needs {
     /// Whether `role` may run the command (none: the machine's
     /// administrator, without `--as`), for a unit inside or outside its
-    /// scope.
+    /// scope. (The use cases decide; the permission test holds them to this.)
+    #[cfg(test)]
     pub fn allows(self, role: Option<Role>, inside: bool) -> bool {
         match self {
             Needs::Reads => true,

@@ -13,8 +13,7 @@ use serde_json::Value;
 use support::databases;
 
 const ORG_UNITS: &str = "code,name,level,parent_code\nFRS,Test Fire and Rescue Service,service,\nNORTH,North District,district,FRS\nST1,Station One,station,NORTH\n";
-const INDICATORS: &str =
-    "code,title,kind,polarity,frequency,unit,decimals\nFRS01,Primary fires,count,lower_is_better,month,fires,0\n";
+const INDICATORS: &str = "code,title,kind,polarity,frequency,unit,decimals\nFRS01,Primary fires,count,lower_is_better,month,fires,0\n";
 const PASSWORD: &str = "correct horse battery staple";
 const ADMIN: &str = "admin@test.example";
 const KEY: &str = "FRS01|ST1|2025-01";
@@ -95,8 +94,8 @@ fn trail(db: &support::Db, filters: &[&str]) -> Vec<Value> {
 }
 
 /// The value recorded on one side of a line.
-fn figure(line: &Value, side: &str) -> Value {
-    line[side]["value"].clone()
+fn figure(line: &Value, side: &str) -> f64 {
+    line[side]["value"].as_f64().unwrap_or(f64::NAN)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,14 +103,35 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
     for db in databases() {
         db.import("org-units", ORG_UNITS);
         db.import("indicators", INDICATORS);
-        db.import(
-            "values",
+        let token = db.token_for(ADMIN, "admin");
+        // The figure is its owner's draft (one imported by the machine's
+        // administrator would be approved, so locked).
+        let password = db.file("owner-password.txt", &format!("{PASSWORD}\n"));
+        db.ok(&[
+            "user",
+            "add",
+            "owner@test.example",
+            "--name",
+            "Owner",
+            "--role",
+            "owner",
+            "--scope",
+            "all",
+            "--owns",
+            "FRS01",
+            "--password-file",
+            &password,
+        ]);
+        let first = db.file(
+            "first.csv",
             "indicator,org_unit,period,value,note\nFRS01,ST1,2025-01,10,\n",
         );
-        let token = db.token_for(ADMIN, "admin");
+        db.ok(&["--as", "owner@test.example", "import", "values", &first]);
         let server = Server::start(&db);
         let value_lines = || trail(&db, &["--record-type", "value", "--record-key", KEY]);
-        assert_eq!(value_lines().len(), 1, "[{}] the import's line", db.name);
+        // A bulk import counts the values it adds on its own line; the
+        // changes to stored values are listed one by one.
+        assert_eq!(value_lines().len(), 0, "[{}] {:#?}", db.name, value_lines());
 
         // The API: 10 becomes 12.
         let api = reqwest::Client::new();
@@ -134,6 +154,8 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
                 ("csrf", csrf.as_str()),
                 ("1.indicator", "FRS01"),
                 ("1.value", "14"),
+                // What an administrator saves is approved: changing it needs a reason.
+                ("reason", "Two late incident reports"),
             ])
             .send()
             .await
@@ -145,11 +167,19 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
             "change.csv",
             "indicator,org_unit,period,value,note\nFRS01,ST1,2025-01,16,\n",
         );
-        db.ok(&["--as", ADMIN, "import", "values", &file]);
+        db.ok(&[
+            "--as",
+            ADMIN,
+            "import",
+            "values",
+            &file,
+            "--reason",
+            "Audit of March returns",
+        ]);
 
         let lines = value_lines();
-        assert_eq!(lines.len(), 4, "[{}] {lines:#?}", db.name);
-        let by_face: Vec<(&str, &str, Value, Value)> = lines[..3]
+        assert_eq!(lines.len(), 3, "[{}] {lines:#?}", db.name);
+        let by_face: Vec<(&str, &str, f64, f64)> = lines[..3]
             .iter()
             .map(|l| {
                 (
@@ -163,9 +193,9 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
         assert_eq!(
             by_face,
             vec![
-                ("cli", ADMIN, 14.into(), 16.into()),
-                ("web", ADMIN, 12.into(), 14.into()),
-                ("api", ADMIN, 10.into(), 12.into()),
+                ("cli", ADMIN, 14.0, 16.0),
+                ("web", ADMIN, 12.0, 14.0),
+                ("api", ADMIN, 10.0, 12.0),
             ],
             "[{}] newest first, each with its face, who and the figure before and after",
             db.name
@@ -177,6 +207,8 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
             "[{}] {lines:#?}",
             db.name
         );
+        assert_eq!(lines[0]["reason"], "Audit of March returns");
+        assert_eq!(lines[1]["reason"], "Two late incident reports");
         // The field that changed, in words, as the trail's pages show it.
         assert!(
             lines[0]["changes"]
@@ -198,20 +230,22 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
         let response = api
             .post(format!("{}/api/v1/values", server.base))
             .bearer_auth(&token)
-            .json(&serde_json::json!({"values": [
+            .json(&serde_json::json!({"reason": "Testing", "values": [
                 {"indicator": "FRS01", "org_unit": "ST1", "period": "2025-01", "value": 99},
                 {"indicator": "FRS01", "org_unit": "NOWHERE", "period": "2025-01", "value": 1}
             ]}))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 404, "{}", response.text().await.unwrap());
+        // One bad line: the whole batch is refused, the good line too.
+        assert_eq!(response.status(), 422, "{}", response.text().await.unwrap());
         let response = browser
             .post(format!("{}/entry/ST1?period=2025-01", server.base))
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("1.indicator", "FRS01"),
                 ("1.value", "lots"),
+                ("reason", "Testing"),
             ])
             .send()
             .await
@@ -221,7 +255,9 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
             "bad.csv",
             "indicator,org_unit,period,value,note\nFRS01,ST1,2025-01,99,\nFRS01,ST1,2025-02,many,\n",
         );
-        db.fails(&["--as", ADMIN, "import", "values", &bad]);
+        db.fails(&[
+            "--as", ADMIN, "import", "values", &bad, "--reason", "Testing",
+        ]);
         // An account change refused part way: a scope naming no unit.
         let response = api
             .patch(format!("{}/api/v1/accounts/{ADMIN}", server.base))
@@ -240,7 +276,7 @@ async fn a_change_through_each_face_shows_in_the_trail_and_a_failed_one_leaves_n
             &trail(&db, &[])[..3]
         );
         let figure_now = value_lines();
-        assert_eq!(figure(&figure_now[0], "after"), 16.into());
+        assert_eq!(figure(&figure_now[0], "after"), 16.0);
 
         // And a change of account through a web page: before and after.
         let response = browser

@@ -137,6 +137,11 @@ fn shown(value: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
         serde_json::Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
+        // A whole number as people write it: 14, not 14.0.
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
         other => other.to_string(),
     }
 }
