@@ -260,7 +260,7 @@ async fn an_owner_enters_only_their_indicators_in_their_scope_and_approved_figur
         .iter()
         .map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str()))
         .collect();
-    assert_eq!(changed, [("value", "10.0", "11.0")]);
+    assert_eq!(changed, [("value", "10", "11")]);
 
     // Reopened with a reason, the owner may change it again, as a draft.
     let key = [ValueRef {
