@@ -3,6 +3,8 @@
 //! an example in its help.
 
 mod output;
+mod rules;
+mod trail;
 mod users;
 
 use std::io::{IsTerminal, Write};
@@ -141,13 +143,36 @@ enum Command {
         admin_password_file: Option<PathBuf>,
     },
 
-    /// Add, list, disable and reset the people who sign in (administrators only).
+    /// Add, list, disable and reset the people who sign in; their role, where they work and the indicators they own (administrators only).
     #[command(subcommand)]
     User(users::UserCommand),
 
     /// Make, list and revoke API tokens for machine clients (acting --as an account).
     #[command(subcommand)]
     Token(users::TokenCommand),
+
+    /// Closed groups: people from any body who alone read a group's confidential records. Create, add and remove members, delete, list (administrators).
+    #[command(subcommand, name = "closed-group")]
+    ClosedGroup(users::ClosedGroupCommand),
+
+    /// Search the audit trail: every change, who made it, when, through which face, with the record before and after (performance officers and administrators).
+    #[command(
+        after_help = "Examples:\n  stocktake audit\n  stocktake audit --user owner@example.org --from 2025-04-01 --to 2025-04-30\n  stocktake audit --record-type value --record-key \"FRS01|NFRS-ARNOLD|*\" --csv > arnold.csv\n  stocktake audit --record-type account --format json\n\nNewest first. Nobody can change or delete the trail through Stocktake. See docs/guide/audit.md."
+    )]
+    Audit(trail::AuditArgs),
+
+    /// One record's history: every change recorded to it, newest first.
+    #[command(
+        after_help = "Examples:\n  stocktake history value \"FRS01|NFRS-ARNOLD|2025-03\"\n  stocktake history account ann@example.gov.uk --format json\n\nA value's or target's key is INDICATOR|UNIT|PERIOD; an account's is its email; an indicator's, unit's or group's its code."
+    )]
+    History {
+        /// The kind of record: value, target, indicator, org_unit, group, account...
+        record_type: String,
+        /// The record's whole key.
+        key: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
@@ -377,6 +402,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             None => Ok(machine.clone()),
         }
     };
+    if cli.command.needs() == rules::Needs::Machine
+        && let Some(email) = &cli.as_account
+    {
+        return Err(AppError::forbidden(format!(
+            "this command acts as the administrator of this machine, not as {email}: leave out --as"
+        ))
+        .into());
+    }
     match cli.command {
         Command::Config => {
             print!("{}", loaded.describe());
@@ -541,6 +574,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(false).await?;
             let caller = caller_for(&app)?;
             users::tokens(&app, &caller, command).await?;
+        }
+        Command::ClosedGroup(command) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            users::closed_groups(&app, &caller, command).await?;
+        }
+        Command::Audit(args) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            trail::audit(&app, &caller, args).await?;
+        }
+        Command::History {
+            record_type,
+            key,
+            format,
+        } => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            trail::history(&app, &caller, &record_type, &key, format).await?;
         }
         Command::Import {
             kind,

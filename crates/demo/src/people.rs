@@ -93,7 +93,7 @@ pub async fn load_people(app: &Stocktake, admin: &Caller) -> Result<(), AppError
                 scope,
                 owns,
                 closed_groups: Vec::new(),
-                disabled: false,
+                disabled: None,
             },
             Some(sign_in.password),
         )

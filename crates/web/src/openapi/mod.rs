@@ -8,6 +8,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::values::api::{cascade, reference, reports, search, values};
 
@@ -18,7 +19,7 @@ pub use docs::routes;
 #[openapi(
     info(
         title = "Stocktake API",
-        description = "Performance management for UK councils and fire and rescue services: indicators, the organisation hierarchy, values and targets, scorecards and rollups.\n\n\
+        description = "Performance management for UK councils and fire and rescue services: indicators, the organisation hierarchy, values and targets, scorecards and rollups, accounts and the audit trail.\n\n\
             Periods are written as UK public bodies write them: a financial year `2024/25` (April to March), a quarter `2024/25 Q1` (April to June) or a month `2025-01`.\n\n\
             Every error answers JSON with a `message` saying what was wrong and how to fix it, the `field` or parameter at fault where there is one, and for a batch, `errors` listing every bad item by position.\n\n\
             Every call needs an API token, sent as `Authorization: Bearer TOKEN`: make one on your account page, or with `stocktake --as EMAIL token create`. A token carries its account's rights (or only reading): what the account may not see is answered 403, and the figures a viewer reads are approved ones.",
@@ -39,12 +40,26 @@ pub use docs::routes;
         cascade::cascade,
         reports::scorecard,
         reports::rollup,
+        access::me,
+        access::list_accounts,
+        access::get_account,
+        access::save_account,
+        access::set_disabled,
+        access::change_account,
+        access::list_closed_groups,
+        access::save_closed_group,
+        access::delete_closed_group,
+        access::add_member,
+        access::remove_member,
+        access::audit,
+        access::history,
     ),
     modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
+        (name = "access", description = "Who is calling, the accounts and closed groups (administrators), and the audit trail of every change with its before and after."),
     )
 )]
 pub struct ApiDoc;

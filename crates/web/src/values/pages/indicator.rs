@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use stocktake::core::status::Direction;
-use stocktake::core::{Factor, Frequency, Kind, Period, Status};
+use stocktake::core::{Factor, Frequency, Kind, Period, Source, Status};
 use stocktake::values::TrendPoint;
 use stocktake_report::chart::{self, Bar, Point};
 
@@ -38,6 +38,8 @@ pub struct PeriodRow {
     pub judged: Option<String>,
     pub note: String,
     pub commentary: Option<String>,
+    /// Where the figure was entered for this unit and period: its history.
+    pub history_href: Option<String>,
 }
 
 /// What the targets of an indicator's periods judge.
@@ -120,6 +122,8 @@ struct IndicatorPage {
     csv_href: String,
     xlsx_href: String,
     scorecard_href: String,
+    /// The trail of the indicator's definition.
+    definition_history_href: String,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -250,6 +254,12 @@ pub async fn page(
             judged: judged_words(t, noun, d),
             note: t.note.clone(),
             commentary: t.commentary.clone(),
+            history_href: (t.source == Source::Entered).then(|| {
+                crate::access::history_href(
+                    "value",
+                    &format!("{}|{unit_code}|{}", ind.code, t.period),
+                )
+            }),
         })
         .collect();
     let bars: Vec<Bar> = v
@@ -342,6 +352,7 @@ pub async fn page(
         csv_href: export("csv"),
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
+        definition_history_href: crate::access::history_href("indicator", ind.code.as_str()),
         comparisons: v
             .comparisons
             .iter()
