@@ -156,7 +156,7 @@ impl EntryRow {
 }
 
 /// A value's state as the form shows it.
-fn state_label(state: ValueState) -> &'static str {
+pub(crate) fn state_label(state: ValueState) -> &'static str {
     match state {
         ValueState::Draft => "Draft: not yet submitted",
         ValueState::Submitted => "Submitted: waiting for approval",
