@@ -171,6 +171,7 @@ pub struct Owed {
     pub code: String,
     pub title: String,
     pub period: String,
+    pub period_label: String,
     pub deadline: String,
     pub overdue: bool,
     pub unit: UnitRef,
@@ -178,8 +179,9 @@ pub struct Owed {
     pub outstanding: Vec<String>,
 }
 
-/// The most stories a unit may tell in one return.
-pub const MAX_STORIES: usize = 10;
+/// The most stories a unit may tell in one return: the partnership plan
+/// asks each authority for two short accounts beside its numbers.
+pub const MAX_STORIES: usize = 2;
 
 impl Stocktake {
     /// Opens a return. Performance officers and administrators only; the
@@ -612,11 +614,6 @@ impl Stocktake {
         title: &str,
         body: &str,
     ) -> Result<ReturnView, AppError> {
-        let row = self
-            .store
-            .data_return(code.trim())
-            .await?
-            .ok_or_else(|| AppError::not_found("data return", code))?;
         let unit_code = {
             let cache = self.analytics();
             let rights = self.rights(caller, &cache)?;
@@ -630,6 +627,11 @@ impl Stocktake {
             }
             cache.hierarchy().unit(u).code.clone()
         };
+        let row = self
+            .store
+            .data_return(code.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found("data return", code))?;
         if !row.units.iter().any(|u| u.unit == unit_code) {
             return Err(AppError::invalid(
                 "unit",
@@ -666,7 +668,7 @@ impl Stocktake {
             return Err(AppError::invalid(
                 "title",
                 format!(
-                    "{unit_code} has told {MAX_STORIES} stories in this return already: edit one instead"
+                    "{unit_code} has told {MAX_STORIES} stories in this return already, the most a unit may tell: rewrite one instead"
                 ),
             ));
         }
@@ -735,6 +737,7 @@ impl Stocktake {
                     code: view.code.clone(),
                     title: view.title.clone(),
                     period: view.period.clone(),
+                    period_label: view.period_label.clone(),
                     deadline: view.deadline.clone(),
                     overdue: line.completeness == Completeness::Overdue,
                     unit: line.unit,

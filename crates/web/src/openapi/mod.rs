@@ -9,6 +9,7 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
+use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
@@ -36,15 +37,23 @@ pub use docs::routes;
         values::list_targets,
         values::move_values,
         values::ratify_targets,
+        returns::value_history,
         cascade::cascade,
         reports::scorecard,
         reports::rollup,
+        returns::list_returns,
+        returns::open_return,
+        returns::get_return,
+        returns::set_return_unit,
+        returns::tell_story,
+        returns::owed,
     ),
     modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
+        (name = "returns", description = "Data returns: figures asked of units by a deadline, each unit's completeness, waivers, stories, and what you owe."),
     )
 )]
 pub struct ApiDoc;

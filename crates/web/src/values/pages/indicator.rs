@@ -38,6 +38,8 @@ pub struct PeriodRow {
     pub judged: Option<String>,
     pub note: String,
     pub commentary: Option<String>,
+    /// An entered figure's own page: its workflow state and history.
+    pub history_href: Option<String>,
 }
 
 /// What the targets of an indicator's periods judge.
@@ -250,6 +252,8 @@ pub async fn page(
             judged: judged_words(t, noun, d),
             note: t.note.clone(),
             commentary: t.commentary.clone(),
+            history_href: (t.source == stocktake::core::analytics::Source::Entered)
+                .then(|| view::value_href(&code, &unit_code, t.period)),
         })
         .collect();
     let bars: Vec<Bar> = v
