@@ -194,7 +194,7 @@ pub fn cascade(out: &mut impl Write, p: &CascadePreview, format: Format) -> anyh
 }
 
 /// An aligned text table; `right` lists the columns to right-align (numbers).
-fn table(
+pub(crate) fn table(
     out: &mut impl Write,
     header: &[&str],
     rows: &[Vec<String>],
