@@ -91,7 +91,11 @@ impl Which {
     }
 }
 
-pub async fn values(app: &Stocktake, caller: &Caller, command: ValuesCommand) -> anyhow::Result<()> {
+pub async fn values(
+    app: &Stocktake,
+    caller: &Caller,
+    command: ValuesCommand,
+) -> anyhow::Result<()> {
     let (step, which) = match command {
         ValuesCommand::Submit(w) => (Step::Submit, w),
         ValuesCommand::Approve(w) => (Step::Approve, w),
@@ -199,7 +203,11 @@ pub async fn ratify(
         "{} target{} ratified: {} figures from now on",
         done.targets,
         if done.targets == 1 { "" } else { "s" },
-        if done.targets == 1 { "it judges" } else { "they judge" }
+        if done.targets == 1 {
+            "it judges"
+        } else {
+            "they judge"
+        }
     );
     Ok(())
 }
@@ -290,7 +298,9 @@ pub enum ReturnsCommand {
         under: Option<String>,
     },
     /// List the data returns asking units in your scope.
-    #[command(after_help = "Examples:\n  stocktake returns list\n  stocktake returns list --format csv")]
+    #[command(
+        after_help = "Examples:\n  stocktake returns list\n  stocktake returns list --format csv"
+    )]
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -396,8 +406,8 @@ pub async fn returns(
                     table(
                         &mut out,
                         &[
-                            "Return", "Title", "Period", "Deadline", "State", "Units",
-                            "Returned", "Overdue",
+                            "Return", "Title", "Period", "Deadline", "State", "Units", "Returned",
+                            "Overdue",
                         ],
                         &rows,
                         &[5, 6, 7],

@@ -184,6 +184,15 @@ pub struct Owed {
 pub const MAX_STORIES: usize = 2;
 
 impl Stocktake {
+    /// Refuses a caller who may not open returns: what the form to open
+    /// one asks before it is shown.
+    pub fn may_open_returns(&self, caller: &Caller) -> Result<(), AppError> {
+        let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        rights.require_write()?;
+        rights.require_framework("open data returns")
+    }
+
     /// Opens a return. Performance officers and administrators only; the
     /// indicators must all be collected at the period's frequency, and the
     /// units within the caller's scope.

@@ -268,13 +268,7 @@ fn new_page(
 }
 
 pub async fn new(State(state): State<AppState>, page: PageCaller) -> Result<Response, PageError> {
-    let caller = &page.caller;
-    if !caller.role().is_some_and(stocktake::Role::runs_framework) {
-        return Err(AppError::forbidden(
-            "only performance officers and administrators open data returns",
-        )
-        .into());
-    }
+    state.app.may_open_returns(&page.caller)?;
     Ok(render(&new_page(&state, &page, Typed::default(), None)?)?.into_response())
 }
 
