@@ -6,6 +6,7 @@ mod output;
 mod rules;
 mod trail;
 mod users;
+mod workflow;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -220,7 +221,15 @@ enum Command {
         format: Format,
     },
 
-    /// Targets: cascade a unit's target to the units below it.
+    /// Values through the data workflow: submit, approve, return, reopen, and list by state.
+    #[command(subcommand)]
+    Values(workflow::ValuesCommand),
+
+    /// Data returns: open them, list and show their completeness, waive and cancel units.
+    #[command(subcommand)]
+    Returns(workflow::ReturnsCommand),
+
+    /// Targets: cascade a unit's target to the units below it, ratify proposed ones, list them.
     Targets {
         #[command(subcommand)]
         command: TargetsCommand,
@@ -271,6 +280,43 @@ enum TargetsCommand {
         /// Record the targets as ratified (the committee agreed the split), so they judge figures at once; proposed otherwise.
         #[arg(long, conflicts_with = "check")]
         ratify: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+
+    /// Record that proposed targets were ratified (by the committee), so they judge figures.
+    #[command(
+        after_help = "Example:\n  stocktake --as officer@example.org targets ratify --indicator FRS05 --unit NFRS --period 2025/26 --reason \"Performance Committee, 12 March 2025\""
+    )]
+    Ratify {
+        /// An indicator's code; give several to ratify each.
+        #[arg(long, required = true)]
+        indicator: Vec<String>,
+        /// A unit's code; give several to ratify each.
+        #[arg(long, required = true)]
+        unit: Vec<String>,
+        /// The period of the targets, usually a financial year (2025/26).
+        #[arg(long)]
+        period: Period,
+        /// Where it was agreed, for the audit trail.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// List targets: all of them, or only those proposed or ratified.
+    #[command(
+        after_help = "Examples:\n  stocktake targets list --proposed\n  stocktake targets list --indicator FRS01 --unit NFRS --format csv"
+    )]
+    List {
+        #[arg(long)]
+        indicator: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only targets waiting to be ratified.
+        #[arg(long, conflicts_with = "ratified")]
+        proposed: bool,
+        /// Only ratified targets.
+        #[arg(long)]
+        ratified: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -728,6 +774,58 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 );
             }
+        }
+        Command::Values(command) => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            workflow::values(&app, &caller, command).await?;
+        }
+        Command::Returns(command) => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            workflow::returns(&app, &caller, command).await?;
+        }
+        Command::Targets {
+            command:
+                TargetsCommand::Ratify {
+                    indicator,
+                    unit,
+                    period,
+                    reason,
+                },
+        } => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            workflow::ratify(&app, &caller, &indicator, &unit, period, reason.as_deref()).await?;
+        }
+        Command::Targets {
+            command:
+                TargetsCommand::List {
+                    indicator,
+                    unit,
+                    proposed,
+                    ratified,
+                    format,
+                },
+        } => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            let which = if proposed {
+                Some(false)
+            } else if ratified {
+                Some(true)
+            } else {
+                None
+            };
+            workflow::list_targets(
+                &app,
+                &caller,
+                indicator.as_deref(),
+                unit.as_deref(),
+                which,
+                format,
+            )
+            .await?;
         }
         Command::Rollup {
             indicator,

@@ -9,6 +9,7 @@ use stocktake::Role;
 use stocktake_web::routes::Access;
 
 use crate::users::{ClosedGroupCommand, TokenCommand, UserCommand};
+use crate::workflow::{ReturnsCommand, ValuesCommand};
 use crate::{Command, Kind, TargetsCommand};
 
 /// Who may run a command.
@@ -102,8 +103,29 @@ impl Command {
                 }
             },
             Command::Targets { command } => match command {
-                TargetsCommand::Cascade { .. } => writes(Framework, true),
+                TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {
+                    writes(Framework, true)
+                }
+                TargetsCommand::List { .. } => Needs::Reads,
             },
+            Command::Values(command) => match command {
+                // Owners submit their own indicators' figures, within scope.
+                ValuesCommand::Submit(_) => writes(Enters, true),
+                ValuesCommand::Approve(_) | ValuesCommand::Return(_) | ValuesCommand::Reopen(_) => {
+                    writes(Framework, true)
+                }
+                ValuesCommand::List { .. } => Needs::Reads,
+            },
+            Command::Returns(command) => match command {
+                ReturnsCommand::Open { .. }
+                | ReturnsCommand::Waive { .. }
+                | ReturnsCommand::Cancel { .. } => writes(Framework, true),
+                ReturnsCommand::List { .. } | ReturnsCommand::Show { .. } => Needs::Reads,
+            },
+            Command::Backup { .. } => writes(Admin, false),
+            Command::Check => writes(Admin, false),
+            // Into an empty database, or replacing one: only on the machine.
+            Command::Restore { .. } => Needs::Machine,
         }
     }
 }
@@ -172,6 +194,110 @@ mod tests {
             "--scope",
             "unit:NORTH",
         ],
+        &[
+            "targets",
+            "ratify",
+            "--indicator",
+            "FRS01",
+            "--unit",
+            "{UNIT}",
+            "--period",
+            "2025/26",
+            "--reason",
+            "Performance Committee",
+        ],
+        // The figure the machine imported above is approved: reopened,
+        // submitted, returned, submitted again and approved, in turn.
+        &[
+            "values",
+            "reopen",
+            "--indicator",
+            "FRS01",
+            "--unit",
+            "{UNIT}",
+            "--period",
+            "2025-01",
+            "--reason",
+            "a second look",
+        ],
+        &[
+            "values",
+            "submit",
+            "--indicator",
+            "FRS01",
+            "--unit",
+            "{UNIT}",
+            "--period",
+            "2025-01",
+        ],
+        &[
+            "values",
+            "return",
+            "--indicator",
+            "FRS01",
+            "--unit",
+            "{UNIT}",
+            "--period",
+            "2025-01",
+            "--reason",
+            "check the call log",
+        ],
+        &[
+            "values",
+            "submit",
+            "--indicator",
+            "FRS01",
+            "--unit",
+            "{UNIT}",
+            "--period",
+            "2025-01",
+        ],
+        &[
+            "values",
+            "approve",
+            "--indicator",
+            "FRS01",
+            "--unit",
+            "{UNIT}",
+            "--period",
+            "2025-01",
+        ],
+        &[
+            "returns",
+            "open",
+            "--code",
+            "R-{UNIT}",
+            "--title",
+            "January",
+            "--period",
+            "2025-01",
+            "--deadline",
+            "2025-02-15",
+            "--indicator",
+            "FRS01",
+            "--unit",
+            "{UNIT}",
+        ],
+        &[
+            "returns",
+            "waive",
+            "R-{UNIT}",
+            "--unit",
+            "{UNIT}",
+            "--reason",
+            "closed for refurbishment",
+        ],
+        &[
+            "returns",
+            "cancel",
+            "R-{UNIT}",
+            "--unit",
+            "{UNIT}",
+            "--reason",
+            "station merged",
+        ],
+        &["backup", "--out", "{DIR}/matrix.backup"],
+        &["check"],
         &["user", "own", "subject@test.example", "FRS01"],
         &["user", "disown", "subject@test.example", "FRS01"],
         &[
@@ -224,6 +350,13 @@ mod tests {
         "user list",
         "token list",
         "closed-group list",
+        "targets list",
+        "values list",
+        "returns list",
+        "returns show",
+        // Restore replaces the whole database: tests/backup.rs runs it, and
+        // the walk below checks it refuses --as.
+        "restore",
     ];
 
     fn args(sample: &[&str], dir: &str, unit: &str, url: &str, as_email: &str) -> Vec<String> {
@@ -288,7 +421,9 @@ mod tests {
         let walked: Vec<String> = WRITING
             .iter()
             .map(|s| {
-                let words = if ["user", "token", "closed-group", "targets"].contains(&s[0]) {
+                let words = if ["user", "token", "closed-group", "targets", "values", "returns"]
+                    .contains(&s[0])
+                {
                     2
                 } else {
                     1
@@ -311,6 +446,10 @@ mod tests {
             &["user", "list"],
             &["token", "list"],
             &["closed-group", "list"],
+            &["targets", "list"],
+            &["values", "list"],
+            &["returns", "list"],
+            &["returns", "show", "R-ST1"],
             &["scorecard", "--unit", "ST1", "--period", "2025-01"],
             &["rollup", "--indicator", "FRS01", "--period", "2025-01"],
         ] {

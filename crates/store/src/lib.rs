@@ -27,6 +27,6 @@ pub use error::{Result, StoreError};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
 pub use values::{
-    RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValueQuery, ValueRow,
-    ValueWriter,
+    RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValuePeople,
+    ValueQuery, ValueRow, ValueWriter,
 };

@@ -14,6 +14,7 @@ mod caller;
 pub mod error;
 pub mod openapi;
 pub mod pages;
+mod returns;
 pub mod routes;
 mod security;
 mod values;
@@ -95,6 +96,7 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
 fn all_routes() -> routes::Routes {
     access::routes()
         .merge(values::routes())
+        .merge(returns::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

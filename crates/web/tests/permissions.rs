@@ -173,6 +173,24 @@ async fn walk(url: &str, name: &str) {
         )
         .await
         .unwrap();
+    // The return the returns routes' samples name, asking both units.
+    served
+        .app
+        .open_return(
+            &support::tester(),
+            &stocktake::returns::ReturnForm {
+                code: "R1".into(),
+                title: "January figures".into(),
+                period: "2025-01".into(),
+                deadline: "2025-02-15".into(),
+                indicators: vec!["FRS01".into()],
+                units: vec![INSIDE.into(), OUTSIDE.into()],
+                level: None,
+                under: None,
+            },
+        )
+        .await
+        .unwrap();
     let clients = clients(&served).await;
     let table = stocktake_web::route_table();
     assert!(

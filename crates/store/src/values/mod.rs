@@ -15,4 +15,4 @@ pub use bulk::RawValue;
 pub(crate) use bulk::sqlite_file;
 pub use targets::{TargetQuery, TargetRecord, TargetRow};
 pub use uploads::StagedUpload;
-pub use values::{ValueKey, ValueQuery, ValueRow, ValueWriter};
+pub use values::{ValueKey, ValuePeople, ValueQuery, ValueRow, ValueWriter};

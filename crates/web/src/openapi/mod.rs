@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
+use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
@@ -37,6 +38,7 @@ pub use docs::routes;
         values::list_targets,
         values::move_values,
         values::ratify_targets,
+        returns::value_history,
         cascade::cascade,
         reports::scorecard,
         reports::rollup,
@@ -53,6 +55,12 @@ pub use docs::routes;
         access::remove_member,
         access::audit,
         access::history,
+        returns::list_returns,
+        returns::open_return,
+        returns::get_return,
+        returns::set_return_unit,
+        returns::tell_story,
+        returns::owed,
     ),
     modifiers(&Security),
     tags(
@@ -60,6 +68,7 @@ pub use docs::routes;
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
         (name = "access", description = "Who is calling, the accounts and closed groups (administrators), and the audit trail of every change with its before and after."),
+        (name = "returns", description = "Data returns: figures asked of units by a deadline, each unit's completeness, waivers, stories, and what you owe."),
     )
 )]
 pub struct ApiDoc;

@@ -18,7 +18,7 @@ use crate::{AppState, PageCaller};
 
 /// What a download is written as.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     Csv,
     Xlsx,
 }
@@ -109,7 +109,7 @@ pub async fn indicator(
     download(&table, format, &name)
 }
 
-fn download(table: &Table, format: Kind, name: &str) -> Result<Response, PageError> {
+pub(crate) fn download(table: &Table, format: Kind, name: &str) -> Result<Response, PageError> {
     let (body, content_type, ext) = match format {
         Kind::Csv => (csv_bytes(table)?, "text/csv; charset=utf-8", "csv"),
         Kind::Xlsx => (

@@ -38,7 +38,7 @@ pub struct PeriodRow {
     pub judged: Option<String>,
     pub note: String,
     pub commentary: Option<String>,
-    /// Where the figure was entered for this unit and period: its history.
+    /// An entered figure's own page: its workflow state and history.
     pub history_href: Option<String>,
 }
 
@@ -254,12 +254,8 @@ pub async fn page(
             judged: judged_words(t, noun, d),
             note: t.note.clone(),
             commentary: t.commentary.clone(),
-            history_href: (t.source == Source::Entered).then(|| {
-                crate::access::history_href(
-                    "value",
-                    &format!("{}|{unit_code}|{}", ind.code, t.period),
-                )
-            }),
+            history_href: (t.source == Source::Entered)
+                .then(|| view::value_href(&code, &unit_code, t.period)),
         })
         .collect();
     let bars: Vec<Bar> = v
