@@ -8,6 +8,7 @@
 //! return (`values/`, `access/`); the store and the cache stay private.
 
 pub mod access;
+pub mod backup;
 mod cache;
 pub mod clock;
 pub mod config;

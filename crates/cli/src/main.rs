@@ -2,6 +2,7 @@
 //! the database and calls the library. Every operation is a subcommand with
 //! an example in its help.
 
+mod backup;
 mod output;
 mod rules;
 mod trail;
@@ -194,6 +195,32 @@ enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+
+    /// Back up everything (sessions excepted) to one compressed archive, from one snapshot, while the server runs (administrators only).
+    #[command(
+        after_help = "Examples:\n  stocktake backup --out stocktake-2026-11-29.backup\n  stocktake --db postgres://stocktake@db/stocktake backup --out nightly.backup\n\nThe archive (gzip-compressed JSON lines, described in docs/formats.md) restores into SQLite or PostgreSQL."
+    )]
+    Backup {
+        /// The archive to write (written beside it, then renamed into place once whole).
+        #[arg(long)]
+        out: PathBuf,
+    },
+
+    /// Restore a backup into an empty database of either kind, all or nothing.
+    #[command(
+        after_help = "Examples:\n  stocktake --db sqlite://council.db restore nightly.backup\n  stocktake --db postgres://stocktake@db/stocktake restore nightly.backup\n  stocktake --db sqlite://council.db restore nightly.backup --replace\n\nStop every server on the database first, and start them again afterwards. Acts as the administrator of this machine, so it takes no --as."
+    )]
+    Restore {
+        /// The archive `stocktake backup` wrote.
+        file: PathBuf,
+        /// Replace everything the database holds (without it, a database holding any record is refused).
+        #[arg(long)]
+        replace: bool,
+    },
+
+    /// Check the database: its own integrity check, orphaned records, every ratio against its parts and every rollup against its children.
+    #[command(after_help = "Example:\n  stocktake check\n\nExit status 1 and a list when anything is wrong.")]
+    Check,
 
     /// Export to CSV in the import format.
     #[command(
@@ -686,6 +713,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 eprintln!("{name}: {} rows imported", summary.rows);
             }
+        }
+        Command::Backup { out } => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            backup::backup(&app, &caller, &out).await?;
+        }
+        Command::Restore { file, replace } => {
+            backup::restore(&settings.database_url, &file, replace).await?;
+        }
+        Command::Check => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            backup::check(&app, &caller).await?;
         }
         Command::Export { kind, out } => {
             let app = open(false).await?;

@@ -11,7 +11,7 @@ pub mod text;
 pub mod value;
 
 pub use analytics::{
-    Analytics, Answer, AppliesRule, Cascade, CascadeError, CascadeLine, CascadeMethod, CascadeRule,
+    Analytics, Answer, AppliesRule, Breach, Cascade, CascadeError, CascadeLine, CascadeMethod, CascadeRule,
     Figures, IndIdx, Judged, Judgement, Quartiles, QueryError, RecentPoint, ResolvedTarget,
     ScorecardRow, Source, View,
 };

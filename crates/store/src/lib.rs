@@ -9,6 +9,7 @@
 
 mod access;
 mod backend;
+mod backup;
 mod changes;
 mod error;
 mod ids;
@@ -22,6 +23,10 @@ pub use access::{
     SessionRow,
 };
 pub use backend::Backend;
+pub use backup::{
+    BackupSummary, ColumnType, FORMAT as BACKUP_FORMAT, FORMAT_VERSION as BACKUP_FORMAT_VERSION,
+    LEFT_OUT as LEFT_OUT_OF_BACKUPS, RestoreOptions, RestoreSummary, restore,
+};
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};

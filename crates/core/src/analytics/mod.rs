@@ -14,6 +14,7 @@
 //! compares units; `applies` says where each indicator is collected.
 
 mod applies;
+mod check;
 mod cascade;
 mod columns;
 mod drafts;
@@ -38,6 +39,7 @@ use crate::status::Target;
 use crate::text::IndicatorCode;
 use crate::value::{Accumulator, NotComputable};
 
+pub use check::Breach;
 pub use applies::{AppliesRule, and_list, describe_rules};
 pub use cascade::{Cascade, CascadeError, CascadeLine, CascadeMethod, CascadeRule, split_rounded};
 pub use figures::Figures;
