@@ -2,13 +2,15 @@
 //! targets on SQLite (the embedded default) or PostgreSQL, one code path for
 //! both, with the schema migrated at connect.
 //!
-//! A folder per capability holds its queries (`values/`, `access/`, `returns/`). Every
+//! A folder per capability holds its queries (`values/`, `access/`, `returns/`,
+//! `benchmark/`). Every
 //! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
 //! database can tell what moved on.
 
 mod access;
 mod backend;
+mod benchmark;
 mod changes;
 mod error;
 mod ids;
@@ -22,6 +24,7 @@ pub use access::{
     SessionRow,
 };
 pub use backend::Backend;
+pub use benchmark::NeighbourList;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
