@@ -35,7 +35,9 @@ import sys
 import tempfile
 import threading
 import time
+import http.cookiejar
 import urllib.error
+import urllib.parse
 import urllib.request
 
 PERIOD = "2025-01"
@@ -63,13 +65,34 @@ def free_port():
         return s.getsockname()[1]
 
 
+# Stocktake answers no one anonymously: every request the harness sends
+# carries an administrator's API token and session cookie, set by Server.
+AUTH = {}
+
+# Who the harness signs in as on each database: (email, password).
+ADMINS = {}
+BENCH_EMAIL = "bench@example.org"
+BENCH_PASSWORD = "bench-administrator-password"
+
+
+def make_admin(bin, db, workdir):
+    """The first administrator of a freshly imported database."""
+    password_file = os.path.join(workdir, "admin-password")
+    with open(password_file, "w") as f:
+        f.write(BENCH_PASSWORD + "\n")
+    timed([bin, "--db", f"sqlite://{db}", "init", "--admin-email", BENCH_EMAIL,
+           "--admin-name", "Benchmark", "--admin-password-file", password_file])
+    os.remove(password_file)
+    ADMINS[db] = (BENCH_EMAIL, BENCH_PASSWORD)
+
+
 def get(url, timeout=30):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=AUTH), timeout=timeout) as r:
         return r.status, r.read()
 
 
 def post_json(url, body, timeout=30):
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={**AUTH, "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as r:
         return r.status, json.loads(r.read())
 
@@ -82,10 +105,20 @@ def rss_mib(pid):
     return float("nan")
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Server:
     """`stocktake serve` on a database, stopped on exit."""
 
     def __init__(self, bin, db, env=None):
+        self.email, self.password = ADMINS[db]
+        _, token = timed([bin, "--db", f"sqlite://{db}", "--as", self.email,
+                          "token", "create", "--name", "benchmark", "--days", "1"])
+        AUTH.clear()
+        AUTH["Authorization"] = f"Bearer {token.strip()}"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.started = time.perf_counter()
@@ -106,10 +139,30 @@ class Server:
             try:
                 status, _ = get(url, timeout=5)
                 if status == 200:
-                    return time.perf_counter() - self.started
+                    seconds = time.perf_counter() - self.started
+                    self.sign_in()
+                    return seconds
+            except urllib.error.HTTPError as e:
+                raise SystemExit(f"bench: {url} answered {e.code}: {e.read()[:400]!r}")
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.02)
         raise SystemExit("bench: the server did not answer in time")
+
+    def sign_in(self):
+        """Signs in through the sign-in page, as a browser would, so the
+        pages measured are the pages a signed-in officer gets."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        html = opener.open(f"{self.base}/sign-in", timeout=30).read().decode()
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
+        form = urllib.parse.urlencode({"csrf": csrf, "email": self.email, "password": self.password, "next": "/"})
+        try:
+            opener.open(f"{self.base}/sign-in", data=form.encode(), timeout=30)
+            raise SystemExit("bench: signing in did not redirect")
+        except urllib.error.HTTPError as e:
+            if e.code != 303:
+                raise SystemExit(f"bench: signing in answered {e.code}")
+        AUTH["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in jar)
 
     def stop(self):
         self.process.terminate()
@@ -156,7 +209,8 @@ select count(*) from value;
 
 def wrk(url, seconds, connections=32):
     """Runs wrk; returns requests/s, p50 and p99 in ms, and errors."""
-    _, out = timed(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url])
+    headers = [arg for name, value in AUTH.items() for arg in ("-H", f"{name}: {value}")]
+    _, out = timed(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", *headers, url])
 
     def ms(text):
         value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
@@ -191,7 +245,8 @@ def writes_under_load(server, ward, district, count):
         started = time.perf_counter()
         status, _ = post_json(
             f"{base}/api/v1/values",
-            {"values": [{"indicator": "W001", "org_unit": ward, "period": PERIOD, "numerator": numerator, "denominator": denominator}]},
+            {"values": [{"indicator": "W001", "org_unit": ward, "period": PERIOD, "numerator": numerator, "denominator": denominator}],
+             "reason": "benchmark: a correction under load"},
         )
         latencies.append((time.perf_counter() - started) * 1000)
         _, body = get(district_rollup)
@@ -229,6 +284,7 @@ def measure_scale(args, scale, workdir):
     ours, _ = timed([args.bin, "--db", url, "import", "values", values_csv])
     reference, reference_rows = sqlite3_import(values_csv, data)
     timed([args.bin, "--db", url, "import", "targets", os.path.join(data, "targets.csv")])
+    make_admin(args.bin, db, data)
 
     log(f"scale {scale}: start to first answer")
     server = Server(args.bin, db)
@@ -336,9 +392,10 @@ def writes_during_import(args, db, values_csv):
             running = importing.poll() is None
             n += 1
             body = json.dumps({"values": [{"indicator": "W001", "org_unit": ward, "period": PERIOD,
-                                           "numerator": 1000 + n, "denominator": 100000}]}).encode()
+                                           "numerator": 1000 + n, "denominator": 100000}],
+                               "reason": "benchmark: a correction during an import"}).encode()
             request = urllib.request.Request(f"{server.base}/api/v1/values", data=body,
-                                             headers={"Content-Type": "application/json"})
+                                             headers={**AUTH, "Content-Type": "application/json"})
             sent = time.perf_counter()
             try:
                 with urllib.request.urlopen(request, timeout=60) as r:
@@ -393,6 +450,7 @@ def measure_demo_pages(args, workdir, requests=20):
     folder = os.path.join(workdir, "demo")
     os.makedirs(folder, exist_ok=True)
     timed([args.bin, "demo", "--no-serve"], cwd=folder)
+    ADMINS[os.path.join(folder, "stocktake-demo.db")] = ("admin@example.org", "demo-admin-password")
     server = Server(args.bin, os.path.join(folder, "stocktake-demo.db"))
     timings = []
     try:
