@@ -10,6 +10,7 @@
 
 mod access;
 pub mod api;
+mod benchmark;
 mod caller;
 pub mod error;
 pub mod openapi;
@@ -95,6 +96,7 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
 fn all_routes() -> routes::Routes {
     access::routes()
         .merge(values::routes())
+        .merge(benchmark::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

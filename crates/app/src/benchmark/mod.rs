@@ -26,6 +26,7 @@ pub use compare::{
     BenchmarkMember, BenchmarkRequest, BenchmarkSet, BenchmarkView, ComparatorSet,
     NeighbourComparison, NeighbourLine, NeighbourRef,
 };
+pub use files::NeighbourRow;
 pub use picture::{
     AuthorityLine, Concern, EvidenceLine, PictureDetail, PictureIndicator, PictureRequest,
     RegionalPicture, RuleView, YearFigure,

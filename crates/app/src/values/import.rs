@@ -146,7 +146,10 @@ impl Stocktake {
                     .await?
             }
             FileKind::Applies => self.import_applies(file, rows, mode, actor).await?,
-            FileKind::Neighbours => self.import_neighbours(file, rows, mode, actor).await?,
+            FileKind::Neighbours => {
+                self.import_neighbours(file, rows, mode, &rights, actor)
+                    .await?
+            }
             FileKind::HotSpotRules => self.import_hot_spot_rules(file, rows, mode, actor).await?,
         };
         Ok(ImportSummary {

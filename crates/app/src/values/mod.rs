@@ -53,7 +53,7 @@ pub use workflow::{Moved, Step, ValueRef};
 pub(crate) use files::CsvRows;
 pub(crate) use import::{code, finish, required_text};
 pub(crate) use judge::CommentaryRules;
-pub(crate) use parse::shown;
+pub(crate) use parse::{present, shown};
 pub(crate) use reference::check_level;
 pub(crate) use scorecard::approved;
 

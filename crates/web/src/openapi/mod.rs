@@ -9,6 +9,7 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
+use crate::benchmark::api as benchmarking;
 use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
@@ -39,12 +40,17 @@ pub use docs::routes;
         cascade::cascade,
         reports::scorecard,
         reports::rollup,
+        benchmarking::benchmark,
+        benchmarking::picture,
+        benchmarking::list_neighbours,
+        benchmarking::save_neighbours,
     ),
     modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
+        (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
     )
 )]
 pub struct ApiDoc;

@@ -2,7 +2,7 @@
 
 mod cascade;
 mod entry;
-mod export;
+pub(crate) mod export;
 mod home;
 mod import;
 mod indicator;
