@@ -243,7 +243,7 @@ enum Command {
 
     /// The regional picture: every authority beneath a unit with its hot spots, declining and coasting indicators, most concern first.
     #[command(
-        after_help = "Examples:\n  stocktake picture --under E12000004\n  stocktake picture --under E12000004 --year 2023/24 --years 3 --evidence\n  stocktake picture --under E12000004 --format csv > picture.csv\n\nCoasting: no year better than the one before beyond the stable band. A hot spot: by the rule\n(the standard one: in the worst quartile of the authorities pictured and worse than the year\nbefore). See docs/guide/benchmarking.md."
+        after_help = "Examples:\n  stocktake picture --under E12000004\n  stocktake picture --under E12000004 --year 2023/24 --years 3 --evidence\n  stocktake picture --under E12000004 --format csv > picture.csv\n\nCoasting: every year within the stable band of the one before (no demonstrable\nyear-on-year improvement); declining: a year worse beyond it and none better. A hot spot: by the rule\n(the standard one: in the worst quartile of the authorities pictured and worse than the year\nbefore). See docs/guide/benchmarking.md."
     )]
     Picture {
         /// The ancestor whose authorities are pictured (a region, a county).

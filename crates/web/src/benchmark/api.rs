@@ -244,9 +244,11 @@ pub struct PictureQuery {
 /// Every authority beneath a unit (in the caller's scope) with its counts
 /// of hot spots, declining and coasting indicators over the last `years`
 /// financial years, most concern first (most hot spots, then most
-/// declining, then most coasting). An indicator is declining when every
-/// year is worse than the one before beyond the stable band, coasting when
-/// no year is better than the one before beyond it. A hot spot is named by
+/// declining, then most coasting). Each year is judged against the one
+/// before by polarity, a change within the stable band being stable: an
+/// indicator is declining with at least one year worse and none better,
+/// coasting (no demonstrable year-on-year improvement) with every year
+/// stable, improving with a year better and none worse, mixed with both. A hot spot is named by
 /// the rule given (`rule`): by default, a figure in the worst quartile of
 /// the authorities pictured and worse than the year before. With
 /// `detail=evidence` each authority carries the lines behind its counts:

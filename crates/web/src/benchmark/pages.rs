@@ -977,7 +977,7 @@ pub async fn evidence(
         section(
             Concern::Declining.as_str(),
             format!("Declining ({})", a.declining),
-            "No indicator is declining: none is worse every year than the year before.",
+            "No indicator is declining: none has a year worse than the one before without a year better.",
             &|l| l.is(Concern::Declining),
         ),
         section(
