@@ -45,6 +45,7 @@ pub use docs::routes;
         benchmarking::list_neighbours,
         benchmarking::save_neighbours,
     ),
+    components(schemas(benchmarking::Detail)),
     modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
