@@ -220,6 +220,11 @@ pub fn benchmark_chart(
             "{}</text>",
             Esc(&fit_text(&row_label(dot), label_width, BODY_TEXT))
         );
+        // The link (or group) holds the name alone, so its accessible name
+        // begins with the words it shows; the dot and quartile are drawn
+        // beside it, hidden as decoration its name already covers.
+        body.push_str(if dot.href.is_some() { "</a>" } else { "</g>" });
+        body.push_str(r#"<g aria-hidden="true">"#);
         match values[i] {
             Some(v) => {
                 let cx = x.at(v);
@@ -264,7 +269,7 @@ pub fn benchmark_chart(
                 N(baseline),
             );
         }
-        body.push_str(if dot.href.is_some() { "</a>" } else { "</g>" });
+        body.push_str("</g>");
     }
     body.push_str("</g>");
     let _ = write!(
@@ -304,20 +309,16 @@ fn row_label(dot: &BenchmarkDot) -> String {
     }
 }
 
+/// A row in words, beginning with the words it shows ("3. Ashfield").
 fn summary(dot: &BenchmarkDot, value: Option<f64>, unit: &str, decimals: u8) -> String {
-    match (value, dot.rank, dot.quartile) {
-        (Some(v), Some(rank), Some(q)) => format!(
-            "{}: {}, rank {rank}, quartile {q}{}",
-            dot.label,
-            with_unit(&format_number(v, decimals), unit),
-            if dot.picked { " (chosen)" } else { "" }
-        ),
-        (Some(v), _, _) => format!(
-            "{}: {}",
-            dot.label,
+    let shown = row_label(dot);
+    match (value, dot.quartile) {
+        (Some(v), Some(q)) => format!(
+            "{shown}: {}, quartile {q}",
             with_unit(&format_number(v, decimals), unit)
         ),
-        _ => format!("{}: no figure, not ranked", dot.label),
+        (Some(v), None) => format!("{shown}: {}", with_unit(&format_number(v, decimals), unit)),
+        _ => format!("{shown}: no figure, not ranked"),
     }
 }
 

@@ -120,6 +120,7 @@ struct IndicatorPage {
     csv_href: String,
     xlsx_href: String,
     scorecard_href: String,
+    benchmark_href: String,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -342,6 +343,14 @@ pub async fn page(
         csv_href: export("csv"),
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
+        benchmark_href: view::href(
+            "/benchmark",
+            &[
+                ("indicator", ind.code.as_str()),
+                ("unit", unit_code.as_str()),
+                ("period", &period.to_string()),
+            ],
+        ),
         comparisons: v
             .comparisons
             .iter()
