@@ -21,6 +21,12 @@ fn caller() -> Caller {
     Caller::system("test")
 }
 
+/// A comparator as the hand check reads it: name, figure, rank, quartile.
+type Standing<'a> = (&'a str, Option<f64>, Option<u32>, Option<u8>);
+
+/// A council's recycling evidence: its trend, each year's rate, its rank.
+type Evidence = (Trend, Vec<(String, Option<f64>)>, Option<u32>);
+
 fn year(text: &str) -> Period {
     text.parse().unwrap()
 }
@@ -63,7 +69,7 @@ async fn the_real_recycling_rate_of_nottinghamshires_districts_matches_a_hand_ch
             },
         )
         .unwrap();
-    let table: Vec<(&str, Option<f64>, Option<u32>, Option<u8>)> = view
+    let table: Vec<Standing<'_>> = view
         .members
         .iter()
         .map(|m| (m.name.as_str(), m.value, m.rank, m.quartile))
@@ -124,7 +130,7 @@ fn picture_of_districts(app: &Stocktake) -> RegionalPicture {
 }
 
 /// The picture's recycling evidence for a council: each year's rate.
-fn recycling(p: &RegionalPicture, name: &str) -> (Trend, Vec<(String, Option<f64>)>, Option<u32>) {
+fn recycling(p: &RegionalPicture, name: &str) -> Evidence {
     let a = p
         .authorities
         .iter()

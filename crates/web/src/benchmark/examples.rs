@@ -63,27 +63,22 @@ pub fn benchmark() -> Value {
     })
 }
 
-fn evidence(
-    indicator: &str,
-    title: &str,
-    figures: [(&str, f64, Option<&str>); 3],
-    trend: &str,
-    trend_label: &str,
-    rank: u32,
-    quartile: u8,
-    median: f64,
-    hot_spot: bool,
-) -> Value {
+/// A line of evidence on FRS01: its years' figures, and the judgement
+/// (`trend`, `rank`, `quartile`, `hot_spot`) merged in.
+fn evidence(figures: [(&str, f64, Option<&str>); 3], judged: Value) -> Value {
     let years: Vec<Value> = figures
         .iter()
         .map(|(year, value, direction)| json!({"year": year, "value": value, "direction": direction}))
         .collect();
-    json!({
-        "indicator": indicator, "title": title, "unit": "per 10,000 population",
+    let mut line = json!({
+        "indicator": "FRS01", "title": FRS01_TITLE, "unit": "per 10,000 population",
         "decimals": 2, "polarity": "lower_is_better", "year": "2024/25",
-        "value": figures[2].1, "figures": years, "trend": trend, "trend_label": trend_label,
-        "rank": rank, "of": 4, "quartile": quartile, "median": median, "hot_spot": hot_spot
-    })
+        "value": figures[2].1, "figures": years, "of": 4, "median": 2.9
+    });
+    for (k, v) in judged.as_object().expect("an object") {
+        line[k] = v.clone();
+    }
+    line
 }
 
 pub fn picture() -> Value {
@@ -108,17 +103,17 @@ pub fn picture() -> Value {
                 "unit": unit("NFRS-MANSFIELD", "Mansfield", "station"),
                 "hot_spots": 1, "declining": 1, "coasting": 0, "mixed": 0, "improving": 1,
                 "too_little_data": 0, "indicators": 2,
-                "lines": [evidence("FRS01", FRS01_TITLE,
+                "lines": [evidence(
                     [("2022/23", 3.9, None), ("2023/24", 4.2, Some("worsening")), ("2024/25", 4.5, Some("worsening"))],
-                    "declining", "declining", 4, 4, 2.9, true)]
+                    json!({"trend": "declining", "trend_label": "Declining", "rank": 4, "quartile": 4, "hot_spot": true}))]
             },
             {
                 "unit": unit("NFRS-STOCKHILL", "Stockhill", "station"),
                 "hot_spots": 0, "declining": 0, "coasting": 1, "mixed": 0, "improving": 1,
                 "too_little_data": 0, "indicators": 2,
-                "lines": [evidence("FRS01", FRS01_TITLE,
+                "lines": [evidence(
                     [("2022/23", 2.7, None), ("2023/24", 2.8, Some("stable")), ("2024/25", 2.8, Some("stable"))],
-                    "coasting", "coasting", 2, 2, 2.9, false)]
+                    json!({"trend": "coasting", "trend_label": "Coasting", "rank": 2, "quartile": 2, "hot_spot": false}))]
             }
         ],
         "indicators": [
