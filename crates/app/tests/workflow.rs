@@ -75,7 +75,7 @@ async fn open() -> (Arc<Stocktake>, tempfile::TempDir) {
                 scope: vec!["unit:N".parse::<ScopePart>().unwrap()],
                 owns: owns.iter().map(|c| c.parse().unwrap()).collect(),
                 closed_groups: Vec::new(),
-                disabled: false,
+                disabled: Some(false),
             },
             Some("correct horse battery staple"),
         )

@@ -46,8 +46,13 @@ pub async fn backup(app: &Stocktake, caller: &Caller, out: &Path) -> anyhow::Res
             return Err(e.into());
         }
     };
-    std::fs::rename(&partial, out)
-        .map_err(|e| BadInput(format!("cannot rename {} to {}: {e}", partial.display(), out.display())))?;
+    std::fs::rename(&partial, out).map_err(|e| {
+        BadInput(format!(
+            "cannot rename {} to {}: {e}",
+            partial.display(),
+            out.display()
+        ))
+    })?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "{}: {} rows of {} tables at schema version {}, {:.1} MB",
@@ -64,16 +69,12 @@ pub async fn restore(url: &str, file: &Path, replace: bool) -> anyhow::Result<()
     let input = std::fs::File::open(file)
         .map_err(|e| BadInput(format!("cannot open {}: {e}", file.display())))?;
     let bar = rows_bar("restoring");
-    let result = stocktake::backup::restore(
-        url,
-        input,
-        RestoreOptions { replace },
-        &|done, total| {
+    let result =
+        stocktake::backup::restore(url, input, RestoreOptions { replace }, &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
-        },
-    )
-    .await;
+        })
+        .await;
     bar.finish_and_clear();
     let summary = result?;
     if !summary.replaced.is_empty() {
@@ -100,7 +101,9 @@ pub async fn check(app: &Stocktake, caller: &Caller) -> anyhow::Result<()> {
     let report = app.check(caller).await?;
     print_report(&report);
     if report.is_clean() {
-        eprintln!("the database is sound: integrity check passed, no orphaned records, every ratio agrees with its parts and every rollup with its children");
+        eprintln!(
+            "the database is sound: integrity check passed, no orphaned records, every ratio agrees with its parts and every rollup with its children"
+        );
         Ok(())
     } else {
         Err(BadInput(format!(
@@ -117,7 +120,10 @@ fn print_report(report: &CheckReport) {
     }
     for (what, breaches) in [("value", &report.parts), ("rollup", &report.rollups)] {
         for b in breaches {
-            println!("{what}: {} {} {}: {}", b.indicator, b.unit, b.period, b.problem);
+            println!(
+                "{what}: {} {} {}: {}",
+                b.indicator, b.unit, b.period, b.problem
+            );
         }
     }
 }

@@ -67,6 +67,8 @@ impl Command {
             | Command::Scorecard { .. }
             | Command::Rollup { .. }
             | Command::Audit(_)
+            | Command::Benchmark { .. }
+            | Command::Picture { .. }
             | Command::History { .. } => Needs::Reads,
             Command::User(command) => match command {
                 UserCommand::List { .. } => Needs::Reads,
@@ -98,6 +100,9 @@ impl Command {
                 Kind::Values => writes(Enters, true),
                 // Each line is checked: a unit within scope.
                 Kind::Targets => writes(Framework, true),
+                // Each line is checked: a unit within scope whose list is set.
+                Kind::Neighbours => writes(Framework, true),
+                Kind::HotSpotRules => writes(Framework, false),
                 Kind::OrgUnits | Kind::Groups | Kind::Indicators | Kind::Applies => {
                     writes(Framework, false)
                 }
@@ -171,6 +176,8 @@ mod tests {
         &["import", "groups", "{DIR}/groups.csv"],
         &["import", "indicators", "{DIR}/indicators.csv"],
         &["import", "applies", "{DIR}/applies.csv"],
+        &["import", "neighbours", "{DIR}/neighbours-{UNIT}.csv"],
+        &["import", "hot-spot-rules", "{DIR}/hot-spot-rules.csv"],
         &["import", "targets", "{DIR}/targets-{UNIT}.csv", "--ratify"],
         &[
             "targets",
@@ -347,6 +354,8 @@ mod tests {
         "rollup",
         "audit",
         "history",
+        "benchmark",
+        "picture",
         "user list",
         "token list",
         "closed-group list",
@@ -421,8 +430,15 @@ mod tests {
         let walked: Vec<String> = WRITING
             .iter()
             .map(|s| {
-                let words = if ["user", "token", "closed-group", "targets", "values", "returns"]
-                    .contains(&s[0])
+                let words = if [
+                    "user",
+                    "token",
+                    "closed-group",
+                    "targets",
+                    "values",
+                    "returns",
+                ]
+                .contains(&s[0])
                 {
                     2
                 } else {
@@ -521,6 +537,18 @@ mod tests {
                 );
             }
             write(folder.path(), "password.txt", "a long matrix password\n");
+            write(
+                folder.path(),
+                "hot-spot-rules.csv",
+                "code,name,worst_quartiles,trend,comparators\nWORST,Worst quartile and worsening,1,worsening,picture\n",
+            );
+            for (unit, other) in [(INSIDE, OUTSIDE), (OUTSIDE, INSIDE)] {
+                write(
+                    folder.path(),
+                    &format!("neighbours-{unit}.csv"),
+                    &format!("unit,neighbour,rank\n{unit},{other},1\n"),
+                );
+            }
             for unit in [INSIDE, OUTSIDE] {
                 write(
                     folder.path(),

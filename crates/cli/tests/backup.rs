@@ -79,8 +79,15 @@ fn demo() -> (tempfile::TempDir, String) {
         .env_remove("STOCKTAKE_DATABASE_URL")
         .output()
         .expect("the demo runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let url = format!("sqlite://{}", dir.path().join("stocktake-demo.db").display());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("stocktake-demo.db").display()
+    );
     (dir, url)
 }
 
@@ -109,8 +116,30 @@ fn ok(url: &str, args: &[&str]) -> String {
 /// council's, and every value exported.
 fn readings(url: &str) -> Vec<String> {
     vec![
-        ok(url, &["scorecard", "--unit", "NFRS", "--period", "2025-03", "--format", "csv"]),
-        ok(url, &["scorecard", "--unit", "E07000176", "--period", "2023/24", "--format", "csv"]),
+        ok(
+            url,
+            &[
+                "scorecard",
+                "--unit",
+                "NFRS",
+                "--period",
+                "2025-03",
+                "--format",
+                "csv",
+            ],
+        ),
+        ok(
+            url,
+            &[
+                "scorecard",
+                "--unit",
+                "E07000176",
+                "--period",
+                "2023/24",
+                "--format",
+                "csv",
+            ],
+        ),
         ok(url, &["export", "values"]),
     ]
 }
@@ -125,11 +154,26 @@ fn the_demo_comes_back_whole_through_every_database_kind_and_back() {
     assert_eq!(original.header["format"], "stocktake-backup");
     assert_eq!(original.header["source"], "sqlite");
     let tables: Vec<&str> = original.tables.iter().map(|(t, _)| t.as_str()).collect();
-    for table in ["value", "target", "account", "audit", "data_return", "org_unit"] {
-        assert!(tables.contains(&table), "the archive holds {table}: {tables:?}");
+    for table in [
+        "value",
+        "target",
+        "account",
+        "audit",
+        "data_return",
+        "org_unit",
+    ] {
+        assert!(
+            tables.contains(&table),
+            "the archive holds {table}: {tables:?}"
+        );
     }
     assert!(!tables.contains(&"session"), "sessions are left out");
-    let values = &original.tables.iter().find(|(t, _)| t == "value").unwrap().1;
+    let values = &original
+        .tables
+        .iter()
+        .find(|(t, _)| t == "value")
+        .unwrap()
+        .1;
     assert!(values.len() > 12_000, "the demo's values: {}", values.len());
     let before = readings(&demo_url);
 
@@ -170,7 +214,16 @@ fn the_demo_taken_from_postgresql_comes_back_whole_in_sqlite_and_again_in_postgr
     ok(&pg.url, &["restore", seed.to_str().unwrap()]);
     // A change made on PostgreSQL, so its own timestamps are in the trail.
     let note = pg.file("values.csv", "indicator,org_unit,period,value,numerator,denominator,note\nFRS01,NFRS-ARNOLD,2025-03,9,,,Checked against the incident log\n");
-    ok(&pg.url, &["import", "values", &note, "--reason", "a correction on PostgreSQL"]);
+    ok(
+        &pg.url,
+        &[
+            "import",
+            "values",
+            &note,
+            "--reason",
+            "a correction on PostgreSQL",
+        ],
+    );
     let from_pg = dir.path().join("from-pg.backup");
     ok(&pg.url, &["backup", "--out", from_pg.to_str().unwrap()]);
     let original = read_archive(&from_pg);
@@ -185,7 +238,11 @@ fn the_demo_taken_from_postgresql_comes_back_whole_in_sqlite_and_again_in_postgr
     assert_same_records(&original, &read_archive(&middle), "in SQLite");
 
     ok(&pg.url, &["restore", middle.to_str().unwrap(), "--replace"]);
-    assert_eq!(readings(&pg.url), before, "back in PostgreSQL: what users read");
+    assert_eq!(
+        readings(&pg.url),
+        before,
+        "back in PostgreSQL: what users read"
+    );
     let end = dir.path().join("end.backup");
     ok(&pg.url, &["backup", "--out", end.to_str().unwrap()]);
     assert_same_records(&original, &read_archive(&end), "back in PostgreSQL");
@@ -247,8 +304,17 @@ fn a_backup_taken_while_an_import_runs_holds_the_state_of_one_moment() {
             }
         }
         let mut errors = String::new();
-        import.stderr.take().unwrap().read_to_string(&mut errors).unwrap();
-        assert!(import.wait().unwrap().success(), "[{}] the import: {errors}", db.name);
+        import
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut errors)
+            .unwrap();
+        assert!(
+            import.wait().unwrap().success(),
+            "[{}] the import: {errors}",
+            db.name
+        );
         assert!(
             started_during >= 1,
             "[{}] no backup started while the import ran",
@@ -295,7 +361,11 @@ fn gzip(text: &str) -> Vec<u8> {
 
 fn fails(db: &Db, args: &[&str]) -> (i32, String) {
     let out = db.run(args);
-    assert!(!out.status.success(), "stocktake {} should fail", args.join(" "));
+    assert!(
+        !out.status.success(),
+        "stocktake {} should fail",
+        args.join(" ")
+    );
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stderr).unwrap(),
@@ -314,7 +384,8 @@ fn restore_refuses_a_database_with_records_and_archives_it_cannot_trust() {
         let (code, message) = fails(&db, &["restore", good]);
         assert_eq!(code, 1, "[{}] {message}", db.name);
         assert!(
-            message.contains("the database is not empty: it holds") && message.contains("org_unit (1)")
+            message.contains("the database is not empty: it holds")
+                && message.contains("org_unit (1)")
                 && message.contains("pass --replace"),
             "[{}] {message}",
             db.name
@@ -346,7 +417,8 @@ fn restore_refuses_a_database_with_records_and_archives_it_cannot_trust() {
         let (code, message) = fails(&empty_db, &["restore", &cut]);
         assert_eq!(code, 1, "{message}");
         assert!(
-            message.contains("the archive is cut short") && message.contains("nothing was restored"),
+            message.contains("the archive is cut short")
+                && message.contains("nothing was restored"),
             "{message}"
         );
 
@@ -396,7 +468,11 @@ fn restore_refuses_a_database_with_records_and_archives_it_cannot_trust() {
         );
         db.ok(&["restore", good, "--replace"]);
         let units = db.ok(&["export", "org-units"]);
-        assert!(!units.contains("E12000004"), "[{}] replaced: {units}", db.name);
+        assert!(
+            !units.contains("E12000004"),
+            "[{}] replaced: {units}",
+            db.name
+        );
     }
 }
 
@@ -412,7 +488,10 @@ fn an_archive_from_an_older_schema_is_restored_and_brought_up_to_date() {
     // Schema version 3 had no indicator_applies (migration 4 added it):
     // the same archive without it is what version 3 wrote.
     let mut header: Json = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-    assert_eq!(header["schema"], 4, "update this test when migrations move on");
+    assert_eq!(
+        header["schema"], 4,
+        "update this test when migrations move on"
+    );
     header["schema"] = Json::from(3);
     header["tables"]
         .as_array_mut()
@@ -435,7 +514,11 @@ fn an_archive_from_an_older_schema_is_restored_and_brought_up_to_date() {
         let out = db.run(&["restore", older_path.to_str().unwrap()]);
         let said = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "[{}] {said}", db.name);
-        assert!(said.contains("(schema version 3, brought up to 4)"), "[{}] {said}", db.name);
+        assert!(
+            said.contains("(schema version 3, brought up to 4)"),
+            "[{}] {said}",
+            db.name
+        );
         let exported = db.ok(&["export", "values"]);
         assert!(exported.lines().count() > 12_000, "[{}]", db.name);
     }

@@ -2,7 +2,8 @@
 //! targets on SQLite (the embedded default) or PostgreSQL, one code path for
 //! both, with the schema migrated at connect.
 //!
-//! A folder per capability holds its queries (`values/`, `access/`, `returns/`). Every
+//! A folder per capability holds its queries (`values/`, `access/`, `returns/`,
+//! `benchmark/`). Every
 //! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
 //! database can tell what moved on.
@@ -10,6 +11,7 @@
 mod access;
 mod backend;
 mod backup;
+mod benchmark;
 mod changes;
 mod error;
 mod ids;
@@ -27,6 +29,7 @@ pub use backup::{
     BackupSummary, ColumnType, FORMAT as BACKUP_FORMAT, FORMAT_VERSION as BACKUP_FORMAT_VERSION,
     LEFT_OUT as LEFT_OUT_OF_BACKUPS, RestoreOptions, RestoreSummary, restore,
 };
+pub use benchmark::NeighbourList;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};

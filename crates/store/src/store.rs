@@ -171,8 +171,8 @@ pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
 /// One connection to the database at `url`, its schema as it is (a restore
 /// builds its own), with the settings every connection has.
 pub(crate) async fn connect_unmigrated(url: &str) -> Result<(Backend, AnyConnection)> {
-    let backend = Backend::from_url(url)
-        .ok_or_else(|| StoreError::UnsupportedUrl { url: redact(url) })?;
+    let backend =
+        Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl { url: redact(url) })?;
     sqlx::any::install_default_drivers();
     let connect_error = |cause| StoreError::Connect {
         url: redact(url),

@@ -10,6 +10,7 @@
 
 mod access;
 pub mod api;
+mod benchmark;
 mod caller;
 pub mod error;
 pub mod openapi;
@@ -97,6 +98,7 @@ fn all_routes() -> routes::Routes {
     access::routes()
         .merge(values::routes())
         .merge(returns::routes())
+        .merge(benchmark::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

@@ -48,7 +48,12 @@ impl Stocktake {
         let mut archive = GzEncoder::new(out, Compression::fast());
         let summary = self
             .store
-            .backup(&mut archive, WRITTEN_BY, &clock::utc_time(clock::now()), progress)
+            .backup(
+                &mut archive,
+                WRITTEN_BY,
+                &clock::utc_time(clock::now()),
+                progress,
+            )
             .await?;
         archive
             .finish()

@@ -146,6 +146,11 @@ impl Stocktake {
                     .await?
             }
             FileKind::Applies => self.import_applies(file, rows, mode, actor).await?,
+            FileKind::Neighbours => {
+                self.import_neighbours(file, rows, mode, &rights, actor)
+                    .await?
+            }
+            FileKind::HotSpotRules => self.import_hot_spot_rules(file, rows, mode, actor).await?,
         };
         Ok(ImportSummary {
             kind,
@@ -885,7 +890,7 @@ impl<'a> ValueFields<'a> {
 }
 
 /// Reads a required code cell of a type, reporting a blank or bad one.
-fn code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
+pub(crate) fn code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
     row: &Row<'_>,
     column: &str,
     errors: &mut FileErrors,
@@ -912,7 +917,7 @@ fn optional_code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
 
 /// Reads a required text cell of a kind, reporting a blank, overlong or
 /// invisible-character one.
-fn required_text(
+pub(crate) fn required_text(
     row: &Row<'_>,
     column: &str,
     kind: TextKind,
@@ -926,7 +931,7 @@ fn required_text(
         .flatten()
 }
 
-fn finish(errors: FileErrors) -> Result<(), AppError> {
+pub(crate) fn finish(errors: FileErrors) -> Result<(), AppError> {
     if errors.is_empty() {
         Ok(())
     } else {

@@ -52,8 +52,12 @@ pub use targets::Ratified;
 pub use uploads::{Confirmation, Staged};
 pub use workflow::{Moved, Step, ValueRef};
 
+pub(crate) use files::CsvRows;
+pub(crate) use import::{code, finish, required_text};
 pub(crate) use judge::CommentaryRules;
+pub(crate) use parse::{present, shown};
 pub(crate) use reference::check_level;
+pub(crate) use scorecard::approved;
 
 use crate::AppError;
 

@@ -74,7 +74,8 @@ impl Analytics {
                     };
                     let mut fresh = Accumulator::default();
                     for &child in self.hierarchy.children(unit) {
-                        if let Some((v, n, d)) = self.figure_parts(View::Working, ind, child, column)
+                        if let Some((v, n, d)) =
+                            self.figure_parts(View::Working, ind, child, column)
                         {
                             fresh.add(kind, Across::Units, over, v, n, d);
                         }
@@ -103,7 +104,8 @@ impl Analytics {
 
     fn breach(&self, ind: IndIdx, unit: UnitIdx, column: usize, problem: String) -> Breach {
         let indicator = self.indicator(ind);
-        let period = Period::from_index(indicator.frequency, self.series(ind).first + column as i32);
+        let period =
+            Period::from_index(indicator.frequency, self.series(ind).first + column as i32);
         Breach {
             indicator: indicator.code.to_string(),
             unit: self.hierarchy.unit(unit).code.to_string(),

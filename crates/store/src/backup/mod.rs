@@ -25,8 +25,8 @@ use sqlx::{AnyConnection, Connection, Executor, Row};
 use crate::backend::Backend;
 use crate::error::{Result, StoreError};
 use crate::store::{Store, migrator};
-pub use schema::{ColumnType, LEFT_OUT};
 use schema::{Column, Table};
+pub use schema::{ColumnType, LEFT_OUT};
 
 /// What the first line of every archive says it is.
 pub const FORMAT: &str = "stocktake-backup";
@@ -118,8 +118,16 @@ impl Store {
         let mut written = Vec::with_capacity(tables.len());
         for (table, &count) in tables.iter().zip(&counts) {
             write_line(out, &json!({ "table": table.name }))?;
-            let rows = dump_table(&mut tx, self.backend, table, out, &mut done, total, progress)
-                .await?;
+            let rows = dump_table(
+                &mut tx,
+                self.backend,
+                table,
+                out,
+                &mut done,
+                total,
+                progress,
+            )
+            .await?;
             if rows != count {
                 // Cannot happen inside one snapshot; a guard all the same.
                 return Err(StoreError::Bulk(format!(
@@ -445,8 +453,10 @@ pub async fn restore(
                 expected.name, header.schema
             )));
         };
-        let rows = fill_table(&mut tx, backend, table, expected, &mut lines, &mut done, total, progress)
-            .await?;
+        let rows = fill_table(
+            &mut tx, backend, table, expected, &mut lines, &mut done, total, progress,
+        )
+        .await?;
         restored.push((expected.name.clone(), rows));
     }
     let end = lines.expect("its end line")?;
@@ -515,7 +525,10 @@ impl Header {
                         rows,
                         columns,
                     }),
-                    _ => Err("lists a table without its name, rows or columns: the archive is damaged".to_owned()),
+                    _ => Err(
+                        "lists a table without its name, rows or columns: the archive is damaged"
+                            .to_owned(),
+                    ),
                 }
             })
             .collect::<std::result::Result<_, String>>()?;
@@ -596,12 +609,16 @@ async fn fill_table(
         .columns
         .iter()
         .map(|name| {
-            table.columns.iter().find(|c| &c.name == name).ok_or_else(|| {
-                lines.problem(format!(
-                    "table {} has a column {name} the schema does not: the archive is damaged",
-                    table.name
-                ))
-            })
+            table
+                .columns
+                .iter()
+                .find(|c| &c.name == name)
+                .ok_or_else(|| {
+                    lines.problem(format!(
+                        "table {} has a column {name} the schema does not: the archive is damaged",
+                        table.name
+                    ))
+                })
         })
         .collect::<Result<_>>()?;
     let per_statement = (backend.max_params() / columns.len().max(1)).clamp(1, 500);
@@ -637,7 +654,10 @@ async fn fill_table(
             .zip(&columns)
             .map(|(cell, column)| {
                 to_cell(cell, column.kind).map_err(|why| {
-                    lines.problem(format!("table {}, column {}: {why}", table.name, column.name))
+                    lines.problem(format!(
+                        "table {}, column {}: {why}",
+                        table.name, column.name
+                    ))
                 })
             })
             .collect::<Result<Vec<Cell>>>()?;
@@ -677,9 +697,10 @@ fn to_cell(cell: Json, kind: ColumnType) -> std::result::Result<Cell, String> {
     Ok(match (kind, cell) {
         (kind, Json::Null) => Cell::Null(kind),
         (ColumnType::Integer, Json::Bool(b)) => Cell::Int(i64::from(b)),
-        (ColumnType::Integer, Json::Number(n)) => {
-            Cell::Int(n.as_i64().ok_or_else(|| wrong(&Json::Number(n), "a whole number"))?)
-        }
+        (ColumnType::Integer, Json::Number(n)) => Cell::Int(
+            n.as_i64()
+                .ok_or_else(|| wrong(&Json::Number(n), "a whole number"))?,
+        ),
         (ColumnType::Real, Json::Number(n)) => Cell::Real(
             n.as_f64()
                 .ok_or_else(|| wrong(&Json::Number(n), "a number"))?,
@@ -689,7 +710,10 @@ fn to_cell(cell: Json, kind: ColumnType) -> std::result::Result<Cell, String> {
         (ColumnType::Boolean, Json::Number(n)) if n.as_i64() == Some(0) => Cell::Bool(false),
         (ColumnType::Boolean, Json::Number(n)) if n.as_i64() == Some(1) => Cell::Bool(true),
         (ColumnType::Bytes | ColumnType::Any, Json::Object(o)) => {
-            let hex = o.get("hex").and_then(Json::as_str).ok_or("bytes need {\"hex\": ...}")?;
+            let hex = o
+                .get("hex")
+                .and_then(Json::as_str)
+                .ok_or("bytes need {\"hex\": ...}")?;
             Cell::Bytes(unhex(hex).ok_or("its hex digits are damaged")?)
         }
         (ColumnType::Any, Json::Bool(b)) => Cell::Int(i64::from(b)),
@@ -793,7 +817,11 @@ pub(crate) async fn integrity(conn: &mut AnyConnection, backend: Backend) -> Res
         let rows: Vec<String> = sqlx::query_scalar("pragma integrity_check")
             .fetch_all(&mut *conn)
             .await?;
-        problems.extend(rows.into_iter().filter(|r| r != "ok").map(|r| format!("SQLite integrity check: {r}")));
+        problems.extend(
+            rows.into_iter()
+                .filter(|r| r != "ok")
+                .map(|r| format!("SQLite integrity check: {r}")),
+        );
     }
     // Orphans: a foreign key naming a row that is not there. SQLite lets
     // them in when foreign keys were off; PostgreSQL never does, but the

@@ -115,7 +115,8 @@ async fn sqlite_table(conn: &mut AnyConnection, name: String) -> Result<Table> {
         });
     }
     key.sort();
-    let (parents, self_reference) = split_references(&name, references(conn, Backend::Sqlite, &name).await?);
+    let (parents, self_reference) =
+        split_references(&name, references(conn, Backend::Sqlite, &name).await?);
     Ok(Table {
         name,
         columns,
@@ -172,7 +173,9 @@ async fn postgres_table(conn: &mut AnyConnection, name: String) -> Result<Table>
                 return Err(StoreError::BadStoredValue {
                     what: "column type",
                     text: format!("{name}.{column} {other}"),
-                    why: "backups do not know this type yet: teach crates/store/src/backup/schema.rs".into(),
+                    why:
+                        "backups do not know this type yet: teach crates/store/src/backup/schema.rs"
+                            .into(),
                 });
             }
         };
@@ -232,7 +235,11 @@ pub async fn references(
     rows.iter()
         .map(|row| {
             let parent: String = row.try_get(1)?;
-            Ok((row.try_get(0)?, parent.trim_matches('"').to_owned(), row.try_get(2)?))
+            Ok((
+                row.try_get(0)?,
+                parent.trim_matches('"').to_owned(),
+                row.try_get(2)?,
+            ))
         })
         .collect()
 }

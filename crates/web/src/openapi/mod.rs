@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
+use crate::benchmark::api as benchmarking;
 use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
 
@@ -61,7 +62,12 @@ pub use docs::routes;
         returns::set_return_unit,
         returns::tell_story,
         returns::owed,
+        benchmarking::benchmark,
+        benchmarking::picture,
+        benchmarking::list_neighbours,
+        benchmarking::save_neighbours,
     ),
+    components(schemas(benchmarking::Detail)),
     modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
@@ -69,6 +75,7 @@ pub use docs::routes;
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
         (name = "access", description = "Who is calling, the accounts and closed groups (administrators), and the audit trail of every change with its before and after."),
         (name = "returns", description = "Data returns: figures asked of units by a deadline, each unit's completeness, waivers, stories, and what you owe."),
+        (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
     )
 )]
 pub struct ApiDoc;

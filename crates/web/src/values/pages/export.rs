@@ -24,7 +24,7 @@ pub(crate) enum Kind {
 }
 
 /// `scorecard-E31000030.csv` → ("scorecard-E31000030", Csv).
-fn split_file(file: &str) -> Option<(&str, Kind)> {
+pub(crate) fn split_file(file: &str) -> Option<(&str, Kind)> {
     let (stem, ext) = file.rsplit_once('.')?;
     let format = match ext.to_ascii_lowercase().as_str() {
         "csv" => Kind::Csv,

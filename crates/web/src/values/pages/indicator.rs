@@ -124,6 +124,7 @@ struct IndicatorPage {
     scorecard_href: String,
     /// The trail of the indicator's definition.
     definition_history_href: String,
+    benchmark_href: String,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -349,6 +350,14 @@ pub async fn page(
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
         definition_history_href: crate::access::history_href("indicator", ind.code.as_str()),
+        benchmark_href: view::href(
+            "/benchmark",
+            &[
+                ("indicator", ind.code.as_str()),
+                ("unit", unit_code.as_str()),
+                ("period", &period.to_string()),
+            ],
+        ),
         comparisons: v
             .comparisons
             .iter()
