@@ -267,7 +267,7 @@ async fn dump_table(
         write_line(out, &Json::Array(read_row(&row, &table.columns)?))?;
         rows += 1;
         *done += 1;
-        if *done % 65_536 == 0 {
+        if done.is_multiple_of(65_536) {
             progress(*done, total);
         }
     }
@@ -739,7 +739,7 @@ fn kind_words(kind: ColumnType) -> &'static str {
 }
 
 fn unhex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
