@@ -482,6 +482,63 @@ def writes_during_import(args, db, values_csv):
     }
 
 
+def pg_tool(name):
+    """A PostgreSQL client program: from PG_BINDIR (bench/run.sh sets it to
+    the server's own), else on PATH."""
+    bindir = os.environ.get("PG_BINDIR", "")
+    path = os.path.join(bindir, name) if bindir else shutil.which(name)
+    return path if path and os.path.exists(path) else None
+
+
+def pg_database(server, name):
+    """A fresh database on the PostgreSQL server; its URL."""
+    base = server.rsplit("/", 1)[0]
+    timed([pg_tool("psql") or "psql", server, "-q", "-v", "ON_ERROR_STOP=1", "-c", f"drop database if exists {name}"])
+    timed([pg_tool("psql") or "psql", server, "-q", "-v", "ON_ERROR_STOP=1", "-c", f"create database {name}"])
+    return f"{base}/{name}"
+
+
+def measure_backup(args, db, workdir):
+    """`stocktake backup` and `restore` of the imported database against the
+    databases' own tools on the same data: sqlite3's .backup and .restore,
+    and (where a PostgreSQL server is named) pg_dump and pg_restore."""
+    folder = os.path.join(workdir, "backup")
+    os.makedirs(folder, exist_ok=True)
+    archive = os.path.join(folder, "stocktake.backup")
+    out = {}
+    log("backup and restore: SQLite")
+    out["backup_s"], _ = timed([args.bin, "--db", f"sqlite://{db}", "backup", "--out", archive])
+    out["archive_mib"] = os.path.getsize(archive) / 2**20
+    copy = os.path.join(folder, "sqlite3.db")
+    out["backup_reference_s"], _ = timed(["sqlite3", db, f".backup '{copy}'"])
+    restored = os.path.join(folder, "restored.db")
+    out["restore_s"], _ = timed([args.bin, "--db", f"sqlite://{restored}", "restore", archive])
+    again = os.path.join(folder, "sqlite3-restored.db")
+    out["restore_reference_s"], _ = timed(["sqlite3", again, f".restore '{copy}'"])
+    for path in (copy, restored, again):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    server = os.environ.get("STOCKTAKE_TEST_POSTGRES") or os.environ.get("STOCKTAKE_BENCH_POSTGRES")
+    if server and pg_tool("pg_dump") and pg_tool("pg_restore"):
+        log("backup and restore: PostgreSQL")
+        first = pg_database(server, "stocktake_bench_backup")
+        out["pg_restore_s"], _ = timed([args.bin, "--db", first, "restore", archive])
+        pg_archive = os.path.join(folder, "from-postgres.backup")
+        out["pg_backup_s"], _ = timed([args.bin, "--db", first, "backup", "--out", pg_archive])
+        dump = os.path.join(folder, "pg_dump.dump")
+        out["pg_backup_reference_s"], _ = timed([pg_tool("pg_dump"), "-Fc", "-Z", "1", "-f", dump, first])
+        second = pg_database(server, "stocktake_bench_pg_restore")
+        out["pg_restore_reference_s"], _ = timed([pg_tool("pg_restore"), "--no-owner", "-d", second, dump])
+        out["pg_dump_mib"] = os.path.getsize(dump) / 2**20
+        for name in ("stocktake_bench_backup", "stocktake_bench_pg_restore"):
+            timed([pg_tool("psql") or "psql", server, "-q", "-c", f"drop database {name}"])
+    else:
+        log("backup and restore: no PostgreSQL server named (STOCKTAKE_BENCH_POSTGRES): SQLite only")
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
 DEMO_PAGES = [
     ("home", "/"),
     ("scorecard, fire service, month", "/scorecard/NFRS?period=2025-01"),
@@ -647,6 +704,42 @@ def render(args, results, serving, info, pages):
             "200 or 503 with Retry-After, never a 500",
             d["other"] == 0,
         )
+        b = serving.get("backup")
+        if b:
+            values = f"{first['values']:,} values"
+            row(
+                f"backup of the database ({values}; archive {b['archive_mib']:.0f} MiB)",
+                f"{b['backup_s']:.1f} s",
+                f"sqlite3 .backup {b['backup_reference_s']:.1f} s",
+                f"{ratio(b['backup_reference_s'], b['backup_s']):.2f}x as fast",
+                "measured (portable archive against a page copy)",
+                True,
+            )
+            row(
+                f"restore into an empty SQLite file ({values})",
+                f"{b['restore_s']:.1f} s",
+                f"sqlite3 .restore {b['restore_reference_s']:.1f} s",
+                f"{ratio(b['restore_reference_s'], b['restore_s']):.2f}x as fast",
+                "measured",
+                True,
+            )
+            if "pg_restore_s" in b:
+                row(
+                    f"restore into an empty PostgreSQL database ({values})",
+                    f"{b['pg_restore_s']:.1f} s",
+                    f"pg_restore {b['pg_restore_reference_s']:.1f} s",
+                    f"{ratio(b['pg_restore_reference_s'], b['pg_restore_s']):.2f}x as fast",
+                    "measured",
+                    True,
+                )
+                row(
+                    f"backup of the PostgreSQL database ({values})",
+                    f"{b['pg_backup_s']:.1f} s",
+                    f"pg_dump -Fc {b['pg_backup_reference_s']:.1f} s ({b['pg_dump_mib']:.0f} MiB)",
+                    f"{ratio(b['pg_backup_reference_s'], b['pg_backup_s']):.2f}x as fast",
+                    "measured",
+                    True,
+                )
     if len(results) > 1:
         last = results[-1]
         growth = last["values"] / first["values"]
@@ -731,6 +824,7 @@ def main():
             if serving is None:
                 serving = measure_serving(args, db)
                 serving["during_import"] = writes_during_import(args, db, os.path.join(workdir, f"scale-{scale}", "values.csv"))
+                serving["backup"] = measure_backup(args, db, workdir)
             # Keep the disk small: this scale's files are no longer needed.
             shutil.rmtree(os.path.join(workdir, f"scale-{scale}"), ignore_errors=True)
         log("demo pages")

@@ -24,6 +24,19 @@ need_deb sqlite3 sqlite3
 need_deb wrk wrk
 python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet duckdb
 
+# PostgreSQL for the backup and restore measures: the one the test script
+# started, or a throwaway one of our own.
+if [ -z "${STOCKTAKE_TEST_POSTGRES:-}" ] && [ -z "${STOCKTAKE_BENCH_POSTGRES:-}" ]; then
+  # shellcheck source=scripts/postgres.sh
+  source scripts/postgres.sh
+  trap stop_throwaway_postgres EXIT
+  start_throwaway_postgres
+fi
+if [ -z "${PG_BINDIR:-}" ]; then
+  PG_BINDIR=$(dirname "$(command -v pg_ctl 2>/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -1)")
+  export PG_BINDIR
+fi
+
 if [ -n "${STOCKTAKE_BIN:-}" ]; then
   bin=$STOCKTAKE_BIN
 else
@@ -31,4 +44,4 @@ else
   bin=target/release/stocktake
 fi
 
-exec python3 bench/harness.py --bin "$bin" "$@"
+python3 bench/harness.py --bin "$bin" "$@"

@@ -175,7 +175,7 @@ pub struct ReturnRequest {
     tag = "returns",
     operation_id = "open_return",
     request_body(content = ReturnRequest, description = "The return.",
-        example = json!({"code": "FRS-2025-04", "title": "Fire station returns, April 2025", "period": "2025-04", "deadline": "2025-05-15", "indicators": ["FRS01", "FRS02"], "level": "station", "under": "NFRS"})),
+        example = json!({"code": "FRS-2025-04", "title": "Fire station returns, April 2025", "period": "2025-04", "deadline": "2025-05-15", "indicators": ["FRS01"], "level": "station", "under": "NFRS"})),
     responses(
         (status = 201, description = "The return is open; each unit's completeness.", body = ReturnView, example = json!(view_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
@@ -316,7 +316,7 @@ pub struct StoryRequest {
     operation_id = "tell_story",
     params(("code" = String, Path, description = "The return's code.", example = "FRS-2025-04")),
     request_body(content = StoryRequest, description = "The story.",
-        example = json!({"org_unit": "NFRS-ARNOLD", "title": "Safe and well visits in high-rise flats", "body": "Crews visited 212 flats, fitting 96 smoke alarms."})),
+        example = json!({"org_unit": "NFRS-STOCKHILL", "title": "Safe and well visits in high-rise flats", "body": "Crews visited 212 flats, fitting 96 smoke alarms."})),
     responses(
         (status = 200, description = "The return with the story.", body = ReturnView, example = json!(view_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
@@ -389,10 +389,10 @@ pub struct HistoryQuery {
     #[param(example = "FRS01")]
     indicator: Option<String>,
     /// The unit's code (a unit the figure was entered for).
-    #[param(example = "NFRS-ARNOLD")]
+    #[param(example = "NFRS-STOCKHILL")]
     org_unit: Option<String>,
     /// The period, in the indicator's frequency.
-    #[param(value_type = Period, example = "2025-04")]
+    #[param(value_type = Period, example = "2025-03")]
     period: Option<String>,
 }
 
@@ -409,7 +409,23 @@ pub struct HistoryQuery {
     operation_id = "value_history",
     params(HistoryQuery),
     responses(
-        (status = 200, description = "The figure and its history.", body = ValueDetail),
+        (status = 200, description = "The figure and its history.", body = ValueDetail,
+            example = json!({
+                "indicator": "FRS01", "title": "Primary fires per 10,000 population",
+                "unit": {"code": "NFRS-STOCKHILL", "name": "Stockhill", "level": "station"},
+                "period": "2025-03", "period_label": "Mar 2025", "value": 1.58, "numerator": 26.0, "denominator": 165068.0,
+                "measure": "per 10,000 population", "decimals": 2, "commentary": "Two refuse fires on one estate",
+                "state": "approved", "status": "red", "entered_by": "Owen Marsh <owner@example.org>",
+                "submitted_by": "Owen Marsh <owner@example.org>", "approved_by": "Priya Shah <officer@example.org>",
+                "last_step": null, "steps": ["reopen"], "editable": true,
+                "history": [{
+                    "id": 1461, "at": "2025-04-08 10:02:11", "actor": "officer@example.org", "interface": "web",
+                    "action": "approve", "record_type": "value", "record_key": "FRS01|NFRS-STOCKHILL|2025-03",
+                    "before": {"state": "submitted"}, "after": {"state": "approved"},
+                    "changes": [{"field": "state", "before": "submitted", "after": "approved"}],
+                    "reason": null, "detail": "approved 1 value"
+                }]
+            })),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No indicator or unit has the code, or no figure is entered.", body = ErrorBody,
             example = json!({"message": "no value has the code \"FRS01|NFRS-ARNOLD|2025-04\": no figure of FRS01 for NFRS-ARNOLD in 2025-04 is entered"})),
