@@ -32,8 +32,11 @@ if [ -z "${STOCKTAKE_TEST_POSTGRES:-}" ] && [ -z "${STOCKTAKE_BENCH_POSTGRES:-}"
   trap stop_throwaway_postgres EXIT
   start_throwaway_postgres
 fi
+# pg_dump and pg_restore, from the newest PostgreSQL installed (the one
+# scripts/postgres.sh runs).
 if [ -z "${PG_BINDIR:-}" ]; then
-  PG_BINDIR=$(dirname "$(command -v pg_ctl 2>/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -1)")
+  newest=$(ls /usr/lib/postgresql/*/bin/pg_dump 2>/dev/null | sort -V | tail -1 || true)
+  PG_BINDIR=$(dirname "${newest:-$(command -v pg_dump 2>/dev/null || echo /nowhere/pg_dump)}")
   export PG_BINDIR
 fi
 
