@@ -123,9 +123,9 @@ test('the officer opens April\'s return and sees who is overdue, who was waived 
 /** A unit's code, from its name, through the search. */
 async function unitCode(page, name) {
   const { units } = await page.evaluate(async (q) => (await fetch(`/api/v1/search?q=${encodeURIComponent(q)}`)).json(), name);
-  const unit = units.find((u) => u.name === name);
-  assert.ok(unit, `no unit named ${name}`);
-  return unit.code;
+  const hit = units.find((u) => u.unit.name === name);
+  assert.ok(hit, `no unit named ${name}: ${JSON.stringify(units)}`);
+  return hit.unit.code;
 }
 
 function escape(text) {

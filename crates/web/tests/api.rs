@@ -795,31 +795,7 @@ async fn reference_data_reads_back_as_imported() {
 
 // ---- The OpenAPI document, checked against the server it describes ----
 
-/// The schema a JSON value must match, made self-contained: the document's
-/// components travel with it so `$ref`s resolve.
-fn validator(document: &Value, schema: &Value) -> jsonschema::Validator {
-    let mut root = json!({ "components": document["components"].clone() });
-    for (k, v) in schema.as_object().expect("schema is an object") {
-        root[k] = v.clone();
-    }
-    jsonschema::draft202012::new(&root)
-        .unwrap_or_else(|e| panic!("schema does not compile ({e}): {schema}"))
-}
-
-fn assert_valid(document: &Value, schema: &Value, instance: &Value, what: &str) {
-    let errors: Vec<String> = {
-        let validator = validator(document, schema);
-        validator
-            .iter_errors(instance)
-            .map(|e| format!("{}: {e}", e.instance_path()))
-            .collect()
-    };
-    assert!(
-        errors.is_empty(),
-        "{what} does not match its schema:\n{}\n{instance:#}",
-        errors.join("\n")
-    );
-}
+use support::assert_valid;
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 

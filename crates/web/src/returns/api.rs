@@ -108,7 +108,8 @@ fn view_example() -> serde_json::Value {
             {"completeness": "waived", "units": 1}, {"completeness": "cancelled", "units": 0}
         ],
         "stories": [],
-        "manageable": true
+        "manageable": true,
+        "closable": true
     })
 }
 
