@@ -180,7 +180,9 @@ impl Page {
             .unwrap_or_else(|| panic!("no {marker:?} in:\n{}", self.text()));
         // From the start of the tag the marker is in.
         let from = self.html[..at].rfind('<').unwrap_or(at);
-        let to = self.html[from..].find(end).map_or(self.html.len(), |e| e + from);
+        let to = self.html[from..]
+            .find(end)
+            .map_or(self.html.len(), |e| e + from);
         text_of(&self.html[from..to])
     }
 }
@@ -318,7 +320,7 @@ async fn approvals(url: &str, db: &str) {
     assert_eq!(page.status, StatusCode::OK, "[{db}]");
     assert_eq!(
         page.title(),
-        "Approvals: 4 figures and 1 target waiting - Stocktake",
+        "Approvals: 4 figures and 1 target waiting – Stocktake",
         "[{db}] the South's figure and target are not the North officer's"
     );
     let text = page.text();
@@ -331,7 +333,12 @@ async fn approvals(url: &str, db: &str) {
         "[{db}] {row}"
     );
     let csv = officer.get("/approvals/waiting.csv").await;
-    assert_eq!(csv.html.lines().count(), 5, "[{db}] a header and four figures:\n{}", csv.html);
+    assert_eq!(
+        csv.html.lines().count(),
+        5,
+        "[{db}] a header and four figures:\n{}",
+        csv.html
+    );
     assert!(!csv.html.contains("ST3"), "[{db}] {}", csv.html);
 
     // Returning needs a reason: the page comes back with what was ticked.
@@ -397,13 +404,15 @@ async fn approvals(url: &str, db: &str) {
         text.contains("2 figures approved Approved figures are locked"),
         "[{db}] {text}"
     );
-    assert!(text.contains("No figures are waiting for approval."), "[{db}] {text}");
-    // They are now the officer's to reopen.
     assert!(
-        after
-            .row("value=\"FRS01|ST1|2025-02\"")
-            .contains("Approved officer <officer@test.example> at"),
-        "[{db}]"
+        text.contains("No figures are waiting for approval."),
+        "[{db}] {text}"
+    );
+    // They are now the officer's to reopen.
+    let row = after.row("value=\"FRS01|ST1|2025-02\"");
+    assert!(
+        row.contains("Approved A quiet month officer <officer@test.example> at "),
+        "[{db}] {row}"
     );
 
     // Reopening needs a reason too.
@@ -427,7 +436,9 @@ async fn approvals(url: &str, db: &str) {
         )
         .await;
     assert!(
-        reopened.text().contains("1 figure reopened It is a draft again"),
+        reopened
+            .text()
+            .contains("1 figure reopened It is a draft again"),
         "[{db}] {}",
         reopened.text()
     );
@@ -443,11 +454,17 @@ async fn approvals(url: &str, db: &str) {
         )
         .await;
     assert!(
-        ratified.text().contains("1 target ratified It judges figures from now on."),
+        ratified
+            .text()
+            .contains("1 target ratified It judges figures from now on."),
         "[{db}] {}",
         ratified.text()
     );
-    assert!(ratified.text().contains("No targets are waiting to be ratified."));
+    assert!(
+        ratified
+            .text()
+            .contains("No targets are waiting to be ratified.")
+    );
     let outside = officer
         .post("/approvals/ratify", &[("target", &key("ST3", "2025/26"))])
         .await;
@@ -471,8 +488,7 @@ impl Page {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_figures_page_shows_its_state_in_words_and_each_step_in_its_history_on_both_databases()
-{
+async fn a_figures_page_shows_its_state_in_words_and_each_step_in_its_history_on_both_databases() {
     for (url, name) in support::database_urls("figure") {
         figure(&url, name).await;
     }
@@ -489,11 +505,14 @@ async fn figure(url: &str, db: &str) {
     assert_eq!(page.status, StatusCode::OK, "[{db}]");
     assert_eq!(
         page.title(),
-        "Primary fires, Station One, Feb 2025 - Stocktake",
+        "Primary fires, Station One, Feb 2025 – Stocktake",
         "[{db}]"
     );
     let text = page.text();
-    assert!(text.contains("State Draft: not yet submitted"), "[{db}] {text}");
+    assert!(
+        text.contains("State Draft: not yet submitted"),
+        "[{db}] {text}"
+    );
     assert!(text.contains("Submitted by Not submitted"), "[{db}] {text}");
     let submitted = owner
         .post_and_follow(
@@ -517,7 +536,11 @@ async fn figure(url: &str, db: &str) {
     // A viewer does not see a figure until it is approved; nobody sees
     // one outside their scope.
     let viewer = Browser::sign_in(&served, VIEWER).await;
-    assert_eq!(viewer.get(path).await.status, StatusCode::NOT_FOUND, "[{db}]");
+    assert_eq!(
+        viewer.get(path).await.status,
+        StatusCode::NOT_FOUND,
+        "[{db}]"
+    );
     assert_eq!(
         viewer.get("/values/FRS01/ST3?period=2025-01").await.status,
         StatusCode::FORBIDDEN,
@@ -533,9 +556,7 @@ async fn figure(url: &str, db: &str) {
         )
         .await;
     assert!(
-        approved
-            .text()
-            .contains("Approved: the figure is locked. ")
+        approved.text().contains("Approved: the figure is locked. ")
             && approved.text().contains("State Approved"),
         "[{db}] {}",
         approved.text()
@@ -563,11 +584,13 @@ async fn figure(url: &str, db: &str) {
         )
         .await;
     let text = reopened.text();
-    assert!(text.contains("State Draft: not yet submitted"), "[{db}] {text}");
     assert!(
-        text.contains(
-            "Sent back Reopened by officer <officer@test.example> at "
-        ) && text.contains("UTC: Late call logs found"),
+        text.contains("State Draft: not yet submitted"),
+        "[{db}] {text}"
+    );
+    assert!(
+        text.contains("Sent back Reopened by officer <officer@test.example> at ")
+            && text.contains("UTC: Late call logs found"),
         "[{db}] {text}"
     );
     assert!(text.contains("Approved by Not approved"), "[{db}] {text}");
@@ -619,7 +642,12 @@ async fn open_returns(served: &support::Served, admin: &Browser, db: &str) {
             ],
         )
         .await;
-    assert_eq!(opened.status, StatusCode::SEE_OTHER, "[{db}] {}", opened.text());
+    assert_eq!(
+        opened.status,
+        StatusCode::SEE_OTHER,
+        "[{db}] {}",
+        opened.text()
+    );
     assert_eq!(opened.location, "/returns/FEB?done=opened", "[{db}]");
     let opened = admin
         .post(
@@ -635,7 +663,12 @@ async fn open_returns(served: &support::Served, admin: &Browser, db: &str) {
             ],
         )
         .await;
-    assert_eq!(opened.status, StatusCode::SEE_OTHER, "[{db}] {}", opened.text());
+    assert_eq!(
+        opened.status,
+        StatusCode::SEE_OTHER,
+        "[{db}] {}",
+        opened.text()
+    );
     let _ = served;
 }
 
@@ -682,7 +715,10 @@ async fn returns_pages(url: &str, db: &str) {
         "There is a problem FRS05 is not collected for station ST1 (it applies to every unit that is one of the districts): ask only units where every indicator applies, or open a return per indicator.",
         "[{db}]"
     );
-    assert!(refused.html.contains("value=\"NORTH ST1\""), "[{db}] what was typed comes back");
+    assert!(
+        refused.html.contains("value=\"NORTH ST1\""),
+        "[{db}] what was typed comes back"
+    );
     // A deadline that is not a date.
     let bad_day = admin
         .post(
@@ -709,7 +745,12 @@ async fn returns_pages(url: &str, db: &str) {
     open_returns(&served, &admin, db).await;
     // February: ST1 submitted (returned), ST2 a draft (overdue), ST3 waived,
     // ST4 cancelled.
-    enter(&served, OWNER, &[("ST1", "2025-02", "7"), ("ST2", "2025-02", "8")]).await;
+    enter(
+        &served,
+        OWNER,
+        &[("ST1", "2025-02", "7"), ("ST2", "2025-02", "8")],
+    )
+    .await;
     step(&served, OWNER, Step::Submit, &[("ST1", "2025-02")]).await;
     let waive_without = admin
         .post(
@@ -717,7 +758,11 @@ async fn returns_pages(url: &str, db: &str) {
             &[("unit", "ST3"), ("state", "waived")],
         )
         .await;
-    assert_eq!(waive_without.status, StatusCode::UNPROCESSABLE_ENTITY, "[{db}]");
+    assert_eq!(
+        waive_without.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "[{db}]"
+    );
     assert_eq!(
         waive_without.section("class=\"error-summary\"", "</div>"),
         "There is a problem Say why ST3 is waived: the reason is shown on the return and kept in the audit trail.",
@@ -734,7 +779,9 @@ async fn returns_pages(url: &str, db: &str) {
         )
         .await;
     assert!(
-        waived.text().contains("Unit waived: it need not return this time."),
+        waived
+            .text()
+            .contains("Unit waived: it need not return this time."),
         "[{db}]"
     );
     let cancelled = admin
@@ -763,10 +810,17 @@ async fn returns_pages(url: &str, db: &str) {
 
     // February's page: each unit's completeness, in words.
     let page = admin.get("/returns/FEB").await;
-    assert_eq!(page.title(), "February figures (FEB) - Stocktake", "[{db}]");
+    assert_eq!(page.title(), "February figures (FEB) – Stocktake", "[{db}]");
     let completeness = |unit: &str| page.row(&format!("<span class=\"hint\">{unit}</span>"));
-    assert!(completeness("ST1").contains("Returned 1 of 1 submitted (0 approved)"), "[{db}] {}", completeness("ST1"));
-    assert!(completeness("ST2").contains("Overdue 0 of 1 submitted"), "[{db}]");
+    assert!(
+        completeness("ST1").contains("Returned 1 of 1 submitted (0 approved)"),
+        "[{db}] {}",
+        completeness("ST1")
+    );
+    assert!(
+        completeness("ST2").contains("Overdue 0 of 1 submitted"),
+        "[{db}]"
+    );
     assert!(
         completeness("ST3").contains("Waived")
             && completeness("ST3").contains("Closed for refurbishment (admin@test.example)"),
@@ -799,10 +853,15 @@ async fn returns_pages(url: &str, db: &str) {
         "[{db}] {row}"
     );
     assert!(
-        march.row("<span class=\"hint\">ST2</span>").contains("Missing"),
+        march
+            .row("<span class=\"hint\">ST2</span>")
+            .contains("Missing"),
         "[{db}]"
     );
-    assert!(!march.html.contains("overdue-title"), "[{db}] nobody is overdue yet");
+    assert!(
+        !march.html.contains("overdue-title"),
+        "[{db}] nobody is overdue yet"
+    );
 
     // The completeness as CSV: a line per unit.
     let csv = admin.get("/returns/FEB/completeness.csv").await;
@@ -867,16 +926,32 @@ async fn returns_pages(url: &str, db: &str) {
     let seen = viewer.get("/returns/FEB").await;
     assert_eq!(seen.status, StatusCode::OK, "[{db}]");
     let text = seen.text();
-    assert!(text.contains("Station One") && text.contains("Station Two"), "[{db}]");
+    assert!(
+        text.contains("Station One") && text.contains("Station Two"),
+        "[{db}]"
+    );
     assert!(
         !text.contains("Station Three") && !text.contains("Station Four"),
         "[{db}] {text}"
     );
-    assert!(!text.contains("Merged with"), "[{db}] the South's reasons are not shown");
-    assert!(!seen.html.contains("/returns/FEB/units"), "[{db}] no waiving form");
-    assert!(!seen.html.contains("/returns/FEB/state"), "[{db}] no closing form");
+    assert!(
+        !text.contains("Merged with"),
+        "[{db}] the South's reasons are not shown"
+    );
+    assert!(
+        !seen.html.contains("/returns/FEB/units"),
+        "[{db}] no waiving form"
+    );
+    assert!(
+        !seen.html.contains("/returns/FEB/state"),
+        "[{db}] no closing form"
+    );
     let viewer_csv = viewer.get("/returns/FEB/completeness.csv").await;
-    assert!(!viewer_csv.html.contains("ST3"), "[{db}] {}", viewer_csv.html);
+    assert!(
+        !viewer_csv.html.contains("ST3"),
+        "[{db}] {}",
+        viewer_csv.html
+    );
     assert_eq!(
         viewer
             .post(
@@ -942,7 +1017,11 @@ async fn stories(url: &str, db: &str) {
     let third = owner
         .post(
             "/returns/MAR/stories",
-            &[("unit", "ST1"), ("title", "A third"), ("body", "One too many.")],
+            &[
+                ("unit", "ST1"),
+                ("title", "A third"),
+                ("body", "One too many."),
+            ],
         )
         .await;
     assert_eq!(third.status, StatusCode::UNPROCESSABLE_ENTITY, "[{db}]");
@@ -951,7 +1030,10 @@ async fn stories(url: &str, db: &str) {
         "There is a problem ST1 has told 2 stories in this return already, the most a unit may tell: rewrite one instead.",
         "[{db}]"
     );
-    assert!(third.html.contains("value=\"A third\""), "[{db}] what was typed comes back");
+    assert!(
+        third.html.contains("value=\"A third\""),
+        "[{db}] what was typed comes back"
+    );
 
     // Rewriting one from the page: its link fills the form.
     let page = owner.get("/returns/MAR").await;
@@ -970,7 +1052,9 @@ async fn stories(url: &str, db: &str) {
     let editing = owner.get(&href.replace("&#38;", "&")).await;
     assert!(editing.text().contains("Rewrite the story"), "[{db}]");
     assert!(
-        editing.html.contains(&format!("name=\"id\" value=\"{id}\"")),
+        editing
+            .html
+            .contains(&format!("name=\"id\" value=\"{id}\"")),
         "[{db}]"
     );
     let rewritten = owner
@@ -995,7 +1079,12 @@ async fn stories(url: &str, db: &str) {
         2,
         "[{db}] still two stories"
     );
-    assert!(rewritten.row("<span class=\"hint\">ST1</span>").ends_with(" 2"), "[{db}]");
+    assert!(
+        rewritten
+            .row("<span class=\"hint\">ST1</span>")
+            .ends_with(" 2"),
+        "[{db}]"
+    );
 
     // The whole return: the owner may not close it; cancelling needs a reason.
     assert_eq!(
@@ -1009,7 +1098,10 @@ async fn stories(url: &str, db: &str) {
     // The North officer may not close a return that also asks the South.
     let officer = Browser::sign_in(&served, OFFICER).await;
     let feb = officer.get("/returns/FEB").await;
-    assert!(!feb.html.contains("/returns/FEB/state"), "[{db}] no closing form");
+    assert!(
+        !feb.html.contains("/returns/FEB/state"),
+        "[{db}] no closing form"
+    );
     assert_eq!(
         officer
             .post("/returns/FEB/state", &[("state", "closed")])
@@ -1051,7 +1143,10 @@ async fn stories(url: &str, db: &str) {
         "[{db}] {text}"
     );
     assert!(text.contains("Open the return again"), "[{db}]");
-    assert!(!cancelled.html.contains("Tell a story"), "[{db}] no stories once cancelled");
+    assert!(
+        !cancelled.html.contains("Tell a story"),
+        "[{db}] no stories once cancelled"
+    );
     assert!(
         served
             .app
@@ -1177,18 +1272,13 @@ impl Api {
         let response = request.send().await.unwrap();
         let status = response.status();
         let answer: Value = response.json().await.unwrap_or(Value::Null);
-        let schema = &self.document["paths"][template][method]["responses"][status.as_str()]
-            ["content"]["application/json"]["schema"];
+        let schema = &self.document["paths"][template][method]["responses"][status.as_str()]["content"]
+            ["application/json"]["schema"];
         assert!(
             schema.is_object(),
             "{method} {template} does not document {status}: {answer}"
         );
-        support::assert_valid(
-            &self.document,
-            schema,
-            &answer,
-            &format!("{method} {path}"),
-        );
+        support::assert_valid(&self.document, schema, &answer, &format!("{method} {path}"));
         (status, answer)
     }
 }
@@ -1208,8 +1298,10 @@ async fn returns_api(url: &str, db: &str) {
             "post",
             "/api/v1/returns",
             "/api/v1/returns",
-            Some(json!({"code": "FEB", "title": "February figures", "period": "2025-02",
-                "deadline": "2025-03-15", "indicators": ["FRS01"], "level": "station"})),
+            Some(
+                json!({"code": "FEB", "title": "February figures", "period": "2025-02",
+                "deadline": "2025-03-15", "indicators": ["FRS01"], "level": "station"}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "[{db}] {opened}");
@@ -1229,7 +1321,7 @@ async fn returns_api(url: &str, db: &str) {
         (
             json!({"code": "X", "title": "X", "period": "2025/26", "deadline": "2025-03-15", "indicators": ["FRS01"], "units": ["ST1"]}),
             "indicators",
-            "FRS01 is collected monthly, and the return is for the yearly period 2025/26: open a return per frequency",
+            "FRS01 is collected monthly, and the return is for the annual period 2025/26: open a return per frequency",
         ),
     ] {
         let (status, answer) = admin
@@ -1274,7 +1366,9 @@ async fn returns_api(url: &str, db: &str) {
 
     // The owner: what they owe, and their stories.
     let owner = Api::new(&served, OWNER).await;
-    let (status, owed) = owner.call("get", "/api/v1/me/owed", "/api/v1/me/owed", None).await;
+    let (status, owed) = owner
+        .call("get", "/api/v1/me/owed", "/api/v1/me/owed", None)
+        .await;
     assert_eq!(status, StatusCode::OK, "[{db}]");
     let owed: Vec<(String, String, bool)> = owed["owed"]
         .as_array()
@@ -1333,7 +1427,9 @@ async fn returns_api(url: &str, db: &str) {
 
     // The viewer reads the North's lines only.
     let viewer = Api::new(&served, VIEWER).await;
-    let (status, list) = viewer.call("get", "/api/v1/returns", "/api/v1/returns", None).await;
+    let (status, list) = viewer
+        .call("get", "/api/v1/returns", "/api/v1/returns", None)
+        .await;
     assert_eq!(status, StatusCode::OK, "[{db}]");
     assert_eq!(list["returns"][0]["code"], "FEB", "[{db}]");
     assert_eq!(list["returns"][0]["units"], 2, "[{db}] {list}");
@@ -1356,7 +1452,12 @@ async fn returns_api(url: &str, db: &str) {
         .await;
     assert_eq!(status, StatusCode::OK, "[{db}]");
     let (status, missing) = viewer
-        .call("get", "/api/v1/returns/{code}", "/api/v1/returns/NOPE", None)
+        .call(
+            "get",
+            "/api/v1/returns/{code}",
+            "/api/v1/returns/NOPE",
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "[{db}] {missing}");
 
@@ -1396,8 +1497,7 @@ async fn returns_api(url: &str, db: &str) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{db}]");
     assert_eq!(
-        answer["message"],
-        "period is missing: add it to the query string, as in period=2025-04",
+        answer["message"], "period is missing: add it to the query string, as in period=2025-04",
         "[{db}]"
     );
     // A viewer does not read a figure not yet approved, nor one outside scope.

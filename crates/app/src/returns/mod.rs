@@ -250,8 +250,7 @@ impl Stocktake {
         let mut choices = Vec::new();
         for &u in &units {
             let unit = h.unit(u);
-            if offered.iter().any(|&i| cache.collected_at(i, u)) && !levels.contains(&unit.level)
-            {
+            if offered.iter().any(|&i| cache.collected_at(i, u)) && !levels.contains(&unit.level) {
                 levels.push(unit.level.clone());
             }
             if offered.iter().any(|&i| cache.reported_at(i, u)) {

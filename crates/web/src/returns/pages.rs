@@ -567,7 +567,10 @@ pub async fn show(
         )
     });
     // Rewriting a story: the form holds it.
-    let typed = match query.edit.and_then(|id| r.stories.iter().find(|s| s.id == id)) {
+    let typed = match query
+        .edit
+        .and_then(|id| r.stories.iter().find(|s| s.id == id))
+    {
         Some(story) => ShowTyped {
             story_unit: story.unit.clone(),
             story_id: Some(story.id),
@@ -669,11 +672,10 @@ pub async fn set_state(
                 "cancelled" => "return-cancelled",
                 _ => "reopened",
             };
-            Ok(Redirect::to(&format!(
-                "{}?done={done}",
-                view::return_href(&view.code)
-            ))
-            .into_response())
+            Ok(
+                Redirect::to(&format!("{}?done={done}", view::return_href(&view.code)))
+                    .into_response(),
+            )
         }
         Err(AppError::Invalid { field, message }) => {
             let message = view::sentence(&message);
@@ -715,9 +717,10 @@ pub async fn story(
     let body = field(&form, "body").trim().to_owned();
     let id = match field(&form, "id").trim() {
         "" => None,
-        id => Some(id.parse::<i64>().map_err(|_| {
-            AppError::invalid("id", format!("{id:?} is not a story's number"))
-        })?),
+        id => Some(
+            id.parse::<i64>()
+                .map_err(|_| AppError::invalid("id", format!("{id:?} is not a story's number")))?,
+        ),
     };
     let outcome = state
         .app

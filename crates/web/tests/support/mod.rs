@@ -225,7 +225,12 @@ fn validator(document: &serde_json::Value, schema: &serde_json::Value) -> jsonsc
 }
 
 #[allow(dead_code)] // each test file reads what it needs
-pub fn assert_valid(document: &serde_json::Value, schema: &serde_json::Value, instance: &serde_json::Value, what: &str) {
+pub fn assert_valid(
+    document: &serde_json::Value,
+    schema: &serde_json::Value,
+    instance: &serde_json::Value,
+    what: &str,
+) {
     let errors: Vec<String> = {
         let validator = validator(document, schema);
         validator
