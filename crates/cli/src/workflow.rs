@@ -370,11 +370,14 @@ pub async fn returns(
                     },
                 )
                 .await?;
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
             eprintln!(
-                "data return {} opened: {} units asked for {} indicators of {}, by {}",
+                "data return {} opened: {} asked for {} of {}, by {}",
                 view.code,
-                view.lines.len(),
-                view.indicators.len(),
+                plural(view.lines.len(), "unit", "units"),
+                plural(view.indicators.len(), "indicator", "indicators"),
                 view.period_label,
                 view.deadline
             );
