@@ -2,7 +2,8 @@
 //! real binary on SQLite and (when `STOCKTAKE_TEST_POSTGRES` is set)
 //! PostgreSQL: values submitted, approved, returned and reopened, each with
 //! its message and each refusal saying why; targets ratified and listed;
-//! returns opened, shown, and units waived or cancelled with a reason.
+//! returns opened, shown, units waived or cancelled with a reason, and
+//! whole returns cancelled, opened again and closed.
 
 mod support;
 
@@ -485,6 +486,59 @@ fn returns_are_opened_shown_waived_and_cancelled_from_the_command_line() {
                 "returns", "waive", "FEB", "--unit", "ST1", "--reason", "Mine",
             ],
         );
-        assert!(!error.is_empty(), "[{name}]");
+        assert!(
+            error.contains("waive or cancel a unit's return"),
+            "[{name}] {error}"
+        );
+
+        // The whole return: cancelled with a reason, by someone whose scope
+        // covers every unit asked; then opened again, and closed.
+        let error = refused(&db, OFFICER, &["returns", "close", "ALL"]);
+        assert!(
+            error.contains("data return ALL also asks ST2, outside your scope"),
+            "[{name}] {error}"
+        );
+        let error = refused(&db, OFFICER, &["returns", "close", "FEB", "--cancel"]);
+        assert!(
+            error.contains("say why the return is cancelled: it is shown to everyone asked"),
+            "[{name}] {error}"
+        );
+        let (message, _) = said(
+            &db,
+            OFFICER,
+            &[
+                "returns",
+                "close",
+                "FEB",
+                "--cancel",
+                "--reason",
+                "The figures are collected nationally now",
+            ],
+        );
+        assert_eq!(
+            message, "data return FEB cancelled: nobody owes its figures any more",
+            "[{name}]"
+        );
+        let (_, shown) = said(&db, OFFICER, &["returns", "show", "FEB"]);
+        assert!(
+            shown.starts_with("February figures (FEB): Feb 2025, due 2025-03-15, cancelled\n"),
+            "[{name}] {shown}"
+        );
+        let (message, _) = said(&db, OFFICER, &["returns", "reopen", "FEB"]);
+        assert_eq!(
+            message, "data return FEB is open again: its units owe their figures by 2025-03-15",
+            "[{name}]"
+        );
+        let (message, _) = said(&db, OFFICER, &["returns", "close", "FEB"]);
+        assert_eq!(
+            message, "data return FEB closed: no more figures are expected, and no unit is overdue",
+            "[{name}]"
+        );
+        let (_, shown) = said(&db, OFFICER, &["returns", "show", "FEB", "--format", "csv"]);
+        let rows = csv_rows(&shown);
+        assert_eq!(
+            rows[1][3], "missing",
+            "[{name}] closed, so not overdue: {rows:?}"
+        );
     }
 }
