@@ -183,7 +183,7 @@ fn new_page(
             .enumerate()
             .map(|(n, i)| IndicatorChoice {
                 id: format!("indicator-{}-{}", frequency.as_str(), n + 1),
-                checked: typed.indicators.iter().any(|c| *c == i.code),
+                checked: typed.indicators.contains(&i.code),
                 code: i.code.clone(),
                 title: i.title.clone(),
                 applies_to: i.applies_to.clone(),
