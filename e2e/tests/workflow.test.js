@@ -53,7 +53,9 @@ test('the officer approves a submitted figure, reopens it with a reason, and its
     const indicator = mine[0].Indicator;
     await page.getByRole('checkbox', { name: new RegExp(`, ${escape(station)}, Apr 2025$`) }).first().check();
     await page.getByRole('button', { name: 'Approve selected' }).click();
-    assert.match(await page.getByRole('status').innerText(), /1 figure approved/);
+    const approvedBanner = await page.getByRole('status').innerText();
+    assert.match(approvedBanner, /1 figure approved/);
+    assert.match(approvedBanner, new RegExp(`, ${escape(station)}, Apr 2025`), `the banner names what moved: ${approvedBanner}`);
 
     // Reopening needs a reason: without one the page says so beside the box.
     const reopen = page.getByRole('table', { name: 'Figures you approved, newest first' });

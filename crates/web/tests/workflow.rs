@@ -382,7 +382,7 @@ async fn approvals(url: &str, db: &str) {
     assert!(
         returned
             .text()
-            .contains("2 figures returned to their owners They are draft again"),
+            .contains("2 figures returned to their owners Primary fires (FRS01), Station One, Mar 2025 Primary fires (FRS01), Station Two, Mar 2025 They are draft again"),
         "[{db}] {}",
         returned.text()
     );
@@ -397,13 +397,18 @@ async fn approvals(url: &str, db: &str) {
         )
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "[{db}]");
-    assert_eq!(approved.location, "/approvals?done=approve&n=2", "[{db}]");
-    let after = officer.get(&approved.location).await;
-    let text = after.text();
-    assert!(
-        text.contains("2 figures approved Approved figures are locked"),
-        "[{db}] {text}"
+    assert_eq!(
+        approved.location,
+        "/approvals?done=approve&n=2&moved=FRS01%7CST1%7C2025-02%2CFRS01%7CST2%7C2025-02",
+        "[{db}]"
     );
+    let after = officer.get(&approved.location).await;
+    assert_eq!(
+        after.section("id=\"banner-title\"", "</div>"),
+        "2 figures approved Primary fires (FRS01), Station One, Feb 2025 Primary fires (FRS01), Station Two, Feb 2025 Approved figures are locked: reopen one below, with a reason, if it must change.",
+        "[{db}] the banner names what moved"
+    );
+    let text = after.text();
     assert!(
         text.contains("No figures are waiting for approval."),
         "[{db}] {text}"
@@ -436,9 +441,9 @@ async fn approvals(url: &str, db: &str) {
         )
         .await;
     assert!(
-        reopened
-            .text()
-            .contains("1 figure reopened It is a draft again"),
+        reopened.text().contains(
+            "1 figure reopened Primary fires (FRS01), Station One, Feb 2025 It is a draft again"
+        ),
         "[{db}] {}",
         reopened.text()
     );
@@ -456,7 +461,7 @@ async fn approvals(url: &str, db: &str) {
     assert!(
         ratified
             .text()
-            .contains("1 target ratified It judges figures from now on."),
+            .contains("1 target ratified Primary fires (FRS01), Station One, 2025/26 It judges figures from now on."),
         "[{db}] {}",
         ratified.text()
     );
