@@ -1505,6 +1505,66 @@ async fn returns_api(url: &str, db: &str) {
         answer["message"], "period is missing: add it to the query string, as in period=2025-04",
         "[{db}]"
     );
+    // The whole return: the North officer may not close one that also asks
+    // the South; cancelling needs a reason; closed, nobody owes it.
+    let officer = Api::new(&served, OFFICER).await;
+    let (status, answer) = officer
+        .call(
+            "post",
+            "/api/v1/returns/{code}/state",
+            "/api/v1/returns/FEB/state",
+            Some(json!({"state": "closed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "[{db}] {answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("data return FEB also asks ST3, ST4, outside your scope"),
+        "[{db}] {answer}"
+    );
+    let (status, answer) = admin
+        .call(
+            "post",
+            "/api/v1/returns/{code}/state",
+            "/api/v1/returns/FEB/state",
+            Some(json!({"state": "cancelled"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{db}]");
+    assert_eq!(
+        (answer["field"].as_str(), answer["message"].as_str()),
+        (
+            Some("reason"),
+            Some("say why the return is cancelled: it is shown to everyone asked")
+        ),
+        "[{db}]"
+    );
+    let (status, closed) = admin
+        .call(
+            "post",
+            "/api/v1/returns/{code}/state",
+            "/api/v1/returns/FEB/state",
+            Some(json!({"state": "closed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "[{db}]");
+    assert_eq!(closed["state"], "closed", "[{db}]");
+    assert_eq!(closed["counts"][0]["completeness"], "overdue", "[{db}]");
+    assert_eq!(
+        closed["counts"][0]["units"], 0,
+        "[{db}] closed: nobody is overdue"
+    );
+    let (_, owed) = owner
+        .call("get", "/api/v1/me/owed", "/api/v1/me/owed", None)
+        .await;
+    assert_eq!(
+        owed["owed"],
+        json!([]),
+        "[{db}] nobody owes a closed return"
+    );
+
     // A viewer does not read a figure not yet approved, nor one outside scope.
     let (status, _) = viewer
         .call(

@@ -1,5 +1,6 @@
 //! Data returns over the API: list and open returns, read one with each
-//! unit's completeness, waive or cancel a unit with a reason, tell a story;
+//! unit's completeness, waive or cancel a unit with a reason, close, cancel
+//! or reopen a whole return, tell a story;
 //! what the caller owes; and a figure's workflow state and history.
 
 use axum::Json;
@@ -47,6 +48,15 @@ pub fn routes() -> Routes {
                 r#"{"state": "waived", "reason": "Station closed for refurbishment"}"#,
             ),
             set_return_unit,
+        )
+        .post(
+            "/api/v1/returns/{code}/state",
+            Framework,
+            Sample::with(
+                "/api/v1/returns/R-{UNIT}/state",
+                r#"{"state": "closed"}"#,
+            ),
+            set_return_state,
         )
         .post(
             "/api/v1/returns/{code}/stories",
@@ -287,6 +297,56 @@ pub async fn set_return_unit(
                 &request.state,
                 request.reason.as_deref(),
             )
+            .await?,
+    ))
+}
+
+/// A whole return's state.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnStateRequest {
+    /// `closed` (no more figures are expected), `cancelled` (no longer
+    /// needed) or `open` (asked again).
+    pub state: String,
+    /// Why: needed to cancel; shown on the return and kept in the audit trail.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Close, cancel or reopen a return
+///
+/// Closes a whole return (nobody is overdue or owes its figures any more),
+/// cancels it with a reason, or opens it again. Performance officers and
+/// administrators whose scope covers every unit the return asks.
+#[utoipa::path(
+    post,
+    path = "/api/v1/returns/{code}/state",
+    tag = "returns",
+    operation_id = "set_return_state",
+    params(("code" = String, Path, description = "The return's code.", example = "FRS-2025-03")),
+    request_body(content = ReturnStateRequest, description = "The return's new state.",
+        example = json!({"state": "open", "reason": "Closed by mistake: two stations had not returned"})),
+    responses(
+        (status = 200, description = "The return as it now stands.", body = ReturnView, example = json!(view_example())),
+        (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 404, description = "No return has the code.", body = ErrorBody,
+            example = json!({"message": "no data return has the code \"FRS-2025-13\""})),
+        (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
+        (status = 422, description = "The state is not one of those, or a cancellation has no reason.", body = ErrorBody,
+            example = json!({"message": "say why the return is cancelled: it is shown to everyone asked", "field": "reason"})),
+    )
+)]
+pub async fn set_return_state(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(request): ApiJson<ReturnStateRequest>,
+) -> Result<Json<ReturnView>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .set_return_state(&caller, &code, &request.state, request.reason.as_deref())
             .await?,
     ))
 }
