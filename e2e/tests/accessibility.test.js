@@ -27,6 +27,11 @@ const PAGES = [
   ['nearest neighbours', '/units/E07000174/neighbours?period=2025-03', null],
   ['regional picture', '/picture/E12000004?level=district&year=2024/25', null],
   ['regional picture evidence', '/picture/E12000004/E07000133?level=district&year=2024/25', null],
+  ['approvals', '/approvals', 'Figures waiting for approval'],
+  ['data returns', '/returns', null],
+  ['a data return', '/returns/FRS-2025-04', 'Completeness'],
+  ['open a data return', '/returns/new', null],
+  ['a figure and its history', '/values/FRS01/NFRS-STOCKHILL?period=2025-03', 'History'],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

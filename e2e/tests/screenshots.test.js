@@ -38,6 +38,10 @@ const SHOTS = [
   ['neighbours', '/units/E07000174/neighbours?period=2025-03', null],
   ['picture', '/picture/E12000004?level=district&year=2024/25', null],
   ['picture-evidence', '/picture/E12000004/E07000133?level=district&year=2024/25', null],
+  ['approvals', '/approvals', null],
+  ['returns', '/returns', null],
+  ['return', '/returns/FRS-2025-04', null],
+  ['value', '/values/FRS01/NFRS-STOCKHILL?period=2025-03', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

@@ -2,7 +2,8 @@
 // City station manager sees what they owe and submits a station's drafts;
 // the performance officer approves a figure, reopens it with a reason and
 // finds the step in its history; and opens April's return to see who is
-// overdue and who was waived. The new pages are checked by axe-core.
+// overdue and who was waived, is refused cancelling it without a reason,
+// and rewrites a story. The new pages are checked by axe-core.
 //
 // The tests run in order in one process and change only the demo's April
 // 2025 work in progress, which no other test file reads.
@@ -52,7 +53,9 @@ test('the officer approves a submitted figure, reopens it with a reason, and its
     const indicator = mine[0].Indicator;
     await page.getByRole('checkbox', { name: new RegExp(`, ${escape(station)}, Apr 2025$`) }).first().check();
     await page.getByRole('button', { name: 'Approve selected' }).click();
-    assert.match(await page.getByRole('status').innerText(), /1 figure approved/);
+    const approvedBanner = await page.getByRole('status').innerText();
+    assert.match(approvedBanner, /1 figure approved/);
+    assert.match(approvedBanner, new RegExp(`, ${escape(station)}, Apr 2025`), `the banner names what moved: ${approvedBanner}`);
 
     // Reopening needs a reason: without one the page says so beside the box.
     const reopen = page.getByRole('table', { name: 'Figures you approved, newest first' });
@@ -111,6 +114,27 @@ test('the officer opens April\'s return and sees who is overdue, who was waived 
     await stories.waitFor();
     await checkAccessibility(page, 'return');
 
+    // Cancelling the whole return needs a reason: refused, and nothing changes.
+    await page.getByRole('radio', { name: /^Cancel: the return is no longer needed/ }).check();
+    await page.getByRole('button', { name: 'Close or cancel the return' }).click();
+    const problem = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    assert.match(await problem.innerText(), /Say why the return is cancelled: it is shown to everyone asked/);
+    assert.equal(await page.getByLabel('Reason', { exact: true }).last().getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('main').innerText(), /State\s+Open/);
+    await checkAccessibility(page, 'return with an error');
+
+    // A story rewritten from the page: the form fills with it.
+    await page.getByRole('link', { name: 'Rewrite the story Safe and well visits in high-rise flats' }).click();
+    await page.getByRole('heading', { level: 3, name: 'Rewrite the story' }).waitFor();
+    assert.equal(await page.getByLabel('Title', { exact: true }).inputValue(), 'Safe and well visits in high-rise flats');
+    const body = page.getByLabel('The story', { exact: true });
+    assert.match(await body.inputValue(), /^Crews visited 212 flats/);
+    await body.fill('Crews visited 212 flats in the two tower blocks with the most kitchen fires last winter, fitting 96 smoke alarms and checking 40 escape routes. No dwelling fire was reported from either block in April.');
+    await page.getByRole('button', { name: 'Save the rewritten story' }).click();
+    assert.match(await page.getByRole('status').innerText(), /Story rewritten/);
+    assert.match(await page.locator('main').innerText(), /checking 40 escape routes/);
+    assert.equal(await page.getByRole('heading', { level: 3, name: 'Safe and well visits in high-rise flats' }).count(), 1, 'rewritten, not added');
+
     await page.goto('/returns/new');
     await page.getByRole('heading', { level: 1, name: 'Open a data return' }).waitFor();
     await checkAccessibility(page, 'new return');
@@ -123,9 +147,9 @@ test('the officer opens April\'s return and sees who is overdue, who was waived 
 /** A unit's code, from its name, through the search. */
 async function unitCode(page, name) {
   const { units } = await page.evaluate(async (q) => (await fetch(`/api/v1/search?q=${encodeURIComponent(q)}`)).json(), name);
-  const unit = units.find((u) => u.name === name);
-  assert.ok(unit, `no unit named ${name}`);
-  return unit.code;
+  const hit = units.find((u) => u.unit.name === name);
+  assert.ok(hit, `no unit named ${name}: ${JSON.stringify(units)}`);
+  return hit.unit.code;
 }
 
 function escape(text) {

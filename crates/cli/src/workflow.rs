@@ -336,6 +336,28 @@ pub enum ReturnsCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Close a whole return (no more figures are expected), or with --cancel cancel it (it is no longer needed), for every unit it asks.
+    #[command(
+        after_help = "Examples:\n  stocktake --as officer@example.org returns close FRS-2025-04\n  stocktake --as officer@example.org returns close FRS-2025-04 --cancel --reason \"The figures are collected nationally now\"\n\nOnly someone whose scope covers every unit the return asks may close or cancel it. Cancelling needs a reason, which everyone asked sees."
+    )]
+    Close {
+        code: String,
+        /// Cancel the return instead of closing it.
+        #[arg(long)]
+        cancel: bool,
+        /// Why: needed to cancel; shown on the return and kept in the audit trail.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Open a closed or cancelled return again: its units owe their figures once more.
+    #[command(
+        after_help = "Example:\n  stocktake --as officer@example.org returns reopen FRS-2025-04 --reason \"Closed by mistake\""
+    )]
+    Reopen {
+        code: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 pub async fn returns(
@@ -370,11 +392,14 @@ pub async fn returns(
                     },
                 )
                 .await?;
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
             eprintln!(
-                "data return {} opened: {} units asked for {} indicators of {}, by {}",
+                "data return {} opened: {} asked for {} of {}, by {}",
                 view.code,
-                view.lines.len(),
-                view.indicators.len(),
+                plural(view.lines.len(), "unit", "units"),
+                plural(view.indicators.len(), "indicator", "indicators"),
                 view.period_label,
                 view.deadline
             );
@@ -428,6 +453,36 @@ pub async fn returns(
             app.set_return_unit(caller, &code, &unit, "cancelled", Some(&reason))
                 .await?;
             eprintln!("{unit}: no further returns asked in data return {code}");
+        }
+        ReturnsCommand::Close {
+            code,
+            cancel,
+            reason,
+        } => {
+            let state = if cancel { "cancelled" } else { "closed" };
+            let view = app
+                .set_return_state(caller, &code, state, reason.as_deref())
+                .await?;
+            if cancel {
+                eprintln!(
+                    "data return {} cancelled: nobody owes its figures any more",
+                    view.code
+                );
+            } else {
+                eprintln!(
+                    "data return {} closed: no more figures are expected, and no unit is overdue",
+                    view.code
+                );
+            }
+        }
+        ReturnsCommand::Reopen { code, reason } => {
+            let view = app
+                .set_return_state(caller, &code, "open", reason.as_deref())
+                .await?;
+            eprintln!(
+                "data return {} is open again: its units owe their figures by {}",
+                view.code, view.deadline
+            );
         }
     }
     out.flush()?;

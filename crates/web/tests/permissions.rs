@@ -191,6 +191,27 @@ async fn walk(url: &str, name: &str) {
         )
         .await
         .unwrap();
+    // A return per unit, for the samples that close a whole return: only
+    // someone whose scope covers every unit asked may.
+    for unit in [INSIDE, OUTSIDE] {
+        served
+            .app
+            .open_return(
+                &support::tester(),
+                &stocktake::returns::ReturnForm {
+                    code: format!("R-{unit}"),
+                    title: format!("January figures for {unit}"),
+                    period: "2025-01".into(),
+                    deadline: "2025-02-15".into(),
+                    indicators: vec!["FRS01".into()],
+                    units: vec![unit.into()],
+                    level: None,
+                    under: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
     let clients = clients(&served).await;
     let table = stocktake_web::route_table();
     assert!(

@@ -8,14 +8,14 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use stocktake_core::{IndicatorCode, OrgUnitCode, Period, TextKind, ValueState};
+use stocktake_core::{Frequency, IndicatorCode, OrgUnitCode, Period, TextKind, ValueState};
 use stocktake_store::{ReturnRow, ReturnUnitRow, StoryRow};
 
 use crate::access::rights::Rights;
 use crate::access::{Caller, Interface, Role};
 use crate::clock::{is_date, today};
 use crate::error::text_field;
-use crate::values::{Cell, Table, TableColumn, UnitRef, find_indicator, find_unit};
+use crate::values::{Cell, Table, TableColumn, UnitChoice, UnitRef, find_indicator, find_unit};
 use crate::{AppError, Stocktake};
 
 /// What a performance officer asks for when opening a return.
@@ -124,8 +124,11 @@ pub struct ReturnView {
     /// returned, returned, waived, cancelled.
     pub counts: Vec<CompletenessCount>,
     pub stories: Vec<Story>,
-    /// Whether the caller may change the return (open, waive, close).
+    /// Whether the caller may waive, cancel or ask again the units shown.
     pub manageable: bool,
+    /// Whether the caller may close, cancel or reopen the whole return: they
+    /// run the framework and every unit it asks is in their scope.
+    pub closable: bool,
 }
 
 /// How many units of a return stand at one completeness.
@@ -183,6 +186,27 @@ pub struct Owed {
 /// asks each authority for two short accounts beside its numbers.
 pub const MAX_STORIES: usize = 2;
 
+/// An indicator a return may ask for: collected at some unit in the
+/// caller's scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnIndicator {
+    pub code: String,
+    pub title: String,
+    pub frequency: Frequency,
+    /// Where it is collected, in words: "every unit", "stations under NFRS".
+    pub applies_to: String,
+}
+
+/// What the form to open a return offers: only indicators collected
+/// somewhere in the caller's scope, the levels of units that collect one
+/// of them, and the units at or above such a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnChoices {
+    pub indicators: Vec<ReturnIndicator>,
+    pub levels: Vec<String>,
+    pub units: Vec<UnitChoice>,
+}
+
 impl Stocktake {
     /// Refuses a caller who may not open returns: what the form to open
     /// one asks before it is shown.
@@ -191,6 +215,58 @@ impl Stocktake {
         let rights = self.rights(caller, &cache)?;
         rights.require_write()?;
         rights.require_framework("open data returns")
+    }
+
+    /// The indicators, levels and units the form to open a return offers:
+    /// only where an indicator applies, within the caller's scope.
+    pub fn return_choices(&self, caller: &Caller) -> Result<ReturnChoices, AppError> {
+        let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        rights.require_framework("open data returns")?;
+        let h = cache.hierarchy();
+        let units = rights.units(&cache);
+        let mut indicators: Vec<ReturnIndicator> = Vec::new();
+        let mut offered = Vec::new();
+        let all: Vec<_> = cache
+            .indicators()
+            .iter()
+            .filter_map(|ind| cache.find_indicator(ind.code.as_str()))
+            .collect();
+        for i in all {
+            if !units.iter().any(|&u| cache.collected_at(i, u)) {
+                continue;
+            }
+            let ind = cache.indicator(i);
+            offered.push(i);
+            indicators.push(ReturnIndicator {
+                code: ind.code.to_string(),
+                title: ind.title.clone(),
+                frequency: ind.frequency,
+                applies_to: stocktake_core::analytics::describe_rules(cache.applies_rules(i)),
+            });
+        }
+        indicators.sort_by(|a, b| a.code.cmp(&b.code));
+        let mut levels: Vec<String> = Vec::new();
+        let mut choices = Vec::new();
+        for &u in &units {
+            let unit = h.unit(u);
+            if offered.iter().any(|&i| cache.collected_at(i, u)) && !levels.contains(&unit.level) {
+                levels.push(unit.level.clone());
+            }
+            if offered.iter().any(|&i| cache.reported_at(i, u)) {
+                choices.push(UnitChoice {
+                    code: unit.code.to_string(),
+                    name: unit.name.clone(),
+                    level: unit.level.clone(),
+                    depth: h.depth(u),
+                });
+            }
+        }
+        Ok(ReturnChoices {
+            indicators,
+            levels,
+            units: choices,
+        })
     }
 
     /// Opens a return. Performance officers and administrators only; the
@@ -236,6 +312,7 @@ impl Stocktake {
                 ));
             }
             let mut indicators: Vec<IndicatorCode> = Vec::new();
+            let mut asked_indicators = Vec::new();
             for code in &form.indicators {
                 let i = find_indicator(&cache, code.trim())
                     .map_err(|e| AppError::invalid("indicators", e.to_string()))?;
@@ -253,13 +330,30 @@ impl Stocktake {
                 }
                 if !indicators.contains(&ind.code) {
                     indicators.push(ind.code.clone());
+                    asked_indicators.push(i);
                 }
             }
+            // A unit is asked only for figures it collects: where an
+            // indicator does not apply, nobody could ever return it.
+            let applies = |u, field: &str| -> Result<(), AppError> {
+                for &i in &asked_indicators {
+                    if let Some(why) = cache.not_collected_reason(i, u) {
+                        return Err(AppError::invalid(
+                            field,
+                            format!(
+                                "{why}: ask only units where every indicator applies, or open a return per indicator"
+                            ),
+                        ));
+                    }
+                }
+                Ok(())
+            };
             let mut asked = Vec::new();
             for code in form.units.iter().filter(|c| !c.trim().is_empty()) {
                 let u = find_unit(&cache, code.trim())
                     .map_err(|e| AppError::invalid("units", e.to_string()))?;
                 rights.require_sees(&cache, u)?;
+                applies(u, "units")?;
                 asked.push(u);
             }
             let level = form
@@ -273,7 +367,10 @@ impl Stocktake {
                 .map(str::trim)
                 .filter(|u| !u.is_empty());
             if let Some(level) = level {
-                asked.extend(units_at(&cache, &rights, level, under)?);
+                for u in units_at(&cache, &rights, level, under)? {
+                    applies(u, "level")?;
+                    asked.push(u);
+                }
             } else if under.is_some() {
                 return Err(AppError::invalid(
                     "level",
@@ -379,11 +476,13 @@ impl Stocktake {
         let rights = self.rights(caller, &cache)?;
         let owners = owners_by_unit(self, &cache);
         let mut lines = Vec::new();
+        let mut all_in_scope = true;
         for asked in &row.units {
             let Some(u) = cache.hierarchy().find(asked.unit.as_str()) else {
                 continue;
             };
             if !rights.sees(u) {
+                all_in_scope = false;
                 continue;
             }
             let given = by_unit.get(&asked.unit);
@@ -508,6 +607,7 @@ impl Stocktake {
             counts,
             stories,
             manageable: rights.role.runs_framework() && !caller.is_read_only(),
+            closable: rights.role.runs_framework() && !caller.is_read_only() && all_in_scope,
         })
     }
 
@@ -580,8 +680,38 @@ impl Stocktake {
     ) -> Result<ReturnView, AppError> {
         {
             let cache = self.analytics();
-            self.rights(caller, &cache)?
-                .require_framework("close or cancel data returns")?;
+            let rights = self.rights(caller, &cache)?;
+            rights.require_write()?;
+            rights.require_framework("close or cancel data returns")?;
+        }
+        let row = self
+            .store
+            .data_return(code.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found("data return", code))?;
+        {
+            let cache = self.analytics();
+            let rights = self.rights(caller, &cache)?;
+            // Closing a return closes it for every unit asked: only someone
+            // whose scope covers them all may.
+            let outside: Vec<&str> = row
+                .units
+                .iter()
+                .filter(|asked| {
+                    cache
+                        .hierarchy()
+                        .find(asked.unit.as_str())
+                        .is_some_and(|u| !rights.sees(u))
+                })
+                .map(|asked| asked.unit.as_str())
+                .collect();
+            if !outside.is_empty() {
+                return Err(AppError::forbidden(format!(
+                    "data return {} also asks {}, outside your scope: only someone whose scope covers every unit asked may close or cancel it",
+                    row.code,
+                    outside.join(", ")
+                )));
+            }
         }
         let state = state.trim();
         if !matches!(state, "open" | "closed" | "cancelled") {

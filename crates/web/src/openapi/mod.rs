@@ -60,6 +60,7 @@ pub use docs::routes;
         returns::open_return,
         returns::get_return,
         returns::set_return_unit,
+        returns::set_return_state,
         returns::tell_story,
         returns::owed,
         benchmarking::benchmark,

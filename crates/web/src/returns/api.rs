@@ -1,5 +1,6 @@
 //! Data returns over the API: list and open returns, read one with each
-//! unit's completeness, waive or cancel a unit with a reason, tell a story;
+//! unit's completeness, waive or cancel a unit with a reason, close, cancel
+//! or reopen a whole return, tell a story;
 //! what the caller owes; and a figure's workflow state and history.
 
 use axum::Json;
@@ -49,6 +50,15 @@ pub fn routes() -> Routes {
             set_return_unit,
         )
         .post(
+            "/api/v1/returns/{code}/state",
+            Framework,
+            Sample::with(
+                "/api/v1/returns/R-{UNIT}/state",
+                r#"{"state": "closed"}"#,
+            ),
+            set_return_state,
+        )
+        .post(
             "/api/v1/returns/{code}/stories",
             Enters,
             Sample::with(
@@ -79,28 +89,28 @@ pub struct ReturnList {
 
 fn summary_example() -> serde_json::Value {
     serde_json::json!({
-        "code": "FRS-2025-04", "title": "Fire station returns, April 2025",
-        "period": "2025-04", "period_label": "Apr 2025", "deadline": "2025-05-15",
+        "code": "FRS-2025-03", "title": "Fire station returns, March 2025",
+        "period": "2025-03", "period_label": "Mar 2025", "deadline": "2025-04-15",
         "state": "open", "units": 24, "returned": 7, "overdue": 16
     })
 }
 
 fn view_example() -> serde_json::Value {
     serde_json::json!({
-        "code": "FRS-2025-04", "title": "Fire station returns, April 2025",
-        "period": "2025-04", "period_label": "Apr 2025", "deadline": "2025-05-15",
+        "code": "FRS-2025-03", "title": "Fire station returns, March 2025",
+        "period": "2025-03", "period_label": "Mar 2025", "deadline": "2025-04-15",
         "state": "open", "reason": null,
-        "opened_by": "officer@example.org", "opened_at": "2025-04-28 09:00:00",
-        "indicators": ["FRS01", "FRS02"],
+        "opened_by": "officer@example.org", "opened_at": "2025-03-28 09:00:00",
+        "indicators": ["FRS01", "FRS09"],
         "lines": [
-            {"unit": {"code": "NFRS-ARNOLD", "name": "Arnold", "level": "station"},
+            {"unit": {"code": "NFRS-STOCKHILL", "name": "Stockhill", "level": "station"},
              "completeness": "overdue", "asked": 2, "entered": 1, "submitted": 0, "approved": 0,
-             "outstanding": ["FRS01", "FRS02"], "owners": ["Owen Marsh <owner@example.org>"],
+             "outstanding": ["FRS01", "FRS09"], "owners": ["Owen Marsh <owner@example.org>"],
              "reason": null, "decided_by": null, "stories": 0},
             {"unit": {"code": "NFRS-WORKSOP", "name": "Worksop", "level": "station"},
              "completeness": "waived", "asked": 2, "entered": 0, "submitted": 0, "approved": 0,
              "outstanding": [], "owners": [],
-             "reason": "Station closed for refurbishment in April", "decided_by": "officer@example.org", "stories": 0}
+             "reason": "Station closed for refurbishment in March", "decided_by": "officer@example.org", "stories": 0}
         ],
         "counts": [
             {"completeness": "overdue", "units": 1}, {"completeness": "missing", "units": 0},
@@ -108,7 +118,8 @@ fn view_example() -> serde_json::Value {
             {"completeness": "waived", "units": 1}, {"completeness": "cancelled", "units": 0}
         ],
         "stories": [],
-        "manageable": true
+        "manageable": true,
+        "closable": true
     })
 }
 
@@ -175,7 +186,7 @@ pub struct ReturnRequest {
     tag = "returns",
     operation_id = "open_return",
     request_body(content = ReturnRequest, description = "The return.",
-        example = json!({"code": "FRS-2025-04", "title": "Fire station returns, April 2025", "period": "2025-04", "deadline": "2025-05-15", "indicators": ["FRS01"], "level": "station", "under": "NFRS"})),
+        example = json!({"code": "FRS-2025-03", "title": "Fire station returns, March 2025", "period": "2025-03", "deadline": "2025-04-15", "indicators": ["FRS01", "FRS09"], "level": "station", "under": "NFRS"})),
     responses(
         (status = 201, description = "The return is open; each unit's completeness.", body = ReturnView, example = json!(view_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
@@ -217,7 +228,7 @@ pub async fn open_return(
     path = "/api/v1/returns/{code}",
     tag = "returns",
     operation_id = "get_return",
-    params(("code" = String, Path, description = "The return's code.", example = "FRS-2025-04")),
+    params(("code" = String, Path, description = "The return's code.", example = "FRS-2025-03")),
     responses(
         (status = 200, description = "The return.", body = ReturnView, example = json!(view_example())),
         (status = 404, description = "No return has the code.", body = ErrorBody,
@@ -255,11 +266,11 @@ pub struct UnitStateRequest {
     tag = "returns",
     operation_id = "set_return_unit",
     params(
-        ("code" = String, Path, description = "The return's code.", example = "FRS-2025-04"),
+        ("code" = String, Path, description = "The return's code.", example = "FRS-2025-03"),
         ("unit" = String, Path, description = "The unit's code.", example = "NFRS-WORKSOP"),
     ),
     request_body(content = UnitStateRequest, description = "The unit's standing.",
-        example = json!({"state": "waived", "reason": "Station closed for refurbishment in April"})),
+        example = json!({"state": "waived", "reason": "Station closed for refurbishment in March"})),
     responses(
         (status = 200, description = "The return as it now stands.", body = ReturnView, example = json!(view_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
@@ -290,6 +301,56 @@ pub async fn set_return_unit(
     ))
 }
 
+/// A whole return's state.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnStateRequest {
+    /// `closed` (no more figures are expected), `cancelled` (no longer
+    /// needed) or `open` (asked again).
+    pub state: String,
+    /// Why: needed to cancel; shown on the return and kept in the audit trail.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Close, cancel or reopen a return
+///
+/// Closes a whole return (nobody is overdue or owes its figures any more),
+/// cancels it with a reason, or opens it again. Performance officers and
+/// administrators whose scope covers every unit the return asks.
+#[utoipa::path(
+    post,
+    path = "/api/v1/returns/{code}/state",
+    tag = "returns",
+    operation_id = "set_return_state",
+    params(("code" = String, Path, description = "The return's code.", example = "FRS-2025-03")),
+    request_body(content = ReturnStateRequest, description = "The return's new state.",
+        example = json!({"state": "open", "reason": "Closed by mistake: two stations had not returned"})),
+    responses(
+        (status = 200, description = "The return as it now stands.", body = ReturnView, example = json!(view_example())),
+        (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 404, description = "No return has the code.", body = ErrorBody,
+            example = json!({"message": "no data return has the code \"FRS-2025-13\""})),
+        (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
+        (status = 422, description = "The state is not one of those, or a cancellation has no reason.", body = ErrorBody,
+            example = json!({"message": "say why the return is cancelled: it is shown to everyone asked", "field": "reason"})),
+    )
+)]
+pub async fn set_return_state(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(request): ApiJson<ReturnStateRequest>,
+) -> Result<Json<ReturnView>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .set_return_state(&caller, &code, &request.state, request.reason.as_deref())
+            .await?,
+    ))
+}
+
 /// A story told in a return.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -314,7 +375,7 @@ pub struct StoryRequest {
     path = "/api/v1/returns/{code}/stories",
     tag = "returns",
     operation_id = "tell_story",
-    params(("code" = String, Path, description = "The return's code.", example = "FRS-2025-04")),
+    params(("code" = String, Path, description = "The return's code.", example = "FRS-2025-03")),
     request_body(content = StoryRequest, description = "The story.",
         example = json!({"org_unit": "NFRS-STOCKHILL", "title": "Safe and well visits in high-rise flats", "body": "Crews visited 212 flats, fitting 96 smoke alarms."})),
     responses(
@@ -324,7 +385,7 @@ pub struct StoryRequest {
         (status = 413, description = "The body is larger than the upload limit.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "The title or story is empty or too long, the unit has told two stories already, the return does not ask it, or is not open.", body = ErrorBody,
-            example = json!({"message": "NFRS-ARNOLD has told 2 stories in this return already, the most a unit may tell: rewrite one instead", "field": "title"})),
+            example = json!({"message": "NFRS-STOCKHILL has told 2 stories in this return already, the most a unit may tell: rewrite one instead", "field": "title"})),
     )
 )]
 pub async fn tell_story(
@@ -367,7 +428,7 @@ pub struct OwedList {
     operation_id = "owed",
     responses(
         (status = 200, description = "What the caller owes.", body = OwedList,
-            example = json!({"owed": [{"code": "FRS-2025-04", "title": "Fire station returns, April 2025", "period": "2025-04", "period_label": "Apr 2025", "deadline": "2025-05-15", "overdue": true, "unit": {"code": "NFRS-ARNOLD", "name": "Arnold", "level": "station"}, "outstanding": ["FRS01", "FRS02"]}]})),
+            example = json!({"owed": [{"code": "FRS-2025-03", "title": "Fire station returns, March 2025", "period": "2025-03", "period_label": "Mar 2025", "deadline": "2025-04-15", "overdue": true, "unit": {"code": "NFRS-STOCKHILL", "name": "Stockhill", "level": "station"}, "outstanding": ["FRS01", "FRS09"]}]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
     )
 )]
@@ -379,6 +440,34 @@ pub async fn owed(
     Ok(Json(OwedList {
         owed: state.app.owed(&caller).await?,
     }))
+}
+
+/// A figure reopened after approval, as its history shows it.
+fn history_example() -> serde_json::Value {
+    serde_json::json!({
+        "indicator": "FRS01", "title": "Primary fires per 10,000 population",
+        "unit": {"code": "NFRS-STOCKHILL", "name": "Stockhill", "level": "station"},
+        "period": "2025-03", "period_label": "Mar 2025",
+        "value": 2.8, "numerator": 14.0, "denominator": 50000.0,
+        "measure": "per 10,000 population", "decimals": 2,
+        "commentary": "Fewer refuse fires",
+        "state": "draft", "status": "green",
+        "entered_by": "Owen Marsh <owner@example.org>",
+        "submitted_by": null, "approved_by": null,
+        "last_step": {"step": "reopen", "by": "Priya Shah <officer@example.org>", "at": "2025-04-16 10:02:11", "reason": "Two calls were logged twice"},
+        "steps": ["submit"],
+        "editable": true,
+        "history": [{
+            "id": 1187, "at": "2025-04-16 10:02:11", "actor": "officer@example.org",
+            "interface": "web", "action": "reopen", "record_type": "value",
+            "record_key": "FRS01|NFRS-STOCKHILL|2025-03",
+            "before": {"value": 2.8, "numerator": 14, "denominator": 50000, "note": "Fewer refuse fires", "state": "approved"},
+            "after": {"value": 2.8, "numerator": 14, "denominator": 50000, "note": "Fewer refuse fires", "state": "draft"},
+            "changes": [{"field": "state", "before": "approved", "after": "draft"}],
+            "reason": "Two calls were logged twice",
+            "detail": "FRS01 NFRS-STOCKHILL 2025-03 reopened"
+        }]
+    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -410,25 +499,10 @@ pub struct HistoryQuery {
     params(HistoryQuery),
     responses(
         (status = 200, description = "The figure and its history.", body = ValueDetail,
-            example = json!({
-                "indicator": "FRS01", "title": "Primary fires per 10,000 population",
-                "unit": {"code": "NFRS-STOCKHILL", "name": "Stockhill", "level": "station"},
-                "period": "2025-03", "period_label": "Mar 2025", "value": 1.58, "numerator": 26.0, "denominator": 165068.0,
-                "measure": "per 10,000 population", "decimals": 2, "commentary": "Two refuse fires on one estate",
-                "state": "approved", "status": "red", "entered_by": "Owen Marsh <owner@example.org>",
-                "submitted_by": "Owen Marsh <owner@example.org>", "approved_by": "Priya Shah <officer@example.org>",
-                "last_step": null, "steps": ["reopen"], "editable": true,
-                "history": [{
-                    "id": 1461, "at": "2025-04-08 10:02:11", "actor": "officer@example.org", "interface": "web",
-                    "action": "approve", "record_type": "value", "record_key": "FRS01|NFRS-STOCKHILL|2025-03",
-                    "before": {"state": "submitted"}, "after": {"state": "approved"},
-                    "changes": [{"field": "state", "before": "submitted", "after": "approved"}],
-                    "reason": null, "detail": "approved 1 value"
-                }]
-            })),
+            example = json!(history_example())),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No indicator or unit has the code, or no figure is entered.", body = ErrorBody,
-            example = json!({"message": "no value has the code \"FRS01|NFRS-ARNOLD|2025-04\": no figure of FRS01 for NFRS-ARNOLD in 2025-04 is entered"})),
+            example = json!({"message": "no value has the code \"FRS01|NFRS-STOCKHILL|2025-03\": no figure of FRS01 for NFRS-STOCKHILL in 2025-03 is entered"})),
         (status = 422, description = "A parameter is missing, or the period does not read or is of another frequency.", body = ErrorBody,
             example = json!({"message": "period is missing: add it to the query string, as in period=2025-04", "field": "period"})),
     )

@@ -48,6 +48,15 @@ pub fn routes() -> Routes {
             pages::set_unit,
         )
         .post(
+            "/returns/{code}/state",
+            Framework,
+            Sample::with(
+                "/returns/R-{UNIT}/state",
+                "state=cancelled&reason=The+figures+are+collected+nationally+now",
+            ),
+            pages::set_state,
+        )
+        .post(
             "/returns/{code}/stories",
             Enters,
             Sample::with(

@@ -117,6 +117,8 @@ pub struct IndicatorChoice {
     pub id: String,
     pub code: String,
     pub title: String,
+    /// Where it is collected: "every unit", "stations under NFRS".
+    pub applies_to: String,
     pub checked: bool,
 }
 
@@ -171,19 +173,20 @@ fn new_page(
     typed: Typed,
     error: Option<AppError>,
 ) -> Result<NewPage, PageError> {
-    let app = &state.app;
+    let choices = state.app.return_choices(&page.caller)?;
     let mut groups: Vec<IndicatorGroup> = Vec::new();
     for frequency in [Frequency::Month, Frequency::Quarter, Frequency::Year] {
-        let indicators: Vec<IndicatorChoice> = app
-            .indicators(&page.caller)?
-            .into_iter()
+        let indicators: Vec<IndicatorChoice> = choices
+            .indicators
+            .iter()
             .filter(|i| i.frequency == frequency)
             .enumerate()
             .map(|(n, i)| IndicatorChoice {
                 id: format!("indicator-{}-{}", frequency.as_str(), n + 1),
-                checked: typed.indicators.iter().any(|c| c == i.code.as_str()),
-                code: i.code.to_string(),
-                title: i.title,
+                checked: typed.indicators.contains(&i.code),
+                code: i.code.clone(),
+                title: i.title.clone(),
+                applies_to: i.applies_to.clone(),
             })
             .collect();
         if !indicators.is_empty() {
@@ -197,14 +200,13 @@ fn new_page(
             });
         }
     }
-    let choices = app.unit_choices(&page.caller)?;
-    let mut levels: Vec<(String, bool)> = Vec::new();
-    for c in &choices {
-        if !levels.iter().any(|(l, _)| *l == c.level) {
-            levels.push((c.level.clone(), c.level == typed.level));
-        }
-    }
+    let levels: Vec<(String, bool)> = choices
+        .levels
+        .iter()
+        .map(|l| (l.clone(), *l == typed.level))
+        .collect();
     let unders = choices
+        .units
         .iter()
         .map(|c| {
             (
@@ -329,6 +331,8 @@ pub struct LineView {
 
 /// A story as shown.
 pub struct StoryView {
+    /// Where the form to rewrite it is, for those who may.
+    pub edit_href: Option<String>,
     pub unit: String,
     pub title: String,
     pub body: String,
@@ -340,7 +344,12 @@ struct ShowTyped {
     unit: String,
     state: String,
     reason: Field,
+    /// The whole return's new state and its reason.
+    return_state: String,
+    return_reason: Field,
     story_unit: String,
+    /// The story being rewritten, if one is.
+    story_id: Option<i64>,
     story_title: Field,
     story_body: Field,
 }
@@ -362,6 +371,7 @@ struct ShowPage {
     stories: Vec<StoryView>,
     csv_href: String,
     units_action: String,
+    state_action: String,
     stories_action: String,
     /// Units the caller may pick in the forms: (code, label, selected).
     unit_options: Vec<(String, String, bool)>,
@@ -370,6 +380,11 @@ struct ShowPage {
     max_stories: usize,
     chosen_state: String,
     reason: Field,
+    /// The states the whole return may be put in from where it is:
+    /// (value, label).
+    return_states: Vec<(&'static str, &'static str, bool)>,
+    return_reason: Field,
+    story_id: Option<i64>,
     story_title: Field,
     story_body: Field,
 }
@@ -440,20 +455,48 @@ fn show_page(
             })
             .collect()
     };
+    let role = page.caller.role();
+    let may_tell = r.state == "open"
+        && role.is_some_and(|r| r != stocktake::Role::Viewer)
+        && !page.caller.is_read_only();
     let stories = r
         .stories
         .iter()
         .map(|s| StoryView {
+            edit_href: may_tell.then(|| {
+                format!(
+                    "{}?edit={}#story-form-title",
+                    view::return_href(&r.code),
+                    s.id
+                )
+            }),
             unit: format!("{} ({})", s.unit_name, s.unit),
             title: s.title.clone(),
             body: s.body.clone(),
             by: format!("{} at {} UTC", s.author, s.written_at),
         })
         .collect();
-    let role = page.caller.role();
-    let may_tell = r.state == "open"
-        && role.is_some_and(|r| r != stocktake::Role::Viewer)
-        && !page.caller.is_read_only();
+    // Open: close or cancel it. Closed or cancelled: open it again.
+    let choices: &[(&str, &str)] = if r.state == "open" {
+        &[
+            ("closed", "Close: no more figures are expected"),
+            ("cancelled", "Cancel: the return is no longer needed"),
+        ]
+    } else {
+        &[("open", "Open it again")]
+    };
+    let return_states = choices
+        .iter()
+        .enumerate()
+        .map(|(n, (value, label))| {
+            let checked = if typed.return_state.is_empty() {
+                n == 0
+            } else {
+                typed.return_state == *value
+            };
+            (*value, *label, checked)
+        })
+        .collect();
     let title = format!("{} ({})", r.title, r.code);
     ShowPage {
         layout: Layout::new(
@@ -475,6 +518,7 @@ fn show_page(
         stories,
         csv_href: format!("{}/completeness.csv", view::return_href(&r.code)),
         units_action: format!("{}/units", view::return_href(&r.code)),
+        state_action: format!("{}/state", view::return_href(&r.code)),
         stories_action: format!("{}/stories", view::return_href(&r.code)),
         unit_options: options(&typed.unit),
         story_unit_options: options(&typed.story_unit),
@@ -482,6 +526,9 @@ fn show_page(
         max_stories: MAX_STORIES,
         chosen_state: typed.state,
         reason: typed.reason,
+        return_states,
+        return_reason: typed.return_reason,
+        story_id: typed.story_id,
         story_title: typed.story_title,
         story_body: typed.story_body,
         r,
@@ -491,6 +538,8 @@ fn show_page(
 #[derive(Debug, Deserialize)]
 pub struct ShowQuery {
     done: Option<String>,
+    /// A story to rewrite: its id.
+    edit: Option<i64>,
 }
 
 pub async fn show(
@@ -508,12 +557,36 @@ pub async fn show(
                 "cancelled" => "Unit cancelled: no further returns are asked of it.",
                 "asked" => "Unit asked again.",
                 "story" => "Story saved.",
+                "rewritten" => "Story rewritten.",
+                "closed" => "Return closed: no more figures are expected, and no unit is overdue.",
+                "return-cancelled" => "Return cancelled: nobody owes its figures any more.",
+                "reopened" => "Return open again: each unit's owners see what they owe on their home page.",
                 _ => return None,
             }
             .to_owned(),
         )
     });
-    Ok(render(&show_page(&page, r, done, ShowTyped::default(), Vec::new()))?.into_response())
+    // Rewriting a story: the form holds it.
+    let typed = match query
+        .edit
+        .and_then(|id| r.stories.iter().find(|s| s.id == id))
+    {
+        Some(story) => ShowTyped {
+            story_unit: story.unit.clone(),
+            story_id: Some(story.id),
+            story_title: Field {
+                text: story.title.clone(),
+                error: None,
+            },
+            story_body: Field {
+                text: story.body.clone(),
+                error: None,
+            },
+            ..ShowTyped::default()
+        },
+        None => ShowTyped::default(),
+    };
+    Ok(render(&show_page(&page, r, done, typed, Vec::new()))?.into_response())
 }
 
 /// Waives or cancels a unit's return with a reason, or asks it again.
@@ -574,7 +647,65 @@ pub async fn set_unit(
     }
 }
 
-/// Tells a story for a unit in the return.
+/// Closes or cancels the whole return, with a reason, or opens it again.
+pub async fn set_state(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+    Form(form): Form<Posted>,
+) -> Result<Response, PageError> {
+    let chosen = field(&form, "state").trim().to_owned();
+    let reason = field(&form, "reason").trim().to_owned();
+    let outcome = state
+        .app
+        .set_return_state(
+            &page.caller,
+            &code,
+            &chosen,
+            Some(reason.as_str()).filter(|r| !r.is_empty()),
+        )
+        .await;
+    match outcome {
+        Ok(view) => {
+            let done = match view.state.as_str() {
+                "closed" => "closed",
+                "cancelled" => "return-cancelled",
+                _ => "reopened",
+            };
+            Ok(
+                Redirect::to(&format!("{}?done={done}", view::return_href(&view.code)))
+                    .into_response(),
+            )
+        }
+        Err(AppError::Invalid { field, message }) => {
+            let message = view::sentence(&message);
+            let mut typed = ShowTyped {
+                return_state: chosen,
+                return_reason: Field {
+                    text: reason,
+                    error: None,
+                },
+                ..ShowTyped::default()
+            };
+            let href = if field == "reason" {
+                typed.return_reason.error = Some(message.clone());
+                "#return-reason"
+            } else {
+                "#return-state-1"
+            };
+            let errors = vec![ErrorLink {
+                href: href.into(),
+                message,
+            }];
+            let r = state.app.data_return(&page.caller, &code).await?;
+            let html = render(&show_page(&page, r, None, typed, errors))?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Tells a story for a unit in the return, or rewrites one.
 pub async fn story(
     State(state): State<AppState>,
     page: PageCaller,
@@ -584,20 +715,29 @@ pub async fn story(
     let unit = field(&form, "unit").trim().to_owned();
     let title = field(&form, "title").trim().to_owned();
     let body = field(&form, "body").trim().to_owned();
+    let id = match field(&form, "id").trim() {
+        "" => None,
+        id => Some(
+            id.parse::<i64>()
+                .map_err(|_| AppError::invalid("id", format!("{id:?} is not a story's number")))?,
+        ),
+    };
     let outcome = state
         .app
-        .save_story(&page.caller, &code, &unit, None, &title, &body)
+        .save_story(&page.caller, &code, &unit, id, &title, &body)
         .await;
     match outcome {
         Ok(view) => Ok(Redirect::to(&format!(
-            "{}?done=story#stories",
-            view::return_href(&view.code)
+            "{}?done={}#stories",
+            view::return_href(&view.code),
+            if id.is_some() { "rewritten" } else { "story" }
         ))
         .into_response()),
         Err(AppError::Invalid { field, message }) => {
             let message = view::sentence(&message);
             let mut typed = ShowTyped {
                 story_unit: unit,
+                story_id: id,
                 story_title: Field {
                     text: title,
                     error: None,

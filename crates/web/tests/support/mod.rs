@@ -26,6 +26,7 @@ pub struct Served {
 
 /// Opens a fresh database, imports `files` in order, adds the
 /// administrator and serves it.
+#[allow(dead_code)] // each test file reads what it needs
 pub async fn serve(files: &[(FileKind, &str)]) -> Served {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}", dir.path().join("stocktake.db").display());
@@ -208,4 +209,39 @@ async fn listen(app: Arc<Stocktake>) -> String {
 #[allow(dead_code)] // each test file reads what it needs
 pub fn tester() -> Caller {
     Caller::system("test")
+}
+
+// ---- Answers checked against the OpenAPI document ----
+
+/// The schema a JSON value must match, made self-contained: the document's
+/// components travel with it so `$ref`s resolve.
+#[allow(dead_code)] // each test file reads what it needs
+fn validator(document: &serde_json::Value, schema: &serde_json::Value) -> jsonschema::Validator {
+    let mut root = serde_json::json!({ "components": document["components"].clone() });
+    for (k, v) in schema.as_object().expect("schema is an object") {
+        root[k] = v.clone();
+    }
+    jsonschema::draft202012::new(&root)
+        .unwrap_or_else(|e| panic!("schema does not compile ({e}): {schema}"))
+}
+
+#[allow(dead_code)] // each test file reads what it needs
+pub fn assert_valid(
+    document: &serde_json::Value,
+    schema: &serde_json::Value,
+    instance: &serde_json::Value,
+    what: &str,
+) {
+    let errors: Vec<String> = {
+        let validator = validator(document, schema);
+        validator
+            .iter_errors(instance)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect()
+    };
+    assert!(
+        errors.is_empty(),
+        "{what} does not match its schema:\n{}\n{instance:#}",
+        errors.join("\n")
+    );
 }

@@ -26,6 +26,42 @@ pub struct ApprovalsQuery {
     done: Option<String>,
     /// How many figures or targets it moved.
     n: Option<usize>,
+    /// The first of them, as [`view::value_key`]s joined by commas.
+    moved: Option<String>,
+}
+
+/// The most figures or targets the banner after a step names one by one.
+const NAMED: usize = 10;
+
+/// The address the page is redirected to after a step: what was done, how
+/// many moved, and the first of them by key.
+fn done_href(step: &str, n: usize, keys: &[String]) -> String {
+    let named: Vec<&str> = keys.iter().take(NAMED).map(String::as_str).collect();
+    format!(
+        "/approvals?done={step}&n={n}&moved={}",
+        view::encode(&named.join(","))
+    )
+}
+
+/// What moved, in words: "Primary fires, Station One, Feb 2025". Keys that
+/// do not read, or name what the caller may not see, are left out.
+fn moved_words(state: &AppState, page: &PageCaller, keys: &str) -> Vec<String> {
+    keys.split(',')
+        .filter_map(view::parse_value_key)
+        .take(NAMED)
+        .filter_map(|(indicator, unit, period)| {
+            let indicator = state.app.indicator(&page.caller, &indicator).ok()?;
+            let unit = state.app.org_unit(&page.caller, &unit).ok()?;
+            let period: stocktake::core::Period = period.parse().ok()?;
+            Some(format!(
+                "{} ({}), {}, {}",
+                indicator.title,
+                indicator.code,
+                unit.name,
+                period.label()
+            ))
+        })
+        .collect()
 }
 
 /// A figure waiting, as the list shows it.
@@ -71,6 +107,10 @@ struct ApprovalsPage {
     errors: Vec<ErrorLink>,
     /// What the last step did, in words.
     done: Option<(String, String)>,
+    /// The figures or targets it moved, named.
+    moved: Vec<String>,
+    /// How many more moved than are named.
+    more_moved: usize,
     values: Vec<AwaitingRow>,
     targets: Vec<ProposedRow>,
     /// Figures the caller approved recently, to reopen.
@@ -208,6 +248,8 @@ fn build(
     typed: Typed,
     errors: Vec<ErrorLink>,
     done: Option<(String, String)>,
+    moved: Vec<String>,
+    more_moved: usize,
 ) -> ApprovalsPage {
     let values = awaiting_rows(approvals.values, "v", &typed.values);
     let approved = awaiting_rows(approvals.approved, "a", &typed.approved);
@@ -245,6 +287,8 @@ fn build(
         layout: Layout::new(page, title, "approvals"),
         errors,
         done,
+        moved,
+        more_moved,
         values,
         targets,
         approved,
@@ -295,7 +339,25 @@ pub async fn page(
         )),
         _ => None,
     };
-    Ok(render(&build(&page, approvals, Typed::default(), Vec::new(), done))?.into_response())
+    let moved = match (&done, query.moved.as_deref()) {
+        (Some(_), Some(keys)) => moved_words(&state, &page, keys),
+        _ => Vec::new(),
+    };
+    let more_moved = if moved.is_empty() {
+        0
+    } else {
+        n.saturating_sub(moved.len())
+    };
+    Ok(render(&build(
+        &page,
+        approvals,
+        Typed::default(),
+        Vec::new(),
+        done,
+        moved,
+        more_moved,
+    ))?
+    .into_response())
 }
 
 /// Approves or returns the figures selected.
@@ -375,12 +437,9 @@ async fn take_step(
             .await
     };
     match outcome {
-        Ok(moved) => Ok(Redirect::to(&format!(
-            "/approvals?done={}&n={}",
-            step.as_str(),
-            moved.values
-        ))
-        .into_response()),
+        Ok(moved) => {
+            Ok(Redirect::to(&done_href(step.as_str(), moved.values, &keys)).into_response())
+        }
         Err(e) => {
             let approvals = state.app.approvals(&page.caller).await?;
             problems(page, approvals, typed, e, &keys, list)
@@ -417,9 +476,9 @@ pub async fn ratify(
             .await
     };
     match outcome {
-        Ok(ratified) => Ok(
-            Redirect::to(&format!("/approvals?done=ratify&n={}", ratified.targets)).into_response(),
-        ),
+        Ok(ratified) => {
+            Ok(Redirect::to(&done_href("ratify", ratified.targets, &keys)).into_response())
+        }
         Err(e) => {
             let approvals = state.app.approvals(&page.caller).await?;
             problems(&page, approvals, typed, e, &keys, List::Targets)
@@ -488,7 +547,7 @@ fn problems(
         }
         other => return Err(other.into()),
     }
-    let html = render(&build(page, approvals, typed, errors, None))?;
+    let html = render(&build(page, approvals, typed, errors, None, Vec::new(), 0))?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
