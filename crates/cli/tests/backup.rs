@@ -506,3 +506,120 @@ fn an_archive_from_an_older_version_is_restored_and_brought_up_to_date() {
         assert!(people.contains("ann@example.org"), "[{}] {people}", db.name);
     }
 }
+
+/// Every table the migrations create, read from the migration files.
+fn tables_the_migrations_create() -> Vec<String> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/migrations/sqlite");
+    let mut tables = Vec::new();
+    for entry in std::fs::read_dir(folder).expect("the migrations") {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let line = line.trim().to_ascii_lowercase();
+            if let Some(rest) = line.strip_prefix("create table ") {
+                let name = rest
+                    .trim_start_matches("if not exists ")
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                tables.push(name);
+            }
+        }
+    }
+    tables.sort();
+    tables.dedup();
+    tables
+}
+
+#[test]
+fn every_table_the_migrations_create_is_in_the_archive_but_sessions() {
+    let tables = tables_the_migrations_create();
+    assert!(tables.len() > 20, "the migrations were read: {tables:?}");
+    for db in databases() {
+        db.import("org-units", UNITS);
+        let path = db.dir.path().join("all.backup");
+        db.ok(&["backup", "--out", path.to_str().unwrap()]);
+        let archive = read_archive(&path);
+        let listed: Vec<&str> = archive.header["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        for table in &tables {
+            if table == "session" {
+                assert!(
+                    !listed.contains(&"session"),
+                    "[{}] sessions are left out",
+                    db.name
+                );
+            } else {
+                assert!(
+                    listed.contains(&table.as_str()),
+                    "[{}] table {table} is missing from the archive: {listed:?}",
+                    db.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn check_finds_a_value_that_disagrees_with_its_parts_and_an_orphaned_record() {
+    let (dir, url) = demo();
+    let clean = stocktake(&url, &["check"]);
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+    assert!(String::from_utf8_lossy(&clean.stderr).contains("the database is sound"));
+
+    // Damaged behind Stocktake's back, as a hand edit of the file would.
+    let file = dir.path().join("stocktake-demo.db");
+    let db = rusqlite::Connection::open(&file).unwrap();
+    let (indicator, unit, period): (String, String, String) = db
+        .query_row(
+            "select i.code, u.code, v.period from value v join indicator i on i.id = v.indicator_id \
+             join org_unit u on u.id = v.org_unit_id where i.code = 'FRS01' and u.code = 'NFRS-STOCKHILL' \
+             and v.period = '2025-03'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("the demo's March figure for Stockhill");
+    db.execute(
+        "update value set value = value + 1 where period = '2025-03' and \
+         indicator_id = (select id from indicator where code = 'FRS01') and \
+         org_unit_id = (select id from org_unit where code = 'NFRS-STOCKHILL')",
+        [],
+    )
+    .unwrap();
+    db.execute_batch(
+        "pragma foreign_keys = off; \
+         insert into org_group_member (group_id, org_unit_id) \
+         values (9999, (select id from org_unit where code = 'NFRS-STOCKHILL'));",
+    )
+    .unwrap();
+    drop(db);
+
+    let out = stocktake(&url, &["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a damaged database fails the check"
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(&format!("value: {indicator} {unit} {period}: value "))
+            && report.contains("is not numerator"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "database: 1 rows of org_group_member.group_id name a org_group that is not there"
+        ),
+        "{report}"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("2 problems found"), "{said}");
+}
