@@ -2,7 +2,8 @@
 //! targets on SQLite (the embedded default) or PostgreSQL, one code path for
 //! both, with the schema migrated at connect.
 //!
-//! A folder per capability holds its queries (`values/`, `access/`, `returns/`). Every
+//! A folder per capability holds its queries (`values/`, `access/`, `returns/`,
+//! `intelligence/`). Every
 //! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
 //! database can tell what moved on.
@@ -12,6 +13,7 @@ mod backend;
 mod changes;
 mod error;
 mod ids;
+mod intelligence;
 mod returns;
 mod sql;
 mod store;
@@ -24,6 +26,11 @@ pub use access::{
 pub use backend::Backend;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
+pub use intelligence::{
+    ConflictRow, GoodPracticeRow, IntelligenceQuery, IntelligenceRow, OfferRow, PeerRow,
+    PlacementRow, PlanProviderRow, PlanReviewRow, PlanRow, ProblemTypeRow, ProviderRow, RequestRow,
+    SourceRow,
+};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
 pub use values::{

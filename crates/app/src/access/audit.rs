@@ -170,6 +170,19 @@ impl Stocktake {
                 "data_return",
                 "data_return_unit",
                 "story",
+                "intelligence_source",
+                "intelligence",
+                "problem_type",
+                "support_provider",
+                "support_offer",
+                "support_conflict",
+                "support_request",
+                "support_plan",
+                "support_plan_review",
+                "support_budget",
+                "peer",
+                "peer_placement",
+                "good_practice",
             ]
             .map(String::from)
             .to_vec()
@@ -198,6 +211,7 @@ impl Stocktake {
             record_types,
             limit: search.limit.clamp(1, 100_000),
             before_id: search.before_id,
+            reader: caller.signed_in().map(|a| a.id),
         };
         Ok(self
             .store
@@ -235,6 +249,7 @@ impl Stocktake {
             record_type: Some(record_type.to_owned()),
             record_key: Some(record_key.to_owned()),
             limit: 1000,
+            reader: caller.signed_in().map(|a| a.id),
             ..AuditQuery::default()
         };
         Ok(self
