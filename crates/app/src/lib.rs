@@ -12,6 +12,7 @@ mod cache;
 pub mod clock;
 pub mod config;
 mod error;
+pub mod intelligence;
 pub mod returns;
 pub mod values;
 
