@@ -48,7 +48,11 @@ async fn open() -> (Arc<Stocktake>, tempfile::TempDir) {
         .await
         .unwrap();
     for (email, role, groups) in [
-        ("agent@goem.example", Role::PerformanceOfficer, vec!["CHANGE-AGENTS"]),
+        (
+            "agent@goem.example",
+            Role::PerformanceOfficer,
+            vec!["CHANGE-AGENTS"],
+        ),
         ("officer@council.example", Role::PerformanceOfficer, vec![]),
         ("admin@council.example", Role::Admin, vec![]),
     ] {
@@ -118,12 +122,20 @@ async fn a_confidential_record_is_read_only_by_its_group_whatever_the_outsiders_
         .unwrap_err();
     assert!(matches!(refused, AppError::Forbidden { .. }), "{refused:?}");
 
-    for (who, caller, sees) in [("member", &agent, true), ("officer", &officer, false), ("admin", &admin, false)] {
+    for (who, caller, sees) in [
+        ("member", &agent, true),
+        ("officer", &officer, false),
+        ("admin", &admin, false),
+    ] {
         let listed = app
             .intelligence(caller, &IntelligenceSearch::default())
             .await
             .unwrap();
-        assert_eq!(listed.iter().any(|r| r.summary == SECRET), sees, "{who}: list");
+        assert_eq!(
+            listed.iter().any(|r| r.summary == SECRET),
+            sees,
+            "{who}: list"
+        );
         let found = app
             .intelligence(
                 caller,
@@ -135,15 +147,27 @@ async fn a_confidential_record_is_read_only_by_its_group_whatever_the_outsiders_
             .await
             .unwrap();
         assert_eq!(found.len(), usize::from(sees), "{who}: search");
-        assert_eq!(app.intelligence_record(caller, secret.id).await.is_ok(), sees, "{who}: one record");
+        assert_eq!(
+            app.intelligence_record(caller, secret.id).await.is_ok(),
+            sees,
+            "{who}: one record"
+        );
         let page = app.unit_intelligence(caller, "ASHFIELD").await.unwrap();
         assert_eq!(page.counts.total, if sees { 2 } else { 1 }, "{who}: counts");
-        assert_eq!(page.counts.confidential, usize::from(sees), "{who}: confidential count");
+        assert_eq!(
+            page.counts.confidential,
+            usize::from(sees),
+            "{who}: confidential count"
+        );
         let mut csv = Vec::new();
         app.export_intelligence_file(caller, IntelligenceFile::Records, &mut csv)
             .await
             .unwrap();
-        assert_eq!(String::from_utf8(csv).unwrap().contains(SECRET), sees, "{who}: export");
+        assert_eq!(
+            String::from_utf8(csv).unwrap().contains(SECRET),
+            sees,
+            "{who}: export"
+        );
         let trail = app
             .audit_trail(
                 caller,
@@ -202,7 +226,10 @@ async fn matrix(app: &Stocktake) {
                 code: "EXCELLENT".into(),
                 name: "Excellent council team".into(),
                 kind: "peer authority".into(),
-                offers: vec![offer("CRISIS", 1_000, "funded"), offer("SERVICE", 800, "funded")],
+                offers: vec![
+                    offer("CRISIS", 1_000, "funded"),
+                    offer("SERVICE", 800, "funded"),
+                ],
                 ..ProviderForm::default()
             },
         ],
@@ -236,8 +263,16 @@ async fn a_request_is_routed_only_to_providers_without_a_conflict() {
         .triage_support_request(&officer, asked.id, "CRISIS", None)
         .await
         .unwrap();
-    let routed: Vec<&str> = triaged.routed_to.iter().map(|m| m.provider.as_str()).collect();
-    assert_eq!(routed, ["EXCELLENT", "IDEA"], "the auditor is never offered");
+    let routed: Vec<&str> = triaged
+        .routed_to
+        .iter()
+        .map(|m| m.provider.as_str())
+        .collect();
+    assert_eq!(
+        routed,
+        ["EXCELLENT", "IDEA"],
+        "the auditor is never offered"
+    );
     assert_eq!(triaged.left_out, ["AUDIT"]);
     // Another council with no conflict gets the auditor too.
     let other = app
@@ -261,7 +296,10 @@ async fn a_plan_that_takes_the_year_over_the_cap_is_flagged() {
     matrix(&app).await;
     let officer = app.command_line_as("officer@council.example").unwrap();
     // The protocol's budget: 5% of £6,237,000 is £311,850.
-    let budget = app.set_support_budget(&system(), 6_237_000, 5.0).await.unwrap();
+    let budget = app
+        .set_support_budget(&system(), 6_237_000, 5.0)
+        .await
+        .unwrap();
     assert_eq!(budget.cap, 311_850);
     let plan = |code: &str, unit: &str, days: f64| PlanForm {
         code: code.into(),
@@ -298,5 +336,11 @@ async fn a_plan_that_takes_the_year_over_the_cap_is_flagged() {
     // A plan of another year is not counted against 2008/09.
     let mut later = plan("EM-3", "BASSETLAW", 10.0);
     later.budget_year = "2009/10".into();
-    assert!(!app.save_support_plan(&officer, &later).await.unwrap().budget.over_cap);
+    assert!(
+        !app.save_support_plan(&officer, &later)
+            .await
+            .unwrap()
+            .budget
+            .over_cap
+    );
 }

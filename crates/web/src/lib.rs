@@ -12,6 +12,7 @@ mod access;
 pub mod api;
 mod caller;
 pub mod error;
+mod intelligence;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
@@ -95,6 +96,7 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
 fn all_routes() -> routes::Routes {
     access::routes()
         .merge(values::routes())
+        .merge(intelligence::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

@@ -9,6 +9,7 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
+use crate::intelligence::api as intelligence;
 use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
@@ -39,12 +40,27 @@ pub use docs::routes;
         cascade::cascade,
         reports::scorecard,
         reports::rollup,
+        intelligence::list_intelligence,
+        intelligence::record_intelligence,
+        intelligence::get_intelligence,
+        intelligence::unit_intelligence,
+        intelligence::support_matrix,
+        intelligence::list_requests,
+        intelligence::ask_for_support,
+        intelligence::triage_request,
+        intelligence::list_plans,
+        intelligence::save_plan,
+        intelligence::get_plan,
+        intelligence::list_peers,
+        intelligence::list_good_practice,
     ),
     modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
+        (name = "intelligence", description = "The intelligence picture: dated records about each unit, judged and verified; records confidential to a closed group are read, found and counted only by its members."),
+        (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
     )
 )]
 pub struct ApiDoc;
