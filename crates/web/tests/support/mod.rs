@@ -26,6 +26,7 @@ pub struct Served {
 
 /// Opens a fresh database, imports `files` in order, adds the
 /// administrator and serves it.
+#[allow(dead_code)] // each test file reads what it needs
 pub async fn serve(files: &[(FileKind, &str)]) -> Served {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}", dir.path().join("stocktake.db").display());
