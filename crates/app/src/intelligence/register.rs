@@ -324,7 +324,7 @@ impl Stocktake {
             None => None,
         };
         let link = form.link.trim();
-        if !link.is_empty() && !(link.starts_with("https://") || link.starts_with("http://")) {
+        if !(link.is_empty() || link.starts_with("https://") || link.starts_with("http://")) {
             return Err(AppError::invalid(
                 "link",
                 "link must be a web address starting https://",
