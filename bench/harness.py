@@ -14,9 +14,15 @@ Each measure, at each scale:
              the same CSVs (rollup over the hierarchy, then aggregation)
   quartiles  quartiles of every indicator for every month across districts,
              against DuckDB's quantile_cont over the same rollup
+  benchmark  one indicator-month across every district (figure, rank,
+             quartile, the set's quartiles and aggregate), against DuckDB
+  picture    the regional picture of England: every district and indicator,
+             three financial years of trend and the standard hot-spot rule,
+             against DuckDB computing the same counts per district
 and at the first scale only: serving a district's scorecard page and JSON
 under 32 connections (wrk), saving values through the API under that load and
-reading them back in the rollups, the server's resident memory, and what API
+reading them back in the rollups, the regional picture page under 32
+connections, the server's resident memory, and what API
 writes answer while a command-line import of 3,750,000 rows holds SQLite's
 write lock (200 after waiting, or 503 with Retry-After; never a 500).
 """
@@ -41,6 +47,11 @@ import urllib.parse
 import urllib.request
 
 PERIOD = "2025-01"
+# The indicator benchmarked across every district.
+BENCHMARK_INDICATOR = "W001"
+# The regional picture ends with the last full financial year of figures.
+PICTURE_PERIOD = "2025-03"
+PICTURE_YEAR = "2024"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -303,10 +314,29 @@ def measure_scale(args, scale, workdir):
     quartiles = json.loads(out)
     _, out = timed([sys.executable, os.path.join(HERE, "reference.py"), "quartiles", data, "--repeat", str(args.repeat)])
     duck_quartiles = json.loads(out)
-    for ours_pass, theirs, what in ((scorecard, duck_scorecard, "scorecard"), (quartiles, duck_quartiles, "quartiles")):
+    log(f"scale {scale}: benchmark and regional picture")
+    _, out = timed([args.bin, "--db", url, "measure", "benchmark", "--indicator", BENCHMARK_INDICATOR, "--period", PERIOD,
+                    "--level", "district", "--repeat", str(max(args.repeat, 20))])
+    benchmark = json.loads(out)
+    _, out = timed([sys.executable, os.path.join(HERE, "reference.py"), "benchmark", data, "--indicator", BENCHMARK_INDICATOR,
+                    "--period", PERIOD, "--repeat", str(args.repeat)])
+    duck_benchmark = json.loads(out)
+    _, out = timed([args.bin, "--db", url, "measure", "picture", "--under", "E92000001", "--level", "district",
+                    "--period", PICTURE_PERIOD, "--repeat", str(args.repeat)])
+    picture = json.loads(out)
+    _, out = timed([sys.executable, os.path.join(HERE, "reference.py"), "picture", data, "--year", PICTURE_YEAR,
+                    "--repeat", str(args.repeat)])
+    duck_picture = json.loads(out)
+    passes = ((scorecard, duck_scorecard, "scorecard"), (quartiles, duck_quartiles, "quartiles"),
+              (benchmark, duck_benchmark, "benchmark"), (picture, duck_picture, "picture"))
+    for ours_pass, theirs, what in passes:
         a, b = ours_pass["totals"]["checksum"], theirs["totals"]["checksum"]
         if abs(a - b) > 1e-6 * max(1.0, abs(b)):
             raise SystemExit(f"bench: the {what} results differ: Stocktake {a}, DuckDB {b}")
+    agree(benchmark["totals"], duck_benchmark["totals"], "benchmark",
+          exact=("items", "quartiles"), close=("lower_quartile", "median", "upper_quartile", "aggregate"))
+    agree(picture["totals"], duck_picture["totals"], "picture",
+          exact=("items", "hot_spots", "declining", "coasting", "by_authority"), close=())
 
     result = {
         "scale": scale,
@@ -323,9 +353,29 @@ def measure_scale(args, scale, workdir):
         "quartiles_s": quartiles["best_seconds"],
         "quartile_sets": quartiles["totals"]["items"],
         "quartiles_reference_s": duck_quartiles["best_seconds"],
+        "benchmark_s": benchmark["best_seconds"],
+        "benchmark_median_s": benchmark["median_seconds"],
+        "benchmark_districts": benchmark["totals"]["items"],
+        "benchmark_reference_s": duck_benchmark["best_seconds"],
+        "picture_s": picture["best_seconds"],
+        "picture_districts": picture["totals"]["items"],
+        "picture_indicators": picture["totals"]["indicators"],
+        "picture_counts": [picture["totals"][k] for k in ("hot_spots", "declining", "coasting")],
+        "picture_reference_s": duck_picture["best_seconds"],
         "duckdb": duck_scorecard["tool"],
     }
     return result, db
+
+
+def agree(ours, theirs, what, exact, close):
+    """Stops the run where the two tools disagree on any total."""
+    for key in exact:
+        if ours[key] != theirs[key]:
+            raise SystemExit(f"bench: the {what} {key} differ: Stocktake {ours[key]!r}, DuckDB {theirs[key]!r}")
+    for key in close:
+        a, b = ours[key], theirs[key]
+        if (a is None) != (b is None) or (a is not None and abs(a - b) > 1e-9 * max(1.0, abs(b))):
+            raise SystemExit(f"bench: the {what} {key} differ: Stocktake {a!r}, DuckDB {b!r}")
 
 
 def measure_serving(args, db):
@@ -342,6 +392,12 @@ def measure_serving(args, db):
         page_load = wrk(page, args.duration)
         log(f"serving: {api} for {args.duration} s")
         api_load = wrk(api, args.duration)
+        picture = f"{server.base}/picture/E92000001?level=district&year=2024%2F25"
+        status, _ = get(picture)
+        if status != 200:
+            raise SystemExit(f"bench: {picture} answered {status}")
+        log(f"serving: {picture} for {args.duration} s")
+        picture_load = wrk(picture, args.duration)
         log("writes under load")
         background = threading.Thread(target=wrk, args=(page, max(3, args.duration // 2)))
         background.start()
@@ -350,7 +406,7 @@ def measure_serving(args, db):
         rss = rss_mib(server.process.pid)
     finally:
         server.stop()
-    return {"district": district, "page": page_load, "api": api_load, "writes": writes, "rss_mib": rss}
+    return {"district": district, "page": page_load, "api": api_load, "picture": picture_load, "writes": writes, "rss_mib": rss}
 
 
 # The rows re-imported while the API is written to, and how long a write
@@ -439,6 +495,12 @@ DEMO_PAGES = [
     ("export, scorecard CSV", "/export/scorecard/NFRS.csv?period=2025-01"),
     ("export, scorecard XLSX", "/export/scorecard/NFRS.xlsx?period=2025-01"),
     ("export, indicator XLSX", "/export/indicators/FRS01.xlsx?unit=NFRS&period=2025-01"),
+    ("benchmark, recycling across Nottinghamshire", "/benchmark?indicator=NI192&period=2023%2F24&level=district&under=E10000024&unit=E07000174"),
+    ("nearest neighbours, a council", "/units/E07000174/neighbours?period=2025-03"),
+    ("regional picture, East Midlands districts", "/picture/E12000004?level=district&year=2024%2F25"),
+    ("regional picture evidence, a council", "/picture/E12000004/E07000133?level=district&year=2024%2F25"),
+    ("export, regional picture XLSX", "/export/picture/E12000004.xlsx?level=district&year=2024%2F25"),
+    ("API benchmark", "/api/v1/benchmark?indicator=NI192&period=2023%2F24&level=district"),
     ("API scorecard", "/api/v1/scorecard?unit=NFRS&period=2025-01"),
     ("API docs", "/api/docs/"),
 ]
@@ -528,7 +590,35 @@ def render(args, results, serving, info, pages):
         "at least 10x as fast",
         r >= 10,
     )
+    row(
+        f"benchmark of one indicator-month across all {first['benchmark_districts']:,} districts",
+        f"{first['benchmark_s'] * 1000:.3f} ms (median {first['benchmark_median_s'] * 1000:.3f} ms)",
+        f"DuckDB {first['benchmark_reference_s'] * 1000:.0f} ms",
+        "ranks, quartiles and aggregate agree",
+        "under 1 ms",
+        first["benchmark_s"] < 0.001,
+    )
+    r = ratio(first["picture_reference_s"], first["picture_s"])
+    hot, declining, coasting = first["picture_counts"]
+    row(
+        f"regional picture of England: {first['picture_districts']:,} districts x {first['picture_indicators']} indicators, "
+        f"3 years of trend and the hot-spot rule ({hot:,} hot spots, {declining:,} declining, {coasting:,} coasting)",
+        f"{first['picture_s'] * 1000:.1f} ms",
+        f"DuckDB {first['picture_reference_s'] * 1000:.0f} ms",
+        f"{r:.1f}x as fast, every district's counts agree",
+        "at least 10x as fast",
+        r >= 10,
+    )
     if serving:
+        load = serving["picture"]
+        row(
+            f"regional picture page of England, 32 connections, {args.duration} s",
+            f"{load['rps']:,.0f} req/s, p50 {load['p50_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms",
+            "",
+            f"{load['errors']} errors",
+            "p99 under 100 ms, no errors",
+            load["p99_ms"] < 100 and load["errors"] == 0,
+        )
         for name, load in (("scorecard page", serving["page"]), ("scorecard JSON", serving["api"])):
             row(
                 f"{name}, 32 connections, {args.duration} s",

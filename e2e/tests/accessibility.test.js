@@ -23,6 +23,10 @@ const PAGES = [
   ['council scorecard', '/scorecard/E07000176?period=2025-03', 'Show indicators'],
   ['search results', '/search?q=notting', null],
   ['cascade preview', '/targets/cascade?unit=NFRS&indicator=FRS01&period=2024/25', 'Proposed target'],
+  ['benchmark', '/benchmark?indicator=NI192&period=2023/24&level=district&under=E10000024&unit=E07000174', null],
+  ['nearest neighbours', '/units/E07000174/neighbours?period=2025-03', null],
+  ['regional picture', '/picture/E12000004?level=district&year=2024/25', null],
+  ['regional picture evidence', '/picture/E12000004/E07000133?level=district&year=2024/25', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

@@ -34,6 +34,10 @@ const SHOTS = [
   ['import', '/import', null],
   ['search', '/search?q=notting', null],
   ['cascade', '/targets/cascade?unit=NFRS&indicator=FRS01&period=2024/25', 'FRS01 targets for 2024/25 below Nottinghamshire Fire and Rescue Service'],
+  ['benchmark', '/benchmark?indicator=NI192&period=2023/24&level=district&under=E10000024&unit=E07000174', null],
+  ['neighbours', '/units/E07000174/neighbours?period=2025-03', null],
+  ['picture', '/picture/E12000004?level=district&year=2024/25', null],
+  ['picture-evidence', '/picture/E12000004/E07000133?level=district&year=2024/25', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

@@ -1,5 +1,6 @@
 //! Building the analytics cache from the store: the hierarchy, groups,
-//! indicators and targets, then every value read straight into its column.
+//! indicators, targets, nearest neighbours and hot-spot rules, then every
+//! value read straight into its column.
 
 use std::sync::Arc;
 
@@ -50,6 +51,16 @@ pub(crate) async fn load(store: &Store, options: &OpenOptions) -> Result<Analyti
     for (i, list) in rules {
         cache.set_applies(i, list);
     }
+    for (unit, list) in store.nearest_neighbours().await? {
+        if let Some(u) = cache.hierarchy().find(unit.as_str()) {
+            let list = list
+                .iter()
+                .filter_map(|n| cache.hierarchy().find(n.as_str()))
+                .collect();
+            cache.set_neighbours(u, list);
+        }
+    }
+    cache.set_hot_spot_rules(store.hot_spot_rules().await?);
     if options.load_values {
         load_values(store, &mut cache).await?;
     }

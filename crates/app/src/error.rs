@@ -125,6 +125,14 @@ impl From<StoreError> for AppError {
                 field: "code".into(),
                 message,
             },
+            // What a restore was given, or where it was pointed: the
+            // operator's to correct.
+            archive @ (StoreError::NotEmpty { .. }
+            | StoreError::Archive { .. }
+            | StoreError::NewerArchive { .. }) => AppError::Invalid {
+                field: "restore".into(),
+                message: archive.to_string(),
+            },
             other => AppError::Store(other),
         }
     }

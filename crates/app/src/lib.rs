@@ -5,9 +5,12 @@
 //! shows in every rollup on the next read.
 //!
 //! A folder per capability holds its use cases and the view types they
-//! return (`values/`, `access/`); the store and the cache stay private.
+//! return (`values/`, `access/`, `returns/`, `benchmark/`); the store and the
+//! cache stay private.
 
 pub mod access;
+pub mod backup;
+pub mod benchmark;
 mod cache;
 pub mod clock;
 pub mod config;

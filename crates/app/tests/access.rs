@@ -65,7 +65,7 @@ async fn open(options: OpenOptions) -> (Arc<Stocktake>, tempfile::TempDir) {
                 scope: vec!["unit:N".parse::<ScopePart>().unwrap()],
                 owns: owns.iter().map(|c| c.parse().unwrap()).collect(),
                 closed_groups: Vec::new(),
-                disabled: false,
+                disabled: Some(false),
             },
             Some(PASSWORD),
         )
@@ -260,7 +260,7 @@ async fn an_owner_enters_only_their_indicators_in_their_scope_and_approved_figur
         .iter()
         .map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str()))
         .collect();
-    assert_eq!(changed, [("value", "10.0", "11.0")]);
+    assert_eq!(changed, [("value", "10", "11")]);
 
     // Reopened with a reason, the owner may change it again, as a draft.
     let key = [ValueRef {
@@ -479,7 +479,7 @@ async fn accounts_are_administered_by_administrators_only_and_a_disabled_account
         scope: Vec::new(),
         owns: Vec::new(),
         closed_groups: Vec::new(),
-        disabled: false,
+        disabled: Some(false),
     };
     let no_scope = app
         .save_account(&admin(), &form, Some(PASSWORD))

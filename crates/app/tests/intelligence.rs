@@ -65,7 +65,7 @@ async fn open() -> (Arc<Stocktake>, tempfile::TempDir) {
                 scope: vec!["all".parse::<ScopePart>().unwrap()],
                 owns: Vec::new(),
                 closed_groups: groups.into_iter().map(String::from).collect(),
-                disabled: false,
+                disabled: None,
             },
             Some("correct horse battery staple"),
         )

@@ -2,8 +2,12 @@
 //! the database and calls the library. Every operation is a subcommand with
 //! an example in its help.
 
+mod backup;
 mod output;
+mod rules;
+mod trail;
 mod users;
+mod workflow;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -12,8 +16,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use stocktake::benchmark::{BenchmarkRequest, ComparatorSet, PictureDetail, PictureRequest};
 use stocktake::config::{self, Flags, Loaded};
-use stocktake::core::Period;
+use stocktake::core::{Frequency, Period};
 use stocktake::values::{FileKind, ImportMode, ImportOptions};
 use stocktake::{AppError, Caller, OpenOptions, Settings, Stocktake};
 
@@ -107,19 +112,25 @@ enum Command {
         districts: Option<usize>,
     },
 
-    /// Time the analytics cache on the database (used by bench/run.sh): every unit's scorecard for a period, or quartiles of every indicator and period.
+    /// Time the analytics cache on the database (used by bench/run.sh): every unit's scorecard for a period, quartiles of every indicator and period, one indicator's benchmark across a level, or the regional picture beneath a unit.
     #[command(
-        after_help = "Examples:\n  stocktake measure scorecard --period 2025-01\n  stocktake measure quartiles --level district"
+        after_help = "Examples:\n  stocktake measure scorecard --period 2025-01\n  stocktake measure quartiles --level district\n  stocktake measure benchmark --indicator W01 --period 2025-01 --level district\n  stocktake measure picture --under E92000001 --period 2024/25 --level district"
     )]
     Measure {
         #[arg(value_enum)]
         what: Measure,
-        /// The period of the scorecards; for quartiles, its frequency chooses the indicators.
+        /// The period of the scorecards or the benchmark; for quartiles, its frequency chooses the indicators; for the picture, the financial year it ends with.
         #[arg(long, default_value = "2025-01")]
         period: Period,
-        /// The level whose units are compared in quartiles.
+        /// The level whose units are compared in quartiles, a benchmark or the picture.
         #[arg(long, default_value = "district")]
         level: String,
+        /// The benchmark's indicator (the first collected at the period's frequency when not given).
+        #[arg(long)]
+        indicator: Option<String>,
+        /// The picture's ancestor unit (the top of the hierarchy when not given).
+        #[arg(long)]
+        under: Option<String>,
         /// Runs to time; the median and the best are reported.
         #[arg(long, default_value_t = 5)]
         repeat: u32,
@@ -141,7 +152,7 @@ enum Command {
         admin_password_file: Option<PathBuf>,
     },
 
-    /// Add, list, disable and reset the people who sign in (administrators only).
+    /// Add, list, disable and reset the people who sign in; their role, where they work and the indicators they own (administrators only).
     #[command(subcommand)]
     User(users::UserCommand),
 
@@ -149,9 +160,32 @@ enum Command {
     #[command(subcommand)]
     Token(users::TokenCommand),
 
+    /// Closed groups: people from any body who alone read a group's confidential records. Create, add and remove members, delete, list (administrators).
+    #[command(subcommand, name = "closed-group")]
+    ClosedGroup(users::ClosedGroupCommand),
+
+    /// Search the audit trail: every change, who made it, when, through which face, with the record before and after (performance officers and administrators).
+    #[command(
+        after_help = "Examples:\n  stocktake audit\n  stocktake audit --user owner@example.org --from 2025-04-01 --to 2025-04-30\n  stocktake audit --record-type value --record-key \"FRS01|NFRS-ARNOLD|*\" --csv > arnold.csv\n  stocktake audit --record-type account --format json\n\nNewest first. Nobody can change or delete the trail through Stocktake. See docs/guide/audit.md."
+    )]
+    Audit(trail::AuditArgs),
+
+    /// One record's history: every change recorded to it, newest first.
+    #[command(
+        after_help = "Examples:\n  stocktake history value \"FRS01|NFRS-ARNOLD|2025-03\"\n  stocktake history account ann@example.gov.uk --format json\n\nA value's or target's key is INDICATOR|UNIT|PERIOD; an account's is its email; an indicator's, unit's or group's its code."
+    )]
+    History {
+        /// The kind of record: value, target, indicator, org_unit, group, account...
+        record_type: String,
+        /// The record's whole key.
+        key: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
-        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n\nFormats: docs/formats.md"
+        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n\nFormats: docs/formats.md"
     )]
     Import {
         /// What the file holds.
@@ -168,6 +202,34 @@ enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+
+    /// Back up everything (sessions excepted) to one compressed archive, from one snapshot, while the server runs (administrators only).
+    #[command(
+        after_help = "Examples:\n  stocktake backup --out stocktake-2026-11-29.backup\n  stocktake --db postgres://stocktake@db/stocktake backup --out nightly.backup\n\nThe archive (gzip-compressed JSON lines, described in docs/formats.md) restores into SQLite or PostgreSQL."
+    )]
+    Backup {
+        /// The archive to write (written beside it, then renamed into place once whole).
+        #[arg(long)]
+        out: PathBuf,
+    },
+
+    /// Restore a backup into an empty database of either kind, all or nothing.
+    #[command(
+        after_help = "Examples:\n  stocktake --db sqlite://council.db restore nightly.backup\n  stocktake --db postgres://stocktake@db/stocktake restore nightly.backup\n  stocktake --db sqlite://council.db restore nightly.backup --replace\n\nStop every server on the database first, and start them again afterwards. Acts as the administrator of this machine, so it takes no --as."
+    )]
+    Restore {
+        /// The archive `stocktake backup` wrote.
+        file: PathBuf,
+        /// Replace everything the database holds (without it, a database holding any record is refused).
+        #[arg(long)]
+        replace: bool,
+    },
+
+    /// Check the database: its own integrity check, orphaned records, every ratio against its parts and every rollup against its children.
+    #[command(
+        after_help = "Example:\n  stocktake check\n\nExit status 1 and a list when anything is wrong."
+    )]
+    Check,
 
     /// Export to CSV in the import format.
     #[command(
@@ -195,10 +257,78 @@ enum Command {
         format: Format,
     },
 
-    /// Targets: cascade a unit's target to the units below it.
+    /// Values through the data workflow: submit, approve, return, reopen, and list by state.
+    #[command(subcommand)]
+    Values(workflow::ValuesCommand),
+
+    /// Data returns: open them, list and show their completeness, waive and cancel units.
+    #[command(subcommand)]
+    Returns(workflow::ReturnsCommand),
+
+    /// Targets: cascade a unit's target to the units below it, ratify proposed ones, list them.
     Targets {
         #[command(subcommand)]
         command: TargetsCommand,
+    },
+
+    /// An indicator's figures for a period across comparators: each one's value, rank, quartile, percentile and distance from the median, and the set's statistics.
+    #[command(
+        after_help = "Examples:\n  stocktake benchmark --indicator NI192 --period 2023/24 --level district --under E12000004\n  stocktake benchmark --indicator NI192 --period 2023/24 --neighbours-of E07000032 --include-self\n  stocktake benchmark --indicator FRS01 --period 2024/25 --group BVFG4 --format csv\n\nRank 1 is the best by the indicator's polarity; equal figures share a rank and the next skips.\nQuartile 1 is the best quarter. Quartile boundaries are interpolated between figures (Hyndman\nand Fan's type 7, as Excel's QUARTILE.INC). See docs/guide/benchmarking.md."
+    )]
+    Benchmark {
+        /// The indicator's code.
+        #[arg(long)]
+        indicator: String,
+        /// A month (2025-01), quarter (2024/25 Q3) or financial year (2024/25): the indicator's own frequency or longer.
+        #[arg(long)]
+        period: Period,
+        /// Compare the members of this group (a comparator family).
+        #[arg(long, required_unless_present_any = ["neighbours_of", "level"])]
+        group: Option<String>,
+        /// Compare this unit's nearest neighbours (see `stocktake import neighbours`).
+        #[arg(long, value_name = "UNIT")]
+        neighbours_of: Option<String>,
+        /// With --neighbours-of: the unit itself among its neighbours.
+        #[arg(long, requires = "neighbours_of")]
+        include_self: bool,
+        /// Compare every unit of this level (district, ward, ...).
+        #[arg(long)]
+        level: Option<String>,
+        /// Only units beneath this one.
+        #[arg(long, value_name = "UNIT")]
+        under: Option<String>,
+        /// Pick out this unit among the comparators.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+
+    /// The regional picture: every authority beneath a unit with its hot spots, declining and coasting indicators, most concern first.
+    #[command(
+        after_help = "Examples:\n  stocktake picture --under E12000004\n  stocktake picture --under E12000004 --year 2023/24 --years 3 --evidence\n  stocktake picture --under E12000004 --format csv > picture.csv\n\nCoasting: every year within the stable band of the one before (no demonstrable\nyear-on-year improvement); declining: a year worse beyond it and none better. A hot spot: by the rule\n(the standard one: in the worst quartile of the authorities pictured and worse than the year\nbefore). See docs/guide/benchmarking.md."
+    )]
+    Picture {
+        /// The ancestor whose authorities are pictured (a region, a county).
+        #[arg(long, value_name = "UNIT")]
+        under: String,
+        /// The authorities' level (the level of the unit's children when not given).
+        #[arg(long)]
+        level: Option<String>,
+        /// The financial year ranked and ending the trend (the latest with approved figures when not given).
+        #[arg(long)]
+        year: Option<Period>,
+        /// Years of trend, 2 to 10.
+        #[arg(long)]
+        years: Option<u32>,
+        /// The hot-spot rule's code (the standard rule when not given).
+        #[arg(long)]
+        rule: Option<String>,
+        /// List the evidence behind each count: every hot spot, declining and coasting indicator with its figures, rank and trend (CSV and JSON hold every indicator of every authority).
+        #[arg(long)]
+        evidence: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
 
     /// An indicator's value for every unit (or every unit of one level).
@@ -249,12 +379,51 @@ enum TargetsCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+
+    /// Record that proposed targets were ratified (by the committee), so they judge figures.
+    #[command(
+        after_help = "Example:\n  stocktake --as officer@example.org targets ratify --indicator FRS05 --unit NFRS --period 2025/26 --reason \"Performance Committee, 12 March 2025\""
+    )]
+    Ratify {
+        /// An indicator's code; give several to ratify each.
+        #[arg(long, required = true)]
+        indicator: Vec<String>,
+        /// A unit's code; give several to ratify each.
+        #[arg(long, required = true)]
+        unit: Vec<String>,
+        /// The period of the targets, usually a financial year (2025/26).
+        #[arg(long)]
+        period: Period,
+        /// Where it was agreed, for the audit trail.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// List targets: all of them, or only those proposed or ratified.
+    #[command(
+        after_help = "Examples:\n  stocktake targets list --proposed\n  stocktake targets list --indicator FRS01 --unit NFRS --format csv"
+    )]
+    List {
+        #[arg(long)]
+        indicator: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only targets waiting to be ratified.
+        #[arg(long, conflicts_with = "ratified")]
+        proposed: bool,
+        /// Only ratified targets.
+        #[arg(long)]
+        ratified: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Measure {
     Scorecard,
     Quartiles,
+    Benchmark,
+    Picture,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -266,6 +435,10 @@ enum Kind {
     Applies,
     Values,
     Targets,
+    /// Nearest neighbours: unit, neighbour, rank.
+    Neighbours,
+    /// Hot-spot rules: code, name, worst_quartiles, trend, comparators.
+    HotSpotRules,
 }
 
 impl From<Kind> for FileKind {
@@ -277,6 +450,8 @@ impl From<Kind> for FileKind {
             Kind::Applies => FileKind::Applies,
             Kind::Values => FileKind::Values,
             Kind::Targets => FileKind::Targets,
+            Kind::Neighbours => FileKind::Neighbours,
+            Kind::HotSpotRules => FileKind::HotSpotRules,
         }
     }
 }
@@ -377,6 +552,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             None => Ok(machine.clone()),
         }
     };
+    if cli.command.needs() == rules::Needs::Machine
+        && let Some(email) = &cli.as_account
+    {
+        return Err(AppError::forbidden(format!(
+            "this command acts as the administrator of this machine, not as {email}: leave out --as"
+        ))
+        .into());
+    }
     match cli.command {
         Command::Config => {
             print!("{}", loaded.describe());
@@ -462,12 +645,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             what,
             period,
             level,
+            indicator,
+            under,
             repeat,
         } => {
             let started = std::time::Instant::now();
             let app = open(true).await?;
             let caller = caller_for(&app)?;
             let load_seconds = started.elapsed().as_secs_f64();
+            let benchmark = match what {
+                Measure::Benchmark => Some(measured_benchmark(
+                    &app, &caller, indicator, period, &level,
+                )?),
+                _ => None,
+            };
+            let picture = match what {
+                Measure::Picture => {
+                    let under = match under {
+                        Some(u) => u,
+                        None => app
+                            .org_units(&caller, None)?
+                            .into_iter()
+                            .find(|u| u.parent_code.is_none())
+                            .map(|u| u.code.to_string())
+                            .ok_or_else(|| BadInput("the database has no units".into()))?,
+                    };
+                    let mut request = PictureRequest::new(&under);
+                    request.level = Some(level.clone());
+                    request.year = Some(period.latest_complete(Frequency::Year));
+                    Some(request)
+                }
+                _ => None,
+            };
             let mut times = Vec::new();
             let mut totals = serde_json::Value::Null;
             for _ in 0..repeat.max(1) {
@@ -487,6 +696,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                             "items": sets.len(),
                             "checksum": sets.iter().map(|s| s.quartiles.median).sum::<f64>(),
                             "red": 0,
+                        })
+                    }
+                    Measure::Benchmark => {
+                        let request = benchmark.as_ref().expect("made above");
+                        let view = app.benchmark(&caller, request)?;
+                        serde_json::json!({
+                            "items": view.set.count,
+                            "indicator": view.indicator,
+                            "period": view.period,
+                            "median": view.set.median,
+                            "lower_quartile": view.set.lower_quartile,
+                            "upper_quartile": view.set.upper_quartile,
+                            "aggregate": view.set.aggregate,
+                            "checksum": view.members.iter().filter_map(|m| m.rank).map(u64::from).sum::<u64>(),
+                            "quartiles": view.members.iter().filter_map(|m| m.quartile.map(|q| (m.org_unit.clone(), q))).collect::<std::collections::BTreeMap<_, _>>(),
+                        })
+                    }
+                    Measure::Picture => {
+                        let request = picture.as_ref().expect("made above");
+                        let view = app.regional_picture(&caller, request)?;
+                        serde_json::json!({
+                            "items": view.authorities.len(),
+                            "year": view.year,
+                            "hot_spots": view.hot_spots,
+                            "declining": view.declining,
+                            "coasting": view.coasting,
+                            "indicators": view.indicators.len(),
+                            "checksum": view.hot_spots + view.declining + view.coasting,
+                            "by_authority": view.authorities.iter().map(|a| (a.unit.code.clone(), [a.hot_spots, a.declining, a.coasting])).collect::<std::collections::BTreeMap<_, _>>(),
                         })
                     }
                 };
@@ -542,6 +780,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let caller = caller_for(&app)?;
             users::tokens(&app, &caller, command).await?;
         }
+        Command::ClosedGroup(command) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            users::closed_groups(&app, &caller, command).await?;
+        }
+        Command::Audit(args) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            trail::audit(&app, &caller, args).await?;
+        }
+        Command::History {
+            record_type,
+            key,
+            format,
+        } => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            trail::history(&app, &caller, &record_type, &key, format).await?;
+        }
         Command::Import {
             kind,
             file,
@@ -552,7 +809,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let name = file.display().to_string();
             let input = std::fs::File::open(&file)
                 .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
-            let app = open(false).await?;
+            // Values are checked against the figures already held (an
+            // approved one is locked), so those are loaded for them.
+            let app = open(matches!(kind, Kind::Values)).await?;
             let caller = caller_for(&app)?;
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
@@ -588,6 +847,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 eprintln!("{name}: {} rows imported", summary.rows);
             }
+        }
+        Command::Backup { out } => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            backup::backup(&app, &caller, &out).await?;
+        }
+        Command::Restore { file, replace } => {
+            backup::restore(&settings.database_url, &file, replace).await?;
+        }
+        Command::Check => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            backup::check(&app, &caller).await?;
         }
         Command::Export { kind, out } => {
             let app = open(false).await?;
@@ -677,6 +949,119 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Values(command) => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            workflow::values(&app, &caller, command).await?;
+        }
+        Command::Returns(command) => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            workflow::returns(&app, &caller, command).await?;
+        }
+        Command::Targets {
+            command:
+                TargetsCommand::Ratify {
+                    indicator,
+                    unit,
+                    period,
+                    reason,
+                },
+        } => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            workflow::ratify(&app, &caller, &indicator, &unit, period, reason.as_deref()).await?;
+        }
+        Command::Targets {
+            command:
+                TargetsCommand::List {
+                    indicator,
+                    unit,
+                    proposed,
+                    ratified,
+                    format,
+                },
+        } => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            let which = if proposed {
+                Some(false)
+            } else if ratified {
+                Some(true)
+            } else {
+                None
+            };
+            workflow::list_targets(
+                &app,
+                &caller,
+                indicator.as_deref(),
+                unit.as_deref(),
+                which,
+                format,
+            )
+            .await?;
+        }
+        Command::Benchmark {
+            indicator,
+            period,
+            group,
+            neighbours_of,
+            include_self,
+            level,
+            under,
+            unit,
+            format,
+        } => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            // The unit whose neighbours are asked for is the one picked out
+            // when it is among them.
+            let unit = unit.or_else(|| neighbours_of.clone().filter(|_| include_self));
+            let request = BenchmarkRequest {
+                indicator,
+                period,
+                comparators: ComparatorSet {
+                    group,
+                    neighbours_of,
+                    include_unit: include_self,
+                    level,
+                    under,
+                },
+                unit,
+            };
+            let view = app.benchmark(&caller, &request)?;
+            let mut stdout = std::io::stdout().lock();
+            output::benchmark(&mut stdout, &view, format)?;
+            stdout.flush()?;
+        }
+        Command::Picture {
+            under,
+            level,
+            year,
+            years,
+            rule,
+            evidence,
+            format,
+        } => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            let request = PictureRequest {
+                level,
+                year,
+                years,
+                rule,
+                detail: match (format, evidence) {
+                    (Format::Table, false) => PictureDetail::Counts,
+                    (Format::Table, true) => PictureDetail::Evidence,
+                    _ => PictureDetail::Every,
+                },
+                ..PictureRequest::new(&under)
+            };
+            let picture = app.regional_picture(&caller, &request)?;
+            let mut stdout = std::io::stdout().lock();
+            output::picture(&mut stdout, &picture, format)?;
+            stdout.flush()?;
+        }
         Command::Rollup {
             indicator,
             period,
@@ -692,6 +1077,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The benchmark `measure benchmark` times: one indicator for one period
+/// across every unit of a level.
+fn measured_benchmark(
+    app: &Stocktake,
+    caller: &Caller,
+    indicator: Option<String>,
+    period: Period,
+    level: &str,
+) -> anyhow::Result<BenchmarkRequest> {
+    let indicator = match indicator {
+        Some(code) => code,
+        None => app
+            .indicators(caller)?
+            .into_iter()
+            .find(|i| i.frequency == period.frequency())
+            .map(|i| i.code.to_string())
+            .ok_or_else(|| {
+                BadInput(format!(
+                    "no indicator is collected for periods like {period}: give --indicator"
+                ))
+            })?,
+    };
+    Ok(BenchmarkRequest {
+        indicator,
+        period,
+        comparators: ComparatorSet {
+            level: Some(level.to_owned()),
+            ..ComparatorSet::default()
+        },
+        unit: None,
+    })
 }
 
 /// The demo's database file, in the current folder.

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use stocktake::benchmark::{BenchmarkView, RegionalPicture};
 use stocktake::core::indicator::format_number;
 use stocktake::values::{CascadePreview, Rollup, Scorecard};
 
@@ -143,6 +144,194 @@ pub fn rollup(out: &mut impl Write, rollup: &Rollup, format: Format) -> anyhow::
     Ok(())
 }
 
+/// A benchmark: the comparators best first (those without a figure last,
+/// unranked), then the set's statistics as a footer.
+pub fn benchmark(out: &mut impl Write, b: &BenchmarkView, format: Format) -> anyhow::Result<()> {
+    let d = b.decimals;
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, b)?;
+            writeln!(out)?;
+        }
+        Format::Csv => b.table().write_csv(out)?,
+        Format::Table => {
+            writeln!(
+                out,
+                "{} {} ({}), {}: {}\nRank {}.\n",
+                b.indicator, b.title, b.unit, b.period_label, b.comparators, b.ranked_by
+            )?;
+            let rows: Vec<Vec<String>> = b
+                .members
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.rank.map_or_else(|| "-".into(), |r| r.to_string()),
+                        format!(
+                            "{}{} {}",
+                            if m.picked { "> " } else { "" },
+                            m.org_unit,
+                            m.name
+                        ),
+                        shown(m.value, d),
+                        m.quartile.map_or_else(|| "-".into(), |q| q.to_string()),
+                        m.percentile
+                            .map_or_else(|| "-".into(), |p| format_number(p, 1)),
+                        m.distance_from_median
+                            .map_or_else(|| "-".into(), |v| signed(v, d)),
+                        if m.value.is_none() {
+                            m.note.clone()
+                        } else {
+                            String::new()
+                        },
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                &[
+                    "Rank",
+                    "Unit",
+                    "Value",
+                    "Quartile",
+                    "Percentile",
+                    "From median",
+                    "Note",
+                ],
+                &rows,
+                &[0, 2, 3, 4, 5],
+            )?;
+            let s = &b.set;
+            writeln!(out)?;
+            let footer = [
+                ("count", s.count.to_string()),
+                ("mean", shown(s.mean, d)),
+                ("median", shown(s.median, d)),
+                ("lower_quartile", shown(s.lower_quartile, d)),
+                ("upper_quartile", shown(s.upper_quartile, d)),
+                ("min", shown(s.min, d)),
+                ("max", shown(s.max, d)),
+                ("aggregate", shown(s.aggregate, d)),
+            ];
+            for (name, value) in footer {
+                writeln!(out, "{name:<15} {value}")?;
+            }
+            let without = b.members.iter().filter(|m| m.value.is_none()).count();
+            if without > 0 {
+                writeln!(out, "{without} without a figure, listed but not ranked")?;
+            }
+            if b.left_out > 0 {
+                writeln!(
+                    out,
+                    "{} outside your scope, left out of the list and the statistics",
+                    b.left_out
+                )?;
+            }
+            if b.approved_only {
+                writeln!(out, "approved figures only")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A regional picture: each authority's counts, most concern first, and
+/// (when asked) the evidence behind them.
+pub fn picture(out: &mut impl Write, p: &RegionalPicture, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, p)?;
+            writeln!(out)?;
+        }
+        Format::Csv => p.table().write_csv(out)?,
+        Format::Table => {
+            writeln!(
+                out,
+                "Regional picture of {} ({}): every {} beneath it, {} years to {}\nHot spots by the rule {}: {}\n",
+                p.unit.name,
+                p.unit.code,
+                p.level,
+                p.years,
+                p.year_label,
+                p.rule.code,
+                p.rule.description
+            )?;
+            let rows: Vec<Vec<String>> = p
+                .authorities
+                .iter()
+                .map(|a| {
+                    vec![
+                        format!("{} {}", a.unit.code, a.unit.name),
+                        a.hot_spots.to_string(),
+                        a.declining.to_string(),
+                        a.coasting.to_string(),
+                        a.improving.to_string(),
+                        a.indicators.to_string(),
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                &[
+                    "Authority",
+                    "Hot spots",
+                    "Declining",
+                    "Coasting",
+                    "Improving",
+                    "Judged",
+                ],
+                &rows,
+                &[1, 2, 3, 4, 5],
+            )?;
+            writeln!(
+                out,
+                "\nTogether: {} hot spots, {} declining, {} coasting",
+                p.hot_spots, p.declining, p.coasting
+            )?;
+            for a in p.authorities.iter().filter(|a| !a.lines.is_empty()) {
+                writeln!(out, "\n{} ({})", a.unit.name, a.unit.code)?;
+                for l in &a.lines {
+                    let figures: Vec<String> = l
+                        .figures
+                        .iter()
+                        .map(|f| format!("{} {}", f.year, shown(f.value, l.decimals)))
+                        .collect();
+                    let mut concerns = Vec::new();
+                    if l.hot_spot {
+                        concerns.push("hot spot");
+                    }
+                    concerns.push(l.trend_label);
+                    writeln!(
+                        out,
+                        "  {} {}: {}; {}; rank {} of {}, quartile {}, median {}",
+                        l.indicator,
+                        l.title,
+                        concerns.join(", "),
+                        figures.join(", "),
+                        l.rank.map_or_else(|| "-".into(), |r| r.to_string()),
+                        l.of,
+                        l.quartile.map_or_else(|| "-".into(), |q| q.to_string()),
+                        shown(l.median, l.decimals)
+                    )?;
+                }
+            }
+            if p.approved_only {
+                writeln!(out, "\napproved figures only")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A difference with its sign: `+1.5`, `-0.2`, `0`.
+fn signed(value: f64, decimals: u8) -> String {
+    let text = format_number(value, decimals);
+    if value > 0.0 && !text.starts_with('+') {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 /// A cascade's proposed (or saved) targets: each unit below with its
 /// history, share and target, and the parent's.
 pub fn cascade(out: &mut impl Write, p: &CascadePreview, format: Format) -> anyhow::Result<()> {
@@ -194,7 +383,7 @@ pub fn cascade(out: &mut impl Write, p: &CascadePreview, format: Format) -> anyh
 }
 
 /// An aligned text table; `right` lists the columns to right-align (numbers).
-fn table(
+pub fn table(
     out: &mut impl Write,
     header: &[&str],
     rows: &[Vec<String>],

@@ -1,5 +1,6 @@
-//! Accounts from the command line: the first administrator (`init`), and
-//! adding, listing, disabling and resetting people (`user`). Passwords are
+//! Accounts from the command line: the first administrator (`init`);
+//! adding, listing, disabling and resetting people, their role, where they
+//! work and what they own (`user`); the closed groups (`closed-group`). Passwords are
 //! asked on the terminal without echo, or read from a file (never a flag,
 //! which other users of the machine could see in the process list).
 
@@ -7,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use stocktake::access::{AccountForm, ScopePart};
+use stocktake::access::{AccountChange, AccountForm, ScopePart};
 use stocktake::core::IndicatorCode;
 use stocktake::{Caller, Role, Stocktake};
 
@@ -15,9 +16,9 @@ use crate::{BadInput, Format};
 
 #[derive(Subcommand)]
 pub enum UserCommand {
-    /// Add a person who signs in, or change one (their password is kept unless given).
+    /// Add a person who signs in, or change one: given an email that has an account, it replaces that account's name, role, scope, indicators and closed groups, keeping its password (unless --password-file is given) and whether it is disabled, and says it changed it.
     #[command(
-        after_help = "Examples:\n  stocktake user add ann@example.gov.uk --name \"Ann Lee\" --role viewer --scope unit:E06000018\n  stocktake user add owen@example.gov.uk --name \"Owen Hart\" --role owner --scope unit:NFRS-STOCKHILL --owns FRS01 --owns FRS02\n  stocktake user add po@example.gov.uk --name \"Pat Okoro\" --role performance_officer --scope all --password-file pw.txt\n\nRoles: admin, performance_officer, owner, viewer. Scope: all, unit:CODE (that unit and everything below it) or group:CODE; give --scope several times for several."
+        after_help = "Examples:\n  stocktake user add ann@example.gov.uk --name \"Ann Lee\" --role viewer --scope unit:E06000018\n  stocktake user add owen@example.gov.uk --name \"Owen Hart\" --role owner --scope unit:NFRS-STOCKHILL --owns FRS01 --owns FRS02\n  stocktake user add po@example.gov.uk --name \"Pat Okoro\" --role performance_officer --scope all --password-file pw.txt\n\nRoles: admin, performance_officer, owner, viewer. Scope: all, unit:CODE (that unit and everything below it) or group:CODE; give --scope several times for several.\nRun on an email that has an account, it prints \"changed EMAIL\"; on a new one, \"added EMAIL\"."
     )]
     Add {
         email: String,
@@ -39,11 +40,45 @@ pub enum UserCommand {
         password_file: Option<PathBuf>,
     },
     /// List everyone who may sign in.
-    #[command(after_help = "Examples:\n  stocktake user list\n  stocktake user list --format csv")]
+    #[command(
+        after_help = "Examples:\n  stocktake user list\n  stocktake user list --format csv > accounts.csv\n\nThe CSV is the web's download: email, name, role, state, scope, owns, closed_groups, with several parts separated by ;."
+    )]
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Make an owner the owner of indicators, keeping those they own already.
+    #[command(
+        after_help = "Examples:\n  stocktake user own owen@example.gov.uk FRS01\n  stocktake user own owen@example.gov.uk FRS01 FRS02\n\nOnly owners own indicators: make them one first with `user role EMAIL owner`."
+    )]
+    Own {
+        email: String,
+        /// The indicators' codes.
+        #[arg(required = true)]
+        indicators: Vec<String>,
+    },
+    /// Take indicators away from their owner.
+    #[command(after_help = "Example:\n  stocktake user disown owen@example.gov.uk FRS02")]
+    Disown {
+        email: String,
+        /// The indicators' codes.
+        #[arg(required = true)]
+        indicators: Vec<String>,
+    },
+    /// Set where someone works, replacing what it was: one or more hierarchy subtrees or groups of units.
+    #[command(
+        after_help = "Examples:\n  stocktake user scope ann@example.gov.uk unit:NFRS-CITY\n  stocktake user scope ann@example.gov.uk unit:NFRS-CITY unit:NFRS-NORTH group:URBAN\n  stocktake user scope po@example.gov.uk all\n\nEach part is all, unit:CODE (that unit and everything below it) or group:CODE."
+    )]
+    Scope {
+        email: String,
+        #[arg(required = true)]
+        scope: Vec<String>,
+    },
+    /// Change someone's role, keeping where they work (an owner's indicators go when they stop being one).
+    #[command(
+        after_help = "Examples:\n  stocktake user role owen@example.gov.uk owner\n  stocktake user role ann@example.gov.uk performance_officer\n\nRoles: admin, performance_officer, owner, viewer."
+    )]
+    Role { email: String, role: String },
     /// Stop someone signing in: their sessions and API tokens stop at once.
     #[command(after_help = "Example:\n  stocktake user disable ann@example.gov.uk")]
     Disable { email: String },
@@ -59,6 +94,148 @@ pub enum UserCommand {
         #[arg(long)]
         password_file: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ClosedGroupCommand {
+    /// Add a closed group, or rename one (its members stay).
+    #[command(
+        after_help = "Examples:\n  stocktake closed-group create CHANGE-AGENTS --name \"Regional change agents\" --description \"Chatham House: intelligence on authorities at risk\"\n  stocktake closed-group add CHANGE-AGENTS gill.vance@gose.example.gov.uk"
+    )]
+    Create {
+        /// The group's code: letters, digits and dashes.
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Put someone in a closed group: they read its confidential records from now on, whatever their role.
+    #[command(
+        after_help = "Examples:\n  stocktake closed-group add CHANGE-AGENTS gill.vance@gose.example.gov.uk\n\nSomeone from an outside body needs an account first:\n  stocktake user add gill.vance@gose.example.gov.uk --name \"Gill Vance\" --role viewer --scope all"
+    )]
+    Add {
+        /// The group's code.
+        code: String,
+        /// Their account's email.
+        email: String,
+    },
+    /// Take someone out of a closed group: they stop reading its records at once.
+    #[command(
+        after_help = "Example:\n  stocktake closed-group remove CHANGE-AGENTS gill.vance@gose.example.gov.uk"
+    )]
+    Remove {
+        /// The group's code.
+        code: String,
+        /// Their account's email.
+        email: String,
+    },
+    /// Remove a closed group: its members leave it and keep their accounts; the audit trail keeps it as it was.
+    #[command(after_help = "Example:\n  stocktake closed-group delete PEER-REVIEW")]
+    Delete {
+        /// The group's code.
+        code: String,
+    },
+    /// List the closed groups with their members.
+    #[command(
+        after_help = "Examples:\n  stocktake closed-group list\n  stocktake closed-group list --format json"
+    )]
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub async fn closed_groups(
+    app: &Stocktake,
+    caller: &Caller,
+    command: ClosedGroupCommand,
+) -> anyhow::Result<()> {
+    match command {
+        ClosedGroupCommand::Create {
+            code,
+            name,
+            description,
+        } => {
+            let known = app
+                .closed_groups(caller)
+                .await?
+                .iter()
+                .any(|g| g.code == code.trim());
+            app.save_closed_group(caller, &code, &name, &description)
+                .await?;
+            eprintln!(
+                "{} closed group {}",
+                if known { "changed" } else { "added" },
+                code.trim()
+            );
+        }
+        ClosedGroupCommand::Add { code, email } => {
+            let account = app.add_closed_group_member(caller, &code, &email).await?;
+            eprintln!(
+                "{} is a member of {}: they read its confidential records from now on",
+                account.email,
+                code.trim()
+            );
+        }
+        ClosedGroupCommand::Remove { code, email } => {
+            let account = app
+                .remove_closed_group_member(caller, &code, &email)
+                .await?;
+            eprintln!("{} is no longer a member of {}", account.email, code.trim());
+        }
+        ClosedGroupCommand::Delete { code } => {
+            app.delete_closed_group(caller, &code).await?;
+            eprintln!(
+                "closed group {} is removed; its members keep their accounts",
+                code.trim()
+            );
+        }
+        ClosedGroupCommand::List { format } => {
+            let groups = app.closed_groups(caller).await?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut out, &groups)?;
+                    writeln!(out)?;
+                }
+                Format::Csv => {
+                    let mut w = stocktake::values::CsvWriter::new(&mut out);
+                    w.write_row(["code", "name", "description", "members"])?;
+                    for g in &groups {
+                        w.write_row([
+                            g.code.as_str(),
+                            &g.name,
+                            &g.description,
+                            &g.members.join(";"),
+                        ])?;
+                    }
+                    w.flush()?;
+                }
+                Format::Table => {
+                    let rows: Vec<Vec<String>> = groups
+                        .iter()
+                        .map(|g| {
+                            vec![
+                                g.code.clone(),
+                                g.name.clone(),
+                                g.members.join(" "),
+                                g.description.clone(),
+                            ]
+                        })
+                        .collect();
+                    crate::output::table(
+                        &mut out,
+                        &["Code", "Name", "Members", "Description"],
+                        &rows,
+                        &[],
+                    )?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -150,6 +327,25 @@ pub async fn tokens(app: &Stocktake, caller: &Caller, command: TokenCommand) -> 
         }
     }
     Ok(())
+}
+
+/// Indicator codes as typed.
+fn indicator_codes(codes: &[String]) -> anyhow::Result<Vec<IndicatorCode>> {
+    Ok(codes
+        .iter()
+        .map(|c| {
+            c.parse::<IndicatorCode>()
+                .map_err(|e| BadInput(format!("{c:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+fn codes_text(codes: &[IndicatorCode]) -> String {
+    codes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A password from a file's first line, or asked twice on the terminal.
@@ -260,7 +456,7 @@ pub async fn run(app: &Stocktake, caller: &Caller, command: UserCommand) -> anyh
                         scope,
                         owns,
                         closed_groups,
-                        disabled: false,
+                        disabled: None,
                     },
                     password.as_deref(),
                 )
@@ -274,47 +470,141 @@ pub async fn run(app: &Stocktake, caller: &Caller, command: UserCommand) -> anyh
             );
         }
         UserCommand::List { format } => {
-            let accounts = app.accounts(caller).await?;
             let mut out = std::io::stdout().lock();
             match format {
                 Format::Json => {
+                    let accounts = app.accounts(caller).await?;
                     serde_json::to_writer_pretty(&mut out, &accounts)?;
                     writeln!(out)?;
                 }
-                Format::Csv | Format::Table => {
-                    let mut w = stocktake::values::CsvWriter::new(&mut out);
-                    let sep = if format == Format::Csv { ";" } else { " " };
-                    w.write_row([
-                        "email",
-                        "name",
-                        "role",
-                        "state",
-                        "scope",
-                        "owns",
-                        "closed_groups",
-                    ])?;
-                    for a in &accounts {
-                        w.write_row([
-                            a.email.as_str(),
-                            &a.name,
-                            a.role.as_str(),
-                            if a.disabled { "disabled" } else { "active" },
-                            &a.scope
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(sep),
-                            &a.owns
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(sep),
-                            &a.closed_groups.join(sep),
-                        ])?;
-                    }
-                    w.flush()?;
+                // The one CSV of the accounts, as the web's download writes it.
+                Format::Csv => {
+                    app.export_accounts(caller, &mut out).await?;
+                }
+                Format::Table => {
+                    let accounts = app.accounts(caller).await?;
+                    let list = |items: Vec<String>| items.join(" ");
+                    let rows: Vec<Vec<String>> = accounts
+                        .iter()
+                        .map(|a| {
+                            vec![
+                                a.email.clone(),
+                                a.name.clone(),
+                                a.role.as_str().to_owned(),
+                                if a.disabled { "disabled" } else { "active" }.to_owned(),
+                                list(a.scope.iter().map(ToString::to_string).collect()),
+                                list(a.owns.iter().map(ToString::to_string).collect()),
+                                list(a.closed_groups.clone()),
+                            ]
+                        })
+                        .collect();
+                    crate::output::table(
+                        &mut out,
+                        &[
+                            "Email",
+                            "Name",
+                            "Role",
+                            "State",
+                            "Works in",
+                            "Owns",
+                            "Closed groups",
+                        ],
+                        &rows,
+                        &[],
+                    )?;
                 }
             }
+            out.flush()?;
+        }
+        UserCommand::Own { email, indicators } => {
+            let held = app.account(caller, &email).await?;
+            let mut owns = held.owns.clone();
+            owns.extend(indicator_codes(&indicators)?);
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        owns: Some(owns),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!("{} owns {}", saved.email, codes_text(&saved.owns));
+        }
+        UserCommand::Disown { email, indicators } => {
+            let held = app.account(caller, &email).await?;
+            let gone = indicator_codes(&indicators)?;
+            if let Some(not_owned) = gone.iter().find(|c| !held.owns.contains(c)) {
+                return Err(BadInput(format!("{} does not own {not_owned}", held.email)).into());
+            }
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        owns: Some(
+                            held.owns
+                                .into_iter()
+                                .filter(|c| !gone.contains(c))
+                                .collect(),
+                        ),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!(
+                "{} owns {}",
+                saved.email,
+                if saved.owns.is_empty() {
+                    "no indicators".to_owned()
+                } else {
+                    codes_text(&saved.owns)
+                }
+            );
+        }
+        UserCommand::Scope { email, scope } => {
+            let scope = scope
+                .iter()
+                .map(|s| s.parse::<ScopePart>())
+                .collect::<Result<Vec<_>, _>>()?;
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        scope: Some(scope),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!(
+                "{} works in {}",
+                saved.email,
+                saved
+                    .scope
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+        UserCommand::Role { email, role } => {
+            let role: Role = role.parse().map_err(BadInput)?;
+            let held = app.account(caller, &email).await?;
+            let saved = app
+                .change_account(
+                    caller,
+                    &email,
+                    &AccountChange {
+                        role: Some(role),
+                        // Only owners own indicators.
+                        owns: (role != Role::Owner).then(Vec::new).or(Some(held.owns)),
+                        ..AccountChange::default()
+                    },
+                )
+                .await?;
+            eprintln!("{} is now {}", saved.email, saved.role.label());
         }
         UserCommand::Disable { email } => {
             app.set_account_disabled(caller, &email, true).await?;

@@ -34,7 +34,7 @@ pub struct Group {
 pub struct UnitIdx(u32);
 
 impl UnitIdx {
-    fn new(i: usize) -> UnitIdx {
+    pub(crate) fn new(i: usize) -> UnitIdx {
         UnitIdx(u32::try_from(i).expect("fewer than 4 billion units"))
     }
 

@@ -213,6 +213,12 @@ code_type!(
     "group",
     "NFRS-AREAS"
 );
+code_type!(
+    /// A hot-spot rule's code: `WORST-QUARTILE-WORSENING`.
+    RuleCode,
+    "hot-spot rule",
+    "WORST-QUARTILE-WORSENING"
+);
 
 #[cfg(test)]
 mod tests {

@@ -100,6 +100,8 @@ async fn load_files(
                 (FileKind::Groups, &files.groups),
                 (FileKind::Indicators, &files.indicators),
                 (FileKind::Applies, &files.applies),
+                (FileKind::Neighbours, &files.neighbours),
+                (FileKind::HotSpotRules, &files.hot_spot_rules),
                 (FileKind::Values, &files.values),
                 (FileKind::Targets, &files.targets),
             ],
@@ -109,8 +111,8 @@ async fn load_files(
         org_units: done[0].rows,
         groups: done[1].rows,
         indicators: done[2].rows,
-        values: done[4].rows,
-        targets: done[5].rows,
+        values: done[6].rows,
+        targets: done[7].rows,
         cascaded: 0,
     })
 }

@@ -93,7 +93,7 @@ pub async fn load_people(app: &Stocktake, admin: &Caller) -> Result<(), AppError
                 scope,
                 owns,
                 closed_groups: Vec::new(),
-                disabled: false,
+                disabled: None,
             },
             Some(sign_in.password),
         )
@@ -214,6 +214,8 @@ async fn april_return(app: &Stocktake, officer: &Caller, owner: &Caller) -> Resu
             deadline: "2025-05-15".into(),
             indicators: OWNED.iter().map(|c| (*c).to_owned()).collect(),
             units: stations.clone(),
+            level: None,
+            under: None,
         },
     )
     .await?;

@@ -54,6 +54,22 @@ pub enum StoreError {
     #[error("an earlier write in this batch failed, so nothing was saved: start the import again")]
     Aborted,
 
+    /// A restore was pointed at a database that holds records.
+    #[error(
+        "the database is not empty: it holds {tables}; restore into an empty database, or pass --replace to replace everything it holds"
+    )]
+    NotEmpty { tables: String },
+
+    /// A backup archive cannot be read; nothing was restored.
+    #[error("backup archive, line {line}: {problem}; nothing was restored")]
+    Archive { line: u64, problem: String },
+
+    /// A backup archive from a newer Stocktake; nothing was restored.
+    #[error(
+        "the backup was taken at schema version {schema}, newer than this Stocktake knows ({known}): restore it with the Stocktake version that took it, or a newer one"
+    )]
+    NewerArchive { schema: i64, known: i64 },
+
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -3,13 +3,15 @@
 //! both, with the schema migrated at connect.
 //!
 //! A folder per capability holds its queries (`values/`, `access/`, `returns/`,
-//! `intelligence/`). Every
+//! `benchmark/`, `intelligence/`). Every
 //! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
 //! database can tell what moved on.
 
 mod access;
 mod backend;
+mod backup;
+mod benchmark;
 mod changes;
 mod error;
 mod ids;
@@ -24,6 +26,11 @@ pub use access::{
     SessionRow,
 };
 pub use backend::Backend;
+pub use backup::{
+    BackupSummary, ColumnType, FORMAT as BACKUP_FORMAT, FORMAT_VERSION as BACKUP_FORMAT_VERSION,
+    LEFT_OUT as LEFT_OUT_OF_BACKUPS, RestoreOptions, RestoreSummary, restore,
+};
+pub use benchmark::NeighbourList;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
 pub use intelligence::{
@@ -34,6 +41,6 @@ pub use intelligence::{
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
 pub use values::{
-    RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValueQuery, ValueRow,
-    ValueWriter,
+    RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValuePeople,
+    ValueQuery, ValueRow, ValueWriter,
 };

@@ -126,11 +126,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(connect_error)?;
-        let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&pool).await?;
+        migrator(backend).run(&pool).await?;
         tracing::debug!(%backend, url = %redact(url), "database open");
         let sqlite_file = match backend {
             Backend::Sqlite if !in_memory => crate::values::sqlite_file(url),
@@ -162,6 +158,42 @@ impl Store {
             .await
             .map_err(|e| crate::error::busy_or(e, self.options.write_wait))
     }
+}
+
+/// The migrations of a backend.
+pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
+
+/// One connection to the database at `url`, its schema as it is (a restore
+/// builds its own), with the settings every connection has.
+pub(crate) async fn connect_unmigrated(url: &str) -> Result<(Backend, AnyConnection)> {
+    let backend =
+        Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl { url: redact(url) })?;
+    sqlx::any::install_default_drivers();
+    let connect_error = |cause| StoreError::Connect {
+        url: redact(url),
+        cause,
+    };
+    if backend == Backend::Sqlite && is_sqlite_memory(url) {
+        return Err(StoreError::UnsupportedUrl { url: redact(url) });
+    }
+    let full_url = match backend {
+        Backend::Sqlite => sqlite_create_if_missing(url),
+        Backend::Postgres => url.to_owned(),
+    };
+    let options = AnyConnectOptions::from_str(&full_url).map_err(connect_error)?;
+    let mut conn = AnyConnection::connect_with(&options)
+        .await
+        .map_err(connect_error)?;
+    if backend == Backend::Sqlite {
+        conn.execute("pragma journal_mode = wal").await?;
+        conn.execute("pragma foreign_keys = on").await?;
+    }
+    Ok((backend, conn))
 }
 
 fn pool_options(backend: Backend, in_memory: bool, options: StoreOptions) -> AnyPoolOptions {

@@ -3,8 +3,9 @@
 //! database created on that server for the test.
 
 use stocktake_core::{
-    DenominatorOverPeriods, Factor, Frequency, Group, Indicator, IndicatorCode, Kind, Observation,
-    OrgUnit, Period, Polarity, Target, ValueState,
+    Comparators, DenominatorOverPeriods, Factor, Frequency, Group, HotSpotRule, Indicator,
+    IndicatorCode, Kind, Observation, OrgUnit, Period, Polarity, Target, TrendCondition,
+    ValueState,
 };
 use stocktake_store::{
     Actor, AuditQuery, Backend, Store, StoreError, TargetRow, ValueQuery, ValueRow,
@@ -49,6 +50,8 @@ on_every_backend!(
     sessions_tokens_and_attempts_are_kept_hashed_and_expire,
     data_returns_keep_units_waived_and_stories,
     reopening_the_database_keeps_the_data,
+    nearest_neighbours_round_trip_in_rank_order_and_a_list_replaces_the_last,
+    hot_spot_rules_round_trip_and_an_upsert_replaces_them_audited,
 );
 
 #[tokio::test]
@@ -197,6 +200,113 @@ async fn seed(store: &Store) {
 
 mod cases {
     use super::*;
+
+    pub async fn nearest_neighbours_round_trip_in_rank_order_and_a_list_replaces_the_last(db: Db) {
+        seed(&db).await;
+        db.upsert_org_units(&[unit("D3", Some("R"))], &who("tester"))
+            .await
+            .unwrap();
+        let list = |codes: &[&str]| codes.iter().map(|c| code(c)).collect::<Vec<_>>();
+        db.replace_nearest_neighbours(
+            &[
+                (code("D1"), list(&["D3", "D2"])),
+                (code("D2"), list(&["D1"])),
+            ],
+            &who("tester"),
+        )
+        .await
+        .unwrap();
+        let stored = db.nearest_neighbours().await.unwrap();
+        assert_eq!(
+            stored,
+            [
+                (code("D1"), list(&["D3", "D2"])),
+                (code("D2"), list(&["D1"]))
+            ],
+            "nearest first, not in code order"
+        );
+        // A new list for D1 replaces its old one; D2's stays.
+        db.replace_nearest_neighbours(&[(code("D1"), list(&["D2"]))], &who("alice"))
+            .await
+            .unwrap();
+        let stored = db.nearest_neighbours().await.unwrap();
+        assert_eq!(stored[0], (code("D1"), list(&["D2"])));
+        assert_eq!(stored[1], (code("D2"), list(&["D1"])));
+        let history = db
+            .audit(&AuditQuery {
+                record_type: Some("nearest_neighbours".into()),
+                record_key: Some("D1".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 2, "{history:#?}");
+        assert_eq!(history[0].actor, "alice");
+        assert_eq!(
+            history[0].before.as_deref(),
+            Some(r#"{"neighbours":["D3","D2"]}"#)
+        );
+        assert_eq!(
+            history[0].after.as_deref(),
+            Some(r#"{"neighbours":["D2"]}"#)
+        );
+        // An unknown neighbour writes nothing.
+        let before = db.change_seq().await.unwrap();
+        let err = db
+            .replace_nearest_neighbours(&[(code("D2"), list(&["GHOST"]))], &who("tester"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::UnknownCode { code, .. } if code == "GHOST"),
+            "{err:?}"
+        );
+        assert_eq!(db.change_seq().await.unwrap(), before);
+        assert_eq!(db.nearest_neighbours().await.unwrap()[1].1, list(&["D1"]));
+    }
+
+    pub async fn hot_spot_rules_round_trip_and_an_upsert_replaces_them_audited(db: Db) {
+        let wider = HotSpotRule {
+            code: code("NEIGHBOURS-NOT-IMPROVING"),
+            name: "Worse half of its neighbours, not improving".into(),
+            worst_quartiles: 2,
+            trend: TrendCondition::NotImproving,
+            comparators: Comparators::Neighbours,
+        };
+        db.upsert_hot_spot_rules(&[HotSpotRule::standard(), wider.clone()], &who("tester"))
+            .await
+            .unwrap();
+        let stored = db.hot_spot_rules().await.unwrap();
+        assert_eq!(
+            stored,
+            [wider.clone(), HotSpotRule::standard()],
+            "in code order"
+        );
+        let stricter = HotSpotRule {
+            trend: TrendCondition::Declining,
+            ..wider
+        };
+        db.upsert_hot_spot_rules(std::slice::from_ref(&stricter), &who("tester"))
+            .await
+            .unwrap();
+        assert_eq!(db.hot_spot_rules().await.unwrap()[0], stricter);
+        let history = db
+            .audit(&AuditQuery {
+                record_type: Some("hot_spot_rule".into()),
+                record_key: Some("NEIGHBOURS-NOT-IMPROVING".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 2);
+        let after: serde_json::Value =
+            serde_json::from_str(history[0].after.as_deref().unwrap()).unwrap();
+        assert_eq!(after["trend"], "declining");
+        let before: serde_json::Value =
+            serde_json::from_str(history[0].before.as_deref().unwrap()).unwrap();
+        assert_eq!(before["trend"], "not_improving");
+    }
 
     pub async fn org_units_round_trip_with_parents_listed_after_children(db: Db) {
         let units = [

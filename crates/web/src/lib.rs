@@ -10,11 +10,13 @@
 
 mod access;
 pub mod api;
+mod benchmark;
 mod caller;
 pub mod error;
 mod intelligence;
 pub mod openapi;
 pub mod pages;
+mod returns;
 pub mod routes;
 mod security;
 mod values;
@@ -96,6 +98,8 @@ pub fn router(app: Arc<Stocktake>, settings: Settings) -> Router {
 fn all_routes() -> routes::Routes {
     access::routes()
         .merge(values::routes())
+        .merge(returns::routes())
+        .merge(benchmark::routes())
         .merge(intelligence::routes())
         .merge(pages::routes())
         .merge(openapi::routes())

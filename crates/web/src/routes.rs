@@ -78,7 +78,7 @@ impl Sample {
 /// One route as the table lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Route {
-    /// `GET` or `POST`.
+    /// `GET`, `POST`, `PATCH` or `DELETE`.
     pub method: &'static str,
     /// As axum matches it: `/scorecard/{unit}`.
     pub path: &'static str,
@@ -140,6 +140,34 @@ impl Routes {
         handler: H,
     ) -> Routes {
         self.add("POST", path, access, sample, axum::routing::post(handler))
+    }
+
+    /// A PATCH route: changes part of a record (the API only).
+    pub fn patch<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        sample: Sample,
+        handler: H,
+    ) -> Routes {
+        self.add("PATCH", path, access, sample, axum::routing::patch(handler))
+    }
+
+    /// A DELETE route (the API only).
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        sample: Sample,
+        handler: H,
+    ) -> Routes {
+        self.add(
+            "DELETE",
+            path,
+            access,
+            sample,
+            axum::routing::delete(handler),
+        )
     }
 
     /// Adds another capability's routes.

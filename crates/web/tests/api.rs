@@ -49,6 +49,14 @@ FRS09,NFRS-MANSFIELD,2025-03,7,,,
 FRS09,NFRS-WORKSOP,2025-03,2,,,
 ";
 
+/// Stockhill's nearest neighbours, as the benchmark examples name them.
+const NEIGHBOURS: &str = "\
+unit,neighbour,rank
+NFRS-STOCKHILL,NFRS-LONDON-ROAD,1
+NFRS-STOCKHILL,NFRS-MANSFIELD,2
+NFRS-STOCKHILL,NFRS-WORKSOP,3
+";
+
 const TARGETS: &str = "\
 indicator,org_unit,period,target,tolerance
 FRS01,NFRS,2025-03,3.5,5
@@ -74,6 +82,7 @@ impl TestApp {
             (FileKind::Indicators, INDICATORS),
             (FileKind::Values, VALUES),
             (FileKind::Targets, TARGETS),
+            (FileKind::Neighbours, NEIGHBOURS),
         ])
         .await;
         served
@@ -88,6 +97,17 @@ impl TestApp {
             )
             .await
             .expect("a proposed target");
+        // The closed group the documentation's examples add members to.
+        served
+            .app
+            .save_closed_group(
+                &support::tester(),
+                "CHANGE-AGENTS",
+                "Regional change agents",
+                "Chatham House: intelligence on authorities at risk",
+            )
+            .await
+            .expect("a closed group");
         TestApp::from(served).await
     }
 
@@ -911,7 +931,7 @@ async fn every_documented_operation_answers_as_documented() {
             walked.push(name);
         }
     }
-    assert_eq!(walked.len(), 14, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 31, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]

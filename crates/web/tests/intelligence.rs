@@ -67,7 +67,7 @@ async fn walk(url: &str, name: &str) {
                 scope: vec!["all".parse::<ScopePart>().unwrap()],
                 owns: Vec::new(),
                 closed_groups: groups,
-                disabled: false,
+                disabled: None,
             },
             Some(support::PASSWORD),
         )

@@ -108,6 +108,8 @@ fn request(base: &str, route: &Route, client: &Client, unit: &str) -> reqwest::R
     let mut builder = match route.method {
         "GET" => client.browser.get(&url),
         "POST" => client.browser.post(&url),
+        "PATCH" => client.browser.patch(&url),
+        "DELETE" => client.browser.delete(&url),
         other => panic!("the matrix does not send {other}"),
     };
     if api {
@@ -168,6 +170,24 @@ async fn walk(url: &str, name: &str) {
             PROPOSED.as_bytes(),
             stocktake::values::ImportMode::Write,
             &|_| {},
+        )
+        .await
+        .unwrap();
+    // The return the returns routes' samples name, asking both units.
+    served
+        .app
+        .open_return(
+            &support::tester(),
+            &stocktake::returns::ReturnForm {
+                code: "R1".into(),
+                title: "January figures".into(),
+                period: "2025-01".into(),
+                deadline: "2025-02-15".into(),
+                indicators: vec!["FRS01".into()],
+                units: vec![INSIDE.into(), OUTSIDE.into()],
+                level: None,
+                under: None,
+            },
         )
         .await
         .unwrap();
@@ -262,7 +282,7 @@ async fn cross_site_writes_and_foreign_hosts_are_refused_on_every_route() {
     for route in stocktake_web::route_table() {
         let path = route.sample.path.replace("{UNIT}", INSIDE);
         let url = format!("{}{path}", served.base);
-        if route.method == "POST" {
+        if route.method != "GET" {
             let body = format!("{}&csrf={csrf}", route.sample.body.unwrap_or(""));
             // The browser says the form came from elsewhere.
             for (header, value) in [

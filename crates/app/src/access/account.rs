@@ -4,26 +4,29 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use stocktake_core::{GroupCode, IndicatorCode, OrgUnitCode};
 use stocktake_store::{AccountRow, ScopeEntry};
 
 use super::Role;
 use crate::AppError;
 
-/// A part of the hierarchy an account works in.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+/// A part of the hierarchy an account works in. Written (and sent as JSON)
+/// as it is typed: `all`, `unit:CODE`, `group:CODE`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ScopePart {
     /// The whole hierarchy.
     Everything,
     /// A unit and everything below it.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     Unit(OrgUnitCode),
     /// The units of a group, each with everything below it.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     Group(GroupCode),
+}
+
+impl Serialize for ScopePart {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl fmt::Display for ScopePart {
@@ -93,7 +96,10 @@ pub struct Account {
     pub role: Role,
     /// A disabled account cannot sign in, and its sessions and tokens stop.
     pub disabled: bool,
-    /// Where they work; an administrator works everywhere whatever it says.
+    /// Where they work, as typed: `all`, `unit:CODE` (that unit and
+    /// everything below it), `group:CODE`. An administrator works everywhere
+    /// whatever it says.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["unit:NFRS-CITY"])))]
     pub scope: Vec<ScopePart>,
     /// Codes of the closed groups they belong to.
     pub closed_groups: Vec<String>,

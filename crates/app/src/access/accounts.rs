@@ -3,6 +3,7 @@
 //! that everyone may change their own password.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -13,7 +14,19 @@ use super::rights::Rights;
 use super::sign_in::hash_password;
 use super::{Account, Caller, Role, ScopePart};
 use crate::error::text_field;
+use crate::values::CsvWriter;
 use crate::{AppError, Stocktake};
+
+/// The columns of the accounts CSV, as `export_accounts` writes them.
+pub const ACCOUNT_COLUMNS: [&str; 7] = [
+    "email",
+    "name",
+    "role",
+    "state",
+    "scope",
+    "owns",
+    "closed_groups",
+];
 
 /// The accounts, by id, as the use cases check callers against them.
 pub(crate) type Accounts = HashMap<i64, Arc<Account>>;
@@ -27,7 +40,58 @@ pub struct AccountForm {
     pub scope: Vec<ScopePart>,
     pub owns: Vec<IndicatorCode>,
     pub closed_groups: Vec<String>,
-    pub disabled: bool,
+    /// Whether sign-in is turned off; `None` keeps it as it is (a new
+    /// account may sign in).
+    pub disabled: Option<bool>,
+}
+
+/// Part of an account to change, the rest kept as it is: for changing one
+/// thing (a role, where someone works, what they own) without restating
+/// the whole account.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountChange {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub scope: Option<Vec<ScopePart>>,
+    pub owns: Option<Vec<IndicatorCode>>,
+    pub closed_groups: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+}
+
+/// Who is calling, as the account they act as: for a program to check its
+/// token, or a page to say who is signed in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Me {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The role in words: "performance officer".
+    pub role_label: &'static str,
+    /// Where they work, as typed: `all`, `unit:CODE`, `group:CODE`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["unit:NFRS-CITY"])))]
+    pub scope: Vec<ScopePart>,
+    /// The indicators they own.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub owns: Vec<IndicatorCode>,
+    /// Codes of the closed groups they belong to.
+    pub closed_groups: Vec<String>,
+    /// True for an API token that may only read.
+    pub read_only: bool,
+}
+
+/// What an administrator chooses from on an account's form: the units and
+/// groups a scope can name, the indicators an owner can own, the closed
+/// groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountChoices {
+    /// Every unit, in hierarchy order.
+    pub units: Vec<crate::values::UnitChoice>,
+    /// Every group of units, as (code, name).
+    pub groups: Vec<(String, String)>,
+    /// Every indicator, as (code, title).
+    pub indicators: Vec<(String, String)>,
+    pub closed_groups: Vec<ClosedGroup>,
 }
 
 /// A closed group: people from any body who alone read its confidential
@@ -115,6 +179,93 @@ impl Stocktake {
         Ok(all)
     }
 
+    /// Who the caller is: the account a session or API token acts as.
+    /// Nobody signed in, and the command line's machine caller, have none.
+    pub fn me(&self, caller: &Caller) -> Result<Me, AppError> {
+        let account = caller
+            .signed_in()
+            .ok_or_else(|| AppError::Unauthenticated {
+                message: "sign in first, or send an API token as `Authorization: Bearer TOKEN`"
+                    .into(),
+            })?;
+        Ok(Me {
+            email: account.email.clone(),
+            name: account.name.clone(),
+            role: account.role,
+            role_label: account.role.label(),
+            scope: account.scope.clone(),
+            owns: account.owns.clone(),
+            closed_groups: account.closed_groups.clone(),
+            read_only: caller.is_read_only(),
+        })
+    }
+
+    /// One account by email, for an administrator.
+    pub async fn find_account(&self, caller: &Caller, email: &str) -> Result<Account, AppError> {
+        self.admin_rights(caller, "see other people's accounts")?;
+        let email = super::normalise_email(email)?;
+        let row = self
+            .store
+            .account_by_email(&email)
+            .await?
+            .ok_or_else(|| AppError::not_found("account", &email))?;
+        Account::from_row(&row)
+    }
+
+    /// What an account's form offers to choose from. Administrators only.
+    pub async fn account_choices(&self, caller: &Caller) -> Result<AccountChoices, AppError> {
+        self.admin_rights(caller, "add or change accounts")?;
+        // An administrator's choices are every unit.
+        let units = self.unit_choices(caller)?;
+        let (groups, indicators) = {
+            let cache = self.analytics();
+            let mut groups: Vec<(String, String)> = cache
+                .groups()
+                .iter()
+                .map(|g| (g.code.to_string(), g.name.clone()))
+                .collect();
+            groups.sort();
+            let mut indicators: Vec<(String, String)> = cache
+                .indicators()
+                .iter()
+                .map(|i| (i.code.to_string(), i.title.clone()))
+                .collect();
+            indicators.sort();
+            (groups, indicators)
+        };
+        Ok(AccountChoices {
+            units,
+            groups,
+            indicators,
+            closed_groups: self.closed_groups(caller).await?,
+        })
+    }
+
+    /// Writes every account as CSV, a row each, with a header: several
+    /// scope parts, indicators or closed groups are separated by `;`.
+    /// Administrators only.
+    pub async fn export_accounts(&self, caller: &Caller, out: impl Write) -> Result<u64, AppError> {
+        let accounts = self.accounts(caller).await?;
+        let io = |e: std::io::Error| AppError::Internal(e.into());
+        let mut csv = CsvWriter::new(std::io::BufWriter::new(out));
+        csv.write_row(ACCOUNT_COLUMNS).map_err(io)?;
+        let joined = |items: Vec<String>| items.join(";");
+        for a in &accounts {
+            csv.write_row([
+                a.email.as_str(),
+                &a.name,
+                a.role.as_str(),
+                if a.disabled { "disabled" } else { "active" },
+                &joined(a.scope.iter().map(ToString::to_string).collect()),
+                &joined(a.owns.iter().map(ToString::to_string).collect()),
+                &joined(a.closed_groups.clone()),
+            ])
+            .map_err(io)?;
+        }
+        csv.flush().map_err(io)?;
+        Ok(accounts.len() as u64)
+    }
+
     /// One account by email: an administrator's view of anyone, or the
     /// caller's own.
     pub async fn account(&self, caller: &Caller, email: &str) -> Result<Account, AppError> {
@@ -199,6 +350,26 @@ impl Stocktake {
         Ok(checked)
     }
 
+    /// Adds an account with its first password, refusing an email that has
+    /// one already (change that on its own page). Administrators only;
+    /// audited.
+    pub async fn add_account(
+        &self,
+        caller: &Caller,
+        form: &AccountForm,
+        password: &str,
+    ) -> Result<Account, AppError> {
+        self.admin_rights(caller, "add accounts")?;
+        let email = super::normalise_email(&form.email)?;
+        if self.store.account_by_email(&email).await?.is_some() {
+            return Err(AppError::invalid(
+                "email",
+                format!("{email} has an account already: change it on its own page"),
+            ));
+        }
+        self.save_account(caller, form, Some(password)).await
+    }
+
     /// Adds an account with a first password, or changes one (its password
     /// kept unless `password` is given). Administrators only; audited.
     pub async fn save_account(
@@ -210,13 +381,40 @@ impl Stocktake {
         self.admin_rights(caller, "add or change accounts")?;
         let form = self.check_account_form(form)?;
         let existing = self.store.account_by_email(&form.email).await?;
+        let disabled = form
+            .disabled
+            .unwrap_or_else(|| existing.as_ref().is_some_and(|e| e.disabled));
         if let Some(me) = caller.signed_in()
             && me.email == form.email
-            && (form.role != Role::Admin || form.disabled)
+        {
+            if form.role != Role::Admin {
+                return Err(AppError::invalid(
+                    "role",
+                    "you cannot take away your own administrator's rights: ask another administrator",
+                ));
+            }
+            if disabled {
+                return Err(AppError::invalid(
+                    "disabled",
+                    "you cannot disable your own account: ask another administrator",
+                ));
+            }
+        }
+        let known_groups: Vec<String> = self
+            .store
+            .closed_groups()
+            .await?
+            .into_iter()
+            .map(|g| g.code)
+            .collect();
+        if let Some(unknown) = form
+            .closed_groups
+            .iter()
+            .find(|g| !known_groups.contains(g))
         {
             return Err(AppError::invalid(
-                "role",
-                "you cannot take away your own administrator's rights: ask another administrator",
+                "closed_groups",
+                format!("no closed group has the code {unknown:?}: add it first"),
             ));
         }
         let password_hash = match (password, &existing) {
@@ -239,25 +437,12 @@ impl Stocktake {
             email: form.email.clone(),
             name: form.name.clone(),
             role: form.role.as_str().to_owned(),
-            disabled: form.disabled,
+            disabled,
             password_hash,
             scope: form.scope.iter().map(ScopeEntry::from).collect(),
             closed_groups: form.closed_groups.clone(),
             owns: form.owns.clone(),
         };
-        let known_groups: Vec<String> = self
-            .store
-            .closed_groups()
-            .await?
-            .into_iter()
-            .map(|g| g.code)
-            .collect();
-        if let Some(unknown) = row.closed_groups.iter().find(|g| !known_groups.contains(g)) {
-            return Err(AppError::invalid(
-                "closed_groups",
-                format!("no closed group has the code {unknown:?}: add it first"),
-            ));
-        }
         self.store
             .save_account(&row, &caller.audit_actor(), None)
             .await?;
@@ -368,6 +553,10 @@ impl Stocktake {
             .account_by_email(&email)
             .await?
             .ok_or_else(|| AppError::not_found("account", &email))?;
+        if row.disabled == disabled {
+            // Nothing to change, so nothing to record.
+            return Ok(());
+        }
         row.disabled = disabled;
         self.store
             .save_account(&row, &caller.audit_actor(), None)
@@ -409,7 +598,7 @@ impl Stocktake {
                 scope: vec![ScopePart::Everything],
                 owns: Vec::new(),
                 closed_groups: Vec::new(),
-                disabled: false,
+                disabled: Some(false),
             },
             Some(password),
         )
@@ -463,6 +652,117 @@ impl Stocktake {
                 &caller.audit_actor(),
             )
             .await?;
+        self.reload_accounts().await
+    }
+
+    /// Changes the parts of an account given, keeping the rest; the same
+    /// checks as [`Stocktake::save_account`]. Administrators only; audited.
+    pub async fn change_account(
+        &self,
+        caller: &Caller,
+        email: &str,
+        change: &AccountChange,
+    ) -> Result<Account, AppError> {
+        let held = self.find_account(caller, email).await?;
+        let form = AccountForm {
+            email: held.email.clone(),
+            name: change.name.clone().unwrap_or(held.name),
+            role: change.role.unwrap_or(held.role),
+            scope: change.scope.clone().unwrap_or(held.scope),
+            owns: change.owns.clone().unwrap_or(held.owns),
+            closed_groups: change.closed_groups.clone().unwrap_or(held.closed_groups),
+            disabled: change.disabled,
+        };
+        self.save_account(caller, &form, None).await
+    }
+
+    /// The closed group with this code, as stored.
+    async fn closed_group_row(&self, code: &str) -> Result<ClosedGroupRow, AppError> {
+        let code = code.trim();
+        self.store
+            .closed_groups()
+            .await?
+            .into_iter()
+            .find(|g| g.code == code)
+            .ok_or_else(|| AppError::not_found("closed group", code))
+    }
+
+    /// Puts someone in a closed group: they read its confidential records
+    /// from now on, whatever their role. They need an account first (a
+    /// viewer's will do for someone from an outside body). Administrators
+    /// only; kept in the trail as a change to their account.
+    pub async fn add_closed_group_member(
+        &self,
+        caller: &Caller,
+        code: &str,
+        email: &str,
+    ) -> Result<Account, AppError> {
+        self.admin_rights(caller, "change who belongs to closed groups")?;
+        let group = self.closed_group_row(code).await?;
+        let email = super::normalise_email(email)?;
+        let mut row = self.store.account_by_email(&email).await?.ok_or_else(|| {
+            AppError::invalid(
+                "email",
+                format!(
+                    "{email} has no account: add one first (a viewer's will do for someone from an outside body), then add them to the group"
+                ),
+            )
+        })?;
+        if !row.closed_groups.contains(&group.code) {
+            row.closed_groups.push(group.code);
+            row.closed_groups.sort();
+            self.store
+                .save_account(&row, &caller.audit_actor(), None)
+                .await?;
+            self.reload_accounts().await?;
+        }
+        Account::from_row(&row)
+    }
+
+    /// Takes someone out of a closed group: they stop reading its records
+    /// at once. Administrators only; kept in the trail as a change to their
+    /// account.
+    pub async fn remove_closed_group_member(
+        &self,
+        caller: &Caller,
+        code: &str,
+        email: &str,
+    ) -> Result<Account, AppError> {
+        self.admin_rights(caller, "change who belongs to closed groups")?;
+        let group = self.closed_group_row(code).await?;
+        let email = super::normalise_email(email)?;
+        let mut row = self
+            .store
+            .account_by_email(&email)
+            .await?
+            .ok_or_else(|| AppError::not_found("account", &email))?;
+        if !row.closed_groups.contains(&group.code) {
+            return Err(AppError::invalid(
+                "email",
+                format!("{email} is not a member of {}", group.code),
+            ));
+        }
+        row.closed_groups.retain(|g| *g != group.code);
+        self.store
+            .save_account(&row, &caller.audit_actor(), None)
+            .await?;
+        self.reload_accounts().await?;
+        Account::from_row(&row)
+    }
+
+    /// Removes a closed group; its members leave it and keep their
+    /// accounts. The trail keeps the group as it was, with its members.
+    /// Administrators only.
+    pub async fn delete_closed_group(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
+        self.admin_rights(caller, "remove closed groups")?;
+        let code = code.trim();
+        if !self
+            .store
+            .delete_closed_group(code, &caller.audit_actor())
+            .await?
+        {
+            return Err(AppError::not_found("closed group", code));
+        }
         self.reload_accounts().await
     }
 }

@@ -12,9 +12,12 @@ mod role;
 mod sign_in;
 
 pub use account::{Account, ScopePart, normalise_email};
-pub use accounts::{AccountForm, ClosedGroup};
+pub use accounts::{ACCOUNT_COLUMNS, AccountChange, AccountChoices, AccountForm, ClosedGroup, Me};
 pub(crate) use accounts::{Accounts, load_accounts};
-pub use audit::{AuditLine, AuditSearch};
+pub use audit::{
+    AUDIT_COLUMNS, AuditLine, AuditSearch, FieldChange, MAX_AUDIT_LINES, RECORD_TYPES,
+    write_audit_csv,
+};
 pub use caller::{Caller, Interface};
 pub use role::Role;
 pub use sign_in::{

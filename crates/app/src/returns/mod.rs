@@ -15,7 +15,7 @@ use crate::access::rights::Rights;
 use crate::access::{Caller, Interface, Role};
 use crate::clock::{is_date, today};
 use crate::error::text_field;
-use crate::values::{UnitRef, find_indicator, find_unit};
+use crate::values::{Cell, Table, TableColumn, UnitRef, find_indicator, find_unit};
 use crate::{AppError, Stocktake};
 
 /// What a performance officer asks for when opening a return.
@@ -30,6 +30,10 @@ pub struct ReturnForm {
     pub indicators: Vec<String>,
     /// Units asked; each unit named is asked itself (not those below it).
     pub units: Vec<String>,
+    /// Also every unit of this level (`station`) in the caller's scope...
+    pub level: Option<String>,
+    /// ...below this unit (`NFRS`): "every station under the fire service".
+    pub under: Option<String>,
 }
 
 /// Where a unit stands in a return.
@@ -116,11 +120,20 @@ pub struct ReturnView {
     pub opened_at: String,
     pub indicators: Vec<String>,
     pub lines: Vec<ReturnLine>,
-    /// How many units are at each completeness, in the order of the enum.
-    pub counts: Vec<(Completeness, usize)>,
+    /// How many units are at each completeness: overdue, missing, partly
+    /// returned, returned, waived, cancelled.
+    pub counts: Vec<CompletenessCount>,
     pub stories: Vec<Story>,
     /// Whether the caller may change the return (open, waive, close).
     pub manageable: bool,
+}
+
+/// How many units of a return stand at one completeness.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CompletenessCount {
+    pub completeness: Completeness,
+    pub units: usize,
 }
 
 /// A story told in a return.
@@ -143,6 +156,7 @@ pub struct ReturnSummary {
     pub code: String,
     pub title: String,
     pub period: String,
+    pub period_label: String,
     pub deadline: String,
     pub state: String,
     pub units: usize,
@@ -157,6 +171,7 @@ pub struct Owed {
     pub code: String,
     pub title: String,
     pub period: String,
+    pub period_label: String,
     pub deadline: String,
     pub overdue: bool,
     pub unit: UnitRef,
@@ -164,10 +179,20 @@ pub struct Owed {
     pub outstanding: Vec<String>,
 }
 
-/// The most stories a unit may tell in one return.
-pub const MAX_STORIES: usize = 10;
+/// The most stories a unit may tell in one return: the partnership plan
+/// asks each authority for two short accounts beside its numbers.
+pub const MAX_STORIES: usize = 2;
 
 impl Stocktake {
+    /// Refuses a caller who may not open returns: what the form to open
+    /// one asks before it is shown.
+    pub fn may_open_returns(&self, caller: &Caller) -> Result<(), AppError> {
+        let cache = self.analytics();
+        let rights = self.rights(caller, &cache)?;
+        rights.require_write()?;
+        rights.require_framework("open data returns")
+    }
+
     /// Opens a return. Performance officers and administrators only; the
     /// indicators must all be collected at the period's frequency, and the
     /// units within the caller's scope.
@@ -230,14 +255,39 @@ impl Stocktake {
                     indicators.push(ind.code.clone());
                 }
             }
-            if form.units.is_empty() {
-                return Err(AppError::invalid("units", "name the units the return asks"));
-            }
-            let mut units: Vec<ReturnUnitRow> = Vec::new();
-            for code in &form.units {
+            let mut asked = Vec::new();
+            for code in form.units.iter().filter(|c| !c.trim().is_empty()) {
                 let u = find_unit(&cache, code.trim())
                     .map_err(|e| AppError::invalid("units", e.to_string()))?;
                 rights.require_sees(&cache, u)?;
+                asked.push(u);
+            }
+            let level = form
+                .level
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty());
+            let under = form
+                .under
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty());
+            if let Some(level) = level {
+                asked.extend(units_at(&cache, &rights, level, under)?);
+            } else if under.is_some() {
+                return Err(AppError::invalid(
+                    "level",
+                    "choose the level of the units to ask under that unit, such as station",
+                ));
+            }
+            if asked.is_empty() {
+                return Err(AppError::invalid(
+                    "units",
+                    "name the units the return asks, or choose a level of units to ask",
+                ));
+            }
+            let mut units: Vec<ReturnUnitRow> = Vec::new();
+            for u in asked {
                 let unit = cache.hierarchy().unit(u).code.clone();
                 if !units.iter().any(|r| r.unit == unit) {
                     units.push(ReturnUnitRow {
@@ -286,6 +336,7 @@ impl Stocktake {
                 code: view.code,
                 title: view.title,
                 period: view.period,
+                period_label: view.period_label,
                 deadline: view.deadline,
                 state: view.state,
             });
@@ -419,7 +470,10 @@ impl Stocktake {
         ];
         let counts = order
             .iter()
-            .map(|c| (*c, lines.iter().filter(|l| l.completeness == *c).count()))
+            .map(|c| CompletenessCount {
+                completeness: *c,
+                units: lines.iter().filter(|l| l.completeness == *c).count(),
+            })
             .collect();
         let shown: HashSet<&str> = lines.iter().map(|l| l.unit.code.as_str()).collect();
         let stories = stories
@@ -569,11 +623,6 @@ impl Stocktake {
         title: &str,
         body: &str,
     ) -> Result<ReturnView, AppError> {
-        let row = self
-            .store
-            .data_return(code.trim())
-            .await?
-            .ok_or_else(|| AppError::not_found("data return", code))?;
         let unit_code = {
             let cache = self.analytics();
             let rights = self.rights(caller, &cache)?;
@@ -587,6 +636,11 @@ impl Stocktake {
             }
             cache.hierarchy().unit(u).code.clone()
         };
+        let row = self
+            .store
+            .data_return(code.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found("data return", code))?;
         if !row.units.iter().any(|u| u.unit == unit_code) {
             return Err(AppError::invalid(
                 "unit",
@@ -623,7 +677,7 @@ impl Stocktake {
             return Err(AppError::invalid(
                 "title",
                 format!(
-                    "{unit_code} has told {MAX_STORIES} stories in this return already: edit one instead"
+                    "{unit_code} has told {MAX_STORIES} stories in this return already, the most a unit may tell: rewrite one instead"
                 ),
             ));
         }
@@ -646,12 +700,14 @@ impl Stocktake {
     }
 
     /// What the caller owes in open returns: for each unit in their scope a
-    /// return asks, the indicators they enter that have no submitted figure.
+    /// return asks, the indicators they own that have no submitted figure.
+    /// Owners owe figures; the performance officers who open returns, and
+    /// administrators, are owed them (the return's page shows by whom).
     pub async fn owed(&self, caller: &Caller) -> Result<Vec<Owed>, AppError> {
         {
             let cache = self.analytics();
             let rights = self.rights(caller, &cache)?;
-            if !rights.enters_values() {
+            if !rights.enters_values() || rights.role != Role::Owner {
                 return Ok(Vec::new());
             }
         }
@@ -690,6 +746,7 @@ impl Stocktake {
                     code: view.code.clone(),
                     title: view.title.clone(),
                     period: view.period.clone(),
+                    period_label: view.period_label.clone(),
                     deadline: view.deadline.clone(),
                     overdue: line.completeness == Completeness::Overdue,
                     unit: line.unit,
@@ -728,3 +785,194 @@ fn owners_by_unit(
         })
         .collect()
 }
+
+/// The units of `level` in the caller's scope, below `under` (and `under`
+/// itself, where it is of that level), in hierarchy order.
+fn units_at(
+    cache: &stocktake_core::Analytics,
+    rights: &Rights,
+    level: &str,
+    under: Option<&str>,
+) -> Result<Vec<stocktake_core::UnitIdx>, AppError> {
+    crate::values::check_level(cache, level)?;
+    let h = cache.hierarchy();
+    let top = match under {
+        Some(code) => {
+            let u =
+                find_unit(cache, code).map_err(|e| AppError::invalid("under", e.to_string()))?;
+            rights.require_sees(cache, u)?;
+            Some(u)
+        }
+        None => None,
+    };
+    let units: Vec<_> = rights
+        .units(cache)
+        .into_iter()
+        .filter(|&u| h.unit(u).level == level)
+        .filter(|&u| top.is_none_or(|t| h.path(u).contains(&t)))
+        .collect();
+    if units.is_empty() {
+        return Err(AppError::invalid(
+            "level",
+            match top {
+                Some(t) => format!(
+                    "no unit at level {level} is under {} in your scope",
+                    h.unit(t).code
+                ),
+                None => format!("no unit at level {level} is in your scope"),
+            },
+        ));
+    }
+    Ok(units)
+}
+
+impl ReturnView {
+    /// Each unit's completeness, as the return's download writes it.
+    pub fn table(&self) -> Table {
+        let rows = self
+            .lines
+            .iter()
+            .map(|l| {
+                vec![
+                    Cell::text(&self.code),
+                    Cell::text(&l.unit.code),
+                    Cell::text(&l.unit.name),
+                    Cell::text(l.completeness.as_str()),
+                    Cell::text(l.completeness.label()),
+                    Cell::Exact(Some(l.asked as f64)),
+                    Cell::Exact(Some(l.entered as f64)),
+                    Cell::Exact(Some(l.submitted as f64)),
+                    Cell::Exact(Some(l.approved as f64)),
+                    Cell::text(l.outstanding.join(" ")),
+                    Cell::text(l.owners.join("; ")),
+                    Cell::text(l.reason.clone().unwrap_or_default()),
+                    Cell::text(l.decided_by.clone().unwrap_or_default()),
+                    Cell::Exact(Some(l.stories as f64)),
+                ]
+            })
+            .collect();
+        Table {
+            sheet: "Completeness",
+            columns: COMPLETENESS_COLUMNS,
+            rows,
+        }
+    }
+}
+
+/// The returns as listed, as the command line's CSV writes them.
+pub fn returns_table(returns: &[ReturnSummary]) -> Table {
+    let rows = returns
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(&r.code),
+                Cell::text(&r.title),
+                Cell::text(&r.period),
+                Cell::text(&r.deadline),
+                Cell::text(&r.state),
+                Cell::Exact(Some(r.units as f64)),
+                Cell::Exact(Some(r.returned as f64)),
+                Cell::Exact(Some(r.overdue as f64)),
+            ]
+        })
+        .collect();
+    Table {
+        sheet: "Data returns",
+        columns: RETURN_COLUMNS,
+        rows,
+    }
+}
+
+const RETURN_COLUMNS: &[TableColumn] = &[
+    TableColumn {
+        name: "code",
+        meaning: "The return's code.",
+    },
+    TableColumn {
+        name: "title",
+        meaning: "The return's title.",
+    },
+    TableColumn {
+        name: "period",
+        meaning: "The period the figures are for.",
+    },
+    TableColumn {
+        name: "deadline",
+        meaning: "The last day to send them, YYYY-MM-DD.",
+    },
+    TableColumn {
+        name: "state",
+        meaning: "open, closed or cancelled.",
+    },
+    TableColumn {
+        name: "units",
+        meaning: "Units asked, within your scope.",
+    },
+    TableColumn {
+        name: "returned",
+        meaning: "Units that have submitted every figure.",
+    },
+    TableColumn {
+        name: "overdue",
+        meaning: "Units past the deadline without every figure submitted.",
+    },
+];
+
+const COMPLETENESS_COLUMNS: &[TableColumn] = &[
+    TableColumn {
+        name: "return",
+        meaning: "The return's code.",
+    },
+    TableColumn {
+        name: "org_unit",
+        meaning: "The unit's code.",
+    },
+    TableColumn {
+        name: "unit_name",
+        meaning: "The unit's name.",
+    },
+    TableColumn {
+        name: "completeness",
+        meaning: "returned, partly_returned, missing, overdue, waived or cancelled.",
+    },
+    TableColumn {
+        name: "completeness_label",
+        meaning: "The completeness in words.",
+    },
+    TableColumn {
+        name: "asked",
+        meaning: "Figures asked of the unit.",
+    },
+    TableColumn {
+        name: "entered",
+        meaning: "Figures entered, in any state.",
+    },
+    TableColumn {
+        name: "submitted",
+        meaning: "Figures submitted or approved.",
+    },
+    TableColumn {
+        name: "approved",
+        meaning: "Figures approved.",
+    },
+    TableColumn {
+        name: "outstanding",
+        meaning: "Indicators still without a submitted figure, separated by spaces.",
+    },
+    TableColumn {
+        name: "owed_by",
+        meaning: "The owners who owe them, separated by semicolons.",
+    },
+    TableColumn {
+        name: "reason",
+        meaning: "Why the unit was waived or cancelled.",
+    },
+    TableColumn {
+        name: "decided_by",
+        meaning: "Who waived or cancelled it.",
+    },
+    TableColumn {
+        name: "stories",
+        meaning: "Stories the unit told in the return.",
+    },
+];

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use stocktake_core::{Analytics, IndIdx, Kind, Observation, Period, Status, UnitIdx, ValueState};
-use stocktake_store::ValueRow;
+use stocktake_store::{ValueKey, ValueRow};
 
 use super::files::FileErrors;
 use super::judge::Change;
@@ -137,6 +137,9 @@ pub struct EntryLine {
     /// Whether the caller may change it now: approved values are locked to
     /// owners, and open to performance officers with a reason.
     pub editable: bool,
+    /// For a draft a performance officer returned or reopened: who, when
+    /// and why, for its owner to read.
+    pub sent_back: Option<super::StepTaken>,
 }
 
 /// The data entry form for a unit and period: the indicators due.
@@ -187,67 +190,83 @@ impl Stocktake {
             .filter(|(_, u, _)| *u == unit_code)
             .map(|(i, _, state)| (i, state))
             .collect();
-        let cache = self.analytics();
-        let rights = self.rights(caller, &cache)?;
-        let u = super::find_unit(&cache, unit)?;
-        rights.require_sees(&cache, u)?;
-        if !rights.enters_values() {
-            return Err(AppError::forbidden(format!(
-                "you are signed in as a {}: values are entered by their owners and performance officers",
-                rights.role.label()
-            )));
-        }
-        let of_frequency: Vec<_> = cache
-            .all_indicators()
-            .filter(|&i| {
-                cache.indicator(i).frequency == period.frequency() && cache.collected_at(i, u)
-            })
-            .filter(|&i| rights.may_enter(i, u))
-            .collect();
-        let reported: Vec<_> = of_frequency
-            .iter()
-            .copied()
-            .filter(|&i| cache.reports(i, u, period, REPORTING_LOOKBACK))
-            .collect();
-        let due = if reported.is_empty() {
-            of_frequency
-        } else {
-            reported
+        let mut form = {
+            let cache = self.analytics();
+            let rights = self.rights(caller, &cache)?;
+            let u = super::find_unit(&cache, unit)?;
+            rights.require_sees(&cache, u)?;
+            if !rights.enters_values() {
+                return Err(AppError::forbidden(format!(
+                    "you are signed in as a {}: values are entered by their owners and performance officers",
+                    rights.role.label()
+                )));
+            }
+            let of_frequency: Vec<_> = cache
+                .all_indicators()
+                .filter(|&i| {
+                    cache.indicator(i).frequency == period.frequency() && cache.collected_at(i, u)
+                })
+                .filter(|&i| rights.may_enter(i, u))
+                .collect();
+            let reported: Vec<_> = of_frequency
+                .iter()
+                .copied()
+                .filter(|&i| cache.reports(i, u, period, REPORTING_LOOKBACK))
+                .collect();
+            let due = if reported.is_empty() {
+                of_frequency
+            } else {
+                reported
+            };
+            let lines = due
+                .into_iter()
+                .map(|i| {
+                    let ind = cache.indicator(i);
+                    let row = cache.scorecard_row(i, u, period);
+                    let current = cache.entered(i, u, period);
+                    let state = current.and(states.get(&ind.code).copied());
+                    EntryLine {
+                        indicator: ind.code.to_string(),
+                        title: ind.title.clone(),
+                        unit: ind.unit.clone(),
+                        ratio: ind.kind == Kind::Ratio,
+                        decimals: ind.decimals,
+                        current,
+                        commentary: row.commentary,
+                        target: row.target.map(|t| t.target),
+                        target_basis: row.target.map(|t| t.basis_short()),
+                        judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
+                        judged: if row.target.is_some_and(|t| t.year_to_date) {
+                            row.year_to_date.value
+                        } else {
+                            row.current.value
+                        },
+                        status: row.status,
+                        editable: state != Some(ValueState::Approved)
+                            || rights.role.runs_framework(),
+                        state,
+                        sent_back: None,
+                    }
+                })
+                .collect();
+            EntryForm {
+                unit: UnitRef::of(&cache, u),
+                period,
+                lines,
+            }
         };
-        let lines = due
-            .into_iter()
-            .map(|i| {
-                let ind = cache.indicator(i);
-                let row = cache.scorecard_row(i, u, period);
-                let current = cache.entered(i, u, period);
-                let state = current.and(states.get(&ind.code).copied());
-                EntryLine {
-                    indicator: ind.code.to_string(),
-                    title: ind.title.clone(),
-                    unit: ind.unit.clone(),
-                    ratio: ind.kind == Kind::Ratio,
-                    decimals: ind.decimals,
-                    current,
-                    commentary: row.commentary,
-                    target: row.target.map(|t| t.target),
-                    target_basis: row.target.map(|t| t.basis_short()),
-                    judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
-                    judged: if row.target.is_some_and(|t| t.year_to_date) {
-                        row.year_to_date.value
-                    } else {
-                        row.current.value
-                    },
-                    status: row.status,
-                    editable: state != Some(ValueState::Approved) || rights.role.runs_framework(),
-                    state,
-                }
-            })
+        let drafts: Vec<(usize, ValueKey)> = form
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.state == Some(ValueState::Draft))
+            .filter_map(|(n, l)| Some((n, (l.indicator.parse().ok()?, unit_code.clone(), period))))
             .collect();
-        Ok(EntryForm {
-            unit: UnitRef::of(&cache, u),
-            period,
-            lines,
-        })
+        let keys: Vec<ValueKey> = drafts.iter().map(|(_, k)| k.clone()).collect();
+        for ((n, _), step) in drafts.iter().zip(self.sent_back(&keys).await?) {
+            form.lines[*n].sent_back = step;
+        }
+        Ok(form)
     }
 
     /// Checks and saves a batch of values; every problem is reported by its

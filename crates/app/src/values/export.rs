@@ -147,6 +147,29 @@ impl Stocktake {
                     ])?;
                 }
             }
+            FileKind::Neighbours => {
+                for (unit, list) in self.store.nearest_neighbours().await? {
+                    if !in_scope(unit.as_str()) {
+                        continue;
+                    }
+                    for (rank, neighbour) in list.iter().enumerate() {
+                        if in_scope(neighbour.as_str()) {
+                            put(&[unit.as_str(), neighbour.as_str(), &(rank + 1).to_string()])?;
+                        }
+                    }
+                }
+            }
+            FileKind::HotSpotRules => {
+                for rule in self.store.hot_spot_rules().await? {
+                    put(&[
+                        rule.code.as_str(),
+                        &rule.name,
+                        &rule.worst_quartiles.to_string(),
+                        rule.trend.as_str(),
+                        rule.comparators.as_str(),
+                    ])?;
+                }
+            }
             FileKind::Targets => {
                 for t in self.store.targets().await? {
                     if !in_scope(t.org_unit.as_str()) {

@@ -23,14 +23,20 @@ pub enum FileKind {
     Targets,
     /// Where indicators apply: the levels and subtrees they are collected for.
     Applies,
+    /// Each unit's nearest neighbours: its own ordered list of comparators.
+    Neighbours,
+    /// The regional team's rules naming hot spots.
+    HotSpotRules,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] = [
+    pub const ALL: [FileKind; 8] = [
         FileKind::OrgUnits,
         FileKind::Groups,
         FileKind::Indicators,
         FileKind::Applies,
+        FileKind::Neighbours,
+        FileKind::HotSpotRules,
         FileKind::Values,
         FileKind::Targets,
     ];
@@ -43,6 +49,8 @@ impl FileKind {
             FileKind::Values => "values",
             FileKind::Targets => "targets",
             FileKind::Applies => "applies",
+            FileKind::Neighbours => "neighbours",
+            FileKind::HotSpotRules => "hot-spot-rules",
         }
     }
 
@@ -55,6 +63,8 @@ impl FileKind {
             FileKind::Values => "values",
             FileKind::Targets => "targets",
             FileKind::Applies => "where indicators apply",
+            FileKind::Neighbours => "nearest neighbours",
+            FileKind::HotSpotRules => "hot-spot rules",
         }
     }
 
@@ -67,6 +77,8 @@ impl FileKind {
             FileKind::Values => VALUE_COLUMNS,
             FileKind::Targets => TARGET_COLUMNS,
             FileKind::Applies => APPLIES_COLUMNS,
+            FileKind::Neighbours => NEIGHBOUR_COLUMNS,
+            FileKind::HotSpotRules => HOT_SPOT_RULE_COLUMNS,
         }
     }
 
@@ -89,7 +101,7 @@ impl FromStr for FileKind {
             .find(|k| k.as_str() == s || k.as_str().replace('-', "_") == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown file kind {s:?}: use org-units, groups, indicators, applies, values or targets"
+                    "unknown file kind {s:?}: use org-units, groups, indicators, applies, neighbours, hot-spot-rules, values or targets"
                 )
             })
     }
@@ -162,6 +174,20 @@ const APPLIES_COLUMNS: &[Column] = &[
     Column::req("indicator"),
     Column::opt("level"),
     Column::opt("under"),
+];
+
+const NEIGHBOUR_COLUMNS: &[Column] = &[
+    Column::req("unit"),
+    Column::req("neighbour"),
+    Column::req("rank"),
+];
+
+const HOT_SPOT_RULE_COLUMNS: &[Column] = &[
+    Column::req("code"),
+    Column::req("name"),
+    Column::opt("worst_quartiles"),
+    Column::opt("trend"),
+    Column::opt("comparators"),
 ];
 
 /// One problem in a file, located so the user can find and fix it.

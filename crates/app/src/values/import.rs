@@ -142,10 +142,15 @@ impl Stocktake {
                 count
             }
             FileKind::Targets => {
-                self.import_targets(file, rows, mode, actor, options.ratify_targets)
+                self.import_targets(file, rows, mode, actor, &rights, options.ratify_targets)
                     .await?
             }
             FileKind::Applies => self.import_applies(file, rows, mode, actor).await?,
+            FileKind::Neighbours => {
+                self.import_neighbours(file, rows, mode, &rights, actor)
+                    .await?
+            }
+            FileKind::HotSpotRules => self.import_hot_spot_rules(file, rows, mode, actor).await?,
         };
         Ok(ImportSummary {
             kind,
@@ -701,78 +706,91 @@ impl Stocktake {
         rows: CsvRows<impl Read>,
         mode: ImportMode,
         actor: &Actor,
+        rights: &Rights,
         ratify: bool,
     ) -> Result<u64, AppError> {
-        let reference = Reference::of(&self.analytics());
         let mut errors = FileErrors::new(file);
-        let mut first_line: FxHashMap<(IndIdx, UnitIdx, Period), u64> = FxHashMap::default();
         let mut targets: Vec<(IndIdx, UnitIdx, TargetRow)> = Vec::new();
-        rows.for_each(&mut errors, |row, errors| {
-            let key = reference.key(
-                row.line,
-                [row.get("indicator"), row.get("org_unit"), row.get("period")],
-                errors,
-                true,
-            );
-            // The numbers are checked even when the key is bad, so every problem on the line is reported.
-            let target_rules = key.map_or(
-                NumberRules {
-                    percent_allowed: true,
-                },
-                |(i, _, _)| reference.indicator(i).value_rules(),
-            );
-            let target = number(row.line, "target", row.get("target"), target_rules, errors);
-            // Tolerance is itself a percentage (of the target).
-            let percent = NumberRules {
-                percent_allowed: true,
-            };
-            let tolerance = number(row.line, "tolerance", row.get("tolerance"), percent, errors);
-            let Some((ind, unit, period)) = key else {
-                return;
-            };
-            let (Ok(target), Ok(tolerance)) = (target, tolerance) else {
-                return;
-            };
-            let Some(target) = target else {
-                errors.push(
+        {
+            // The cache is written below: this read of it ends first.
+            let cache = self.analytics();
+            let reference = Reference::of(&cache);
+            let mut first_line: FxHashMap<(IndIdx, UnitIdx, Period), u64> = FxHashMap::default();
+            rows.for_each(&mut errors, |row, errors| {
+                let key = reference.key(
                     row.line,
-                    Some("target"),
-                    "target is blank: give the target figure",
+                    [row.get("indicator"), row.get("org_unit"), row.get("period")],
+                    errors,
+                    true,
                 );
-                return;
-            };
-            let tolerance = tolerance.map_or(0.0, |t| t.value);
-            if tolerance < 0.0 {
-                errors.push(
-                    row.line,
-                    Some("tolerance"),
-                    "tolerance is a percentage of the target and cannot be negative",
-                );
-                return;
-            }
-            if let Some(first) = first_line.insert((ind, unit, period), row.line) {
-                errors.push(
-                    row.line,
-                    None,
-                    format!("duplicate: line {first} already sets this target; keep one of them"),
-                );
-                return;
-            }
-            targets.push((
-                ind,
-                unit,
-                TargetRow {
-                    indicator: reference.indicator(ind).code.clone(),
-                    org_unit: reference.hierarchy().unit(unit).code.clone(),
-                    period,
-                    target: Target {
-                        target: target.value,
-                        tolerance,
+                // The numbers are checked even when the key is bad, so every problem on the line is reported.
+                let target_rules = key.map_or(
+                    NumberRules {
+                        percent_allowed: true,
                     },
-                    ratified: ratify,
-                },
-            ));
-        });
+                    |(i, _, _)| reference.indicator(i).value_rules(),
+                );
+                let target = number(row.line, "target", row.get("target"), target_rules, errors);
+                // Tolerance is itself a percentage (of the target).
+                let percent = NumberRules {
+                    percent_allowed: true,
+                };
+                let tolerance =
+                    number(row.line, "tolerance", row.get("tolerance"), percent, errors);
+                let Some((ind, unit, period)) = key else {
+                    return;
+                };
+                // A performance officer sets targets within their scope.
+                if let Err(refused) = rights.require_sees(&cache, unit) {
+                    errors.push(row.line, Some("org_unit"), refused.to_string());
+                    return;
+                }
+                let (Ok(target), Ok(tolerance)) = (target, tolerance) else {
+                    return;
+                };
+                let Some(target) = target else {
+                    errors.push(
+                        row.line,
+                        Some("target"),
+                        "target is blank: give the target figure",
+                    );
+                    return;
+                };
+                let tolerance = tolerance.map_or(0.0, |t| t.value);
+                if tolerance < 0.0 {
+                    errors.push(
+                        row.line,
+                        Some("tolerance"),
+                        "tolerance is a percentage of the target and cannot be negative",
+                    );
+                    return;
+                }
+                if let Some(first) = first_line.insert((ind, unit, period), row.line) {
+                    errors.push(
+                        row.line,
+                        None,
+                        format!(
+                            "duplicate: line {first} already sets this target; keep one of them"
+                        ),
+                    );
+                    return;
+                }
+                targets.push((
+                    ind,
+                    unit,
+                    TargetRow {
+                        indicator: reference.indicator(ind).code.clone(),
+                        org_unit: reference.hierarchy().unit(unit).code.clone(),
+                        period,
+                        target: Target {
+                            target: target.value,
+                            tolerance,
+                        },
+                        ratified: ratify,
+                    },
+                ));
+            });
+        }
         finish(errors)?;
         if mode == ImportMode::Write && !targets.is_empty() {
             let rows: Vec<TargetRow> = targets.iter().map(|(_, _, t)| t.clone()).collect();
@@ -872,7 +890,7 @@ impl<'a> ValueFields<'a> {
 }
 
 /// Reads a required code cell of a type, reporting a blank or bad one.
-fn code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
+pub(crate) fn code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
     row: &Row<'_>,
     column: &str,
     errors: &mut FileErrors,
@@ -899,7 +917,7 @@ fn optional_code<T: std::str::FromStr<Err = stocktake_core::TextError>>(
 
 /// Reads a required text cell of a kind, reporting a blank, overlong or
 /// invisible-character one.
-fn required_text(
+pub(crate) fn required_text(
     row: &Row<'_>,
     column: &str,
     kind: TextKind,
@@ -913,7 +931,7 @@ fn required_text(
         .flatten()
 }
 
-fn finish(errors: FileErrors) -> Result<(), AppError> {
+pub(crate) fn finish(errors: FileErrors) -> Result<(), AppError> {
     if errors.is_empty() {
         Ok(())
     } else {

@@ -10,6 +10,7 @@
 //! pages' views), `reference` (lists and choosers) and `overview` (views
 //! across the whole deployment).
 
+mod approvals;
 mod cascade;
 mod detail;
 mod entry;
@@ -30,6 +31,7 @@ mod workflow;
 
 use stocktake_core::{Analytics, IndIdx, UnitIdx};
 
+pub use approvals::{Approvals, Awaiting, Proposed, RECENTLY_APPROVED, StepTaken, ValueDetail};
 pub use cascade::{CascadeChild, CascadeChoice, CascadePreview, CascadeRequest};
 pub use detail::{
     BreakdownLine, ChildSummary, Comparison, Home, IndicatorView, Mover, TrendPoint, UnitView,
@@ -50,7 +52,12 @@ pub use targets::Ratified;
 pub use uploads::{Confirmation, Staged};
 pub use workflow::{Moved, Step, ValueRef};
 
+pub(crate) use files::CsvRows;
+pub(crate) use import::{code, finish, required_text};
 pub(crate) use judge::CommentaryRules;
+pub(crate) use parse::{present, shown};
+pub(crate) use reference::check_level;
+pub(crate) use scorecard::approved;
 
 use crate::AppError;
 

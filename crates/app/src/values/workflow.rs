@@ -41,7 +41,7 @@ impl Step {
     }
 
     /// The state a value must be in for the step.
-    fn from(self) -> ValueState {
+    pub fn from(self) -> ValueState {
         match self {
             Step::Submit => ValueState::Draft,
             Step::Approve | Step::Return => ValueState::Submitted,

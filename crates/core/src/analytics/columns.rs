@@ -247,6 +247,8 @@ impl Analytics {
             applies: self.applies.clone(),
             judgement: self.judgement,
             values: self.values,
+            neighbours: self.neighbours.clone(),
+            hot_spot_rules: self.hot_spot_rules.clone(),
         }
     }
 }

@@ -3,7 +3,8 @@
 //! ([`View::Approved`]). `Analytics` answers them of every value itself.
 
 use super::{
-    Analytics, Answer, IndIdx, Judged, Quartiles, QueryError, RecentPoint, ScorecardRow, View,
+    Analytics, Answer, Benchmark, IndIdx, Judged, PictureAsk, PictureLine, Quartiles, QueryError,
+    RecentPoint, ScorecardRow, TrendLine, View,
 };
 use crate::org::UnitIdx;
 use crate::period::Period;
@@ -64,6 +65,19 @@ questions! {
     /// Whether a unit has any figure for the indicator in the financial year
     /// of `period` or the one before.
     fn has_recent_data / has_recent_data_in(ind: IndIdx, unit: UnitIdx, period: Period) -> bool;
+    /// Where each of `units` stands on the indicator for the period: rank,
+    /// quartile, percentile and distances, and the set's statistics.
+    fn benchmark / benchmark_in(ind: IndIdx, period: Period, units: &[UnitIdx]) -> Result<Benchmark, QueryError>;
+    /// A unit's figures over the `years` financial years ending with the
+    /// year of `last`, and whether they are improving, declining or coasting.
+    fn trend / trend_in(ind: IndIdx, unit: UnitIdx, last: Period, years: u32) -> TrendLine;
+    /// The financial year a yearly view shows for an indicator among
+    /// `units` when `year` is asked for (an annual indicator published late
+    /// shows its latest year with figures).
+    fn shown_year / shown_year_in(ind: IndIdx, year: Period, units: &[UnitIdx]) -> Period;
+    /// The regional picture of one indicator: each authority's standing,
+    /// trend and whether it is a hot spot.
+    fn picture_lines / picture_lines_in(ind: IndIdx, ask: &PictureAsk<'_>) -> Vec<PictureLine>;
 }
 
 impl<'a> Figures<'a> {

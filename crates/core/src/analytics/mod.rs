@@ -11,20 +11,26 @@
 //! The rooms: `columns` stores values; `rollups` keeps parents' figures;
 //! `periods` combines periods (quarters, years, years to date); `targets`
 //! decides what a figure is judged against; `scorecard` judges; `quartiles`
-//! compares units; `applies` says where each indicator is collected.
+//! compares units; `applies` says where each indicator is collected;
+//! `benchmark` ranks units among their comparators, `trends` judges runs of
+//! years, and `picture` puts both together for a region's authorities.
 
 mod applies;
+mod benchmark;
 mod cascade;
+mod check;
 mod columns;
 mod drafts;
 mod figures;
 pub(crate) mod periods;
+mod picture;
 mod quartiles;
 mod rollups;
 mod scorecard;
 mod targets;
 #[cfg(test)]
 mod tests;
+mod trends;
 
 use std::sync::Arc;
 
@@ -39,11 +45,15 @@ use crate::text::IndicatorCode;
 use crate::value::{Accumulator, NotComputable};
 
 pub use applies::{AppliesRule, and_list, describe_rules};
+pub use benchmark::{Benchmark, Compared, Standing, Statistics, quartile_of, standings};
 pub use cascade::{Cascade, CascadeError, CascadeLine, CascadeMethod, CascadeRule, split_rounded};
+pub use check::Breach;
 pub use figures::Figures;
+pub use picture::{Comparators, HotSpotRule, PictureAsk, PictureLine, TrendCondition};
 pub use quartiles::Quartiles;
 pub use scorecard::{Judged, RecentPoint, ScorecardRow};
 pub use targets::ResolvedTarget;
+pub use trends::{DEFAULT_TREND_YEARS, TREND_YEARS, Trend, TrendLine, classify};
 
 /// Position of an indicator in the cache. Only the cache hands these out, so
 /// one cannot be mistaken for a unit's position.
@@ -247,6 +257,10 @@ pub struct Analytics {
     applies: Vec<Option<applies::Applies>>,
     judgement: Judgement,
     values: usize,
+    /// Each unit's nearest neighbours, nearest first.
+    neighbours: FxHashMap<UnitIdx, Vec<UnitIdx>>,
+    /// The regional team's hot-spot rules.
+    hot_spot_rules: Vec<HotSpotRule>,
 }
 
 impl Analytics {
@@ -283,6 +297,8 @@ impl Analytics {
             applies: Vec::new(),
             judgement,
             values: 0,
+            neighbours: FxHashMap::default(),
+            hot_spot_rules: Vec::new(),
         }
     }
 

@@ -480,3 +480,184 @@ fn a_sparkline_for_a_year_steps_through_the_indicators_own_months() {
     assert_eq!(points[11].period, Period::month(2025, 3));
     assert_eq!(points[11].value, Some(4.0));
 }
+
+/// Each district's wards reporting one figure a month for a financial
+/// year: numerator `events`, denominator 10,000 per ward.
+fn district_rates(cache: &mut Analytics, year: i32, events: &[(&str, f64)]) {
+    let months: Vec<Period> = Period::financial_year(year)
+        .split(Frequency::Month)
+        .unwrap()
+        .collect();
+    for (district, n) in events {
+        let d = cache.hierarchy().find(district).unwrap();
+        let wards: Vec<UnitIdx> = cache.hierarchy().children(d).to_vec();
+        for w in wards {
+            for &m in &months {
+                cache.load_value(
+                    IndIdx(0),
+                    w,
+                    m,
+                    Some(Observation {
+                        value: n / 10000.0 * 10000.0,
+                        numerator: Some(*n),
+                        denominator: Some(10000.0),
+                    }),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+fn districts(h: &Hierarchy) -> Vec<UnitIdx> {
+    let mut d: Vec<UnitIdx> = h
+        .all()
+        .filter(|&u| h.unit(u).code.as_str().len() == 4)
+        .collect();
+    d.sort_by_key(|&u| h.unit(u).code.clone());
+    d
+}
+
+#[test]
+fn a_benchmark_ranks_rolled_up_districts_and_sums_their_parts_for_the_set() {
+    let h = tree();
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![rate()], Judgement::default());
+    // A year's rate per 10,000 is its months' events over the summed
+    // denominators (the indicator sums them): R0D0 12 a month is 12.0.
+    district_rates(
+        &mut cache,
+        2023,
+        &[
+            ("R0D0", 12.0),
+            ("R0D1", 8.0),
+            ("R1D0", 8.0),
+            ("R1D1", 20.0),
+            ("R2D0", 4.0),
+        ],
+    );
+    cache.recompute_all();
+    let all = districts(cache.hierarchy());
+    let year = Period::financial_year(2023);
+    let b = cache.benchmark(IndIdx(0), year, &all).unwrap();
+    let order: Vec<(&str, Option<f64>, Option<u32>)> = b
+        .members
+        .iter()
+        .map(|m| {
+            (
+                cache.hierarchy().unit(m.unit).code.as_str(),
+                m.value,
+                m.standing.map(|s| s.rank),
+            )
+        })
+        .collect();
+    // Lower is better: R2D0 first; R0D1 and R1D0 share second; R2D1 has no figure.
+    assert_eq!(
+        order,
+        [
+            ("R2D0", Some(4.0), Some(1)),
+            ("R0D1", Some(8.0), Some(2)),
+            ("R1D0", Some(8.0), Some(2)),
+            ("R0D0", Some(12.0), Some(4)),
+            ("R1D1", Some(20.0), Some(5)),
+            ("R2D1", None, None),
+        ]
+    );
+    let stats = b.statistics.unwrap();
+    assert_eq!((stats.count, stats.median, stats.best), (5, 8.0, 4.0));
+    // The set as one: 52 events a month over 5 districts' 3 wards each.
+    let aggregate = b.aggregate.unwrap();
+    assert_eq!(aggregate.numerator, Some(52.0 * 3.0 * 12.0));
+    assert_eq!(aggregate.denominator, Some(10000.0 * 15.0 * 12.0));
+    assert!((aggregate.value.unwrap() - 52.0 / 5.0).abs() < 1e-9);
+    // A month is finer than nothing: a quarter asked of the yearly figures works,
+    // a period finer than the indicator's is refused.
+    assert!(
+        cache
+            .benchmark(IndIdx(0), Period::quarter(2023, 1), &all)
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_regional_picture_names_a_worsening_district_in_the_worst_quartile_a_hot_spot() {
+    let h = tree();
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![rate()], Judgement::default());
+    // Lower is better. Three years: R1D1 worst and worsening, R0D0 coasting,
+    // R2D0 improving, R0D1 declining from the best, R1D0 mixed; R2D1 has
+    // the last year only.
+    let years = [
+        (2021, [10.0, 4.0, 9.0, 18.0, 12.0, f64::NAN]),
+        (2022, [10.1, 4.5, 7.0, 19.0, 10.0, f64::NAN]),
+        (2023, [10.0, 5.0, 8.0, 22.0, 8.0, 9.0]),
+    ];
+    let codes = ["R0D0", "R0D1", "R1D0", "R1D1", "R2D0", "R2D1"];
+    for (year, figures) in years {
+        let events: Vec<(&str, f64)> = codes
+            .iter()
+            .zip(figures)
+            .filter(|(_, f)| !f.is_nan())
+            .map(|(c, f)| (*c, f))
+            .collect();
+        district_rates(&mut cache, year, &events);
+    }
+    cache.recompute_all();
+    let all = districts(cache.hierarchy());
+    let rule = HotSpotRule::standard();
+    let sees = |_: UnitIdx| true;
+    let ask = PictureAsk {
+        units: &all,
+        year: Period::financial_year(2023),
+        years: 3,
+        rule: &rule,
+        sees: &sees,
+    };
+    let lines = cache.view(View::Working).picture_lines(IndIdx(0), &ask);
+    let by_code = |code: &str| {
+        lines
+            .iter()
+            .find(|l| cache.hierarchy().unit(l.unit).code.as_str() == code)
+            .unwrap()
+    };
+    assert_eq!(by_code("R1D1").trend.trend, Trend::Declining);
+    assert_eq!(by_code("R1D1").standing.unwrap().quartile, 4);
+    assert!(by_code("R1D1").hot_spot);
+    assert_eq!(by_code("R0D0").trend.trend, Trend::Coasting);
+    assert_eq!(by_code("R2D0").trend.trend, Trend::Improving);
+    assert_eq!(by_code("R0D1").trend.trend, Trend::Declining);
+    assert!(!by_code("R0D1").hot_spot, "declining, but the best");
+    assert_eq!(by_code("R1D0").trend.trend, Trend::Mixed);
+    assert_eq!(by_code("R2D1").trend.trend, Trend::TooLittleData);
+    assert_eq!(lines.iter().filter(|l| l.hot_spot).count(), 1);
+    assert_eq!(by_code("R1D1").comparators, 6);
+    assert_eq!(
+        by_code("R1D1")
+            .trend
+            .years
+            .iter()
+            .map(|(_, v)| *v)
+            .collect::<Vec<_>>(),
+        [Some(18.0), Some(19.0), Some(22.0)]
+    );
+
+    // Ranked among its nearest neighbours instead, R0D0 (10.0) is worst of
+    // R0D1 (5.0), R2D0 (8.0) and itself, but coasting, not worsening.
+    let r0d0 = cache.hierarchy().find("R0D0").unwrap();
+    let near: Vec<UnitIdx> = ["R0D1", "R2D0"]
+        .iter()
+        .map(|c| cache.hierarchy().find(c).unwrap())
+        .collect();
+    cache.set_neighbours(r0d0, near);
+    let rule = HotSpotRule {
+        comparators: Comparators::Neighbours,
+        trend: TrendCondition::NotImproving,
+        ..HotSpotRule::standard()
+    };
+    let ask = PictureAsk { rule: &rule, ..ask };
+    let lines = cache.view(View::Working).picture_lines(IndIdx(0), &ask);
+    let line = lines.iter().find(|l| l.unit == r0d0).unwrap();
+    assert_eq!(line.comparators, 3);
+    assert_eq!(line.standing.unwrap().rank, 3);
+    assert!(line.hot_spot);
+    // A district without neighbours is ranked against itself alone: never worst.
+    assert!(lines.iter().filter(|l| l.unit != r0d0).all(|l| !l.hot_spot));
+}

@@ -31,6 +31,10 @@ pub struct DemoFiles {
     pub applies: String,
     pub values: String,
     pub targets: String,
+    /// Each council's nearest neighbours: unit, neighbour, rank.
+    pub neighbours: String,
+    /// The regional team's hot-spot rules.
+    pub hot_spot_rules: String,
 }
 
 /// Builds the demo. The same seed always gives the same files.
@@ -147,6 +151,10 @@ struct Demo {
     targets: Vec<TargetRow>,
     /// Where indicators apply: indicator, level, under.
     applies: Vec<(&'static str, &'static str, String)>,
+    /// Nearest neighbours: unit, neighbour, rank.
+    neighbours: Vec<(String, String, u32)>,
+    /// Hot-spot rules: code, name, worst quartiles, trend, comparators.
+    rules: Vec<[&'static str; 5]>,
 }
 
 impl Demo {
@@ -419,6 +427,18 @@ impl Demo {
                 vec![(*indicator).to_owned(), (*level).to_owned(), under.clone()]
             }),
         );
+        let neighbours = write_csv(
+            &["unit", "neighbour", "rank"],
+            self.neighbours
+                .iter()
+                .map(|(u, n, rank)| vec![u.clone(), n.clone(), rank.to_string()]),
+        );
+        let hot_spot_rules = write_csv(
+            &["code", "name", "worst_quartiles", "trend", "comparators"],
+            self.rules
+                .iter()
+                .map(|r| r.iter().map(|c| (*c).to_owned()).collect()),
+        );
         DemoFiles {
             org_units: units,
             groups,
@@ -426,6 +446,8 @@ impl Demo {
             applies,
             values,
             targets,
+            neighbours,
+            hot_spot_rules,
         }
     }
 }

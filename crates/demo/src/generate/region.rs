@@ -116,6 +116,8 @@ pub(super) fn build(demo: &mut Demo, rng: &mut ChaCha8Rng) {
         &la,
         &entry,
     );
+    neighbours(demo, &councils);
+    hot_spot_rules(demo);
     recycling(demo, rng, &councils, &rates);
     residual_waste(demo, rng, &councils, &rates);
     planning(demo, rng, &councils);
@@ -125,6 +127,58 @@ pub(super) fn build(demo: &mut Demo, rng: &mut ChaCha8Rng) {
     temporary_accommodation(demo, rng, &councils);
     applies(demo, &la);
     wider_targets(demo, &la, &entry);
+}
+
+/// How many nearest neighbours each council has: CIPFA publishes 15 for
+/// England's councils; a region of forty holds fewer that are alike.
+const NEIGHBOURS: usize = 8;
+
+/// Each council's nearest neighbours among the region's councils. CIPFA's
+/// model weighs dozens of measures; the demo stands in with the three that
+/// most separate councils: size (population, on a log scale), being a city,
+/// and tier (a unitary against a district). Ties go to the lower code, so
+/// the lists are the same every time.
+fn neighbours(demo: &mut Demo, councils: &[Council]) {
+    let unitary = |c: &Council| c.code.starts_with("E06");
+    for c in councils {
+        let mut others: Vec<(f64, &str)> = councils
+            .iter()
+            .filter(|o| o.code != c.code)
+            .map(|o| {
+                let size = (c.population.ln() - o.population.ln()).abs();
+                let city = if c.city == o.city { 0.0 } else { 1.0 };
+                let tier = if unitary(c) == unitary(o) { 0.0 } else { 0.5 };
+                (size + city + tier, o.code.as_str())
+            })
+            .collect();
+        others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+        for (rank, (_, code)) in others.iter().take(NEIGHBOURS).enumerate() {
+            demo.neighbours
+                .push((c.code.clone(), (*code).to_owned(), rank as u32 + 1));
+        }
+    }
+}
+
+/// The regional team's hot-spot rules: the standard one (the worst quarter
+/// of the councils pictured and worse than the year before), and a wider
+/// one against each council's own neighbours.
+fn hot_spot_rules(demo: &mut Demo) {
+    demo.rules.extend([
+        [
+            "WORST-QUARTILE-WORSENING",
+            "Worst quartile and worsening",
+            "1",
+            "worsening",
+            "picture",
+        ],
+        [
+            "NEIGHBOURS-NOT-IMPROVING",
+            "Worse half of its nearest neighbours, not improving",
+            "2",
+            "not_improving",
+            "neighbours",
+        ],
+    ]);
 }
 
 /// The councils' indicators apply to councils: districts and upper tiers

@@ -11,6 +11,7 @@
 
 mod axis;
 mod bar;
+mod benchmark;
 mod marks;
 mod sparkline;
 mod svg;
@@ -19,6 +20,7 @@ mod trend;
 use stocktake_core::Status;
 
 pub use bar::{bar_chart, bar_chart_with};
+pub use benchmark::{BenchmarkDot, BenchmarkSpread, benchmark_chart};
 pub use marks::{heat_colour, status_icon, status_shape};
 pub use sparkline::sparkline;
 pub use trend::{NO_DATA_TEXT, TrendOptions, trend_chart, trend_chart_with};

@@ -429,4 +429,56 @@ impl Store {
         )
         .await
     }
+
+    /// Removes a closed group: its members leave it (they keep their
+    /// accounts). False where no group has the code. The trail keeps the
+    /// group as it was, with its members.
+    pub async fn delete_closed_group(&self, code: &str, actor: &Actor) -> Result<bool> {
+        let Some(before) = self
+            .closed_groups()
+            .await?
+            .into_iter()
+            .find(|g| g.code == code)
+        else {
+            return Ok(false);
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "delete from closed_group_member where closed_group_id = \
+             (select id from closed_group where code = $1)",
+        )
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("delete from closed_group where code = $1")
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        let records = Recorded::change(
+            "closed_group",
+            before.code.clone(),
+            Some(json!({
+                "name": before.name,
+                "description": before.description,
+                "members": before.members,
+            })),
+            None,
+        )
+        .into_iter()
+        .collect();
+        commit_write(
+            tx,
+            self.backend,
+            Done {
+                entity: "closed_group",
+                codes: vec![before.code.clone()],
+                actor,
+                summary: format!("closed group {} removed", before.code),
+                reason: None,
+                records,
+            },
+        )
+        .await?;
+        Ok(true)
+    }
 }

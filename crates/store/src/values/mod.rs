@@ -13,6 +13,7 @@ mod values;
 
 pub use bulk::RawValue;
 pub(crate) use bulk::sqlite_file;
+pub(crate) use org::changed_records;
 pub use targets::{TargetQuery, TargetRecord, TargetRow};
 pub use uploads::StagedUpload;
-pub use values::{ValueKey, ValueQuery, ValueRow, ValueWriter};
+pub use values::{ValueKey, ValuePeople, ValueQuery, ValueRow, ValueWriter};

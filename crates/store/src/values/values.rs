@@ -65,6 +65,21 @@ const SELECT_VALUES: &str = "select i.code, u.code, v.period, v.value, v.numerat
      join indicator i on i.id = v.indicator_id \
      join org_unit u on u.id = v.org_unit_id";
 
+const SELECT_VALUES_WITH_PEOPLE: &str = "select i.code, u.code, v.period, v.value, \
+     v.numerator, v.denominator, v.note, v.state, v.entered_by, v.submitted_by, v.approved_by \
+     from value v join indicator i on i.id = v.indicator_id \
+     join org_unit u on u.id = v.org_unit_id";
+
+/// Who is named on a value: as the audit trail names them (an email, or
+/// `cli:USER`), where a step named someone. Moving a value back to draft
+/// clears who submitted and approved it (the trail keeps them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValuePeople {
+    pub entered_by: Option<String>,
+    pub submitted_by: Option<String>,
+    pub approved_by: Option<String>,
+}
+
 /// A value as the audit trail shows it.
 pub(crate) fn audited(observation: &Observation, note: Option<&str>, state: ValueState) -> Json {
     json!({
@@ -742,6 +757,44 @@ impl Store {
         query: &ValueQuery,
         mut f: impl FnMut(ValueRow),
     ) -> Result<u64> {
+        self.each_matching(query, SELECT_VALUES, |row| {
+            f(value_from_row(row)?);
+            Ok(())
+        })
+        .await
+    }
+
+    /// The values `query` matches, each with who entered, submitted and
+    /// approved it: what the approvals list and a value's page show.
+    pub async fn values_with_people(
+        &self,
+        query: &ValueQuery,
+    ) -> Result<Vec<(ValueRow, ValuePeople)>> {
+        let mut out = Vec::new();
+        self.each_matching(query, SELECT_VALUES_WITH_PEOPLE, |row| {
+            out.push((
+                value_from_row(row)?,
+                ValuePeople {
+                    entered_by: row.try_get(8)?,
+                    submitted_by: row.try_get(9)?,
+                    approved_by: row.try_get(10)?,
+                },
+            ));
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Runs `select` (which names the tables `v`, `i` and `u`) with the
+    /// conditions of `query`, calling `f` with each row in the order of
+    /// [`Store::for_each_value`].
+    async fn each_matching(
+        &self,
+        query: &ValueQuery,
+        select: &str,
+        mut f: impl FnMut(&AnyRow) -> Result<()>,
+    ) -> Result<u64> {
         let mut conditions = Vec::new();
         let mut texts = Vec::new();
         let mut condition = |sql: &str, text: String| {
@@ -790,7 +843,7 @@ impl Store {
             }
             conditions.push(format!("v.state in ({})", list.join(", ")));
         }
-        let mut sql = String::from(SELECT_VALUES);
+        let mut sql = String::from(select);
         if !conditions.is_empty() {
             sql.push_str(" where ");
             sql.push_str(&conditions.join(" and "));
@@ -809,7 +862,7 @@ impl Store {
         let mut rows = statement.fetch(&self.pool);
         let mut count = 0;
         while let Some(row) = rows.try_next().await? {
-            f(value_from_row(&row)?);
+            f(&row)?;
             count += 1;
         }
         Ok(count)

@@ -8,8 +8,11 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
+use crate::benchmark::api as benchmarking;
 use crate::intelligence::api as intelligence;
+use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
@@ -19,7 +22,7 @@ pub use docs::routes;
 #[openapi(
     info(
         title = "Stocktake API",
-        description = "Performance management for UK councils and fire and rescue services: indicators, the organisation hierarchy, values and targets, scorecards and rollups.\n\n\
+        description = "Performance management for UK councils and fire and rescue services: indicators, the organisation hierarchy, values and targets, scorecards and rollups, accounts and the audit trail.\n\n\
             Periods are written as UK public bodies write them: a financial year `2024/25` (April to March), a quarter `2024/25 Q1` (April to June) or a month `2025-01`.\n\n\
             Every error answers JSON with a `message` saying what was wrong and how to fix it, the `field` or parameter at fault where there is one, and for a batch, `errors` listing every bad item by position.\n\n\
             Every call needs an API token, sent as `Authorization: Bearer TOKEN`: make one on your account page, or with `stocktake --as EMAIL token create`. A token carries its account's rights (or only reading): what the account may not see is answered 403, and the figures a viewer reads are approved ones.",
@@ -37,9 +40,33 @@ pub use docs::routes;
         values::list_targets,
         values::move_values,
         values::ratify_targets,
+        returns::value_history,
         cascade::cascade,
         reports::scorecard,
         reports::rollup,
+        access::me,
+        access::list_accounts,
+        access::get_account,
+        access::save_account,
+        access::set_disabled,
+        access::change_account,
+        access::list_closed_groups,
+        access::save_closed_group,
+        access::delete_closed_group,
+        access::add_member,
+        access::remove_member,
+        access::audit,
+        access::history,
+        returns::list_returns,
+        returns::open_return,
+        returns::get_return,
+        returns::set_return_unit,
+        returns::tell_story,
+        returns::owed,
+        benchmarking::benchmark,
+        benchmarking::picture,
+        benchmarking::list_neighbours,
+        benchmarking::save_neighbours,
         intelligence::list_intelligence,
         intelligence::record_intelligence,
         intelligence::get_intelligence,
@@ -54,11 +81,15 @@ pub use docs::routes;
         intelligence::list_peers,
         intelligence::list_good_practice,
     ),
+    components(schemas(benchmarking::Detail)),
     modifiers(&Security),
     tags(
         (name = "reference", description = "Indicator definitions, the organisation hierarchy and groups, and search."),
         (name = "values", description = "Entered values and targets: read them, save values all or nothing, and cascade a target to the units below."),
         (name = "reports", description = "Scorecards and rollups, computed from the values the moment they are saved."),
+        (name = "access", description = "Who is calling, the accounts and closed groups (administrators), and the audit trail of every change with its before and after."),
+        (name = "returns", description = "Data returns: figures asked of units by a deadline, each unit's completeness, waivers, stories, and what you owe."),
+        (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
         (name = "intelligence", description = "The intelligence picture: dated records about each unit, judged and verified; records confidential to a closed group are read, found and counted only by its members."),
         (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
     )

@@ -146,6 +146,66 @@ pub fn encode(text: &str) -> String {
     out
 }
 
+/// Undoes [`encode`]; `None` for text that is not percent-encoded UTF-8.
+pub fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A value's key as a form's checkbox carries it: indicator, unit and
+/// period, each encoded, joined by `|` (which a code may hold itself).
+pub fn value_key(indicator: &str, unit: &str, period: &str) -> String {
+    format!("{}|{}|{}", encode(indicator), encode(unit), encode(period))
+}
+
+/// The indicator, unit and period of a [`value_key`].
+pub fn parse_value_key(key: &str) -> Option<(String, String, String)> {
+    let mut parts = key.split('|');
+    let (i, u, p) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((decode(i)?, decode(u)?, decode(p)?))
+}
+
+/// A day written `2025-05-15` as people read it: "15 May 2025".
+pub fn long_date(day: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = day.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return day.to_owned();
+    };
+    match (m.parse::<usize>(), d.parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => day.to_owned(),
+    }
+}
+
 /// `path?k=v&...` with the values encoded; empty values are left out.
 pub fn href(path: &str, query: &[(&str, &str)]) -> String {
     let mut out = path.to_owned();
@@ -186,6 +246,19 @@ pub fn entry_href(unit: &str, period: Period) -> String {
         &format!("/entry/{}", encode(unit)),
         &[("period", &period.to_string())],
     )
+}
+
+/// A value's own page: its state, who moved it, and its history.
+pub fn value_href(indicator: &str, unit: &str, period: Period) -> String {
+    href(
+        &format!("/values/{}/{}", encode(indicator), encode(unit)),
+        &[("period", &period.to_string())],
+    )
+}
+
+/// A data return's page.
+pub fn return_href(code: &str) -> String {
+    format!("/returns/{}", encode(code))
 }
 
 pub fn home_href(unit: &str, period: Period) -> String {
@@ -342,6 +415,24 @@ mod tests {
             indicator_href("NI 192", "E10000024", "2024/25 Q1".parse().unwrap()),
             "/indicators/NI%20192?unit=E10000024&period=2024%2F25%20Q1"
         );
+    }
+
+    #[test]
+    fn value_keys_survive_codes_with_bars_and_slashes() {
+        let key = value_key("A|B", "NI 192", "2024/25 Q1");
+        assert_eq!(key.matches('|').count(), 2);
+        assert_eq!(
+            parse_value_key(&key),
+            Some(("A|B".into(), "NI 192".into(), "2024/25 Q1".into()))
+        );
+        assert_eq!(parse_value_key("FRS01|ST1"), None);
+        assert_eq!(parse_value_key("FRS01|ST1|%zz"), None);
+    }
+
+    #[test]
+    fn deadlines_read_as_dates() {
+        assert_eq!(long_date("2025-05-15"), "15 May 2025");
+        assert_eq!(long_date("2025-13-01"), "2025-13-01");
     }
 
     #[test]

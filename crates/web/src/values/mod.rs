@@ -3,7 +3,7 @@
 //! targets, scorecards and rollups).
 
 pub(crate) mod api;
-mod pages;
+pub(crate) mod pages;
 
 use crate::routes::Routes;
 

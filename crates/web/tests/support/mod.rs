@@ -101,7 +101,7 @@ pub async fn add_account(app: &Stocktake, email: &str, role: Role, scope: &[&str
                 .collect(),
             owns: owns.iter().map(|c| c.parse().expect("a code")).collect(),
             closed_groups: Vec::new(),
-            disabled: false,
+            disabled: None,
         },
         Some(PASSWORD),
     )

@@ -69,6 +69,10 @@ pub struct EntryRow {
     pub state: Option<&'static str>,
     /// Approved and locked to this caller: shown, not editable.
     pub locked: bool,
+    /// A draft a performance officer sent back: who, when and why.
+    pub sent_back: Option<String>,
+    /// The figure's own page (its state and history), once entered.
+    pub history_href: Option<String>,
 }
 
 impl EntryRow {
@@ -151,12 +155,29 @@ impl EntryRow {
             note: Field::new(n, "note", line.commentary.clone().unwrap_or_default()),
             state: line.state.map(state_label),
             locked: !line.editable,
+            sent_back: line.sent_back.as_ref().map(|s| {
+                format!(
+                    "{} by {} at {} UTC{}",
+                    if s.step == Step::Return {
+                        "Returned to you"
+                    } else {
+                        "Reopened"
+                    },
+                    s.by,
+                    s.at,
+                    s.reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                )
+            }),
+            history_href: None,
         }
     }
 }
 
 /// A value's state as the form shows it.
-fn state_label(state: ValueState) -> &'static str {
+pub(crate) fn state_label(state: ValueState) -> &'static str {
     match state {
         ValueState::Draft => "Draft: not yet submitted",
         ValueState::Submitted => "Submitted: waiting for approval",
@@ -468,13 +489,16 @@ fn entry_page(
     app: &Stocktake,
     page: &PageCaller,
     form: &EntryForm,
-    rows: Vec<EntryRow>,
+    mut rows: Vec<EntryRow>,
     errors: Vec<ErrorLink>,
     outcome: Outcome,
 ) -> Result<EntryPage, PageError> {
     let caller = &page.caller;
     let period: Period = form.period;
     let code = &form.unit.code;
+    for row in rows.iter_mut().filter(|r| r.state.is_some()) {
+        row.history_href = Some(view::value_href(&row.code, code, period));
+    }
     let title = format!("Enter data: {}, {}", form.unit.name, period.label());
     let title = if errors.is_empty() {
         title

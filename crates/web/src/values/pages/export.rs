@@ -18,13 +18,13 @@ use crate::{AppState, PageCaller};
 
 /// What a download is written as.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     Csv,
     Xlsx,
 }
 
 /// `scorecard-E31000030.csv` → ("scorecard-E31000030", Csv).
-fn split_file(file: &str) -> Option<(&str, Kind)> {
+pub(crate) fn split_file(file: &str) -> Option<(&str, Kind)> {
     let (stem, ext) = file.rsplit_once('.')?;
     let format = match ext.to_ascii_lowercase().as_str() {
         "csv" => Kind::Csv,
@@ -109,7 +109,7 @@ pub async fn indicator(
     download(&table, format, &name)
 }
 
-fn download(table: &Table, format: Kind, name: &str) -> Result<Response, PageError> {
+pub(crate) fn download(table: &Table, format: Kind, name: &str) -> Result<Response, PageError> {
     let (body, content_type, ext) = match format {
         Kind::Csv => (csv_bytes(table)?, "text/csv; charset=utf-8", "csv"),
         Kind::Xlsx => (

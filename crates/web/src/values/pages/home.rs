@@ -75,10 +75,23 @@ pub struct Chosen {
     pub deteriorations: Vec<MoverView>,
 }
 
+/// A unit's figures the caller owes in an open return.
+pub struct OwedView {
+    pub title: String,
+    pub return_href: String,
+    pub unit_name: String,
+    pub period_label: String,
+    pub deadline: String,
+    pub overdue: bool,
+    pub outstanding: String,
+    pub entry_href: String,
+}
+
 #[derive(Template)]
 #[template(path = "values/home.html")]
 struct HomePage {
     layout: Layout,
+    owed: Vec<OwedView>,
     units: Vec<UnitTree>,
     periods: Vec<PeriodGroup>,
     chosen: Option<Chosen>,
@@ -91,12 +104,32 @@ pub async fn page(
 ) -> Result<Html<String>, PageError> {
     let caller = page.caller.clone();
     let app = &state.app;
+    let owed = app
+        .owed(&caller)
+        .await?
+        .into_iter()
+        .map(|o| OwedView {
+            return_href: view::return_href(&o.code),
+            entry_href: o
+                .period
+                .parse()
+                .map(|p| view::entry_href(&o.unit.code, p))
+                .unwrap_or_default(),
+            unit_name: o.unit.name,
+            period_label: o.period_label,
+            deadline: view::long_date(&o.deadline),
+            overdue: o.overdue,
+            outstanding: o.outstanding.join(", "),
+            title: o.title,
+        })
+        .collect();
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
     let latest = crate::pages::latest_period(app, &caller)?;
     let unit = crate::pages::unit_or_home(app, &caller, query.unit)?;
     let Some(unit) = unit else {
         return render(&HomePage {
             layout: Layout::new(&page, "Home", "home"),
+            owed,
             units: Vec::new(),
             periods: view::period_options(latest, period),
             chosen: None,
@@ -144,6 +177,7 @@ pub async fn page(
             "home",
         )
         .in_context(&code, period),
+        owed,
         units,
         periods: view::period_options(latest, period),
         chosen: Some(chosen),

@@ -41,6 +41,8 @@ fn kind_label(kind: FileKind) -> &'static str {
         FileKind::Values => "Values",
         FileKind::Targets => "Targets",
         FileKind::Applies => "Where indicators apply",
+        FileKind::Neighbours => "Nearest neighbours",
+        FileKind::HotSpotRules => "Hot-spot rules",
     }
 }
 
@@ -59,6 +61,10 @@ fn kind_noun(kind: FileKind, rows: u64) -> &'static str {
         (FileKind::Targets, false) => "targets",
         (FileKind::Applies, true) => "rule of where an indicator applies",
         (FileKind::Applies, false) => "rules of where indicators apply",
+        (FileKind::Neighbours, true) => "nearest neighbour",
+        (FileKind::Neighbours, false) => "nearest neighbours",
+        (FileKind::HotSpotRules, true) => "hot-spot rule",
+        (FileKind::HotSpotRules, false) => "hot-spot rules",
     }
 }
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use stocktake::core::status::Direction;
-use stocktake::core::{Factor, Frequency, Kind, Period, Status};
+use stocktake::core::{Factor, Frequency, Kind, Period, Source, Status};
 use stocktake::values::TrendPoint;
 use stocktake_report::chart::{self, Bar, Point};
 
@@ -38,6 +38,8 @@ pub struct PeriodRow {
     pub judged: Option<String>,
     pub note: String,
     pub commentary: Option<String>,
+    /// An entered figure's own page: its workflow state and history.
+    pub history_href: Option<String>,
 }
 
 /// What the targets of an indicator's periods judge.
@@ -120,6 +122,9 @@ struct IndicatorPage {
     csv_href: String,
     xlsx_href: String,
     scorecard_href: String,
+    /// The trail of the indicator's definition.
+    definition_history_href: String,
+    benchmark_href: String,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -250,6 +255,8 @@ pub async fn page(
             judged: judged_words(t, noun, d),
             note: t.note.clone(),
             commentary: t.commentary.clone(),
+            history_href: (t.source == Source::Entered)
+                .then(|| view::value_href(&code, &unit_code, t.period)),
         })
         .collect();
     let bars: Vec<Bar> = v
@@ -342,6 +349,15 @@ pub async fn page(
         csv_href: export("csv"),
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
+        definition_history_href: crate::access::history_href("indicator", ind.code.as_str()),
+        benchmark_href: view::href(
+            "/benchmark",
+            &[
+                ("indicator", ind.code.as_str()),
+                ("unit", unit_code.as_str()),
+                ("period", &period.to_string()),
+            ],
+        ),
         comparisons: v
             .comparisons
             .iter()

@@ -1,8 +1,9 @@
 //! The values pages.
 
+mod approvals;
 mod cascade;
 mod entry;
-mod export;
+pub(crate) mod export;
 mod home;
 mod import;
 mod indicator;
@@ -10,6 +11,7 @@ mod scorecard;
 mod search;
 mod spreadsheet;
 mod unit;
+mod value;
 
 use crate::routes::{Access, Routes, Sample};
 
@@ -104,5 +106,50 @@ pub fn routes() -> Routes {
                 "indicator=FRS01&unit={UNIT}&period=2025/26&method=equally&fingerprint=0",
             ),
             cascade::save,
+        )
+        .get(
+            "/values/{indicator}/{unit}",
+            SignedIn,
+            Sample::path("/values/FRS01/{UNIT}?period=2025-01"),
+            value::page,
+        )
+        .post(
+            "/values/{indicator}/{unit}/step",
+            Enters,
+            Sample::with("/values/FRS01/{UNIT}/step?period=2025-01", "step=submit"),
+            value::step,
+        )
+        .get(
+            "/approvals",
+            Framework,
+            Sample::path("/approvals"),
+            approvals::page,
+        )
+        .post(
+            "/approvals",
+            Framework,
+            Sample::with("/approvals", "step=approve&value=FRS01%7C{UNIT}%7C2025-01"),
+            approvals::decide,
+        )
+        .post(
+            "/approvals/reopen",
+            Framework,
+            Sample::with(
+                "/approvals/reopen",
+                "approved=FRS01%7C{UNIT}%7C2025-01&reason=A+call+was+counted+twice",
+            ),
+            approvals::reopen,
+        )
+        .post(
+            "/approvals/ratify",
+            Framework,
+            Sample::with("/approvals/ratify", "target=FRS01%7C{UNIT}%7C2025%2F26"),
+            approvals::ratify,
+        )
+        .get(
+            "/approvals/waiting.csv",
+            Framework,
+            Sample::path("/approvals/waiting.csv"),
+            approvals::export,
         )
 }

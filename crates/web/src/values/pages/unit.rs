@@ -48,6 +48,9 @@ struct UnitPage {
     scorecard_href: String,
     entry_href: String,
     home_href: String,
+    history_href: String,
+    neighbours_href: String,
+    picture_href: String,
 }
 
 pub async fn page(
@@ -97,6 +100,12 @@ pub async fn page(
         scorecard_href: view::scorecard_href(&code, period, &[]),
         entry_href: view::entry_href(&code, period),
         home_href: view::home_href(&code, period),
+        history_href: crate::access::history_href("org_unit", &code),
+        neighbours_href: view::href(
+            &format!("/units/{}/neighbours", view::encode(&code)),
+            &[("period", &period.to_string())],
+        ),
+        picture_href: format!("/picture/{}", view::encode(&code)),
         period_label: period.label(),
         name: unit.unit.name,
         level: unit.unit.level,

@@ -1,0 +1,23 @@
+-- each unit's nearest neighbours: its own ordered list of comparators, as
+-- benchmarking services publish them (CIPFA's nearest neighbours, for one);
+-- rank 1 is the nearest
+create table nearest_neighbour (
+    org_unit_id integer not null references org_unit (id) on delete cascade,
+    neighbour_id integer not null references org_unit (id) on delete cascade,
+    rank integer not null check (rank >= 1),
+    primary key (org_unit_id, rank),
+    unique (org_unit_id, neighbour_id)
+) without rowid;
+
+-- the regional team's rules naming hot spots: a figure in one of the worst
+-- quartiles of its comparators (the picture's authorities, or its nearest
+-- neighbours) whose trend meets a condition (any, worsening, declining,
+-- not_improving)
+create table hot_spot_rule (
+    id integer primary key,
+    code text not null unique,
+    name text not null,
+    worst_quartiles integer not null check (worst_quartiles between 1 and 4),
+    trend text not null,
+    comparators text not null
+);
