@@ -297,7 +297,7 @@ async fn a_plan_that_takes_the_year_over_the_cap_is_flagged() {
     let officer = app.command_line_as("officer@council.example").unwrap();
     // The protocol's budget: 5% of £6,237,000 is £311,850.
     let budget = app
-        .set_support_budget(&system(), 6_237_000, 5.0)
+        .set_support_budget(&system(), 6_237_000, 5.0, 236_000)
         .await
         .unwrap();
     assert_eq!(budget.cap, 311_850);
@@ -342,5 +342,25 @@ async fn a_plan_that_takes_the_year_over_the_cap_is_flagged() {
             .unwrap()
             .budget
             .over_cap
+    );
+    // A confidential plan counts against the cap for everyone, though only
+    // its group reads it: the open plan after it is flagged for an outsider,
+    // whose total leaves the confidential plan's cost out.
+    let agent = app.command_line_as("agent@goem.example").unwrap();
+    let mut secret = plan("EM-4", "ASHFIELD", 300.0);
+    secret.budget_year = "2010/11".into();
+    secret.confidential_to = Some("CHANGE-AGENTS".into());
+    app.save_support_plan(&agent, &secret).await.unwrap();
+    let mut open_plan = plan("EM-5", "BASSETLAW", 20.0);
+    open_plan.budget_year = "2010/11".into();
+    let seen = app.save_support_plan(&officer, &open_plan).await.unwrap();
+    assert!(seen.budget.over_cap, "£300,000 and £20,000 pass £311,850");
+    assert_eq!(seen.budget.committed, 20_000, "only what the officer reads");
+    assert!(
+        app.support_plans(&officer)
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| p.code != "EM-4")
     );
 }

@@ -598,7 +598,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             println!("Sign in to the demo as:");
-            for who in &stocktake_demo::SIGN_INS {
+            for who in stocktake_demo::SIGN_INS
+                .iter()
+                .chain(&stocktake_demo::partnership::CHANGE_AGENTS)
+            {
                 println!(
                     "  {:<20} {:<22} password {:<23} {}",
                     who.role.label(),

@@ -24,7 +24,7 @@ pub use files::IntelligenceFile;
 pub use plans::{BudgetCheck, PlanForm, PlanProviderForm, PlanReview, SupportBudget, SupportPlan};
 pub use records::{
     IntelligenceForm, IntelligenceRecord, IntelligenceSearch, JudgementPoint, JudgementSeries,
-    RecordCounts, SourceType, UnitIntelligence, Verification,
+    RecordCounts, RegionalRow, SourceType, UnitIntelligence, Verification,
 };
 pub use register::{GoodPractice, GoodPracticeForm, Peer, PeerForm, Placement, PlacementForm};
 pub use support::{
@@ -44,6 +44,8 @@ use crate::{AppError, Stocktake};
 pub(crate) const BUDGET_SETTING: &str = "support_annual_budget";
 /// The cap setting's key: the most of the annual budget support may take, in percent.
 pub(crate) const CAP_SETTING: &str = "support_cap_percent";
+/// The setting's key for what the business plan allocates to support, in pounds.
+pub(crate) const ALLOCATION_SETTING: &str = "support_allocation";
 /// The cap where none is set: the protocol suggests no more than 5%.
 pub const DEFAULT_CAP_PERCENT: f64 = 5.0;
 

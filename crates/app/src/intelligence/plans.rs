@@ -8,8 +8,8 @@ use stocktake_core::TextKind;
 use stocktake_store::{IntelligenceQuery, PlanProviderRow, PlanReviewRow, PlanRow};
 
 use super::{
-    BUDGET_SETTING, CAP_SETTING, DEFAULT_CAP_PERCENT, closed_group_field, code_field, date_field,
-    optional_date, pounds, reader, require_member, unit_in_scope,
+    ALLOCATION_SETTING, BUDGET_SETTING, CAP_SETTING, DEFAULT_CAP_PERCENT, closed_group_field,
+    code_field, date_field, optional_date, pounds, reader, require_member, unit_in_scope,
 };
 use crate::access::Caller;
 use crate::error::text_field;
@@ -49,10 +49,11 @@ pub struct BudgetCheck {
     pub budget_year: String,
     /// The cap: the share of the annual budget support may take, pounds.
     pub cap: i64,
-    /// The year's plans up to and including this one (in the order they
-    /// were made; cancelled plans left out), pounds.
+    /// The year's plans you may read up to and including this one (in the
+    /// order they were made; cancelled plans left out), pounds.
     pub committed: i64,
-    /// Whether this plan takes the year's plans over the cap.
+    /// Whether this plan takes the year's plans over the cap: all of them,
+    /// including any you may not read (whose details stay hidden).
     pub over_cap: bool,
 }
 
@@ -154,15 +155,22 @@ pub struct SupportBudget {
     pub cap: i64,
     /// The cap in words: `£311,850 (5% of £6,237,000)`.
     pub cap_text: String,
+    /// What the business plan sets aside for support (the protocol's
+    /// "Support for struggling authorities": £236,000), pounds; 0 where none.
+    pub allocation: i64,
+    /// Whether that allocation is within the cap.
+    pub allocation_within_cap: bool,
 }
 
 impl SupportBudget {
-    fn new(annual_budget: i64, cap_percent: f64) -> SupportBudget {
+    fn new(annual_budget: i64, cap_percent: f64, allocation: i64) -> SupportBudget {
         let cap = (annual_budget as f64 * cap_percent / 100.0).floor() as i64;
         SupportBudget {
             annual_budget,
             cap_percent,
             cap,
+            allocation,
+            allocation_within_cap: allocation <= cap,
             cap_text: format!(
                 "{} ({}% of {})",
                 pounds(cap),
@@ -208,16 +216,24 @@ impl Stocktake {
             .await?
             .and_then(|v| v.parse::<f64>().ok())
             .unwrap_or(DEFAULT_CAP_PERCENT);
-        Ok(SupportBudget::new(annual, cap))
+        let allocation = self
+            .store
+            .setting(ALLOCATION_SETTING)
+            .await?
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0);
+        Ok(SupportBudget::new(annual, cap, allocation))
     }
 
-    /// Sets the annual budget (pounds) and the share of it support may take
-    /// (percent). Administrators: the steering group decides it.
+    /// Sets the annual budget (pounds), the share of it support may take
+    /// (percent) and what the business plan allocates to support (pounds).
+    /// Administrators: the steering group decides it.
     pub async fn set_support_budget(
         &self,
         caller: &Caller,
         annual_budget: i64,
         cap_percent: f64,
+        allocation: i64,
     ) -> Result<SupportBudget, AppError> {
         self.intelligence_rights(caller)?
             .require_admin("set the support budget")?;
@@ -233,9 +249,18 @@ impl Stocktake {
                 "cap_percent must be between 0 and 100",
             ));
         }
+        if allocation < 0 {
+            return Err(AppError::invalid(
+                "allocation",
+                "allocation must be 0 or more pounds",
+            ));
+        }
         let actor = caller.audit_actor();
         self.store
             .set_setting(BUDGET_SETTING, &annual_budget.to_string(), &actor)
+            .await?;
+        self.store
+            .set_setting(ALLOCATION_SETTING, &allocation.to_string(), &actor)
             .await?;
         self.store
             .set_setting(CAP_SETTING, &cap_percent.to_string(), &actor)
@@ -245,8 +270,7 @@ impl Stocktake {
 
     /// The plans the caller may read, newest first: units in their scope,
     /// and confidential plans only for their group's members. Each is
-    /// checked against the budget of its year, counting the plans the
-    /// caller may read.
+    /// checked against the cap of its year, counting every plan.
     pub async fn support_plans(&self, caller: &Caller) -> Result<Vec<SupportPlan>, AppError> {
         let rights = self.intelligence_rights(caller)?;
         let budget = self.support_budget(caller).await?;
@@ -261,8 +285,21 @@ impl Stocktake {
             .into_iter()
             .map(|r| r.id)
             .collect();
+        // The cap is checked against every plan of the year, in the order
+        // they were made (oldest first), confidential ones included: a plan
+        // that takes the year over the cap is flagged for everyone who reads
+        // it. The total shown counts only the plans the caller may read, so
+        // nothing of a confidential plan is given away but that flag.
+        let mut spent: std::collections::HashMap<String, i64> = Default::default();
+        let mut over: std::collections::HashMap<String, bool> = Default::default();
+        for (code, year, status, cost) in self.store.support_plan_spending().await? {
+            let total = spent.entry(year).or_default();
+            if status != "cancelled" {
+                *total += cost;
+            }
+            over.insert(code, status != "cancelled" && *total > budget.cap);
+        }
         let cache = self.analytics();
-        // The budget counts in the order plans were made: oldest first.
         let mut committed: std::collections::HashMap<String, i64> = Default::default();
         let mut out = Vec::new();
         for row in rows.into_iter().rev() {
@@ -278,7 +315,7 @@ impl Stocktake {
                 budget_year: row.budget_year.clone(),
                 cap: budget.cap,
                 committed: *year_total,
-                over_cap: row.status != "cancelled" && *year_total > budget.cap,
+                over_cap: over.get(&row.code).copied().unwrap_or(false),
             };
             if !rights.sees(unit) {
                 continue;
@@ -591,8 +628,9 @@ mod tests {
 
     #[test]
     fn the_cap_is_the_share_of_the_annual_budget() {
-        let budget = SupportBudget::new(6_237_000, 5.0);
+        let budget = SupportBudget::new(6_237_000, 5.0, 236_000);
         assert_eq!(budget.cap, 311_850);
+        assert!(budget.allocation_within_cap);
         assert_eq!(budget.cap_text, "£311,850 (5% of £6,237,000)");
     }
 

@@ -192,11 +192,37 @@ pub struct JudgementSeries {
     pub direction: Option<String>,
 }
 
+/// A unit's row of the regional picture: its hot spots, declining and
+/// coasting indicators among the authorities of its level beneath its
+/// region (or the top of the tree the caller sees), with the evidence.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionalRow {
+    /// The unit whose authorities are pictured: the region.
+    pub top: UnitRef,
+    /// The level of the authorities compared.
+    pub level: String,
+    /// The financial year ranked, `2024/25`, and the years of trend.
+    pub year: String,
+    pub years: u32,
+    /// The hot-spot rule's code and name.
+    pub rule: String,
+    pub rule_name: String,
+    /// How many authorities are compared.
+    pub authorities: usize,
+    /// The unit's counts, and the lines behind them (hot spots, declining
+    /// and coasting indicators).
+    pub line: crate::benchmark::AuthorityLine,
+}
+
 /// A unit's intelligence page.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitIntelligence {
     pub unit: UnitRef,
+    /// Its row of the regional picture; none where nothing is above it
+    /// that the caller sees.
+    pub regional: Option<RegionalRow>,
     pub counts: RecordCounts,
     pub records: Vec<IntelligenceRecord>,
     pub judgements: Vec<JudgementSeries>,
@@ -481,14 +507,71 @@ impl Stocktake {
             .into_iter()
             .filter(|r| r.unit.code == code)
             .collect();
+        let regional = self.regional_row(caller, &code);
         Ok(UnitIntelligence {
             unit: unit_ref,
+            regional,
             counts: counts(&records),
             judgements: judgements(&sources, &records),
             records,
             plans,
             requests,
             recordable: rights.require_framework("record intelligence").is_ok(),
+        })
+    }
+}
+
+impl Stocktake {
+    /// The unit's row of the regional picture of its region (the nearest
+    /// ancestor at level `region`, else the farthest the caller sees), at
+    /// its own level; none where there is no such ancestor or no picture.
+    fn regional_row(&self, caller: &Caller, code: &str) -> Option<RegionalRow> {
+        let (top, level, authorities) = {
+            let cache = self.analytics();
+            let rights = self.rights(caller, &cache).ok()?;
+            let hierarchy = cache.hierarchy();
+            let unit = hierarchy.find(code)?;
+            let seen: Vec<_> = hierarchy
+                .ancestors(unit)
+                .filter(|&a| rights.sees(a))
+                .collect();
+            let top = seen
+                .iter()
+                .copied()
+                .find(|&a| hierarchy.unit(a).level == "region")
+                .or_else(|| seen.last().copied())?;
+            let level = hierarchy.unit(unit).level.clone();
+            let authorities = hierarchy
+                .descendants(top)
+                .into_iter()
+                .filter(|&u| hierarchy.unit(u).level == level && rights.sees(u))
+                .count();
+            (hierarchy.unit(top).code.to_string(), level, authorities)
+        };
+        let picture = self
+            .regional_picture(
+                caller,
+                &crate::benchmark::PictureRequest {
+                    level: Some(level.clone()),
+                    authority: Some(code.to_owned()),
+                    detail: crate::benchmark::PictureDetail::Evidence,
+                    ..crate::benchmark::PictureRequest::new(&top)
+                },
+            )
+            .ok()?;
+        let line = picture
+            .authorities
+            .into_iter()
+            .find(|a| a.unit.code == code)?;
+        Some(RegionalRow {
+            top: picture.unit,
+            level,
+            year: picture.year.to_string(),
+            years: picture.years,
+            rule: picture.rule.code,
+            rule_name: picture.rule.name,
+            authorities,
+            line,
         })
     }
 }

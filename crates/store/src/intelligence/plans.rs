@@ -150,6 +150,23 @@ impl Store {
         .await
     }
 
+    /// Every plan's code, financial year, status and cost (its providers'
+    /// costs together), oldest first, confidential or not: the budget cap
+    /// is checked against all the year's plans, though a reader sees the
+    /// details only of those they may read.
+    pub async fn support_plan_spending(&self) -> Result<Vec<(String, String, String, i64)>> {
+        let rows = sqlx::query(
+            "select p.code, p.budget_year, p.status, cast(coalesce(sum(l.cost), 0) as bigint) \
+             from support_plan p left join support_plan_provider l on l.plan_id = p.id \
+             group by p.id, p.code, p.budget_year, p.status order by p.id",
+        )
+        .fetch_all(&mut *self.pool.acquire().await?)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
+    }
+
     /// Adds a plan or replaces it (its reviews are kept), audited; the line
     /// is confidential to the plan's group, or the group it had.
     pub async fn save_support_plan(&self, row: &PlanRow, actor: &Actor) -> Result<()> {

@@ -186,6 +186,8 @@ fn urlencoding(text: &str) -> String {
 struct UnitPage {
     layout: Layout,
     picture: UnitIntelligence,
+    /// The unit's evidence page in the regional picture; empty where none.
+    evidence_href: String,
 }
 
 pub async fn unit(
@@ -194,7 +196,23 @@ pub async fn unit(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let picture = state.app.unit_intelligence(&page.caller, &code).await?;
+    let evidence_href = picture.regional.as_ref().map_or_else(String::new, |r| {
+        crate::pages::view::href(
+            &format!(
+                "/picture/{}/{}",
+                urlencoding(&r.top.code),
+                urlencoding(&picture.unit.code)
+            ),
+            &[
+                ("year", &r.year),
+                ("years", &r.years.to_string()),
+                ("rule", &r.rule),
+                ("level", &r.level),
+            ],
+        )
+    });
     render(&UnitPage {
+        evidence_href,
         layout: Layout::new(
             &page,
             format!("Intelligence: {}", picture.unit.name),
