@@ -374,11 +374,11 @@ impl Stocktake {
     ) -> Result<IntelligenceRow, AppError> {
         let rights = self.intelligence_rights(caller)?;
         rights.require_framework("record intelligence")?;
+        let unit = unit_in_scope(&self.analytics(), &rights, "unit", &form.unit)?;
         let before = match id {
             Some(id) => Some(self.intelligence_record(caller, id).await?),
             None => None,
         };
-        let unit = unit_in_scope(&self.analytics(), &rights, "unit", &form.unit)?;
         let sources = self.store.intelligence_sources().await?;
         let source_code = form.source.trim();
         let source = sources

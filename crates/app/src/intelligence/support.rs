@@ -407,6 +407,9 @@ impl Stocktake {
     ) -> Result<ConflictRow, AppError> {
         let rights = self.intelligence_rights(caller)?;
         rights.require_framework("declare conflicts of interest")?;
+        // The unit first: one outside the caller's scope is refused before
+        // anything else is looked at.
+        let unit = unit_in_scope(&self.analytics(), &rights, "unit", &form.unit)?;
         let providers = self.store.support_providers().await?;
         let provider = form.provider.trim();
         let Some(provider) = providers
@@ -420,7 +423,6 @@ impl Stocktake {
                 ),
             ));
         };
-        let unit = unit_in_scope(&self.analytics(), &rights, "unit", &form.unit)?;
         let reason = text_field(
             TextKind::Note,
             "reason",

@@ -5,12 +5,13 @@
 //! store's queries), never here.
 
 pub(crate) mod api;
+mod forms;
 mod pages;
 
 use crate::routes::Routes;
 
 pub fn routes() -> Routes {
-    pages::routes().merge(api::routes())
+    pages::routes().merge(forms::routes()).merge(api::routes())
 }
 
 /// Pounds for the templates: `£12,500`.

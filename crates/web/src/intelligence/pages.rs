@@ -12,8 +12,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use stocktake::AppError;
 use stocktake::intelligence::{
-    GoodPractice, IntelligenceFile, IntelligenceForm, IntelligenceRecord, IntelligenceSearch, Peer,
-    SourceType, SupportBudget, SupportMatrix, SupportPlan, SupportRequest, UnitIntelligence,
+    Conflict, GoodPractice, IntelligenceFile, IntelligenceForm, IntelligenceRecord,
+    IntelligenceSearch, Peer, SourceType, SupportBudget, SupportMatrix, SupportPlan,
+    SupportRequest, UnitIntelligence,
 };
 
 use crate::pages::{Layout, PageError, render};
@@ -230,7 +231,12 @@ struct SupportPage {
     requests: Vec<SupportRequest>,
     plans: Vec<SupportPlan>,
     budget: SupportBudget,
+    conflicts: Vec<Conflict>,
     may_ask: bool,
+    /// Keeps the matrix, triages requests and writes plans.
+    keeps: bool,
+    /// Sets the budget.
+    admin: bool,
 }
 
 pub async fn support(
@@ -242,6 +248,7 @@ pub async fn support(
     let requests = state.app.support_requests(caller).await?;
     let plans = state.app.support_plans(caller).await?;
     let budget = state.app.support_budget(caller).await?;
+    let conflicts = state.app.support_conflicts(caller).await?;
     let may_ask =
         caller.role().is_some_and(|r| r != stocktake::Role::Viewer) && !caller.is_read_only();
     render(&SupportPage {
@@ -250,7 +257,10 @@ pub async fn support(
         requests,
         plans,
         budget,
+        conflicts,
         may_ask,
+        keeps: super::forms::keeps(caller),
+        admin: caller.role() == Some(stocktake::Role::Admin) && !caller.is_read_only(),
     })
 }
 
@@ -329,6 +339,7 @@ struct PracticePage {
     layout: Layout,
     q: String,
     entries: Vec<GoodPractice>,
+    keeps: bool,
 }
 
 pub async fn good_practice(
@@ -341,6 +352,7 @@ pub async fn good_practice(
         layout: Layout::new(&page, "Good practice", "support"),
         q: query.q.unwrap_or_default(),
         entries,
+        keeps: super::forms::keeps(&page.caller),
     })
 }
 
@@ -349,6 +361,7 @@ pub async fn good_practice(
 struct PeersPage {
     layout: Layout,
     peers: Vec<Peer>,
+    keeps: bool,
 }
 
 pub async fn peers(
@@ -359,6 +372,7 @@ pub async fn peers(
     render(&PeersPage {
         layout: Layout::new(&page, "Peer register", "support"),
         peers,
+        keeps: super::forms::keeps(&page.caller),
     })
 }
 
