@@ -106,6 +106,11 @@ impl Command {
                 Kind::OrgUnits | Kind::Groups | Kind::Indicators | Kind::Applies => {
                     writes(Framework, false)
                 }
+                // Each line is checked: a unit within scope (a confidential
+                // record only by a member of its group, which the machine
+                // is not).
+                Kind::Intelligence | Kind::Conflicts => writes(Framework, true),
+                Kind::Offers | Kind::Peers | Kind::GoodPractice => writes(Framework, false),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {

@@ -110,7 +110,7 @@ async fn walk(url: &str, name: &str) {
     }
     let (_, records) = get(member, true, base, "/api/v1/intelligence?q=resign").await;
     let records: serde_json::Value = serde_json::from_str(&records).unwrap();
-    let secret_id = records[0]["id"]
+    let secret_id = records["records"][0]["id"]
         .as_i64()
         .expect("the member finds the record");
     let response = member
@@ -181,6 +181,26 @@ async fn walk(url: &str, name: &str) {
             person.sees,
             "{who}: the plan's page"
         );
+
+        // The record's own page, and rewriting it: as if there were none.
+        let (status, _) = get(person, false, base, &format!("/intelligence/{secret_id}")).await;
+        assert_eq!(status == StatusCode::OK, person.sees, "{who}: its page");
+        if !person.sees {
+            let rewrite = person
+                .browser
+                .post(format!("{base}/api/v1/intelligence/{secret_id}"))
+                .bearer_auth(&person.token)
+                .json(&serde_json::json!({"unit": "ASHFIELD", "source": "ANECDOTE",
+                    "recorded_on": "2008-10-02", "summary": "Overwritten", "confidential_to": "CHANGE-AGENTS"}))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&rewrite.status()),
+                "{who}: rewriting it: {}",
+                rewrite.status()
+            );
+        }
 
         // The API: the list, its search, one record, the unit's picture, plans.
         let body = |path: String| async move { get(person, true, base, &path).await };
