@@ -27,6 +27,15 @@ const PAGES = [
   ['nearest neighbours', '/units/E07000174/neighbours?period=2025-03', null],
   ['regional picture', '/picture/E12000004?level=district&year=2024/25', null],
   ['regional picture evidence', '/picture/E12000004/E07000133?level=district&year=2024/25', null],
+  ['intelligence', '/intelligence', null],
+  ['a council\'s intelligence', '/units/E07000174/intelligence', null],
+  ['an intelligence record', '/intelligence/1', null],
+  ['sources of intelligence', '/intelligence/sources', null],
+  ['support matrix', '/support', null],
+  ['support plan', '/support/plans/EM-2024-01', null],
+  ['writing a support plan', '/support/plans/new?unit=E07000174', null],
+  ['peer register', '/peers', null],
+  ['good practice', '/good-practice?q=waste', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

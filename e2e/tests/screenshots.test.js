@@ -38,6 +38,9 @@ const SHOTS = [
   ['neighbours', '/units/E07000174/neighbours?period=2025-03', null],
   ['picture', '/picture/E12000004?level=district&year=2024/25', null],
   ['picture-evidence', '/picture/E12000004/E07000133?level=district&year=2024/25', null],
+  ['intelligence', '/units/E07000174/intelligence', null],
+  ['support', '/support', null],
+  ['support-plan', '/support/plans/EM-2024-01', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {
