@@ -50,6 +50,11 @@ export const PEOPLE = {
   officer: { email: 'officer@example.org', password: 'demo-officer-password', name: 'Priya Shah' },
   owner: { email: 'owner@example.org', password: 'demo-owner-password', name: 'Owen Marsh' },
   viewer: { email: 'viewer@example.org', password: 'demo-viewer-password', name: 'Vera Holt' },
+  // The East Midlands partnership's change agents: the Chatham House group.
+  goem: { email: 'goem@example.org', password: 'demo-goem-password', name: 'Gail Moss (GOEM)' },
+  idea: { email: 'idea@example.org', password: 'demo-idea-password', name: 'Ian Dean (IDeA)' },
+  audit: { email: 'audit@example.org', password: 'demo-audit-password', name: 'Alys Carter (Audit Commission)' },
+  emriep: { email: 'emriep@example.org', password: 'demo-emriep-password', name: 'Sam Evans (EMRIEP)' },
 };
 
 /**

@@ -32,6 +32,15 @@ const PAGES = [
   ['a data return', '/returns/FRS-2025-04', 'Completeness'],
   ['open a data return', '/returns/new', null],
   ['a figure and its history', '/values/FRS01/NFRS-STOCKHILL?period=2025-03', 'History'],
+  ['intelligence', '/intelligence', null],
+  ['a council\'s intelligence', '/units/E07000174/intelligence', null],
+  ['an intelligence record', '/intelligence/1', null],
+  ['sources of intelligence', '/intelligence/sources', null],
+  ['support matrix', '/support', null],
+  ['support plan', '/support/plans/EM-2024-01', null],
+  ['writing a support plan', '/support/plans/new?unit=E07000174', null],
+  ['peer register', '/peers', null],
+  ['good practice', '/good-practice?q=waste', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

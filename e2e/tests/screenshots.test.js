@@ -42,6 +42,9 @@ const SHOTS = [
   ['returns', '/returns', null],
   ['return', '/returns/FRS-2025-04', null],
   ['value', '/values/FRS01/NFRS-STOCKHILL?period=2025-03', null],
+  ['intelligence', '/units/E07000174/intelligence', null],
+  ['support', '/support', null],
+  ['support-plan', '/support/plans/EM-2024-01', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

@@ -19,6 +19,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use stocktake::benchmark::{BenchmarkRequest, ComparatorSet, PictureDetail, PictureRequest};
 use stocktake::config::{self, Flags, Loaded};
 use stocktake::core::{Frequency, Period};
+use stocktake::intelligence::IntelligenceFile;
 use stocktake::values::{FileKind, ImportMode, ImportOptions};
 use stocktake::{AppError, Caller, OpenOptions, Settings, Stocktake};
 
@@ -439,11 +440,38 @@ enum Kind {
     Neighbours,
     /// Hot-spot rules: code, name, worst_quartiles, trend, comparators.
     HotSpotRules,
+    /// Intelligence records: id, unit, source, recorded_on, judgement,
+    /// verification, confidential_to, indicators, summary.
+    Intelligence,
+    /// The support matrix's providers and their costed offers.
+    Offers,
+    /// Conflicts of interest: provider, unit, reason.
+    Conflicts,
+    /// The peer register.
+    Peers,
+    /// The good practice library.
+    GoodPractice,
 }
 
-impl From<Kind> for FileKind {
-    fn from(k: Kind) -> FileKind {
-        match k {
+impl Kind {
+    /// The intelligence and support file this kind names, if it is one.
+    fn support_file(self) -> Option<IntelligenceFile> {
+        Some(match self {
+            Kind::Intelligence => IntelligenceFile::Records,
+            Kind::Offers => IntelligenceFile::Offers,
+            Kind::Conflicts => IntelligenceFile::Conflicts,
+            Kind::Peers => IntelligenceFile::Peers,
+            Kind::GoodPractice => IntelligenceFile::GoodPractice,
+            _ => return None,
+        })
+    }
+}
+
+impl Kind {
+    /// The figures and reference file this kind names; none for the
+    /// intelligence and support files ([`Kind::support_file`]).
+    fn data_file(self) -> Option<FileKind> {
+        Some(match self {
             Kind::OrgUnits => FileKind::OrgUnits,
             Kind::Groups => FileKind::Groups,
             Kind::Indicators => FileKind::Indicators,
@@ -452,7 +480,12 @@ impl From<Kind> for FileKind {
             Kind::Targets => FileKind::Targets,
             Kind::Neighbours => FileKind::Neighbours,
             Kind::HotSpotRules => FileKind::HotSpotRules,
-        }
+            Kind::Intelligence
+            | Kind::Offers
+            | Kind::Conflicts
+            | Kind::Peers
+            | Kind::GoodPractice => return None,
+        })
     }
 }
 
@@ -598,7 +631,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             println!("Sign in to the demo as:");
-            for who in &stocktake_demo::SIGN_INS {
+            for who in stocktake_demo::SIGN_INS
+                .iter()
+                .chain(&stocktake_demo::partnership::CHANGE_AGENTS)
+            {
                 println!(
                     "  {:<20} {:<22} password {:<23} {}",
                     who.role.label(),
@@ -807,9 +843,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             reason,
         } => {
             let name = file.display().to_string();
+            if let Some(support) = kind.support_file() {
+                if check || ratify || reason.is_some() {
+                    return Err(BadInput(format!(
+                        "{name}: --check, --ratify and --reason are not taken for {} files: the import is all or nothing, and names every bad line",
+                        support.as_str()
+                    ))
+                    .into());
+                }
+                let bytes = std::fs::read(&file)
+                    .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
+                let app = open(false).await?;
+                let caller = caller_for(&app)?;
+                let rows = app
+                    .import_intelligence_file(&caller, support, &name, &bytes)
+                    .await?;
+                eprintln!("{name}: {rows} rows imported");
+                return Ok(());
+            }
+            let Some(data_kind) = kind.data_file() else {
+                unreachable!("every kind is a data file or a support file")
+            };
             let input = std::fs::File::open(&file)
                 .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
-            let app = open(false).await?;
+            // An account's values are checked against the figures already
+            // held (an approved one is locked to owners, and changed by
+            // others only with a reason), so those are loaded for them.
+            let app = open(matches!(kind, Kind::Values) && as_account.is_some()).await?;
             let caller = caller_for(&app)?;
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
@@ -825,7 +885,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 reason,
             };
             let result = app
-                .import(&caller, kind.into(), &name, reader, options, &|bytes| {
+                .import(&caller, data_kind, &name, reader, options, &|bytes| {
                     bar.set_position(bytes)
                 })
                 .await;
@@ -862,21 +922,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { kind, out } => {
             let app = open(false).await?;
             let caller = caller_for(&app)?;
-            let rows = match &out {
-                Some(path) => {
-                    let file = std::fs::File::create(path)
-                        .map_err(|e| BadInput(format!("cannot create {}: {e}", path.display())))?;
-                    app.export(&caller, kind.into(), std::io::BufWriter::new(file))
+            let writer: Box<dyn std::io::Write> = match &out {
+                Some(path) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .map_err(|e| BadInput(format!("cannot create {}: {e}", path.display())))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            // The machine belongs to no closed group: intelligence exports
+            // hold open records only.
+            let rows = match (kind.data_file(), kind.support_file()) {
+                (Some(data), _) => app.export(&caller, data, writer).await?,
+                (None, Some(support)) => {
+                    app.export_intelligence_file(&caller, support, writer)
                         .await?
                 }
-                None => {
-                    app.export(
-                        &caller,
-                        kind.into(),
-                        std::io::BufWriter::new(std::io::stdout().lock()),
-                    )
-                    .await?
-                }
+                (None, None) => unreachable!("every kind is a data file or a support file"),
             };
             if let Some(path) = out {
                 eprintln!("{}: {rows} rows exported", path.display());

@@ -106,6 +106,11 @@ impl Command {
                 Kind::OrgUnits | Kind::Groups | Kind::Indicators | Kind::Applies => {
                     writes(Framework, false)
                 }
+                // Each line is checked: a unit within scope (a confidential
+                // record only by a member of its group, which the machine
+                // is not).
+                Kind::Intelligence | Kind::Conflicts => writes(Framework, true),
+                Kind::Offers | Kind::Peers | Kind::GoodPractice => writes(Framework, false),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {
@@ -409,8 +414,10 @@ mod tests {
                 // A batch refused whole for the caller's rights (the workflow's steps).
                 Some(AppError::File(errors)) if errors.forbidden => true,
                 Some(AppError::File(errors)) => {
-                    let text = errors.to_string();
-                    text.contains("1 problem found") && text.contains("is outside your scope")
+                    errors.errors.len() == 1
+                        && errors.more == 0
+                        && (errors.forbidden
+                            || errors.to_string().contains("is outside your scope"))
                 }
                 _ => false,
             })

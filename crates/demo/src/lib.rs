@@ -6,12 +6,15 @@
 //!   rescue service and a region's councils, built from trimmed copies of
 //!   real public files plus figures drawn from a fixed seed;
 //! - [`load_demo`]: imports the demo into an open Stocktake, with one
-//!   account per role ([`SIGN_INS`]) and work in progress;
+//!   account per role ([`SIGN_INS`]) and work in progress, and the East
+//!   Midlands partnership's change agents ([`partnership::CHANGE_AGENTS`]),
+//!   intelligence, support matrix and a support plan;
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
 
 pub mod bench;
 pub mod generate;
 mod load;
+pub mod partnership;
 mod people;
 
 pub use generate::{DemoFiles, generate};

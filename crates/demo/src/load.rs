@@ -34,7 +34,8 @@ pub struct DemoLoaded {
 /// Generates the demo files, imports them in dependency order, cascades
 /// the targets, sets the home unit, then makes the demo's accounts (see
 /// [`crate::SIGN_INS`]) and its work in progress: figures awaiting
-/// approval, a proposed target, a data return.
+/// approval, a proposed target, a data return; and the East Midlands
+/// partnership (see [`crate::partnership`]).
 pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, AppError> {
     let files = generate(DEMO_SEED);
     let mut loaded = load_files(app, caller, &files).await?;
@@ -53,6 +54,7 @@ pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, A
     loaded.targets += loaded.cascaded;
     app.set_home_unit(caller, DEMO_HOME_UNIT).await?;
     crate::people::load_people(app, caller).await?;
+    crate::partnership::load_partnership(app, caller).await?;
     Ok(loaded)
 }
 

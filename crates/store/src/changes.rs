@@ -52,6 +52,9 @@ pub(crate) struct Recorded {
     pub record_key: String,
     pub before: Option<Json>,
     pub after: Option<Json>,
+    /// The closed group the record is confidential to, if any: the trail
+    /// shows the line only to the group's members.
+    pub closed_group: Option<i64>,
 }
 
 impl Recorded {
@@ -75,6 +78,21 @@ impl Recorded {
             record_key,
             before,
             after,
+            closed_group: None,
+        })
+    }
+
+    /// The change, marked confidential to `group` where there is one.
+    pub fn confidential(
+        record_type: &'static str,
+        record_key: String,
+        before: Option<Json>,
+        after: Option<Json>,
+        group: Option<i64>,
+    ) -> Option<Recorded> {
+        Recorded::change(record_type, record_key, before, after).map(|mut r| {
+            r.closed_group = group;
+            r
         })
     }
 }
@@ -96,8 +114,8 @@ pub(crate) struct Done<'a> {
 
 const AUDIT: Upsert = Upsert {
     head: "insert into audit (actor, action, detail, account_id, interface, record_type, \
-           record_key, before, after, reason) values",
-    columns: 10,
+           record_key, before, after, reason, closed_group_id) values",
+    columns: 11,
     tail: "",
 };
 
@@ -114,6 +132,7 @@ pub(crate) async fn write_audit(
         record_key: String::new(),
         before: None,
         after: None,
+        closed_group: None,
     }];
     let records: &[Recorded] = if done.records.is_empty() {
         &summary
@@ -132,6 +151,7 @@ pub(crate) async fn write_audit(
                 .bind(r.before.as_ref().map(Json::to_string))
                 .bind(r.after.as_ref().map(Json::to_string))
                 .bind(done.reason)
+                .bind(r.closed_group)
         })
         .await
 }

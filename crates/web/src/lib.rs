@@ -13,6 +13,7 @@ pub mod api;
 mod benchmark;
 mod caller;
 pub mod error;
+mod intelligence;
 pub mod openapi;
 pub mod pages;
 mod returns;
@@ -99,6 +100,7 @@ fn all_routes() -> routes::Routes {
         .merge(values::routes())
         .merge(returns::routes())
         .merge(benchmark::routes())
+        .merge(intelligence::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

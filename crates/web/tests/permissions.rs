@@ -123,12 +123,13 @@ fn request(base: &str, route: &Route, client: &Client, unit: &str) -> reqwest::R
         }
     } else if route.method == "POST" {
         let body = route.sample.body.unwrap_or("").replace("{UNIT}", unit);
-        if route.path == "/import" {
-            // The upload form: multipart, its token in the address.
+        if route.path == "/import" || route.path == "/import/support" {
+            // The upload forms: multipart, their token in the address.
+            let kind = body.strip_prefix("kind=").unwrap_or("values").to_owned();
             builder = client
                 .browser
                 .post(format!("{url}?csrf={}", client.csrf))
-                .multipart(reqwest::multipart::Form::new().text("kind", "values"));
+                .multipart(reqwest::multipart::Form::new().text("kind", kind));
         } else {
             let sep = if body.is_empty() { "" } else { "&" };
             builder = builder

@@ -37,7 +37,7 @@ pub const MAX_AUDIT_LINES: u64 = 100_000;
 
 /// The kinds of record the trail names, as the trail writes them and in
 /// words, in the order a search form offers them.
-pub const RECORD_TYPES: [(&str, &str); 13] = [
+pub const RECORD_TYPES: [(&str, &str); 24] = [
     ("value", "Values"),
     ("target", "Targets"),
     ("indicator", "Indicators"),
@@ -48,6 +48,17 @@ pub const RECORD_TYPES: [(&str, &str); 13] = [
     ("data_return", "Data returns"),
     ("data_return_unit", "Units' parts in data returns"),
     ("story", "Stories"),
+    ("intelligence_source", "Intelligence source types"),
+    ("intelligence", "Intelligence records"),
+    ("problem_type", "Problem types"),
+    ("support_provider", "Support providers"),
+    ("support_conflict", "Conflicts of interest"),
+    ("support_request", "Support requests"),
+    ("support_plan", "Support plans"),
+    ("support_plan_review", "Reviews of support plans"),
+    ("peer", "Peers"),
+    ("peer_placement", "Peer placements"),
+    ("good_practice", "Good practice"),
     ("account", "Accounts (and signing in)"),
     ("api_token", "API tokens"),
     ("closed_group", "Closed groups"),
@@ -315,6 +326,7 @@ impl Stocktake {
                 .then(|| allowed.iter().map(|(k, _)| (*k).to_owned()).collect()),
             limit: search.limit.clamp(1, MAX_AUDIT_LINES),
             before_id: search.before_id,
+            reader: caller.signed_in().map(|a| a.id),
         };
         Ok(self
             .store
@@ -365,6 +377,7 @@ impl Stocktake {
             record_type: Some(kind.to_owned()),
             record_key: Some(record_key.to_owned()),
             limit: 1000,
+            reader: caller.signed_in().map(|a| a.id),
             ..AuditQuery::default()
         };
         let lines: Vec<AuditLine> = self

@@ -23,7 +23,7 @@ mod parse;
 mod reference;
 mod scorecard;
 mod search;
-mod strict_csv;
+pub(crate) mod strict_csv;
 mod table;
 mod targets;
 mod uploads;

@@ -49,6 +49,10 @@ pub struct AuditQuery {
     pub limit: u64,
     /// Only lines older than this id: for the next page.
     pub before_id: Option<i64>,
+    /// The account reading. A line about a record confidential to a closed
+    /// group is read only by the group's members, whatever their role; with
+    /// no account (the command line, a system process) no such line is read.
+    pub reader: Option<i64>,
 }
 
 impl Store {
@@ -73,6 +77,7 @@ impl Store {
                 action,
                 record_type,
                 record_key: record_key.to_owned(),
+                closed_group: None,
                 before: None,
                 after: None,
             }],
@@ -161,6 +166,13 @@ impl Store {
         if let Some(id) = query.before_id {
             conditions.push(format!("id < {id}"));
         }
+        conditions.push(match query.reader {
+            Some(account) => format!(
+                "(closed_group_id is null or closed_group_id in \
+                 (select closed_group_id from closed_group_member where account_id = {account}))"
+            ),
+            None => "closed_group_id is null".to_owned(),
+        });
         if !conditions.is_empty() {
             sql.push_str(" where ");
             sql.push_str(&conditions.join(" and "));

@@ -282,6 +282,7 @@ impl Store {
                 action: "revoke",
                 record_type: "api_token",
                 record_key: id.to_string(),
+                closed_group: None,
                 before: Some(json!({"revoked": false})),
                 after: Some(json!({"revoked": true})),
             }],

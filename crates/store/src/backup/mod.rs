@@ -621,6 +621,23 @@ async fn fill_table(
                 })
         })
         .collect::<Result<_>>()?;
+    // A migration may have seeded the table (the problem types and sources
+    // of intelligence that 0006 starts with): the archive holds the table as
+    // it was, seeded rows included, so it replaces them. (Only where there
+    // are some: the audit trail refuses any delete, even of nothing.)
+    let seeded: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select 1 from {} limit 1",
+        quoted(&table.name)
+    )))
+    .fetch_optional(&mut *conn)
+    .await?;
+    if seeded.is_some() {
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "delete from {}",
+            quoted(&table.name)
+        )))
+        .await?;
+    }
     let per_statement = (backend.max_params() / columns.len().max(1)).clamp(1, 500);
     let mut batch: Vec<Vec<Cell>> = Vec::with_capacity(per_statement);
     let mut rows = 0u64;

@@ -274,6 +274,7 @@ impl Store {
                 action: "ratify",
                 record_type: "target",
                 record_key: key,
+                closed_group: None,
                 before: Some(audited(row)),
                 after: Some(audited(&after)),
             });

@@ -391,6 +391,7 @@ impl ValueWriter {
                     action: "import",
                     record_type: "value",
                     record_key: String::new(),
+                    closed_group: None,
                     before: None,
                     after: None,
                 }];
@@ -604,6 +605,7 @@ impl Store {
                 action,
                 record_type: "value",
                 record_key: value_key(key.0.as_str(), key.1.as_str(), &period),
+                closed_group: None,
                 before: Some(old.clone()),
                 after: Some(after),
             });

@@ -11,6 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::benchmark::api as benchmarking;
+use crate::intelligence::api as intelligence;
 use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
 
@@ -67,6 +68,33 @@ pub use docs::routes;
         benchmarking::picture,
         benchmarking::list_neighbours,
         benchmarking::save_neighbours,
+        intelligence::list_intelligence,
+        intelligence::record_intelligence,
+        intelligence::list_sources,
+        intelligence::save_source,
+        intelligence::get_intelligence,
+        intelligence::rewrite_intelligence,
+        intelligence::unit_intelligence,
+        intelligence::support_matrix,
+        intelligence::list_problem_types,
+        intelligence::save_problem_type,
+        intelligence::save_providers,
+        intelligence::list_conflicts,
+        intelligence::declare_conflicts,
+        intelligence::list_requests,
+        intelligence::ask_for_support,
+        intelligence::triage_request,
+        intelligence::list_plans,
+        intelligence::save_plan,
+        intelligence::get_plan,
+        intelligence::review_plan,
+        intelligence::get_budget,
+        intelligence::set_budget,
+        intelligence::list_peers,
+        intelligence::save_peers,
+        intelligence::place_peer,
+        intelligence::list_good_practice,
+        intelligence::save_good_practice,
     ),
     components(schemas(benchmarking::Detail)),
     modifiers(&Security),
@@ -77,6 +105,8 @@ pub use docs::routes;
         (name = "access", description = "Who is calling, the accounts and closed groups (administrators), and the audit trail of every change with its before and after."),
         (name = "returns", description = "Data returns: figures asked of units by a deadline, each unit's completeness, waivers, stories, and what you owe."),
         (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
+        (name = "intelligence", description = "The intelligence picture: dated records about each unit, judged and verified; records confidential to a closed group are read, found and counted only by its members."),
+        (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
     )
 )]
 pub struct ApiDoc;

@@ -103,6 +103,9 @@ struct ImportPage {
     imported: Option<String>,
     expired: bool,
     keep_minutes: u64,
+    /// The intelligence and support files this caller may import, with
+    /// their columns; none for those who may not.
+    support_kinds: Vec<(&'static str, String)>,
 }
 
 impl ImportPage {
@@ -122,6 +125,33 @@ impl ImportPage {
             imported: None,
             expired: false,
             keep_minutes: state.settings.upload_hold_minutes,
+            support_kinds: if page
+                .caller
+                .role()
+                .is_some_and(stocktake::Role::runs_framework)
+                && !page.caller.is_read_only()
+            {
+                stocktake::intelligence::IntelligenceFile::ALL
+                    .iter()
+                    .map(|k| {
+                        let columns = k
+                            .columns()
+                            .iter()
+                            .map(|(c, required)| {
+                                if *required {
+                                    (*c).to_owned()
+                                } else {
+                                    format!("{c} (optional)")
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        (k.as_str(), columns)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         })
     }
 
