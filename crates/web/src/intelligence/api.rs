@@ -368,6 +368,7 @@ pub async fn list_intelligence(
     responses(
         (status = 200, description = "The record as saved.", body = IntelligenceRecord, example = json!(record_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong (an unknown source, a judgement not on its scale, a date not YYYY-MM-DD); nothing was written.", body = ErrorBody,
             example = json!({"message": "\"5\" is not on the scale of Use of resources judgement: use one of 1, 2, 3, 4", "field": "judgement"})),
     )
@@ -393,6 +394,7 @@ pub async fn record_intelligence(
     params(("id" = i64, Path, description = "The record's id.", example = 1)),
     responses(
         (status = 200, description = "The record.", body = IntelligenceRecord, example = json!(record_example())),
+        (status = 400, description = "The id is not a whole number.", body = ErrorBody),
         (status = 404, description = "No record you may read has the id.", body = ErrorBody),
     )
 )]
@@ -420,7 +422,9 @@ pub async fn get_intelligence(
     responses(
         (status = 200, description = "The record as saved.", body = IntelligenceRecord, example = json!(record_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 400, description = "The id is not a whole number.", body = ErrorBody),
         (status = 404, description = "No record you may read has the id.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong, or the record would leave its closed group; nothing was written.", body = ErrorBody,
             example = json!({"message": "\"checked\" is not a verification: use reported, verified or disputed", "field": "verification"})),
     )
@@ -494,6 +498,7 @@ pub async fn list_sources(
         (status = 200, description = "The source type as saved.", body = SourceType,
             example = json!({"code": "OFSTED", "name": "Ofsted inspection", "scale": ["Inadequate", "Requires improvement", "Good", "Outstanding"]})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "The code or name is missing; nothing was written.", body = ErrorBody,
             example = json!({"message": "give the source type a name", "field": "name"})),
     )
@@ -616,6 +621,7 @@ pub async fn list_problem_types(
         (status = 200, description = "The problem type as saved.", body = ProblemType,
             example = json!({"code": "PARTNERSHIP", "name": "Partnership failure", "description": "A partnership the council leads is failing", "position": 7})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "The code or name is missing; nothing was written.", body = ErrorBody,
             example = json!({"message": "give the problem type a name", "field": "name"})),
     )
@@ -648,6 +654,7 @@ pub struct ProvidersBody {
     responses(
         (status = 200, description = "How many providers were saved.", body = Saved, example = json!({"saved": 1})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A provider or offer is wrong (an unknown problem type, funding neither free nor funded); nothing was written.", body = ErrorBody,
             example = json!({"message": "\"paid\" is not a funding: use free (free at the point of delivery) or funded (the partnership pays)", "field": "funding"})),
     )
@@ -715,6 +722,7 @@ pub struct ConflictsBody {
     responses(
         (status = 200, description = "How many were saved.", body = Saved, example = json!({"saved": 1})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "An unknown provider or unit, or no reason; nothing was written.", body = ErrorBody,
             example = json!({"message": "no support provider has the code \"AUDITOR\": add it to the matrix first", "field": "provider"})),
     )
@@ -787,6 +795,7 @@ pub struct AskForSupport {
         (status = 200, description = "The request as saved.", body = SupportRequest, example = json!(request_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 404, description = "No unit has the code.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "The summary is missing; nothing was written.", body = ErrorBody,
             example = json!({"message": "summary is missing: say what help is wanted", "field": "summary"})),
     )
@@ -830,6 +839,7 @@ pub struct Triage {
         (status = 200, description = "The request, routed.", body = SupportRequest, example = json!(request_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 404, description = "No request in your scope has the id.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "The problem type or state is unknown; nothing was written.", body = ErrorBody,
             example = json!({"message": "\"FIRE\" is not a problem type: use one of CRISIS, CSF, SERVICE, COASTING, CHALLENGE, EXCELLENCE", "field": "problem_type"})),
     )
@@ -895,6 +905,7 @@ pub async fn list_plans(
         (status = 200, description = "The plan as saved, with its budget check.", body = SupportPlan, example = json!(plan_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 404, description = "No unit has the code.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong; nothing was written.", body = ErrorBody,
             example = json!({"message": "\"2008\" is not a financial year: write it as 2008/09", "field": "budget_year"})),
     )
@@ -958,6 +969,7 @@ pub struct ReviewBody {
         (status = 200, description = "The plan with its reviews.", body = SupportPlan, example = json!(plan_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 404, description = "No plan you may read has the code.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "No notes, or a date not YYYY-MM-DD; nothing was written.", body = ErrorBody,
             example = json!({"message": "notes are missing: say what the group suggests", "field": "notes"})),
     )
@@ -1028,6 +1040,7 @@ fn default_cap() -> f64 {
     responses(
         (status = 200, description = "The budget as set.", body = SupportBudget, example = json!(budget_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A negative sum, or a cap outside 0 to 100; nothing was written.", body = ErrorBody,
             example = json!({"message": "cap_percent must be between 0 and 100", "field": "cap_percent"})),
     )
@@ -1098,6 +1111,7 @@ pub struct PeersBody {
     responses(
         (status = 200, description = "How many were saved.", body = Saved, example = json!({"saved": 1})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong (a kind neither member nor officer, a date not YYYY-MM-DD); nothing was written.", body = ErrorBody,
             example = json!({"message": "\"councillor\" is not a kind of peer: use member or officer", "field": "kind"})),
     )
@@ -1134,6 +1148,7 @@ pub struct Placed {
         (status = 200, description = "The placement's id.", body = Placed, example = json!({"id": 1})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 404, description = "No unit has the code, or no plan you may read.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "An unknown peer, a date not YYYY-MM-DD; nothing was written.", body = ErrorBody,
             example = json!({"message": "no peer has the code \"PEER-X\"", "field": "peer"})),
     )
@@ -1207,6 +1222,7 @@ pub struct PracticeBody {
     responses(
         (status = 200, description = "How many were saved.", body = Saved, example = json!({"saved": 1})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong (a kind not case_study, tool or award_entry; a link not https://); nothing was written.", body = ErrorBody,
             example = json!({"message": "link must be a web address starting https://", "field": "link"})),
     )
