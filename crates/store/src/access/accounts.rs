@@ -443,6 +443,23 @@ impl Store {
             return Ok(false);
         };
         let mut tx = self.begin_write().await?;
+        // What the group holds keeps it: its confidential records and plans,
+        // and the audit trail's lines about them, which are never removed.
+        let held: i64 = sqlx::query_scalar(
+            "select (select count(*) from intelligence_record r where r.closed_group_id = g.id) \
+                  + (select count(*) from support_plan p where p.closed_group_id = g.id) \
+                  + (select count(*) from audit a where a.closed_group_id = g.id) \
+             from closed_group g where g.code = $1",
+        )
+        .bind(code)
+        .fetch_one(&mut *tx)
+        .await?;
+        if held > 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(format!(
+                "closed group {code} holds confidential records, plans or their history, which only its members may read: it cannot be removed; take its members out instead"
+            )));
+        }
         sqlx::query(
             "delete from closed_group_member where closed_group_id = \
              (select id from closed_group where code = $1)",

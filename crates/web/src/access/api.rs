@@ -553,6 +553,7 @@ async fn group_named(
             example = json!({"removed": "PEER-REVIEW"})),
         (status = 404, description = "No closed group has this code.", body = ErrorBody,
             example = json!({"message": "no closed group has the code \"PEER-REVIEW\"", "field": "closed group"})),
+        (status = 422, description = "The group holds confidential records, plans or their history, so it stays; take its members out instead.", body = ErrorBody),
         (status = 503, description = "Another write held the database for longer than the write wait; nothing was removed. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
     )
