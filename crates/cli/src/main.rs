@@ -809,7 +809,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let name = file.display().to_string();
             let input = std::fs::File::open(&file)
                 .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
-            let app = open(false).await?;
+            // An account's values are checked against the figures already
+            // held (an approved one is locked to owners, and changed by
+            // others only with a reason), so those are loaded for them.
+            let app = open(matches!(kind, Kind::Values) && as_account.is_some()).await?;
             let caller = caller_for(&app)?;
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
             let bar = progress_bar(size);
