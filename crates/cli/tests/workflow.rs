@@ -542,3 +542,33 @@ fn returns_are_opened_shown_waived_and_cancelled_from_the_command_line() {
         );
     }
 }
+
+#[test]
+fn an_owner_cannot_overwrite_an_approved_figure_by_importing_a_file() {
+    for db in databases() {
+        let name = db.name;
+        db.import("org-units", ORG_UNITS);
+        db.import("indicators", INDICATORS);
+        add(&db, OWNER, "Owen Owner", "owner", &["FRS01"]);
+        // The machine's import is approved at once.
+        let approved = db.file(
+            "approved.csv",
+            "indicator,org_unit,period,value,note\nFRS01,ST1,2025-02,7,A quiet month\n",
+        );
+        db.ok(&["import", "values", &approved]);
+        let changed = db.file(
+            "changed.csv",
+            "indicator,org_unit,period,value,note\nFRS01,ST1,2025-02,3,Fewer after all\n",
+        );
+        let error = refused(&db, OWNER, &["import", "values", &changed]);
+        assert!(
+            error.contains("the value of FRS01 for ST1 in 2025-02 is approved, so locked"),
+            "[{name}] {error}"
+        );
+        let values = db.ok(&["export", "values"]);
+        assert!(
+            values.contains("FRS01,ST1,2025-02,7,"),
+            "[{name}] unchanged: {values}"
+        );
+    }
+}

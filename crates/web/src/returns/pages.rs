@@ -635,16 +635,29 @@ pub async fn set_unit(
                 "state" => "#state-waived",
                 _ => "#unit",
             };
-            let errors = vec![ErrorLink {
-                href: href.into(),
-                message,
-            }];
-            let r = state.app.data_return(&page.caller, &code).await?;
-            let html = render(&show_page(&page, r, None, typed, errors))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            refused(&state, &page, &code, typed, href, message).await
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The return's page again, 422, with what was typed and the one problem
+/// linked to the field it is about.
+async fn refused(
+    state: &AppState,
+    page: &PageCaller,
+    code: &str,
+    typed: ShowTyped,
+    href: &str,
+    message: String,
+) -> Result<Response, PageError> {
+    let errors = vec![ErrorLink {
+        href: href.into(),
+        message,
+    }];
+    let r = state.app.data_return(&page.caller, code).await?;
+    let html = render(&show_page(page, r, None, typed, errors))?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
 /// Closes or cancels the whole return, with a reason, or opens it again.
@@ -693,13 +706,7 @@ pub async fn set_state(
             } else {
                 "#return-state-1"
             };
-            let errors = vec![ErrorLink {
-                href: href.into(),
-                message,
-            }];
-            let r = state.app.data_return(&page.caller, &code).await?;
-            let html = render(&show_page(&page, r, None, typed, errors))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            refused(&state, &page, &code, typed, href, message).await
         }
         Err(other) => Err(other.into()),
     }
@@ -759,13 +766,7 @@ pub async fn story(
                     "#story-title"
                 }
             };
-            let errors = vec![ErrorLink {
-                href: href.into(),
-                message,
-            }];
-            let r = state.app.data_return(&page.caller, &code).await?;
-            let html = render(&show_page(&page, r, None, typed, errors))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            refused(&state, &page, &code, typed, href, message).await
         }
         Err(other) => Err(other.into()),
     }
