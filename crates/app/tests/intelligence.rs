@@ -364,3 +364,61 @@ async fn a_plan_that_takes_the_year_over_the_cap_is_flagged() {
             .all(|p| p.code != "EM-4")
     );
 }
+
+/// A plan answers a request for its own unit: naming a request that does
+/// not exist, or one for another council, is refused saying which, and an
+/// unknown unit is a mistake in the form (the field named), not a crash.
+#[tokio::test]
+async fn a_plan_answers_a_request_for_its_own_unit() {
+    let (app, _dir) = open().await;
+    matrix(&app).await;
+    let officer = app.command_line_as("officer@council.example").unwrap();
+    let asked = app
+        .ask_for_support(&officer, "ASHFIELD", "Our chief executive has gone")
+        .await
+        .unwrap();
+    let plan = |unit: &str, request: i64| PlanForm {
+        code: "EM-1".into(),
+        unit: unit.into(),
+        title: "Recovery".into(),
+        problem_type: Some("CRISIS".into()),
+        budget_year: "2008/09".into(),
+        request: Some(request),
+        ..PlanForm::default()
+    };
+    let refused = |e: AppError| match e {
+        AppError::Invalid { field, message } => (field, message),
+        other => panic!("refused as a mistake in the form, not {other:?}"),
+    };
+    let (field, message) = refused(
+        app.save_support_plan(&officer, &plan("ASHFIELD", asked.id + 100))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "request");
+    assert!(
+        message.contains(&format!("no support request has the id {}", asked.id + 100)),
+        "{message}"
+    );
+    let (_, message) = refused(
+        app.save_support_plan(&officer, &plan("BASSETLAW", asked.id))
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        message.contains("is for ASHFIELD, not BASSETLAW"),
+        "{message}"
+    );
+    let (field, message) = refused(
+        app.save_support_plan(&officer, &plan("NOWHERE", asked.id))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "unit");
+    assert!(message.contains("NOWHERE"), "{message}");
+    let saved = app
+        .save_support_plan(&officer, &plan("ASHFIELD", asked.id))
+        .await
+        .unwrap();
+    assert_eq!(saved.request, Some(asked.id));
+}

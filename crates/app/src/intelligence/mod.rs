@@ -77,7 +77,9 @@ pub(crate) fn closed_group_field(text: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A unit code from a form that names a unit the caller sees.
+/// A unit code from a form that names a unit the caller sees. An unknown
+/// code is a mistake in the form (422 naming the field), not a missing
+/// page.
 pub(crate) fn unit_in_scope(
     cache: &Analytics,
     rights: &Rights,
@@ -91,7 +93,10 @@ pub(crate) fn unit_in_scope(
             format!("{field} is missing: name a unit by its code"),
         ));
     }
-    let unit = find_unit(cache, code)?;
+    let unit = find_unit(cache, code).map_err(|e| match e {
+        AppError::NotFound { .. } => AppError::invalid(field, e.to_string()),
+        other => other,
+    })?;
     rights.require_sees(cache, unit)?;
     Ok(cache.hierarchy().unit(unit).code.to_string())
 }

@@ -524,6 +524,29 @@ impl Stocktake {
                 format!("no intelligence record has the id {id}"),
             ));
         }
+        if let Some(id) = form.request {
+            let asked = self.store.support_requests(Some(id)).await?;
+            match asked.first() {
+                Some(r) if r.unit == unit => {}
+                Some(r) => {
+                    return Err(AppError::invalid(
+                        "request",
+                        format!(
+                            "support request {id} is for {}, not {unit}: a plan answers a request for its own unit",
+                            r.unit
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(AppError::invalid(
+                        "request",
+                        format!(
+                            "no support request has the id {id}: leave it blank, or give the id of the request this plan answers"
+                        ),
+                    ));
+                }
+            }
+        }
         let practice = super::list(&form.practice);
         let known = self.store.good_practice(&[]).await?;
         if let Some(p) = practice

@@ -290,7 +290,13 @@ impl Stocktake {
             .map(str::trim)
             .filter(|u| !u.is_empty())
         {
-            Some(code) => Some(unit_in_scope(&self.analytics(), &rights, "unit", code)?),
+            Some(code) => {
+                // A search for an unknown unit finds no such unit (404).
+                let cache = self.analytics();
+                let unit = find_unit(&cache, code)?;
+                rights.require_sees(&cache, unit)?;
+                Some(cache.hierarchy().unit(unit).code.to_string())
+            }
             None => None,
         };
         let rows = self
