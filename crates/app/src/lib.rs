@@ -16,10 +16,11 @@ pub mod clock;
 pub mod config;
 mod error;
 pub mod intelligence;
+mod memo;
 pub mod returns;
 pub mod values;
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -98,6 +99,11 @@ pub struct Stocktake {
     seen_change: AtomicI64,
     /// The home unit set in the database, as of the last load.
     stored_home_unit: RwLock<Option<String>>,
+    /// Moves on whenever the cache is written to: answers worked out from
+    /// an earlier generation are retired.
+    generation: AtomicU64,
+    /// Regional pictures recently worked out.
+    pictures: memo::Memo<benchmark::PictureKey, benchmark::RegionalPicture>,
 }
 
 impl Stocktake {
@@ -124,6 +130,8 @@ impl Stocktake {
             options,
             seen_change: AtomicI64::new(seq),
             stored_home_unit: RwLock::new(home),
+            generation: AtomicU64::new(0),
+            pictures: memo::Memo::new(benchmark::PICTURES_KEPT),
         }))
     }
 
@@ -151,10 +159,21 @@ impl Stocktake {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Write access to the analytics cache. The generation moves on while
+    /// the lock is held, so a reader that reads the generation under its
+    /// read lock always pairs it with the cache as it then was.
     fn analytics_mut(&self) -> RwLockWriteGuard<'_, Analytics> {
-        self.cache
+        let guard = self
+            .cache
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        guard
+    }
+
+    /// The cache's generation; read it under the read lock.
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Rebuilds the cache from the store: after reference data changes, or

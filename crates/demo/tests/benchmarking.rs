@@ -239,3 +239,43 @@ async fn every_council_has_nearest_neighbours_to_compare_with() {
     assert_eq!(recycling.of, 9, "eight neighbours and Mansfield");
     assert_eq!(recycling.value, Some(30.6));
 }
+
+/// The picture is remembered between requests (England's takes a while to
+/// work out), but a saved figure shows in the very next picture: a
+/// corrected recycling rate lifts Melton out of coasting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_figure_shows_in_the_next_picture() {
+    let (app, _dir) = demo().await;
+    let every = |app: &Stocktake| {
+        app.regional_picture(
+            &caller(),
+            &PictureRequest {
+                level: Some("district".into()),
+                detail: PictureDetail::Every,
+                ..PictureRequest::new("E12000004")
+            },
+        )
+        .unwrap()
+    };
+    let before = every(&app);
+    let (trend, figures, _) = recycling(&before, "Melton");
+    assert_eq!(trend, Trend::Coasting);
+    assert_eq!(figures[2], ("2023/24".into(), Some(43.0)));
+    assert_eq!(every(&app), before, "asked again, unchanged");
+
+    let corrected = stocktake::values::ValueInput {
+        indicator: "NI192".into(),
+        org_unit: "E07000133".into(),
+        period: "2023/24".into(),
+        value: None,
+        numerator: Some("5000".into()),
+        denominator: Some("10000".into()),
+        note: Some("Corrected from the council's audited return".into()),
+    };
+    app.save_values(&caller(), &[corrected], Some("audited return"))
+        .await
+        .unwrap();
+    let (trend, figures, _) = recycling(&every(&app), "Melton");
+    assert_eq!(figures[2], ("2023/24".into(), Some(50.0)));
+    assert_eq!(trend, Trend::Improving, "43.0 to 50.0 is better");
+}

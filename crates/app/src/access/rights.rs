@@ -73,6 +73,11 @@ impl Rights {
         }
     }
 
+    /// The units the caller works in.
+    pub(crate) fn scope(&self) -> &Units {
+        &self.units
+    }
+
     /// Whether the caller sees every unit.
     pub fn sees_everything(&self) -> bool {
         self.units == Units::Everything

@@ -31,3 +31,4 @@ pub use picture::{
     AuthorityLine, Concern, EvidenceLine, PictureDetail, PictureIndicator, PictureRequest,
     RegionalPicture, RuleView, YearFigure,
 };
+pub(crate) use picture::{PICTURES_KEPT, PictureKey};

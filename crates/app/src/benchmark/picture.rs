@@ -488,6 +488,23 @@ impl Stocktake {
             }
             None => None,
         };
+        let key = PictureKey {
+            top,
+            level: level.clone(),
+            year,
+            years,
+            rule: rule.code.to_string(),
+            built_in,
+            only,
+            detail: request.detail,
+            units: rights.scope().clone(),
+            view: rights.view,
+        };
+        // Read under the cache's read lock, so it names the cache as it is.
+        let generation = self.generation();
+        if let Some(kept) = self.pictures.get(generation, &key) {
+            return Ok(RegionalPicture::clone(&kept));
+        }
         let indicators: Vec<IndIdx> = cache
             .all_indicators()
             .filter(|&i| cache.indicator(i).polarity != Polarity::Neutral)
@@ -593,7 +610,7 @@ impl Stocktake {
                 .cmp(&(a.hot_spots, a.declining, a.coasting))
                 .then_with(|| a.unit.name.cmp(&b.unit.name))
         });
-        Ok(RegionalPicture {
+        let picture = RegionalPicture {
             unit: UnitRef::of(&cache, top),
             level,
             levels,
@@ -607,8 +624,32 @@ impl Stocktake {
             authorities: lines,
             indicators: picture_indicators,
             approved_only: rights.view == View::Approved,
-        })
+        };
+        self.pictures
+            .keep(generation, key, std::sync::Arc::new(picture.clone()));
+        Ok(picture)
     }
+}
+
+/// How many regional pictures are remembered: enough for a region's team
+/// moving between years, rules and levels.
+pub(crate) const PICTURES_KEPT: usize = 16;
+
+/// Everything a picture depends on besides the cache itself: the question,
+/// resolved, and what the caller may see (their units, and whether they see
+/// approved figures only).
+#[derive(Debug, PartialEq)]
+pub(crate) struct PictureKey {
+    top: UnitIdx,
+    level: String,
+    year: Period,
+    years: u32,
+    rule: String,
+    built_in: bool,
+    only: Option<UnitIdx>,
+    detail: PictureDetail,
+    units: crate::access::rights::Units,
+    view: View,
 }
 
 /// The latest financial year ended by the latest approved figures (by
