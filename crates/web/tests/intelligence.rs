@@ -282,3 +282,119 @@ async fn a_confidential_record_is_invisible_outside_its_group_through_every_inte
         walk(&url, name).await;
     }
 }
+
+/// A placement is evaluated after it ends, on the peer register: the
+/// officer records the evaluation against that placement (not a new one),
+/// and a placement number that does not exist is refused saying so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placement_is_evaluated_on_the_peer_register() {
+    use stocktake::intelligence::{PeerForm, PlacementForm};
+    let served = support::serve(&[
+        (FileKind::OrgUnits, ORG_UNITS),
+        (FileKind::Indicators, INDICATORS),
+    ])
+    .await;
+    let app = &served.app;
+    app.save_peers(
+        &support::tester(),
+        &[PeerForm {
+            code: "PEER-HART".into(),
+            name: "Cllr Ann Hart".into(),
+            kind: "member".into(),
+            home: "Rushcliffe".into(),
+            skills: "Leadership".into(),
+            recruited_on: None,
+            accredited_on: None,
+            accredited_until: None,
+        }],
+    )
+    .await
+    .unwrap();
+    let id = app
+        .place_peer(
+            &support::tester(),
+            &PlacementForm {
+                id: None,
+                peer: "PEER-HART".into(),
+                unit: "ASHFIELD".into(),
+                plan: None,
+                starts_on: "2008-10-01".into(),
+                ends_on: None,
+                days: 12.0,
+                evaluation: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let (browser, csrf) = support::sign_in(&served.base, support::ADMIN).await;
+    let page = browser
+        .get(format!("{}/peers", served.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Not yet evaluated"), "{page}");
+    assert!(page.contains(&format!("Evaluate placement {id}")), "{page}");
+
+    let evaluate = |id: String| {
+        let browser = browser.clone();
+        let csrf = csrf.clone();
+        let base = served.base.clone();
+        async move {
+            browser
+                .post(format!("{base}/peers/placements"))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("id", id.as_str()),
+                    ("peer", "PEER-HART"),
+                    ("unit", "ASHFIELD"),
+                    ("plan", ""),
+                    ("starts_on", "2008-10-01"),
+                    ("days", "12"),
+                    ("ends_on", "2008-12-19"),
+                    ("evaluation", "Cabinet now runs its own challenge sessions"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let saved = evaluate(id.to_string()).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let peers = app.peers(&support::tester()).await.unwrap();
+    let placements = &peers[0].placements;
+    assert_eq!(placements.len(), 1, "the placement changed, none added");
+    assert_eq!(
+        placements[0].evaluation,
+        "Cabinet now runs its own challenge sessions"
+    );
+    assert_eq!(placements[0].ends_on.as_deref(), Some("2008-12-19"));
+    let page = browser
+        .get(format!("{}/peers", served.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Cabinet now runs its own challenge sessions"),
+        "{page}"
+    );
+
+    let refused = evaluate((id + 40).to_string()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains(&format!("No placement has the number {}", id + 40)),
+        "{body}"
+    );
+    assert_eq!(
+        app.peers(&support::tester()).await.unwrap()[0]
+            .placements
+            .len(),
+        1
+    );
+}

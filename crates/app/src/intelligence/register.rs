@@ -185,6 +185,25 @@ impl Stocktake {
         rights.require_framework("place peers")?;
         let unit = unit_in_scope(&self.analytics(), &rights, "unit", &form.unit)?;
         let peers = self.store.peers().await?;
+        let id = form.id.filter(|&id| id != 0);
+        if let Some(id) = id {
+            // Changing a placement (recording its evaluation, say): it must
+            // exist, and be with a unit the caller works with.
+            let held = peers
+                .iter()
+                .flat_map(|p| &p.placements)
+                .find(|p| p.id == id)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "id",
+                        format!("no placement has the number {id}: leave it blank to place a peer afresh"),
+                    )
+                })?;
+            let cache = self.analytics();
+            if let Some(u) = cache.hierarchy().find(&held.unit) {
+                rights.require_sees(&cache, u)?;
+            }
+        }
         let peer = form.peer.trim();
         if !peers.iter().any(|p| p.code == peer) {
             return Err(AppError::invalid(
@@ -208,7 +227,7 @@ impl Stocktake {
             .store
             .save_placement(
                 &PlacementRow {
-                    id: form.id.unwrap_or(0),
+                    id: id.unwrap_or(0),
                     peer: peer.to_owned(),
                     unit,
                     plan,

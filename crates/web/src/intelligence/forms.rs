@@ -689,6 +689,9 @@ pub async fn save_peer(
 
 #[derive(Debug, Deserialize)]
 pub struct PlacementPageForm {
+    /// The placement changed (its evaluation, say); blank for a new one.
+    #[serde(default)]
+    id: Option<String>,
     #[serde(default)]
     peer: String,
     #[serde(default)]
@@ -715,7 +718,12 @@ pub async fn place_peer(
         .place_peer(
             &page.caller,
             &PlacementForm {
-                id: None,
+                id: match given(&form.id) {
+                    Some(id) => Some(id.parse().map_err(|_| {
+                        AppError::invalid("id", format!("{id:?} is not a placement's number"))
+                    })?),
+                    None => None,
+                },
                 peer: form.peer,
                 unit: form.unit,
                 plan: given(&form.plan),

@@ -361,6 +361,8 @@ pub async fn good_practice(
 struct PeersPage {
     layout: Layout,
     peers: Vec<Peer>,
+    /// How many placements there are, across every peer.
+    placements: usize,
     keeps: bool,
 }
 
@@ -371,6 +373,7 @@ pub async fn peers(
     let peers = state.app.peers(&page.caller).await?;
     render(&PeersPage {
         layout: Layout::new(&page, "Peer register", "support"),
+        placements: peers.iter().map(|p| p.placements.len()).sum(),
         peers,
         keeps: super::forms::keeps(&page.caller),
     })
