@@ -350,7 +350,11 @@ async fn a_plan_that_takes_the_year_over_the_cap_is_flagged() {
     let mut secret = plan("EM-4", "ASHFIELD", 300.0);
     secret.budget_year = "2010/11".into();
     secret.confidential_to = Some("CHANGE-AGENTS".into());
-    app.save_support_plan(&agent, &secret).await.unwrap();
+    let kept = app.save_support_plan(&agent, &secret).await.unwrap();
+    assert_eq!(
+        kept.code, "CHANGE-AGENTS:EM-4",
+        "its code carries its group"
+    );
     let mut open_plan = plan("EM-5", "BASSETLAW", 20.0);
     open_plan.budget_year = "2010/11".into();
     let seen = app.save_support_plan(&officer, &open_plan).await.unwrap();
@@ -361,8 +365,33 @@ async fn a_plan_that_takes_the_year_over_the_cap_is_flagged() {
             .await
             .unwrap()
             .iter()
-            .all(|p| p.code != "EM-4")
+            .all(|p| p.code != "CHANGE-AGENTS:EM-4")
     );
+    // The outsider may use the same code for an open plan: a refusal would
+    // tell them a plan they cannot see exists.
+    let mut same_code = plan("EM-4", "BASSETLAW", 1.0);
+    same_code.budget_year = "2010/11".into();
+    let open_em4 = app.save_support_plan(&officer, &same_code).await.unwrap();
+    assert_eq!(open_em4.code, "EM-4");
+    assert_eq!(
+        app.support_plan(&agent, "CHANGE-AGENTS:EM-4")
+            .await
+            .unwrap()
+            .unit
+            .code,
+        "ASHFIELD",
+        "the group's plan is untouched"
+    );
+    // Nobody outside the group can write into its name.
+    let mut forged = plan("CHANGE-AGENTS:EM-9", "BASSETLAW", 1.0);
+    forged.budget_year = "2010/11".into();
+    match app.save_support_plan(&officer, &forged).await.unwrap_err() {
+        AppError::Invalid { field, message } => {
+            assert_eq!(field, "code");
+            assert!(message.contains("a colon in a plan's code"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// A plan answers a request for its own unit: naming a request that does

@@ -172,7 +172,10 @@ async fn walk(url: &str, name: &str) {
         );
         let plan = person
             .browser
-            .get(format!("{}/support/plans/EM-SECRET", served.base))
+            .get(format!(
+                "{}/support/plans/CHANGE-AGENTS:EM-SECRET",
+                served.base
+            ))
             .send()
             .await
             .unwrap();

@@ -401,6 +401,11 @@ impl Stocktake {
             &form.code,
             "give the plan a code, such as EM-2008-01",
         )?;
+        let group = closed_group_field(&form.confidential_to);
+        if let Some(group) = &group {
+            require_member(caller, group)?;
+        }
+        let code = plan_code(&code, group.as_deref())?;
         let existing = self.store.support_plans(None, Some(&code)).await?.pop();
         let existing = match existing {
             Some(_) => Some(self.store.support_plans(reader(caller), Some(&code)).await?.pop().ok_or_else(
@@ -420,10 +425,6 @@ impl Stocktake {
             }
         }
         let unit = unit_in_scope(&self.analytics(), &rights, "unit", &form.unit)?;
-        let group = closed_group_field(&form.confidential_to);
-        if let Some(group) = &group {
-            require_member(caller, group)?;
-        }
         if let Some(old) = existing.as_ref().and_then(|p| p.closed_group.as_ref())
             && group.as_ref() != Some(old)
         {
@@ -663,5 +664,27 @@ mod tests {
         assert_eq!(budget_year("1999/00").unwrap(), "1999/00");
         assert!(budget_year("2008/10").is_err());
         assert!(budget_year("2008").is_err());
+    }
+}
+
+/// The code a plan is kept under. A plan confidential to a closed group
+/// carries the group's code before a colon (`CHANGE-AGENTS:EM-4`), so its
+/// code can never be the same as an open plan's or another group's: no one
+/// outside the group learns from a refused code that a plan exists.
+fn plan_code(code: &str, group: Option<&str>) -> Result<String, AppError> {
+    match (group, code.split_once(':')) {
+        (Some(group), None) => Ok(format!("{group}:{code}")),
+        (Some(group), Some((prefix, _))) if prefix == group => Ok(code.to_owned()),
+        (Some(group), Some((prefix, _))) => Err(AppError::invalid(
+            "code",
+            format!(
+                "a plan confidential to {group} has a code beginning {group}:, not {prefix}: give the code without the prefix and it is added"
+            ),
+        )),
+        (None, Some(_)) => Err(AppError::invalid(
+            "code",
+            "a colon in a plan's code marks a plan confidential to a closed group: give an open plan a code without one, or name the closed group it is confidential to",
+        )),
+        (None, None) => Ok(code.to_owned()),
     }
 }
