@@ -135,3 +135,33 @@ test('a plan over the support budget cap is flagged', async () => {
     await checkAccessibility(page, 'plan over the cap');
   }, { as: 'officer' });
 });
+
+test('a case study is attached to its good practice entry and downloaded as sent', async () => {
+  await withPage('good practice file', async (page) => {
+    await page.goto('/good-practice?q=food');
+    const entry = page.locator('li#GP-FOOD-WASTE');
+    // The demo's write-up, attached as text.
+    await entry.getByRole('link', { name: 'Download food-waste-case-study.txt' }).waitFor();
+    const pdf = `%PDF-1.7\n% Case study ${stamp}\n`;
+    await entry.getByText('Replace or remove the file of GP-FOOD-WASTE').click();
+    await entry.getByLabel('File for Food waste collections lift recycling')
+      .setInputFiles({ name: `case-study-${stamp}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
+    await entry.getByRole('button', { name: 'Attach the file' }).click();
+    await page.waitForURL(/\/good-practice#GP-FOOD-WASTE/);
+    const link = page.locator('li#GP-FOOD-WASTE').getByRole('link', { name: `Download case-study-${stamp}.pdf` });
+    await link.waitFor();
+    assert.match(await page.locator('li#GP-FOOD-WASTE').innerText(), /\(\d+ bytes, attached \d{4}-\d{2}-\d{2} by /);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    assert.equal(download.suggestedFilename(), `case-study-${stamp}.pdf`);
+    const bytes = await new Promise((resolve, reject) => {
+      download.createReadStream().then((stream) => {
+        const chunks = [];
+        stream.on('data', (c) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks).toString()));
+        stream.on('error', reject);
+      }, reject);
+    });
+    assert.equal(bytes, pdf, 'the file as sent');
+    await checkAccessibility(page, 'good practice with a file');
+  }, { as: 'officer' });
+});

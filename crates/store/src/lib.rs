@@ -34,9 +34,9 @@ pub use benchmark::NeighbourList;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
 pub use intelligence::{
-    ConflictRow, GoodPracticeRow, IntelligenceQuery, IntelligenceRow, OfferRow, PeerRow,
-    PlacementRow, PlanProviderRow, PlanReviewRow, PlanRow, ProblemTypeRow, ProviderRow, RequestRow,
-    SourceRow,
+    AttachmentRow, ConflictRow, GoodPracticeRow, IntelligenceQuery, IntelligenceRow, OfferRow,
+    PeerRow, PlacementRow, PlanProviderRow, PlanReviewRow, PlanRow, ProblemTypeRow, ProviderRow,
+    RequestRow, SourceRow,
 };
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};

@@ -138,6 +138,35 @@ impl TestApp {
             )
             .await
             .expect("support providers");
+        // The good practice entry the file examples name, with its file.
+        served
+            .app
+            .save_good_practice(
+                &support::tester(),
+                &[stocktake::intelligence::GoodPractice {
+                    code: "GP-FOOD-WASTE".into(),
+                    kind: "case_study".into(),
+                    title: "Food waste collections lift recycling".into(),
+                    summary: "Weekly food waste collections raised recycling".into(),
+                    unit: None,
+                    link: String::new(),
+                    problem_types: Vec::new(),
+                    indicators: Vec::new(),
+                    file: None,
+                }],
+            )
+            .await
+            .expect("a good practice entry");
+        served
+            .app
+            .attach_practice_file(
+                &support::tester(),
+                "GP-FOOD-WASTE",
+                "food-waste.txt",
+                b"What we did, and what happened",
+            )
+            .await
+            .expect("its file");
         TestApp::from(served).await
     }
 
@@ -858,9 +887,13 @@ async fn every_documented_operation_answers_as_documented() {
                 .into_iter()
                 .find(|s| responses.contains_key(*s))
                 .unwrap_or_else(|| panic!("{name} documents no success"));
+            // A file's download answers its bytes, not JSON.
+            let binary = responses[success]["content"]
+                .get("application/octet-stream")
+                .is_some();
             let ok = &responses[success]["content"]["application/json"];
             assert!(
-                ok["example"].is_object(),
+                binary || ok["example"].is_object(),
                 "{name} has no example of its answer"
             );
 
@@ -900,7 +933,18 @@ async fn every_documented_operation_answers_as_documented() {
                 .client
                 .request(method.to_uppercase().parse().unwrap(), &url)
                 .query(&query);
-            if let Some(body) = operation.get("requestBody") {
+            if let Some(file) = operation
+                .get("requestBody")
+                .and_then(|b| b["content"].get("application/octet-stream"))
+            {
+                // A file sent as itself: the example is its text.
+                let example = file["example"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name} has no example file"));
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(example.to_owned());
+            } else if let Some(body) = operation.get("requestBody") {
                 let content = &body["content"]["application/json"];
                 let example = &content["example"];
                 assert!(!example.is_null(), "{name} has no example request body");
@@ -931,6 +975,18 @@ async fn every_documented_operation_answers_as_documented() {
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
+            if binary {
+                assert_eq!(response.status().as_str(), success, "{name}");
+                assert_eq!(
+                    response.headers()[reqwest::header::CONTENT_TYPE],
+                    "application/octet-stream",
+                    "{name}"
+                );
+                let bytes = response.bytes().await.unwrap();
+                assert!(!bytes.is_empty(), "{name} answered no bytes");
+                walked.push(name);
+                continue;
+            }
             let (status, body) = json_of(response).await;
             let documented = &responses[status.as_str()];
             assert!(
@@ -942,7 +998,7 @@ async fn every_documented_operation_answers_as_documented() {
             walked.push(name);
         }
     }
-    assert_eq!(walked.len(), 66, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 69, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]

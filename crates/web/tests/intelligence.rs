@@ -401,3 +401,167 @@ async fn a_placement_is_evaluated_on_the_peer_register() {
         1
     );
 }
+
+/// A case study's write-up is attached to its entry on the library's page
+/// and downloaded as it was sent, by anyone signed in; a file that is not
+/// what its name says is refused, and a viewer may not attach one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_attached_to_good_practice_and_downloaded_as_sent() {
+    for (url, _) in support::database_urls("attachments") {
+        attach_and_download(&url).await;
+    }
+}
+
+async fn attach_and_download(url: &str) {
+    use stocktake::intelligence::GoodPractice;
+    let served = support::serve_on(
+        url,
+        &[
+            (FileKind::OrgUnits, ORG_UNITS),
+            (FileKind::Indicators, INDICATORS),
+        ],
+    )
+    .await;
+    let app = &served.app;
+    app.save_good_practice(
+        &support::tester(),
+        &[GoodPractice {
+            code: "GP-FOOD-WASTE".into(),
+            kind: "case_study".into(),
+            title: "Food waste collections lift recycling".into(),
+            summary: "Weekly food waste collections".into(),
+            unit: Some("ASHFIELD".into()),
+            link: String::new(),
+            problem_types: Vec::new(),
+            indicators: Vec::new(),
+            file: None,
+        }],
+    )
+    .await
+    .unwrap();
+    support::add_account(app, "viewer@council.example", Role::Viewer, &["all"], &[]).await;
+    let pdf = b"%PDF-1.7\n% Ashfield's food waste case study\n".to_vec();
+    let upload = |browser: reqwest::Client, csrf: String, name: &'static str, bytes: Vec<u8>| {
+        let base = served.base.clone();
+        async move {
+            browser
+                .post(format!(
+                    "{base}/good-practice/GP-FOOD-WASTE/file?csrf={csrf}"
+                ))
+                .multipart(reqwest::multipart::Form::new().part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name(name),
+                ))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let (officer, csrf) = support::sign_in(&served.base, support::ADMIN).await;
+    let refused = upload(
+        officer.clone(),
+        csrf.clone(),
+        "case-study.pdf",
+        b"PK\x03\x04 not a pdf".to_vec(),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("The file case-study.pdf does not hold what its name says"),
+        "{body}"
+    );
+    let saved = upload(officer.clone(), csrf, "case-study.pdf", pdf.clone()).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let (viewer, viewer_csrf) = support::sign_in(&served.base, "viewer@council.example").await;
+    let page = viewer
+        .get(format!("{}/good-practice", served.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Download case-study.pdf"), "{page}");
+    assert!(
+        !page.contains("Attach the file"),
+        "a viewer keeps nothing: {page}"
+    );
+    let download = viewer
+        .get(format!("{}/good-practice/GP-FOOD-WASTE/file", served.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(
+        download.headers()[reqwest::header::CONTENT_TYPE],
+        "application/pdf"
+    );
+    assert!(
+        download.headers()[reqwest::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("filename=\"case-study.pdf\"")
+    );
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let forbidden = upload(viewer, viewer_csrf, "mine.pdf", pdf.clone()).await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+
+    // Through the API: the same bytes; then taken away, and gone.
+    let token = support::token(app, support::ADMIN, false).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/good-practice/GP-FOOD-WASTE/file", served.base);
+    let response = client.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let listed = client
+        .get(format!("{}/api/v1/good-practice", served.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(listed["entries"][0]["file"]["file_name"], "case-study.pdf");
+    assert_eq!(listed["entries"][0]["file"]["size"], pdf.len());
+    let removed = client
+        .delete(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::OK);
+    let gone = client.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+
+    // The trail names the file, its type and size, never its bytes.
+    let trail = app
+        .audit_trail(
+            &support::tester(),
+            &AuditSearch {
+                record_type: Some("good_practice_file".into()),
+                limit: 100,
+                ..AuditSearch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        trail.len(),
+        2,
+        "attached, then removed: the refused file wrote nothing"
+    );
+    let attached = trail[1].after.as_deref().unwrap_or_default();
+    assert!(
+        attached.contains("\"file_name\":\"case-study.pdf\""),
+        "{attached}"
+    );
+    assert!(attached.contains("\"size\":44"), "{attached}");
+    assert!(
+        !attached.contains("Ashfield's food waste"),
+        "no bytes: {attached}"
+    );
+}

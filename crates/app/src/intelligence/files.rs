@@ -540,6 +540,7 @@ impl Stocktake {
                         link: row.get("link"),
                         problem_types: row.list("problem_types"),
                         indicators: row.list("indicators"),
+                        file: None,
                     })
                     .collect();
                 for (row, form) in rows.iter().zip(&forms) {

@@ -14,12 +14,14 @@
 //! counted and audited only for the group's members, whatever their role:
 //! the store filters it in the query, given the reader's account.
 
+mod attachments;
 mod files;
 mod plans;
 mod records;
 mod register;
 mod support;
 
+pub use attachments::{ATTACHMENT_LIMIT, AttachedFile, Attachment};
 pub use files::IntelligenceFile;
 pub use plans::{BudgetCheck, PlanForm, PlanProviderForm, PlanReview, SupportBudget, SupportPlan};
 pub use records::{

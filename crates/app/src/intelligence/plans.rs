@@ -646,27 +646,6 @@ impl Stocktake {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cap_is_the_share_of_the_annual_budget() {
-        let budget = SupportBudget::new(6_237_000, 5.0, 236_000);
-        assert_eq!(budget.cap, 311_850);
-        assert!(budget.allocation_within_cap);
-        assert_eq!(budget.cap_text, "£311,850 (5% of £6,237,000)");
-    }
-
-    #[test]
-    fn budget_years_are_financial_years() {
-        assert_eq!(budget_year("2008/09").unwrap(), "2008/09");
-        assert_eq!(budget_year("1999/00").unwrap(), "1999/00");
-        assert!(budget_year("2008/10").is_err());
-        assert!(budget_year("2008").is_err());
-    }
-}
-
 /// The code a plan is kept under. A plan confidential to a closed group
 /// carries the group's code before a colon (`CHANGE-AGENTS:EM-4`), so its
 /// code can never be the same as an open plan's or another group's: no one
@@ -686,5 +665,26 @@ fn plan_code(code: &str, group: Option<&str>) -> Result<String, AppError> {
             "a colon in a plan's code marks a plan confidential to a closed group: give an open plan a code without one, or name the closed group it is confidential to",
         )),
         (None, None) => Ok(code.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_is_the_share_of_the_annual_budget() {
+        let budget = SupportBudget::new(6_237_000, 5.0, 236_000);
+        assert_eq!(budget.cap, 311_850);
+        assert!(budget.allocation_within_cap);
+        assert_eq!(budget.cap_text, "£311,850 (5% of £6,237,000)");
+    }
+
+    #[test]
+    fn budget_years_are_financial_years() {
+        assert_eq!(budget_year("2008/09").unwrap(), "2008/09");
+        assert_eq!(budget_year("1999/00").unwrap(), "1999/00");
+        assert!(budget_year("2008/10").is_err());
+        assert!(budget_year("2008").is_err());
     }
 }

@@ -106,6 +106,11 @@ pub struct GoodPractice {
     pub problem_types: Vec<String>,
     #[serde(default)]
     pub indicators: Vec<String>,
+    /// The file attached, if any: attached and taken away apart, at
+    /// `/api/v1/good-practice/{code}/file`.
+    #[serde(default, skip_deserializing)]
+    #[cfg_attr(feature = "openapi", schema(read_only))]
+    pub file: Option<super::Attachment>,
 }
 
 pub use GoodPractice as GoodPracticeForm;
@@ -256,12 +261,20 @@ impl Stocktake {
         q: &Option<String>,
     ) -> Result<Vec<GoodPractice>, AppError> {
         self.intelligence_rights(caller)?;
+        let mut files: std::collections::HashMap<String, super::Attachment> = self
+            .store
+            .practice_attachments()
+            .await?
+            .into_iter()
+            .map(|(code, row)| (code, super::Attachment::of(row)))
+            .collect();
         Ok(self
             .store
             .good_practice(&words(q))
             .await?
             .into_iter()
             .map(|g| GoodPractice {
+                file: files.remove(&g.code),
                 code: g.code,
                 kind: g.kind,
                 title: g.title,

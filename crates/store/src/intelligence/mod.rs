@@ -9,10 +9,12 @@
 //! to a member of its closed group, whatever their role. Every write is
 //! audited, and an audit line about a confidential record carries its group.
 
+mod attachments;
 mod plans;
 mod records;
 mod support;
 
+pub use attachments::AttachmentRow;
 pub use plans::{GoodPracticeRow, PeerRow, PlacementRow, PlanProviderRow, PlanReviewRow, PlanRow};
 pub use records::{IntelligenceQuery, IntelligenceRow, SourceRow};
 pub use support::{ConflictRow, OfferRow, ProblemTypeRow, ProviderRow, RequestRow};

@@ -4,12 +4,13 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use stocktake::intelligence::{
-    Conflict, ConflictForm, GoodPractice, IntelligenceForm, IntelligenceRecord, IntelligenceSearch,
-    Peer, PeerForm, PlacementForm, PlanForm, ProblemType, ProviderForm, SourceType, SupportBudget,
-    SupportMatrix, SupportPlan, SupportRequest, UnitIntelligence,
+    Attachment, Conflict, ConflictForm, GoodPractice, IntelligenceForm, IntelligenceRecord,
+    IntelligenceSearch, Peer, PeerForm, PlacementForm, PlanForm, ProblemType, ProviderForm,
+    SourceType, SupportBudget, SupportMatrix, SupportPlan, SupportRequest, UnitIntelligence,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -223,6 +224,27 @@ pub fn routes() -> Routes {
                 r#"{"entries": [{"code": "GP-NEW", "kind": "tool", "title": "A tool", "summary": "What it does"}]}"#,
             ),
             save_good_practice,
+        )
+        .get(
+            "/api/v1/good-practice/{code}/file",
+            SignedIn,
+            Sample::path("/api/v1/good-practice/GP-NOPE/file"),
+            download_practice_file,
+        )
+        .post(
+            "/api/v1/good-practice/{code}/file",
+            Framework,
+            Sample::with(
+                "/api/v1/good-practice/GP-NOPE/file?name=case-study.pdf",
+                "%PDF-1.4",
+            ),
+            attach_practice_file,
+        )
+        .delete(
+            "/api/v1/good-practice/{code}/file",
+            Framework,
+            Sample::path("/api/v1/good-practice/GP-NOPE/file"),
+            remove_practice_file,
         )
 }
 
@@ -1235,4 +1257,120 @@ pub async fn save_good_practice(
     Ok(Json(Saved {
         saved: state.app.save_good_practice(&caller, &body.entries).await?,
     }))
+}
+
+/// A file's bytes, as sent and as downloaded.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(#[allow(dead_code)] Vec<u8>);
+
+/// The attached file's name, which says what kind of file it is.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FileName {
+    /// The file's name with its extension: pdf, docx, xlsx, pptx, odt, ods,
+    /// csv, txt, png, jpg or jpeg.
+    #[param(example = "food-waste-case-study.pdf")]
+    name: String,
+}
+
+/// Download the file attached to a good practice entry
+///
+/// Its bytes, as `application/octet-stream`, with the file's name in
+/// `Content-Disposition`. Anyone signed in.
+#[utoipa::path(
+    get,
+    path = "/api/v1/good-practice/{code}/file",
+    tag = "support",
+    operation_id = "download_practice_file",
+    params(("code" = String, Path, description = "The entry's code", example = "GP-FOOD-WASTE")),
+    responses(
+        (status = 200, description = "The file.", body = FileBytes, content_type = "application/octet-stream"),
+        (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
+        (status = 404, description = "No entry has the code, or it has no file.", body = ErrorBody),
+    )
+)]
+pub async fn download_practice_file(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
+) -> Result<Response, ApiError> {
+    let file = state.app.practice_file(&caller, &code).await?;
+    Ok(crate::pages::view::attachment(
+        "application/octet-stream",
+        &file.attachment.file_name,
+        file.bytes,
+    ))
+}
+
+/// Attach a file to a good practice entry
+///
+/// The body is the file itself, its name in `name`; it replaces any file
+/// the entry had. PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or
+/// images, up to 10 MB, each checked to hold what its name says.
+/// Performance officers and administrators.
+#[utoipa::path(
+    post,
+    path = "/api/v1/good-practice/{code}/file",
+    tag = "support",
+    operation_id = "attach_practice_file",
+    params(("code" = String, Path, description = "The entry's code", example = "GP-FOOD-WASTE"), FileName),
+    request_body(content = FileBytes, content_type = "application/octet-stream",
+        example = json!("%PDF-1.7\n% a case study, as a council saved it\n")),
+    responses(
+        (status = 200, description = "The file as attached.", body = Attachment,
+            example = json!({"file_name": "food-waste-case-study.pdf", "content_type": "application/pdf", "size": 48213, "uploaded_by": "Mia Patel", "uploaded_on": "2025-01-31"})),
+        (status = 400, description = "The query string has a parameter this endpoint does not take, or lacks `name`.", body = ErrorBody),
+        (status = 404, description = "No entry has the code.", body = ErrorBody),
+        (status = 422, description = "The file is refused: a kind the library does not take, empty, over 10 MB, or not holding what its name says. Nothing was written.", body = ErrorBody,
+            example = json!({"message": "the file report.pdf does not hold what its name says: it is not a .pdf file. Save it again in that format, or give it the name of what it is", "field": "file"})),
+    )
+)]
+pub async fn attach_practice_file(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(file): ApiQuery<FileName>,
+    body: axum::body::Bytes,
+) -> Result<Json<Attachment>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .attach_practice_file(&caller, &code, &file.name, &body)
+            .await?,
+    ))
+}
+
+/// Take the file from a good practice entry
+///
+/// The entry and its link stay. Performance officers and administrators.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/good-practice/{code}/file",
+    tag = "support",
+    operation_id = "remove_practice_file",
+    params(("code" = String, Path, description = "The entry's code", example = "GP-FOOD-WASTE")),
+    responses(
+        (status = 200, description = "The file is gone.", body = FileRemoved, example = json!({"removed": true})),
+        (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
+        (status = 404, description = "No entry has the code, or it has no file.", body = ErrorBody),
+    )
+)]
+pub async fn remove_practice_file(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
+) -> Result<Json<FileRemoved>, ApiError> {
+    state.app.remove_practice_file(&caller, &code).await?;
+    Ok(Json(FileRemoved { removed: true }))
+}
+
+/// What a removal did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileRemoved {
+    #[schema(example = true)]
+    pub removed: bool,
 }

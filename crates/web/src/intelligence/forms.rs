@@ -141,6 +141,24 @@ pub fn routes() -> Routes {
             ),
             save_practice,
         )
+        .get(
+            "/good-practice/{code}/file",
+            SignedIn,
+            Sample::path("/good-practice/GP-NOPE/file"),
+            download_practice_file,
+        )
+        .post(
+            "/good-practice/{code}/file",
+            Framework,
+            Sample::with("/good-practice/GP-NOPE/file", "kind=file"),
+            attach_practice_file,
+        )
+        .post(
+            "/good-practice/{code}/file/remove",
+            Framework,
+            Sample::path("/good-practice/GP-NOPE/file/remove"),
+            remove_practice_file,
+        )
         .post(
             "/import/support",
             Framework,
@@ -776,6 +794,7 @@ pub async fn save_practice(
                 link: form.link,
                 problem_types: vec![form.problem_types],
                 indicators: vec![form.indicators],
+                file: None,
             }],
         )
         .await?;
@@ -857,4 +876,59 @@ pub async fn import(
         })?,
     )
         .into_response())
+}
+
+/// The file attached to an entry, under its own name and type.
+pub async fn download_practice_file(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let file = state.app.practice_file(&page.caller, &code).await?;
+    Ok(crate::pages::view::attachment(
+        &file.attachment.content_type,
+        &file.attachment.file_name,
+        file.bytes,
+    ))
+}
+
+/// Attaches the uploaded file to an entry, replacing any it had.
+pub async fn attach_practice_file(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::invalid("file", format!("the upload could not be read: {e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(|e| {
+                AppError::invalid("file", format!("the upload could not be read: {e}"))
+            })?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    // No file is an empty one: the use case refuses the caller first, then
+    // says what is wrong with it.
+    let (name, bytes) = file.unwrap_or_default();
+    state
+        .app
+        .attach_practice_file(&page.caller, &code, &name, &bytes)
+        .await?;
+    Ok(Redirect::to(&format!("/good-practice#{}", encode(code.trim()))).into_response())
+}
+
+/// Takes the file from an entry.
+pub async fn remove_practice_file(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    state.app.remove_practice_file(&page.caller, &code).await?;
+    Ok(Redirect::to(&format!("/good-practice#{}", encode(code.trim()))).into_response())
 }

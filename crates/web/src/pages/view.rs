@@ -391,6 +391,37 @@ fn civil_month(days: i64) -> (i32, u32) {
     (year as i32, month as u32)
 }
 
+/// A file to download under its own name: a plain ASCII name for every
+/// browser, and the name as it was (UTF-8, percent-encoded) for those that
+/// read it.
+pub fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let plain: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{plain}\"; filename*=UTF-8''{}",
+        encode(file_name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A name safe in a download's file name: letters, digits and dashes.
 pub fn file_stem(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
