@@ -296,6 +296,7 @@ def measure_scale(args, scale, workdir):
     reference, reference_rows = sqlite3_import(values_csv, data)
     timed([args.bin, "--db", url, "import", "targets", os.path.join(data, "targets.csv")])
     make_admin(args.bin, db, data)
+    given, given_reference = import_with_values_given(args, scale, workdir, shape, data)
 
     log(f"scale {scale}: start to first answer")
     server = Server(args.bin, db)
@@ -343,6 +344,8 @@ def measure_scale(args, scale, workdir):
         "values": scorecard["values"],
         "import_s": ours,
         "import_reference_s": reference,
+        "import_given_s": given,
+        "import_given_reference_s": given_reference,
         "reference_rows": reference_rows,
         "start_s": start,
         "rss_started_mib": rss_started,
@@ -365,6 +368,30 @@ def measure_scale(args, scale, workdir):
         "duckdb": duck_scorecard["tool"],
     }
     return result, db
+
+
+def import_with_values_given(args, scale, workdir, shape, data):
+    """The second workload shape: the same figures with each ratio's value
+    given beside its numerator and denominator, as published data often
+    gives them, so the import checks every value against its parts. Timed
+    against the sqlite3 pipeline on the same file; returns both seconds."""
+    folder = os.path.join(workdir, f"scale-{scale}-given")
+    out_at = shape.index("--out") + 1
+    given_shape = shape[:out_at] + [folder] + shape[out_at + 1:] + ["--with-values"]
+    log(f"scale {scale}: import, values given beside their parts")
+    timed([args.bin, "bench-data", *given_shape])
+    os.sync()
+    values_csv = os.path.join(folder, "values.csv")
+    with open(values_csv, "rb") as f:
+        while f.read(1 << 24):
+            pass
+    url = f"sqlite://{os.path.join(folder, 'stocktake.db')}"
+    for kind in ("org-units", "indicators"):
+        timed([args.bin, "--db", url, "import", kind, os.path.join(data, f"{kind}.csv")])
+    ours, _ = timed([args.bin, "--db", url, "import", "values", values_csv])
+    reference, _ = sqlite3_import(values_csv, folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    return ours, reference
 
 
 def agree(ours, theirs, what, exact, close):
@@ -627,7 +654,9 @@ def render(args, results, serving, info, pages):
         rows.append(f"| {measure} | {ours} | {reference} | {value} | {goal} | {'yes' if met else '**no**'} |")
 
     r = ratio(first["import_reference_s"], first["import_s"])
-    row("import of the values file", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
+    row("import of the values file (ratios as parts, values blank)", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
+    r = ratio(first["import_given_reference_s"], first["import_given_s"])
+    row("import of the values file (each value given beside its parts, and checked against them)", f"{first['import_given_s']:.1f} s", f"sqlite3 {first['import_given_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
     row("start to first answer", f"{first['start_s']:.2f} s", "", "", "under 5 s", first["start_s"] < 5)
     r = ratio(first["scorecard_reference_s"], first["scorecard_s"])
     row(

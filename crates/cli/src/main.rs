@@ -111,6 +111,11 @@ enum Command {
         /// Keep only the first N districts, for a quick check.
         #[arg(long)]
         districts: Option<usize>,
+        /// Give each ratio's value beside its numerator and denominator (as
+        /// published data often does), so an import checks every value
+        /// against its parts; without it the value is left blank.
+        #[arg(long)]
+        with_values: bool,
     },
 
     /// Time the analytics cache on the database (used by bench/run.sh): every unit's scorecard for a period, quartiles of every indicator and period, one indicator's benchmark across a level, or the regional picture beneath a unit.
@@ -653,6 +658,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             wards,
             months,
             districts,
+            with_values,
         } => {
             if scale < 1 {
                 return Err(BadInput("--scale must be 1 or more".into()).into());
@@ -664,6 +670,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 scale,
                 months,
                 districts,
+                with_values,
             };
             let w = stocktake_demo::bench::write(&wards, shape, &out)?;
             eprintln!(

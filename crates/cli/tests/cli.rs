@@ -829,3 +829,79 @@ fn a_value_for_a_unit_where_the_indicator_does_not_apply_is_refused() {
         db.ok(&["import", "values", &file]);
     }
 }
+
+/// A ward lookup of two districts in one region, in the shape the
+/// benchmark generator reads.
+const BENCH_WARDS: &str = "\
+WDCD,WDNM,LADCD_ACTIVE,LADNM_ACTIVE,SOURCEFILE,RGNCD,RGNNM,CTRYCD
+E05000001,Abbey,E07000001,Northby,test,E12000001,North East,E92000001
+E05000002,Bridge,E07000001,Northby,test,E12000001,North East,E92000001
+E05000003,Castle,E07000002,Southam,test,E12000001,North East,E92000001
+E05000004,Dale,E07000002,Southam,test,E12000001,North East,E92000001
+";
+
+/// The benchmark workload in its two shapes, the values left blank beside
+/// their parts or given with them as published data gives them: both
+/// import whole (every given value agrees with its parts), and every
+/// district's scorecard reads the same.
+#[test]
+fn the_benchmark_workload_imports_alike_with_its_values_given_or_left_to_compute() {
+    let mut cards = Vec::new();
+    for with_values in [false, true] {
+        let db = &support::sqlite();
+        let wards = db.file("wards.csv", BENCH_WARDS);
+        let out = db.dir.path().join("workload");
+        let out = out.to_str().unwrap();
+        let mut args = vec![
+            "bench-data",
+            "--wards",
+            &wards,
+            "--months",
+            "24",
+            "--out",
+            out,
+        ];
+        if with_values {
+            args.push("--with-values");
+        }
+        db.ok(&args);
+        let values = std::fs::read_to_string(format!("{out}/values.csv")).unwrap();
+        let first = values.lines().nth(1).unwrap();
+        let given = first.split(',').nth(3).unwrap();
+        assert_eq!(!given.is_empty(), with_values, "{first}");
+        for kind in ["org-units", "indicators", "values", "targets"] {
+            db.ok(&["import", kind, &format!("{out}/{kind}.csv")]);
+        }
+        let card = |unit: &str| {
+            db.ok(&[
+                "scorecard",
+                "--unit",
+                unit,
+                "--period",
+                "2025-03",
+                "--format",
+                "csv",
+            ])
+        };
+        cards.push((card("E07000001"), card("E07000002")));
+        if with_values {
+            // One value that disagrees with its parts: refused, by line.
+            let mut lines: Vec<&str> = values.lines().collect();
+            let broken = {
+                let mut cells: Vec<&str> = lines[2].split(',').collect();
+                cells[3] = "999.99";
+                cells.join(",")
+            };
+            lines[2] = &broken;
+            let file = db.file("broken.csv", &(lines.join("\n") + "\n"));
+            let error = db.fails(&["import", "values", &file]);
+            assert!(error.contains("line 3"), "{error}");
+            assert!(
+                error.contains("value 999.99 disagrees with numerator"),
+                "{error}"
+            );
+        }
+    }
+    assert_eq!(cards[0], cards[1], "the same figures either way");
+    assert!(cards[0].0.contains("W001"), "{}", cards[0].0);
+}

@@ -34,6 +34,10 @@ pub struct Shape {
     pub months: u32,
     /// Keep only this many districts (for quick checks); none keeps all.
     pub districts: Option<usize>,
+    /// Write each ratio's value beside its numerator and denominator, as
+    /// published data often gives them, so the import checks every value
+    /// against its parts; otherwise the value is left blank and computed.
+    pub with_values: bool,
 }
 
 impl Default for Shape {
@@ -42,6 +46,7 @@ impl Default for Shape {
             scale: 1,
             months: 60,
             districts: None,
+            with_values: false,
         }
     }
 }
@@ -260,7 +265,17 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
                 let noise = 0.8 + rng.random::<f64>() * 0.4;
                 let events = (expected * noise).round() as u64;
                 line.clear();
-                writeln!(line, "{code},{},{text},,{events},{population},", w.code)?;
+                if shape.with_values {
+                    // Per 1,000 residents, to the indicator's 2 decimals.
+                    let rate = events as f64 / population as f64 * 1000.0;
+                    writeln!(
+                        line,
+                        "{code},{},{text},{rate:.2},{events},{population},",
+                        w.code
+                    )?;
+                } else {
+                    writeln!(line, "{code},{},{text},,{events},{population},", w.code)?;
+                }
                 values.write_all(&line)?;
                 workload.values += 1;
             }
@@ -281,7 +296,13 @@ pub fn write(wards_csv: &Path, shape: Shape, out: &Path) -> anyhow::Result<Workl
                 line.clear();
                 if i % 2 == 0 {
                     let done = (size as f64 * (0.6 + rng.random::<f64>() * 0.35)).round() as u64;
-                    writeln!(line, "{code},{},{q},,{done},{size},", d.code)?;
+                    if shape.with_values {
+                        // A percentage, to the indicator's 1 decimal.
+                        let percent = done as f64 / size as f64 * 100.0;
+                        writeln!(line, "{code},{},{q},{percent:.1},{done},{size},", d.code)?;
+                    } else {
+                        writeln!(line, "{code},{},{q},,{done},{size},", d.code)?;
+                    }
                 } else {
                     writeln!(
                         line,

@@ -117,7 +117,8 @@ pub fn databases() -> Vec<Db> {
     out
 }
 
-fn sqlite() -> Db {
+/// A fresh SQLite database, for a test about files rather than databases.
+pub fn sqlite() -> Db {
     let dir = tempfile::tempdir().expect("temp dir");
     Db {
         url: format!("sqlite://{}", dir.path().join("test.db").display()),
