@@ -21,6 +21,7 @@ mod register;
 mod support;
 
 pub use files::IntelligenceFile;
+pub(crate) use files::{Problems, Row as CsvRow, read_columns};
 pub use plans::{BudgetCheck, PlanForm, PlanProviderForm, PlanReview, SupportBudget, SupportPlan};
 pub use records::{
     IntelligenceForm, IntelligenceRecord, IntelligenceSearch, JudgementPoint, JudgementSeries,
