@@ -165,7 +165,17 @@ pub struct BudgetLine {
     /// sub-lines' sum where it prints none.
     pub counted: String,
     pub consultation: bool,
-    pub sub_lines: Vec<BudgetLine>,
+    pub sub_lines: Vec<BudgetSubLine>,
+}
+
+/// A part of a line, such as (i) and (ii) under a heading.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetSubLine {
+    pub description: String,
+    /// As printed, thousands of pounds.
+    pub amount: Option<String>,
+    pub consultation: bool,
 }
 
 /// A printed total checked against the sum of what it totals.
@@ -329,7 +339,11 @@ fn work_out(row: &BudgetRow, unit: UnitRef) -> Worked {
             "sub_line" => {
                 let a = area_at(&mut areas, &mut area_sums);
                 if let Some(parent) = areas[a].lines.last_mut() {
-                    parent.sub_lines.push(line_view(l));
+                    parent.sub_lines.push(BudgetSubLine {
+                        description: l.description.clone(),
+                        amount: l.amount.map(thousands),
+                        consultation: l.consultation,
+                    });
                     let p = areas[a].lines.len() - 1;
                     if !parents.iter().any(|x| x.0 == a && x.1 == p) {
                         let printed = row.lines[..at]

@@ -10,7 +10,8 @@ mod budgets;
 mod partnerships;
 
 pub use budgets::{
-    Budget, BudgetArea, BudgetFile, BudgetLine, BudgetSummary, LINE_KINDS, TotalCheck, thousands,
+    Budget, BudgetArea, BudgetFile, BudgetLine, BudgetSubLine, BudgetSummary, LINE_KINDS,
+    TotalCheck, thousands,
 };
 pub use partnerships::{
     CLASSIFICATIONS, Criterion, CriterionForm, Decision, DecisionForm, Evaluation, EvaluationForm,
