@@ -1028,7 +1028,7 @@ impl Stocktake {
                 .checked_partnership(caller, &rights, &form, &held)
                 .await
             {
-                Ok(mut p) => {
+                Ok(p) => {
                     if seen.contains(&p.code) {
                         problems.add(
                             row.line,
@@ -1041,11 +1041,6 @@ impl Stocktake {
                             ),
                         );
                         continue;
-                    }
-                    // A held partnership keeps its state; a new one named in
-                    // a later state than the gate allows is refused above.
-                    if let Some(old) = held.iter().find(|h| h.code == p.code) {
-                        p.state = old.state.clone();
                     }
                     seen.push(p.code.clone());
                     checked.push(p);
