@@ -41,6 +41,11 @@ const PAGES = [
   ['writing a support plan', '/support/plans/new?unit=E07000174', null],
   ['peer register', '/peers', null],
   ['good practice', '/good-practice?q=waste', null],
+  ['partnership register', '/partnerships', null],
+  ['a partnership', '/partnerships/P-NOTTS-LAA', 'History'],
+  ['evaluation toolkit', '/evaluation-toolkit', null],
+  ['budgets', '/budgets', null],
+  ['a budget', '/budgets/EMRIEP-2008-09', 'Summary'],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

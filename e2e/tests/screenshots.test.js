@@ -45,6 +45,8 @@ const SHOTS = [
   ['intelligence', '/units/E07000174/intelligence', null],
   ['support', '/support', null],
   ['support-plan', '/support/plans/EM-2024-01', null],
+  ['partnership', '/partnerships/P-NOTTS-LAA', null],
+  ['budget', '/budgets/EMRIEP-2008-09', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

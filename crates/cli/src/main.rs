@@ -3,6 +3,7 @@
 //! an example in its help.
 
 mod backup;
+mod improvement;
 mod output;
 mod rules;
 mod trail;
@@ -191,7 +192,7 @@ enum Command {
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
-        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n\nFormats: docs/formats.md"
+        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import budgets emriep-2008-09.csv --accept-imbalance\n  stocktake import partnerships register.csv\n\nFormats: docs/formats.md"
     )]
     Import {
         /// What the file holds.
@@ -207,6 +208,9 @@ enum Command {
         /// Why, for the audit trail; needed to change values already approved.
         #[arg(long)]
         reason: Option<String>,
+        /// Budgets: import one whose totals do not add up, as printed (the imbalance is shown and audited).
+        #[arg(long)]
+        accept_imbalance: bool,
     },
 
     /// Back up everything (sessions excepted) to one compressed archive, from one snapshot, while the server runs (administrators only).
@@ -456,6 +460,10 @@ enum Kind {
     Peers,
     /// The good practice library.
     GoodPractice,
+    /// Budgets: budget, unit, year, title, area, kind, description, amount (£k), consultation.
+    Budgets,
+    /// The partnership register.
+    Partnerships,
 }
 
 impl Kind {
@@ -489,7 +497,9 @@ impl Kind {
             | Kind::Offers
             | Kind::Conflicts
             | Kind::Peers
-            | Kind::GoodPractice => return None,
+            | Kind::GoodPractice
+            | Kind::Budgets
+            | Kind::Partnerships => return None,
         })
     }
 }
@@ -848,8 +858,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             check,
             ratify,
             reason,
+            accept_imbalance,
         } => {
             let name = file.display().to_string();
+            if let Some(which) = improvement::File::of(kind) {
+                if check || ratify || reason.is_some() {
+                    return Err(BadInput(format!(
+                        "{name}: --check, --ratify and --reason are not taken for this file: the import is all or nothing, and names every bad line"
+                    ))
+                    .into());
+                }
+                let bytes = std::fs::read(&file)
+                    .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
+                let app = open(false).await?;
+                let caller = caller_for(&app)?;
+                improvement::import(&app, &caller, which, &name, &bytes, accept_imbalance).await?;
+                return Ok(());
+            }
+            if accept_imbalance {
+                return Err(
+                    BadInput(format!("{name}: --accept-imbalance is for budget files")).into(),
+                );
+            }
             if let Some(support) = kind.support_file() {
                 if check || ratify || reason.is_some() {
                     return Err(BadInput(format!(
@@ -938,13 +968,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             // The machine belongs to no closed group: intelligence exports
             // hold open records only.
-            let rows = match (kind.data_file(), kind.support_file()) {
-                (Some(data), _) => app.export(&caller, data, writer).await?,
-                (None, Some(support)) => {
+            let rows = match (
+                improvement::File::of(kind),
+                kind.data_file(),
+                kind.support_file(),
+            ) {
+                (Some(which), _, _) => improvement::export(&app, &caller, which, writer).await?,
+                (None, Some(data), _) => app.export(&caller, data, writer).await?,
+                (None, None, Some(support)) => {
                     app.export_intelligence_file(&caller, support, writer)
                         .await?
                 }
-                (None, None) => unreachable!("every kind is a data file or a support file"),
+                (None, None, None) => {
+                    unreachable!("every kind is a data, support or improvement file")
+                }
             };
             if let Some(path) = out {
                 eprintln!("{}: {rows} rows exported", path.display());

@@ -111,6 +111,8 @@ impl Command {
                 // is not).
                 Kind::Intelligence | Kind::Conflicts => writes(Framework, true),
                 Kind::Offers | Kind::Peers | Kind::GoodPractice => writes(Framework, false),
+                // Each line is checked: a unit within scope.
+                Kind::Budgets | Kind::Partnerships => writes(Framework, true),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {

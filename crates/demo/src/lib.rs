@@ -12,9 +12,11 @@
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
 
 pub mod bench;
+pub mod budgets;
 pub mod generate;
 mod load;
 pub mod partnership;
+pub mod partnership_register;
 mod people;
 
 pub use generate::{DemoFiles, generate};

@@ -37,7 +37,7 @@ pub const MAX_AUDIT_LINES: u64 = 100_000;
 
 /// The kinds of record the trail names, as the trail writes them and in
 /// words, in the order a search form offers them.
-pub const RECORD_TYPES: [(&str, &str); 25] = [
+pub const RECORD_TYPES: &[(&str, &str)] = &[
     ("value", "Values"),
     ("target", "Targets"),
     ("indicator", "Indicators"),
@@ -60,6 +60,14 @@ pub const RECORD_TYPES: [(&str, &str); 25] = [
     ("peer_placement", "Peer placements"),
     ("good_practice", "Good practice"),
     ("good_practice_file", "Files attached to good practice"),
+    ("budget", "Budgets"),
+    ("partnership", "Partnerships"),
+    (
+        "partnership_decision",
+        "Partnership decisions (scrutiny, sanction...)",
+    ),
+    ("partnership_evaluation", "Partnership evaluations"),
+    ("evaluation_criterion", "Evaluation toolkit criteria"),
     ("account", "Accounts (and signing in)"),
     ("api_token", "API tokens"),
     ("closed_group", "Closed groups"),
@@ -251,7 +259,11 @@ fn record_type(text: &str) -> Result<&'static str, AppError> {
                 "record_type",
                 format!(
                     "record_type {text:?} is not a kind of record the trail keeps: use one of {}",
-                    RECORD_TYPES.map(|(k, _)| k).join(", ")
+                    RECORD_TYPES
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         })
@@ -277,7 +289,8 @@ impl Stocktake {
             ));
         }
         Ok(RECORD_TYPES
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|(kind, _)| rights.role == Role::Admin || !ADMIN_RECORDS.contains(kind))
             .collect())
     }

@@ -114,34 +114,42 @@ impl IntelligenceFile {
 }
 
 /// One data row, by column name, with its line.
-struct Row {
-    line: u64,
+pub(crate) struct Row {
+    pub(crate) line: u64,
     cells: HashMap<&'static str, String>,
 }
 
 impl Row {
-    fn get(&self, column: &str) -> String {
+    pub(crate) fn get(&self, column: &str) -> String {
         self.cells.get(column).cloned().unwrap_or_default()
     }
 
-    fn optional(&self, column: &str) -> Option<String> {
+    pub(crate) fn optional(&self, column: &str) -> Option<String> {
         Some(self.get(column)).filter(|t| !t.trim().is_empty())
     }
 
-    fn list(&self, column: &str) -> Vec<String> {
+    pub(crate) fn list(&self, column: &str) -> Vec<String> {
         self.optional(column).map(|t| vec![t]).unwrap_or_default()
     }
 }
 
 /// The errors of a file, one line each.
-struct Problems {
+pub(crate) struct Problems {
     file: String,
     errors: Vec<LineError>,
     forbidden: bool,
 }
 
 impl Problems {
-    fn add(&mut self, line: u64, error: AppError) {
+    pub(crate) fn new(file: &str) -> Problems {
+        Problems {
+            file: file.to_owned(),
+            errors: Vec::new(),
+            forbidden: false,
+        }
+    }
+
+    pub(crate) fn add(&mut self, line: u64, error: AppError) {
         let (column, message) = match error {
             AppError::Invalid { field, message } => (Some(field), message),
             AppError::Forbidden { message } => {
@@ -157,7 +165,7 @@ impl Problems {
         });
     }
 
-    fn finish(self) -> Result<(), AppError> {
+    pub(crate) fn finish(self) -> Result<(), AppError> {
         if self.errors.is_empty() {
             return Ok(());
         }
@@ -173,7 +181,17 @@ impl Problems {
 /// Reads a file of `kind` strictly: its header must name known columns,
 /// each once, and every required one.
 fn read(kind: IntelligenceFile, file: &str, bytes: &[u8]) -> Result<Vec<Row>, AppError> {
-    let columns = kind.columns();
+    read_columns(kind.columns(), kind.as_str(), file, bytes)
+}
+
+/// Reads a file with `columns` (a `kind` of file, in words) strictly: the
+/// header must name known columns, each once, and every required one.
+pub(crate) fn read_columns(
+    columns: &'static [(&'static str, bool)],
+    kind: &str,
+    file: &str,
+    bytes: &[u8],
+) -> Result<Vec<Row>, AppError> {
     let mut problems = Problems {
         file: file.to_owned(),
         errors: Vec::new(),
@@ -213,7 +231,7 @@ fn read(kind: IntelligenceFile, file: &str, bytes: &[u8]) -> Result<Vec<Row>, Ap
                     "header",
                     format!(
                         "{cell:?} is not a column of a {} file: the columns are {}",
-                        kind.as_str(),
+                        kind,
                         columns
                             .iter()
                             .map(|(c, _)| *c)

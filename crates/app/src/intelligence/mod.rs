@@ -23,6 +23,7 @@ mod support;
 
 pub use attachments::{ATTACHMENT_LIMIT, AttachedFile, Attachment};
 pub use files::IntelligenceFile;
+pub(crate) use files::{Problems, Row as CsvRow, read_columns};
 pub use plans::{BudgetCheck, PlanForm, PlanProviderForm, PlanReview, SupportBudget, SupportPlan};
 pub use records::{
     IntelligenceForm, IntelligenceRecord, IntelligenceSearch, JudgementPoint, JudgementSeries,

@@ -8,6 +8,8 @@ pub(crate) mod api;
 mod forms;
 mod pages;
 
+pub(crate) use forms::keeps;
+
 use crate::routes::Routes;
 
 pub fn routes() -> Routes {

@@ -11,6 +11,8 @@ use utoipa::{Modify, OpenApi};
 use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::benchmark::api as benchmarking;
+use crate::improvement::budgets;
+use crate::improvement::partnerships;
 use crate::intelligence::api as intelligence;
 use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
@@ -98,6 +100,19 @@ pub use docs::routes;
         intelligence::download_practice_file,
         intelligence::attach_practice_file,
         intelligence::remove_practice_file,
+        budgets::list_budgets,
+        budgets::import_budgets,
+        budgets::export_budgets,
+        budgets::get_budget,
+        partnerships::list_partnerships,
+        partnerships::save_partnership,
+        partnerships::export_partnerships,
+        partnerships::import_partnerships,
+        partnerships::get_partnership,
+        partnerships::decide_partnership,
+        partnerships::evaluate_partnership,
+        partnerships::list_criteria,
+        partnerships::save_criteria,
     ),
     components(schemas(benchmarking::Detail)),
     modifiers(&Security),
@@ -110,6 +125,8 @@ pub use docs::routes;
         (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
         (name = "intelligence", description = "The intelligence picture: dated records about each unit, judged and verified; records confidential to a closed group are read, found and counted only by its members."),
         (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
+        (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
+        (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),
     )
 )]
 pub struct ApiDoc;
