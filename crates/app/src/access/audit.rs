@@ -37,7 +37,7 @@ pub const MAX_AUDIT_LINES: u64 = 100_000;
 
 /// The kinds of record the trail names, as the trail writes them and in
 /// words, in the order a search form offers them.
-pub const RECORD_TYPES: [(&str, &str); 24] = [
+pub const RECORD_TYPES: [(&str, &str); 36] = [
     ("value", "Values"),
     ("target", "Targets"),
     ("indicator", "Indicators"),
@@ -59,6 +59,18 @@ pub const RECORD_TYPES: [(&str, &str); 24] = [
     ("peer", "Peers"),
     ("peer_placement", "Peer placements"),
     ("good_practice", "Good practice"),
+    ("action_status", "Action statuses"),
+    ("improvement_plan", "Improvement plans"),
+    ("plan_theme", "Themes of improvement plans"),
+    ("plan_action", "Action points"),
+    ("action_update", "Progress on action points"),
+    ("work_programme", "Work programmes"),
+    ("programme_objective", "Objectives of work programmes"),
+    ("workstream", "Workstreams"),
+    ("workstream_milestone", "Milestones"),
+    ("workstream_comment", "Progress comments on workstreams"),
+    ("project", "Projects"),
+    ("project_update", "Project updates"),
     ("account", "Accounts (and signing in)"),
     ("api_token", "API tokens"),
     ("closed_group", "Closed groups"),
