@@ -683,6 +683,7 @@ impl Stocktake {
         code: &str,
     ) -> Result<ImprovementPlanRow, AppError> {
         let rights = self.rights(caller, &self.analytics())?;
+        rights.require_framework("change improvement plans")?;
         let plan = self
             .store
             .improvement_plans(Some(code.trim()))
@@ -690,7 +691,6 @@ impl Stocktake {
             .pop()
             .ok_or_else(|| AppError::not_found("improvement plan", code))?;
         self.require_unit(&rights, &plan.unit)?;
-        rights.require_framework("change improvement plans")?;
         Ok(plan)
     }
 
@@ -799,6 +799,20 @@ impl Stocktake {
         self.plan_action(caller, saved[0]).await
     }
 
+    /// Changes the action point with `id` (in whichever plan holds it).
+    pub async fn edit_plan_action(
+        &self,
+        caller: &Caller,
+        id: i64,
+        form: &ActionForm,
+    ) -> Result<ActionPoint, AppError> {
+        self.rights(caller, &self.analytics())?
+            .require_framework("change action points")?;
+        let action = self.plan_action(caller, id).await?;
+        self.save_plan_action(caller, &action.plan, Some(id), form)
+            .await
+    }
+
     /// One action point, with its history and links.
     pub async fn plan_action(&self, caller: &Caller, id: i64) -> Result<ActionPoint, AppError> {
         let rights = self.rights(caller, &self.analytics())?;
@@ -830,6 +844,9 @@ impl Stocktake {
     ) -> Result<ActionPoint, AppError> {
         let rights = self.rights(caller, &self.analytics())?;
         rights.require_write()?;
+        if rights.role == Role::Viewer {
+            rights.require_framework("add progress to action points")?;
+        }
         let action = self.plan_action(caller, id).await?;
         let leads = caller.signed_in().is_some_and(|a| {
             rights.role == Role::Owner
@@ -905,6 +922,7 @@ impl Stocktake {
         form: &CarryForward,
     ) -> Result<ActionPoint, AppError> {
         let rights = self.rights(caller, &self.analytics())?;
+        rights.require_framework("carry action points forward")?;
         let action = self.plan_action(caller, id).await?;
         let from = self.writable_plan(caller, &action.plan).await?;
         if action.carried_forward {

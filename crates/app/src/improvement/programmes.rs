@@ -209,10 +209,9 @@ impl Stocktake {
         caller: &Caller,
         code: &str,
     ) -> Result<WorkProgramme, AppError> {
-        let programme = self.work_programme(caller, code).await?;
         self.rights(caller, &self.analytics())?
             .require_framework("change work programmes")?;
-        Ok(programme)
+        self.work_programme(caller, code).await
     }
 
     /// Adds a programme or changes its heading. Performance officers and
@@ -340,6 +339,8 @@ impl Stocktake {
         caller: &Caller,
         id: i64,
     ) -> Result<WorkProgramme, AppError> {
+        self.rights(caller, &self.analytics())?
+            .require_framework("change work programmes")?;
         let code = self
             .store
             .work_programmes(None)

@@ -295,9 +295,9 @@ impl Stocktake {
     /// The project with `code`, where the caller may move it on.
     async fn writable_project(&self, caller: &Caller, code: &str) -> Result<ProjectRow, AppError> {
         let rights = self.rights(caller, &self.analytics())?;
+        rights.require_framework("move projects through their gates")?;
         let row = self.project_row(code).await?;
         self.require_unit(&rights, &row.unit)?;
-        rights.require_framework("move projects through their gates")?;
         Ok(row)
     }
 
