@@ -11,7 +11,7 @@ use std::sync::Arc;
 use stocktake::access::{AccountForm, AuditSearch, ScopePart};
 use stocktake::improvement::{
     ActionForm, CarryForward, ClosureForm, CommentForm, DecisionForm, ImprovementFile,
-    MilestoneForm, ObjectiveForm, PlanForm, ProgrammeForm, ProgressForm, ProjectForm,
+    ImprovementPlanForm, MilestoneForm, ObjectiveForm, ProgrammeForm, ProgressForm, ProjectForm,
     ProjectUpdateForm, ThemeForm, WorkstreamForm,
 };
 use stocktake::values::FileKind;
@@ -64,8 +64,16 @@ async fn open(url: &str) -> Arc<Stocktake> {
     .await
     .unwrap();
     for (email, role, scope) in [
-        ("officer@notts-fire.example", Role::PerformanceOfficer, "all"),
-        ("south@notts-fire.example", Role::PerformanceOfficer, "unit:SOUTH"),
+        (
+            "officer@notts-fire.example",
+            Role::PerformanceOfficer,
+            "all",
+        ),
+        (
+            "south@notts-fire.example",
+            Role::PerformanceOfficer,
+            "unit:SOUTH",
+        ),
         ("viewer@notts-fire.example", Role::Viewer, "all"),
         ("andy@notts-fire.example", Role::Owner, "all"),
     ] {
@@ -109,12 +117,12 @@ macro_rules! on_every_database {
 async fn cpa_plan(app: &Stocktake, officer: &Caller) {
     app.save_improvement_plan(
         officer,
-        &PlanForm {
+        &ImprovementPlanForm {
             code: "CPA-2006".into(),
             title: "CPA improvement plan".into(),
             unit: "NFRS".into(),
             year: "2006/07".into(),
-            ..PlanForm::default()
+            ..ImprovementPlanForm::default()
         },
     )
     .await
@@ -135,9 +143,17 @@ async fn cpa_plan(app: &Stocktake, officer: &Caller) {
     for (reference, action, status) in [
         ("1.1", "Recruit business risk manager", "complete"),
         ("1.2", "Roll out Performance Net", "Complete"),
-        ("1.3", "Establish mandatory performance measures", "complete_support"),
+        (
+            "1.3",
+            "Establish mandatory performance measures",
+            "complete_support",
+        ),
         ("1.4", "Evaluate Performance Net", "in_progress"),
-        ("1.5", "Develop methods for measuring prevention initiatives", "not started"),
+        (
+            "1.5",
+            "Develop methods for measuring prevention initiatives",
+            "not started",
+        ),
     ] {
         app.save_plan_action(
             officer,
@@ -174,7 +190,13 @@ async fn the_plan_counts_its_action_points_by_status(app: Arc<Stocktake>) {
     assert_eq!(plan.overdue, 2);
     let theme = &plan.themes[0];
     assert_eq!(theme.lead_member, "Cllr Pat Lally");
-    assert!(theme.actions.iter().find(|a| a.reference == "1.1").is_some_and(|a| !a.overdue && a.done));
+    assert!(
+        theme
+            .actions
+            .iter()
+            .find(|a| a.reference == "1.1")
+            .is_some_and(|a| !a.overdue && a.done)
+    );
 }
 on_every_database!(
     the_plan_counts_its_action_points_by_status_on_every_database,
@@ -256,13 +278,23 @@ async fn a_carried_forward_action_appears_in_next_years_plan(app: Arc<Stocktake>
         .carry_action_forward(&officer, evaluate.id, &CarryForward::default())
         .await
         .unwrap_err();
-    assert!(again.to_string().contains("already been carried forward"), "{again}");
-    let done = old.themes[0].actions.iter().find(|a| a.reference == "1.1").unwrap();
+    assert!(
+        again.to_string().contains("already been carried forward"),
+        "{again}"
+    );
+    let done = old.themes[0]
+        .actions
+        .iter()
+        .find(|a| a.reference == "1.1")
+        .unwrap();
     let refused = app
         .carry_action_forward(&officer, done.id, &CarryForward::default())
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("only an action still open"), "{refused}");
+    assert!(
+        refused.to_string().contains("only an action still open"),
+        "{refused}"
+    );
 
     // The audit trail holds the carry forward with its before and after.
     let lines = app
@@ -277,9 +309,8 @@ async fn a_carried_forward_action_appears_in_next_years_plan(app: Arc<Stocktake>
         .await
         .unwrap();
     assert!(
-        lines
-            .iter()
-            .any(|l| l.action == "carry_forward" && l.record_key.as_deref() == Some(&*evaluate.id.to_string())),
+        lines.iter().any(|l| l.action == "carry_forward"
+            && l.record_key.as_deref() == Some(&*evaluate.id.to_string())),
         "{lines:?}"
     );
 }
@@ -371,22 +402,33 @@ async fn scope_and_role_decide_who_reads_and_writes_plans(app: Arc<Stocktake>) {
     let refused = app
         .save_improvement_plan(
             &viewer,
-            &PlanForm {
+            &ImprovementPlanForm {
                 code: "X".into(),
                 title: "X".into(),
                 unit: "NFRS".into(),
                 year: "2006/07".into(),
-                ..PlanForm::default()
+                ..ImprovementPlanForm::default()
             },
         )
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("only a performance officer or an administrator"), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("only a performance officer or an administrator"),
+        "{refused}"
+    );
     // The indicator's page lists the action that addresses it.
     let addressing = app.addressing(&viewer, "BVPI 142ii").await.unwrap();
     assert_eq!(addressing.actions.len(), 1);
     assert_eq!(addressing.actions[0].reference, "1.5");
-    assert!(app.addressing(&south, "BVPI 142ii").await.unwrap().actions.is_empty());
+    assert!(
+        app.addressing(&south, "BVPI 142ii")
+            .await
+            .unwrap()
+            .actions
+            .is_empty()
+    );
 }
 on_every_database!(
     scope_and_role_decide_who_reads_and_writes_plans_on_every_database,
@@ -403,7 +445,13 @@ async fn an_action_import_is_all_or_nothing(app: Arc<Stocktake>) {
 1,1.6,A second 1.6 in the same file,,,
 ";
     let refused = app
-        .import_improvement_file(&officer, ImprovementFile::Actions, Some("CPA-2006"), "actions.csv", bad.as_bytes())
+        .import_improvement_file(
+            &officer,
+            ImprovementFile::Actions,
+            Some("CPA-2006"),
+            "actions.csv",
+            bad.as_bytes(),
+        )
         .await
         .unwrap_err();
     let AppError::File(errors) = refused else {
@@ -418,7 +466,13 @@ async fn an_action_import_is_all_or_nothing(app: Arc<Stocktake>) {
         found,
         vec![(3, Some("theme")), (4, Some("status")), (5, Some("ref"))]
     );
-    assert!(errors.errors[0].message.contains("plan CPA-2006 has no theme \"9\""), "{:?}", errors.errors);
+    assert!(
+        errors.errors[0]
+            .message
+            .contains("plan CPA-2006 has no theme \"9\""),
+        "{:?}",
+        errors.errors
+    );
     // Nothing was written.
     let plan = app.improvement_plan(&officer, "CPA-2006").await.unwrap();
     assert_eq!(plan.themes[0].actions.len(), 5);
@@ -428,21 +482,42 @@ async fn an_action_import_is_all_or_nothing(app: Arc<Stocktake>) {
 1,1.1,Recruit business risk manager and improve risk management,ACFO Andy Beale,2006-06-30,complete
 ";
     let imported = app
-        .import_improvement_file(&officer, ImprovementFile::Actions, Some("CPA-2006"), "actions.csv", good.as_bytes())
+        .import_improvement_file(
+            &officer,
+            ImprovementFile::Actions,
+            Some("CPA-2006"),
+            "actions.csv",
+            good.as_bytes(),
+        )
         .await
         .unwrap();
     assert_eq!(imported, 2);
     let plan = app.improvement_plan(&officer, "CPA-2006").await.unwrap();
     assert_eq!(plan.themes[0].actions.len(), 6);
-    assert!(plan.themes[0].actions[0].action.starts_with("Recruit business risk manager and"));
+    assert!(
+        plan.themes[0].actions[0]
+            .action
+            .starts_with("Recruit business risk manager and")
+    );
 
     let mut out = Vec::new();
-    app.export_improvement_file(&officer, ImprovementFile::Actions, Some("CPA-2006"), &mut out)
-        .await
-        .unwrap();
+    app.export_improvement_file(
+        &officer,
+        ImprovementFile::Actions,
+        Some("CPA-2006"),
+        &mut out,
+    )
+    .await
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.starts_with("id,theme,ref,action,lead,due,status,indicators\n"), "{text}");
-    assert!(text.contains(",1,1.6,Review business risk,ACFO Andy Beale,2007-07-31,In progress,"), "{text}");
+    assert!(
+        text.starts_with("id,theme,ref,action,lead,due,status,indicators\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(",1,1.6,Review business risk,ACFO Andy Beale,2007-07-31,In progress,"),
+        "{text}"
+    );
 }
 on_every_database!(
     an_action_import_is_all_or_nothing_on_every_database,
@@ -466,7 +541,10 @@ fn proposal(code: &str) -> ProjectForm {
 
 async fn a_project_passes_its_gates_in_order(app: Arc<Stocktake>) {
     let officer = app.command_line_as("officer@notts-fire.example").unwrap();
-    let project = app.propose_project(&officer, &proposal("TRACK-HFSC")).await.unwrap();
+    let project = app
+        .propose_project(&officer, &proposal("TRACK-HFSC"))
+        .await
+        .unwrap();
     assert_eq!(project.state, "proposed");
     assert_eq!(
         project.missing_assessments,
@@ -521,7 +599,11 @@ async fn a_project_passes_its_gates_in_order(app: Arc<Stocktake>) {
     assert_eq!(approved.state, "approved");
     let recorded = approved.decision.unwrap();
     assert_eq!(
-        (recorded.body.as_str(), recorded.decided_on.as_str(), recorded.decided_by.as_str()),
+        (
+            recorded.body.as_str(),
+            recorded.decided_on.as_str(),
+            recorded.decided_by.as_str()
+        ),
         ("PaCT", "2007-07-02", "officer@notts-fire.example")
     );
     // The proposal is settled once decided.
@@ -529,7 +611,12 @@ async fn a_project_passes_its_gates_in_order(app: Arc<Stocktake>) {
         .propose_project(&officer, &proposal("TRACK-HFSC"))
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("is approved: its proposal was settled"), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("is approved: its proposal was settled"),
+        "{refused}"
+    );
 
     let updated = app
         .add_project_update(&officer, "TRACK-HFSC", &update)
@@ -585,12 +672,20 @@ async fn a_project_passes_its_gates_in_order(app: Arc<Stocktake>) {
         .await
         .unwrap();
     assert_eq!(closed.state, "closed");
-    assert_eq!(closed.evaluation.unwrap().lessons_learned, "Agree data sharing before starting");
+    assert_eq!(
+        closed.evaluation.unwrap().lessons_learned,
+        "Agree data sharing before starting"
+    );
     let refused = app
         .add_project_update(&officer, "TRACK-HFSC", &update)
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("is closed: only an approved project takes updates"), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("is closed: only an approved project takes updates"),
+        "{refused}"
+    );
 
     // A rejected project records its decision and takes no updates.
     app.propose_project(
@@ -629,13 +724,21 @@ on_every_database!(
 
 async fn a_project_update_import_is_refused_whole_before_approval(app: Arc<Stocktake>) {
     let officer = app.command_line_as("officer@notts-fire.example").unwrap();
-    app.propose_project(&officer, &proposal("TRACK-HFSC")).await.unwrap();
+    app.propose_project(&officer, &proposal("TRACK-HFSC"))
+        .await
+        .unwrap();
     let file = "project,updated_on,rag,progress,issues
 TRACK-HFSC,2007-08-15,green,400 checks done,
 TRACK-NONE,2007-08-15,purple,,
 ";
     let refused = app
-        .import_improvement_file(&officer, ImprovementFile::ProjectUpdates, None, "updates.csv", file.as_bytes())
+        .import_improvement_file(
+            &officer,
+            ImprovementFile::ProjectUpdates,
+            None,
+            "updates.csv",
+            file.as_bytes(),
+        )
         .await
         .unwrap_err();
     let AppError::File(errors) = refused else {
@@ -647,7 +750,13 @@ TRACK-NONE,2007-08-15,purple,,
     assert!(errors.errors[0].message.contains("not yet approved"));
     assert_eq!(errors.errors[1].line, 3);
     assert!(errors.errors[1].message.contains("TRACK-NONE"));
-    assert!(app.project(&officer, "TRACK-HFSC").await.unwrap().updates.is_empty());
+    assert!(
+        app.project(&officer, "TRACK-HFSC")
+            .await
+            .unwrap()
+            .updates
+            .is_empty()
+    );
 }
 on_every_database!(
     a_project_update_import_is_refused_whole_before_approval_on_every_database,
@@ -743,8 +852,14 @@ async fn a_work_programme_is_reported_by_quarter(app: Arc<Stocktake>) {
         .programme_quarter(&officer, "JWP-2007", "2007/08 Q2")
         .await
         .unwrap();
-    assert_eq!((q2.from.as_str(), q2.to.as_str()), ("2007-07-01", "2007-09-30"));
-    assert_eq!(q2.due.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(), vec!["Draft toolkit"]);
+    assert_eq!(
+        (q2.from.as_str(), q2.to.as_str()),
+        ("2007-07-01", "2007-09-30")
+    );
+    assert_eq!(
+        q2.due.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
+        vec!["Draft toolkit"]
+    );
     assert_eq!(
         q2.met.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
         vec!["Pilot councils chosen", "Draft toolkit"]
@@ -754,7 +869,10 @@ async fn a_work_programme_is_reported_by_quarter(app: Arc<Stocktake>) {
         .programme_quarter(&officer, "JWP-2007", "Q2 2007")
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("such as 2007/08 Q2"), "{refused}");
+    assert!(
+        refused.to_string().contains("such as 2007/08 Q2"),
+        "{refused}"
+    );
 }
 on_every_database!(
     a_work_programme_is_reported_by_quarter_on_every_database,

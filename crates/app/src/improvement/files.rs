@@ -23,7 +23,8 @@ pub enum ImprovementFile {
 }
 
 impl ImprovementFile {
-    pub const ALL: [ImprovementFile; 2] = [ImprovementFile::Actions, ImprovementFile::ProjectUpdates];
+    pub const ALL: [ImprovementFile; 2] =
+        [ImprovementFile::Actions, ImprovementFile::ProjectUpdates];
 
     /// As named in addresses and on the command line.
     pub fn as_str(self) -> &'static str {
@@ -128,7 +129,11 @@ fn read(kind: ImprovementFile, file: &str, bytes: &[u8]) -> Result<Vec<Row>, App
                     "file",
                     format!(
                         "the file is empty: it needs a header line naming its columns ({})",
-                        columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",")
+                        columns
+                            .iter()
+                            .map(|(c, _)| *c)
+                            .collect::<Vec<_>>()
+                            .join(",")
                     ),
                 ),
             );
@@ -157,7 +162,11 @@ fn read(kind: ImprovementFile, file: &str, bytes: &[u8]) -> Result<Vec<Row>, App
                     format!(
                         "{cell:?} is not a column of a {} file: the columns are {}",
                         kind.as_str(),
-                        columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+                        columns
+                            .iter()
+                            .map(|(c, _)| *c)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ),
             ),
@@ -168,7 +177,10 @@ fn read(kind: ImprovementFile, file: &str, bytes: &[u8]) -> Result<Vec<Row>, App
             problem(
                 &mut errors,
                 1,
-                AppError::invalid(c, format!("the column {c} is missing: add it to the header")),
+                AppError::invalid(
+                    c,
+                    format!("the column {c} is missing: add it to the header"),
+                ),
             );
         }
     }
@@ -387,7 +399,9 @@ impl Stocktake {
                             row.line,
                             AppError::invalid(
                                 "project",
-                                format!("no {what} has the code {code:?}: propose it first, or correct the code"),
+                                format!(
+                                    "no {what} has the code {code:?}: propose it first, or correct the code"
+                                ),
                             ),
                         ),
                         Err(AppError::Invalid { field, message }) => problem(

@@ -19,16 +19,16 @@ mod projects;
 pub use files::ImprovementFile;
 pub use plans::{
     ActionForm, ActionLink, ActionPoint, ActionStatus, Addressing, CarryForward, ImprovementPlan,
-    PlanForm, PlanSummary, ProgressForm, ProgressUpdate, StatusCount, Theme, ThemeForm,
+    ImprovementPlanForm, PlanSummary, PlanTheme, ProgressForm, ProgressUpdate, StatusCount,
+    ThemeForm,
 };
 pub use programmes::{
-    CommentForm, Milestone, MilestoneForm, Objective, ObjectiveForm, ProgrammeComment,
-    ProgrammeForm, ProgrammeQuarter, QuarterItem, WorkProgramme, Workstream, WorkstreamForm,
+    CommentForm, MilestoneForm, ObjectiveForm, ProgrammeComment, ProgrammeForm, ProgrammeMilestone,
+    ProgrammeObjective, ProgrammeQuarter, QuarterItem, WorkProgramme, Workstream, WorkstreamForm,
 };
 pub use projects::{
-    PROJECT_STATES, RAGS,
-    ClosureForm, Decision, DecisionForm, Evaluation, Project, ProjectForm, ProjectLink,
-    ProjectQuarter, ProjectUpdate, ProjectUpdateForm,
+    ClosureForm, DecisionForm, PROJECT_STATES, Project, ProjectDecision, ProjectEvaluation,
+    ProjectForm, ProjectLink, ProjectQuarter, ProjectUpdate, ProjectUpdateForm, RAGS,
 };
 
 use crate::AppError;
@@ -85,7 +85,10 @@ pub(crate) fn quarter(text: &str) -> Result<(String, String, String), AppError> 
         1 => (format!("{start}-04-01"), format!("{start}-06-30")),
         2 => (format!("{start}-07-01"), format!("{start}-09-30")),
         3 => (format!("{start}-10-01"), format!("{start}-12-31")),
-        4 => (format!("{}-01-01", start + 1), format!("{}-03-31", start + 1)),
+        4 => (
+            format!("{}-01-01", start + 1),
+            format!("{}-03-31", start + 1),
+        ),
         _ => return Err(refused()),
     };
     Ok((format!("{} Q{q}", year_text(start)), from, to))

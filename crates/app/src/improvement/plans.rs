@@ -112,7 +112,7 @@ pub struct ActionPoint {
 /// A theme of a plan, with its action points.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Theme {
+pub struct PlanTheme {
     pub reference: String,
     pub title: String,
     pub lead_member: String,
@@ -138,7 +138,7 @@ pub struct ImprovementPlan {
     /// The plan that follows it (next year's), where there is one.
     pub next: Option<String>,
     pub created_by: String,
-    pub themes: Vec<Theme>,
+    pub themes: Vec<PlanTheme>,
     /// By status, in the list's order, statuses with none left out.
     pub counts: Vec<StatusCount>,
     /// "60 action points: 39 complete, 21 carried forward".
@@ -151,7 +151,7 @@ pub struct ImprovementPlan {
 /// What a plan is written as.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct PlanForm {
+pub struct ImprovementPlanForm {
     #[cfg_attr(feature = "openapi", schema(example = "NFRS-CPA-2006"))]
     pub code: String,
     #[cfg_attr(feature = "openapi", schema(example = "CPA improvement plan"))]
@@ -222,7 +222,9 @@ pub struct ProgressForm {
     pub noted_on: Option<String>,
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "A risk manager has been recruited and a business risk policy implemented.")
+        schema(
+            example = "A risk manager has been recruited and a business risk policy implemented."
+        )
     )]
     pub note: String,
     /// The action's status after it, where it changes.
@@ -358,9 +360,7 @@ impl Book {
             status_name: status.map_or_else(|| row.status.clone(), |s| s.name.clone()),
             done,
             carried_forward,
-            overdue: !done
-                && !carried_forward
-                && row.due_on.as_deref().is_some_and(|d| d < today),
+            overdue: !done && !carried_forward && row.due_on.as_deref().is_some_and(|d| d < today),
             carried_from: row.carried_from.and_then(|id| self.link(id)),
             carried_to: self.carried_to.get(&row.id).and_then(|id| self.link(*id)),
             indicators: row.indicators.clone(),
@@ -491,8 +491,11 @@ impl Stocktake {
             let Some(unit) = self.unit_seen(&rights, &plan.unit)? else {
                 continue;
             };
-            let actions: Vec<&PlanActionRow> =
-                book.actions.iter().filter(|a| a.plan == plan.code).collect();
+            let actions: Vec<&PlanActionRow> = book
+                .actions
+                .iter()
+                .filter(|a| a.plan == plan.code)
+                .collect();
             out.push(PlanSummary {
                 code: plan.code.clone(),
                 title: plan.title.clone(),
@@ -524,12 +527,15 @@ impl Stocktake {
         let themes = self.store.plan_themes(Some(&plan.code)).await?;
         let updates = self.store.action_updates(Some(&plan.code)).await?;
         let today = crate::clock::today();
-        let actions: Vec<&PlanActionRow> =
-            book.actions.iter().filter(|a| a.plan == plan.code).collect();
+        let actions: Vec<&PlanActionRow> = book
+            .actions
+            .iter()
+            .filter(|a| a.plan == plan.code)
+            .collect();
         let counts = count(&book.statuses, &actions);
-        let themes: Vec<Theme> = themes
+        let themes: Vec<PlanTheme> = themes
             .into_iter()
-            .map(|t| Theme {
+            .map(|t| PlanTheme {
                 actions: actions
                     .iter()
                     .filter(|a| a.theme == t.reference)
@@ -571,7 +577,7 @@ impl Stocktake {
     pub async fn save_improvement_plan(
         &self,
         caller: &Caller,
-        form: &PlanForm,
+        form: &ImprovementPlanForm,
     ) -> Result<ImprovementPlan, AppError> {
         let rights = self.rights(caller, &self.analytics())?;
         rights.require_framework("write improvement plans")?;
@@ -586,7 +592,7 @@ impl Stocktake {
         &self,
         rights: &Rights,
         caller: &Caller,
-        form: &PlanForm,
+        form: &ImprovementPlanForm,
     ) -> Result<ImprovementPlanRow, AppError> {
         let code = code_field(
             "code",
@@ -617,7 +623,10 @@ impl Stocktake {
                     .await?
                     .pop()
                     .ok_or_else(|| {
-                        AppError::invalid("previous", format!("no improvement plan has the code {p:?}"))
+                        AppError::invalid(
+                            "previous",
+                            format!("no improvement plan has the code {p:?}"),
+                        )
                     })?;
                 self.require_unit(rights, &before.unit)?;
                 Some(before.code)
@@ -634,7 +643,12 @@ impl Stocktake {
             )?,
             unit: unit.code,
             year: financial_year("year", &form.year)?,
-            description: text(TextKind::Description, "description", &form.description, None)?,
+            description: text(
+                TextKind::Description,
+                "description",
+                &form.description,
+                None,
+            )?,
             previous,
             created_by: existing.map_or_else(|| caller.actor(), |p| p.created_by),
         })
@@ -651,7 +665,11 @@ impl Stocktake {
         let plan = self.writable_plan(caller, plan).await?;
         let row = PlanThemeRow {
             plan: plan.code.clone(),
-            reference: code_field("reference", &form.reference, "give the theme a reference, such as 1")?,
+            reference: code_field(
+                "reference",
+                &form.reference,
+                "give the theme a reference, such as 1",
+            )?,
             title: text(
                 TextKind::Title,
                 "title",
@@ -659,16 +677,31 @@ impl Stocktake {
                 Some("give the theme a title"),
             )?,
             lead_member: text(TextKind::Name, "lead_member", &form.lead_member, None)?,
-            project_manager: text(TextKind::Name, "project_manager", &form.project_manager, None)?,
+            project_manager: text(
+                TextKind::Name,
+                "project_manager",
+                &form.project_manager,
+                None,
+            )?,
             aims: text(TextKind::Description, "aims", &form.aims, None)?,
-            key_outcomes: text(TextKind::Description, "key_outcomes", &form.key_outcomes, None)?,
+            key_outcomes: text(
+                TextKind::Description,
+                "key_outcomes",
+                &form.key_outcomes,
+                None,
+            )?,
             partnership_opportunities: text(
                 TextKind::Description,
                 "partnership_opportunities",
                 &form.partnership_opportunities,
                 None,
             )?,
-            linked_plans: text(TextKind::Description, "linked_plans", &form.linked_plans, None)?,
+            linked_plans: text(
+                TextKind::Description,
+                "linked_plans",
+                &form.linked_plans,
+                None,
+            )?,
         };
         self.store
             .save_plan_theme(&row, &caller.audit_actor())
@@ -705,10 +738,9 @@ impl Stocktake {
     ) -> Result<PlanActionRow, AppError> {
         let themes = self.store.plan_themes(Some(plan)).await?;
         let theme = form.theme.trim();
-        let Some(theme) = themes
-            .iter()
-            .find(|t| t.reference.eq_ignore_ascii_case(theme) || t.title.eq_ignore_ascii_case(theme))
-        else {
+        let Some(theme) = themes.iter().find(|t| {
+            t.reference.eq_ignore_ascii_case(theme) || t.title.eq_ignore_ascii_case(theme)
+        }) else {
             return Err(AppError::invalid(
                 "theme",
                 if theme.is_empty() {
@@ -730,14 +762,24 @@ impl Stocktake {
             &form.reference,
             "give the action point a reference, such as 1.3",
         )?;
-        if taken.iter().any(|(other, r)| *other != id && *r == reference) {
+        if taken
+            .iter()
+            .any(|(other, r)| *other != id && *r == reference)
+        {
             return Err(AppError::invalid(
                 "reference",
-                format!("plan {plan} already has an action point {reference}: choose another reference"),
+                format!(
+                    "plan {plan} already has an action point {reference}: choose another reference"
+                ),
             ));
         }
         let statuses = self.store.action_statuses().await?;
-        let status = match form.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let status = match form
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(s) => status_named(&statuses, "status", s)?.code,
             None => statuses
                 .iter()
@@ -786,8 +828,10 @@ impl Stocktake {
             }
             None => None,
         };
-        let taken: Vec<(i64, String)> =
-            actions.iter().map(|a| (a.id, a.reference.clone())).collect();
+        let taken: Vec<(i64, String)> = actions
+            .iter()
+            .map(|a| (a.id, a.reference.clone()))
+            .collect();
         let mut row = self
             .checked_action(&plan.code, id.unwrap_or(0), form, &taken)
             .await?;
@@ -858,10 +902,9 @@ impl Stocktake {
             rights.require_framework("add progress to action points they do not lead")?;
         }
         if action.carried_forward {
-            let to = action
-                .carried_to
-                .as_ref()
-                .map_or_else(String::new, |t| format!(" (action {} of {})", t.reference, t.plan));
+            let to = action.carried_to.as_ref().map_or_else(String::new, |t| {
+                format!(" (action {} of {})", t.reference, t.plan)
+            });
             return Err(AppError::invalid(
                 "status",
                 format!(
@@ -871,7 +914,12 @@ impl Stocktake {
             ));
         }
         let statuses = self.store.action_statuses().await?;
-        let status = match form.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let status = match form
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(s) => {
                 let status = status_named(&statuses, "status", s)?;
                 if status.carried_forward {
@@ -884,7 +932,12 @@ impl Stocktake {
             }
             None => None,
         };
-        let noted_on = match form.noted_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        let noted_on = match form
+            .noted_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
             Some(d) => date_field("noted_on", d)?,
             None => crate::clock::today(),
         };
@@ -984,7 +1037,7 @@ impl Stocktake {
                     .checked_plan(
                         &rights,
                         caller,
-                        &PlanForm {
+                        &ImprovementPlanForm {
                             code: target_code.clone(),
                             title: form
                                 .title
@@ -1012,8 +1065,11 @@ impl Stocktake {
                 ..t
             })
             .ok_or_else(|| AppError::not_found("theme", &action.theme))?;
-        let taken: Vec<&PlanActionRow> =
-            book.actions.iter().filter(|a| a.plan == target.code).collect();
+        let taken: Vec<&PlanActionRow> = book
+            .actions
+            .iter()
+            .filter(|a| a.plan == target.code)
+            .collect();
         // The action keeps its reference where it is free in the new plan.
         let mut reference = action.reference.clone();
         let mut n = 1;
@@ -1073,7 +1129,11 @@ impl Stocktake {
 
     /// The action points and projects that name an indicator, of units in
     /// the caller's scope.
-    pub async fn addressing(&self, caller: &Caller, indicator: &str) -> Result<Addressing, AppError> {
+    pub async fn addressing(
+        &self,
+        caller: &Caller,
+        indicator: &str,
+    ) -> Result<Addressing, AppError> {
         let rights = self.rights(caller, &self.analytics())?;
         let book = self.plan_book().await?;
         let mut out = Addressing::default();

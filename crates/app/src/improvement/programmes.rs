@@ -16,7 +16,7 @@ use crate::{AppError, Stocktake};
 /// A milestone of a workstream.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Milestone {
+pub struct ProgrammeMilestone {
     pub id: i64,
     pub title: String,
     pub due_on: String,
@@ -45,14 +45,14 @@ pub struct Workstream {
     /// `product` or `process`.
     pub kind: String,
     pub lead: String,
-    pub milestones: Vec<Milestone>,
+    pub milestones: Vec<ProgrammeMilestone>,
     pub comments: Vec<ProgrammeComment>,
 }
 
 /// An objective with its workstreams.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Objective {
+pub struct ProgrammeObjective {
     pub reference: String,
     pub title: String,
     pub workstreams: Vec<Workstream>,
@@ -68,7 +68,7 @@ pub struct WorkProgramme {
     pub year: String,
     pub description: String,
     pub created_by: String,
-    pub objectives: Vec<Objective>,
+    pub objectives: Vec<ProgrammeObjective>,
     pub editable: bool,
 }
 
@@ -107,7 +107,10 @@ pub struct WorkstreamForm {
     pub objective: String,
     #[cfg_attr(feature = "openapi", schema(example = "1.1"))]
     pub reference: String,
-    #[cfg_attr(feature = "openapi", schema(example = "Performance management toolkit"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Performance management toolkit")
+    )]
     pub title: String,
     /// `product` or `process`.
     #[cfg_attr(feature = "openapi", schema(example = "product"))]
@@ -135,7 +138,10 @@ pub struct CommentForm {
     /// `YYYY-MM-DD`; today where none.
     #[serde(default)]
     pub noted_on: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(example = "Draft toolkit tested with three councils"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Draft toolkit tested with three councils")
+    )]
     pub note: String,
 }
 
@@ -243,7 +249,12 @@ impl Stocktake {
             )?,
             unit: unit.code,
             year: financial_year("year", &form.year)?,
-            description: text(TextKind::Description, "description", &form.description, None)?,
+            description: text(
+                TextKind::Description,
+                "description",
+                &form.description,
+                None,
+            )?,
             created_by: existing.map_or_else(|| caller.actor(), |p| p.created_by),
             objectives: Vec::new(),
         };
@@ -287,7 +298,11 @@ impl Stocktake {
     ) -> Result<WorkProgramme, AppError> {
         let programme = self.writable_programme(caller, programme).await?;
         let objective = form.objective.trim();
-        if !programme.objectives.iter().any(|o| o.reference == objective) {
+        if !programme
+            .objectives
+            .iter()
+            .any(|o| o.reference == objective)
+        {
             return Err(AppError::invalid(
                 "objective",
                 format!(
@@ -306,7 +321,10 @@ impl Stocktake {
         if kind != "product" && kind != "process" {
             return Err(AppError::invalid(
                 "kind",
-                format!("{:?} is not a kind of workstream: use product or process", form.kind.trim()),
+                format!(
+                    "{:?} is not a kind of workstream: use product or process",
+                    form.kind.trim()
+                ),
             ));
         }
         let row = WorkstreamRow {
@@ -404,7 +422,12 @@ impl Stocktake {
         form: &CommentForm,
     ) -> Result<WorkProgramme, AppError> {
         let programme = self.programme_of_workstream(caller, workstream).await?;
-        let noted_on = match form.noted_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        let noted_on = match form
+            .noted_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
             Some(d) => date_field("noted_on", d)?,
             None => crate::clock::today(),
         };
@@ -462,7 +485,9 @@ impl Stocktake {
                 };
                 for m in &w.milestones {
                     if within(&m.due_on) {
-                        report.due.push(item(&m.due_on, &m.title, m.done_on.clone()));
+                        report
+                            .due
+                            .push(item(&m.due_on, &m.title, m.done_on.clone()));
                     }
                     if let Some(done) = m.done_on.as_deref().filter(|d| within(d)) {
                         report.met.push(item(done, &m.title, m.done_on.clone()));
@@ -494,7 +519,7 @@ fn programme_view(row: ProgrammeRow, unit: UnitRef, editable: bool, today: &str)
         objectives: row
             .objectives
             .into_iter()
-            .map(|o| Objective {
+            .map(|o| ProgrammeObjective {
                 reference: o.reference,
                 title: o.title,
                 workstreams: o
@@ -509,7 +534,7 @@ fn programme_view(row: ProgrammeRow, unit: UnitRef, editable: bool, today: &str)
                         milestones: w
                             .milestones
                             .into_iter()
-                            .map(|m| Milestone {
+                            .map(|m| ProgrammeMilestone {
                                 overdue: m.done_on.is_none() && m.due_on.as_str() < today,
                                 id: m.id,
                                 title: m.title,

@@ -43,7 +43,7 @@ pub struct ProjectLink {
 /// The scrutiny group's decision on a proposal.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Decision {
+pub struct ProjectDecision {
     /// `approved` or `rejected`.
     pub outcome: String,
     /// The body that decided: `PaCT`.
@@ -57,7 +57,7 @@ pub struct Decision {
 /// The evaluation a project closes with.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Evaluation {
+pub struct ProjectEvaluation {
     pub what_worked: String,
     pub lessons_learned: String,
     pub closed_on: String,
@@ -96,8 +96,8 @@ pub struct Project {
     pub stakeholder_analysis: String,
     /// The assessments a proposal still lacks before scrutiny, in words.
     pub missing_assessments: Vec<String>,
-    pub decision: Option<Decision>,
-    pub evaluation: Option<Evaluation>,
+    pub decision: Option<ProjectDecision>,
+    pub evaluation: Option<ProjectEvaluation>,
     pub indicators: Vec<String>,
     /// Oldest first.
     pub updates: Vec<ProjectUpdate>,
@@ -114,7 +114,10 @@ pub struct Project {
 pub struct ProjectForm {
     #[cfg_attr(feature = "openapi", schema(example = "TRACK-HFSC"))]
     pub code: String,
-    #[cfg_attr(feature = "openapi", schema(example = "Home fire safety checks for over-65s"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Home fire safety checks for over-65s")
+    )]
     pub title: String,
     #[cfg_attr(feature = "openapi", schema(example = "NFRS"))]
     pub unit: String,
@@ -162,7 +165,10 @@ pub struct ProjectUpdateForm {
     /// `YYYY-MM-DD`; today where none.
     #[serde(default)]
     pub updated_on: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(example = "1,200 checks done this quarter"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "1,200 checks done this quarter")
+    )]
     pub progress: String,
     /// `red`, `amber` or `green`.
     #[cfg_attr(feature = "openapi", schema(example = "green"))]
@@ -266,9 +272,8 @@ impl Stocktake {
             let Some(unit) = self.unit_seen(&rights, &row.unit)? else {
                 continue;
             };
-            let own: Vec<ProjectUpdateRow> = updates
-                .extract_if(.., |u| u.project == row.code)
-                .collect();
+            let own: Vec<ProjectUpdateRow> =
+                updates.extract_if(.., |u| u.project == row.code).collect();
             out.push(project_view(row, unit, own, editable));
         }
         Ok(out)
@@ -338,17 +343,32 @@ impl Stocktake {
                 Some("give the project a title"),
             )?,
             unit: unit.code,
-            description: text(TextKind::Description, "description", &form.description, None)?,
+            description: text(
+                TextKind::Description,
+                "description",
+                &form.description,
+                None,
+            )?,
             manager: text(TextKind::Name, "manager", &form.manager, None)?,
             state: "proposed".to_owned(),
-            health_safety: text(TextKind::Description, "health_safety", &form.health_safety, None)?,
+            health_safety: text(
+                TextKind::Description,
+                "health_safety",
+                &form.health_safety,
+                None,
+            )?,
             equality_impact: text(
                 TextKind::Description,
                 "equality_impact",
                 &form.equality_impact,
                 None,
             )?,
-            risk_analysis: text(TextKind::Description, "risk_analysis", &form.risk_analysis, None)?,
+            risk_analysis: text(
+                TextKind::Description,
+                "risk_analysis",
+                &form.risk_analysis,
+                None,
+            )?,
             stakeholder_analysis: text(
                 TextKind::Description,
                 "stakeholder_analysis",
@@ -424,10 +444,17 @@ impl Stocktake {
             &form.text,
             Some("text is missing: record the decision and the reasons given"),
         )?);
-        row.decided_on = Some(match form.decided_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            Some(d) => date_field("decided_on", d)?,
-            None => crate::clock::today(),
-        });
+        row.decided_on = Some(
+            match form
+                .decided_on
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+            {
+                Some(d) => date_field("decided_on", d)?,
+                None => crate::clock::today(),
+            },
+        );
         row.decided_by = Some(caller.actor());
         row.state = outcome.to_owned();
         self.store
@@ -460,11 +487,19 @@ impl Stocktake {
             other => {
                 return Err(AppError::invalid(
                     "state",
-                    format!("project {} is {other}: only an approved project takes updates", row.code),
+                    format!(
+                        "project {} is {other}: only an approved project takes updates",
+                        row.code
+                    ),
                 ));
             }
         }
-        let updated_on = match form.updated_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        let updated_on = match form
+            .updated_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
             Some(d) => date_field("updated_on", d)?,
             None => crate::clock::today(),
         };
@@ -528,7 +563,12 @@ impl Stocktake {
                 ),
             ));
         }
-        let what_worked = text(TextKind::Description, "what_worked", &form.what_worked, None)?;
+        let what_worked = text(
+            TextKind::Description,
+            "what_worked",
+            &form.what_worked,
+            None,
+        )?;
         let lessons = text(
             TextKind::Description,
             "lessons_learned",
@@ -558,10 +598,17 @@ impl Stocktake {
         }
         row.what_worked = Some(what_worked);
         row.lessons_learned = Some(lessons);
-        row.closed_on = Some(match form.closed_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            Some(d) => date_field("closed_on", d)?,
-            None => crate::clock::today(),
-        });
+        row.closed_on = Some(
+            match form
+                .closed_on
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+            {
+                Some(d) => date_field("closed_on", d)?,
+                None => crate::clock::today(),
+            },
+        );
         row.state = "closed".to_owned();
         self.store
             .save_project(&row, "close", &caller.audit_actor())
@@ -608,7 +655,7 @@ fn project_view(
     Project {
         missing_assessments,
         decision: match (&row.decision_body, &row.decided_on, &row.decision) {
-            (Some(body), Some(on), Some(text)) => Some(Decision {
+            (Some(body), Some(on), Some(text)) => Some(ProjectDecision {
                 outcome: if row.state == "rejected" {
                     "rejected".into()
                 } else {
@@ -622,7 +669,7 @@ fn project_view(
             _ => None,
         },
         evaluation: match (&row.what_worked, &row.lessons_learned, &row.closed_on) {
-            (Some(w), Some(l), Some(on)) => Some(Evaluation {
+            (Some(w), Some(l), Some(on)) => Some(ProjectEvaluation {
                 what_worked: w.clone(),
                 lessons_learned: l.clone(),
                 closed_on: on.clone(),

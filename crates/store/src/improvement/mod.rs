@@ -10,8 +10,12 @@ mod plans;
 mod programmes;
 mod projects;
 
-pub use plans::{ActionStatusRow, ActionUpdateRow, ImprovementPlanRow, PlanActionRow, PlanThemeRow};
-pub use programmes::{MilestoneRow, ObjectiveRow, ProgrammeCommentRow, ProgrammeRow, WorkstreamRow};
+pub use plans::{
+    ActionStatusRow, ActionUpdateRow, ImprovementPlanRow, PlanActionRow, PlanThemeRow,
+};
+pub use programmes::{
+    MilestoneRow, ObjectiveRow, ProgrammeCommentRow, ProgrammeRow, WorkstreamRow,
+};
 pub use projects::{ProjectRow, ProjectUpdateRow};
 
 use serde_json::Value as Json;

@@ -521,7 +521,10 @@ impl Store {
     }
 }
 
-async fn read_plans(conn: &mut AnyConnection, code: Option<&str>) -> Result<Vec<ImprovementPlanRow>> {
+async fn read_plans(
+    conn: &mut AnyConnection,
+    code: Option<&str>,
+) -> Result<Vec<ImprovementPlanRow>> {
     let mut sql = String::from(
         "select p.code, p.title, u.code, p.year, p.description, q.code, p.created_by \
          from improvement_plan p join org_unit u on u.id = p.org_unit_id \
@@ -606,9 +609,7 @@ async fn read_themes(conn: &mut AnyConnection, plan: Option<&str>) -> Result<Vec
             })
         })
         .collect::<Result<_>>()?;
-    out.sort_by(|a, b| {
-        (&a.plan, natural(&a.reference)).cmp(&(&b.plan, natural(&b.reference)))
-    });
+    out.sort_by(|a, b| (&a.plan, natural(&a.reference)).cmp(&(&b.plan, natural(&b.reference))));
     Ok(out)
 }
 
@@ -723,15 +724,16 @@ async fn read_actions(
 /// Inserts (id 0) or updates an action and its indicators; returns its id.
 async fn write_action(conn: &mut AnyConnection, row: &PlanActionRow) -> Result<i64> {
     let plan = id_of(conn, "improvement_plan", "improvement plan", &row.plan).await?;
-    let theme: i64 = sqlx::query_scalar("select id from plan_theme where plan_id = $1 and ref = $2")
-        .bind(plan)
-        .bind(row.theme.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::UnknownCode {
-            kind: "theme",
-            code: row.theme.clone(),
-        })?;
+    let theme: i64 =
+        sqlx::query_scalar("select id from plan_theme where plan_id = $1 and ref = $2")
+            .bind(plan)
+            .bind(row.theme.as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::UnknownCode {
+                kind: "theme",
+                code: row.theme.clone(),
+            })?;
     let status = id_of(conn, "action_status", "action status", &row.status).await?;
     let id: i64 = if row.id == 0 {
         sqlx::query_scalar(

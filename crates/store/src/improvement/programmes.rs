@@ -92,9 +92,7 @@ impl Store {
         .bind(row.created_by.as_str())
         .execute(&mut *tx)
         .await?;
-        let audited = |p: &ProgrammeRow| {
-            json!({"title": p.title, "unit": p.unit, "year": p.year, "description": p.description})
-        };
+        let audited = |p: &ProgrammeRow| json!({"title": p.title, "unit": p.unit, "year": p.year, "description": p.description});
         commit_audited(
             tx,
             self.backend,
@@ -326,7 +324,11 @@ async fn read_programmes(
     conn: &mut AnyConnection,
     code: Option<&str>,
 ) -> Result<Vec<ProgrammeRow>> {
-    let filter = if code.is_some() { " where p.code = $1" } else { "" };
+    let filter = if code.is_some() {
+        " where p.code = $1"
+    } else {
+        ""
+    };
     let bind = |sql: String| {
         let query = sqlx::query(AssertSqlSafe(sql));
         match code {

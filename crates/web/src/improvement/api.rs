@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use stocktake::improvement::{
     ActionForm, ActionPoint, ActionStatus, Addressing, CarryForward, ClosureForm, CommentForm,
-    DecisionForm, ImprovementFile, ImprovementPlan, MilestoneForm, ObjectiveForm, PlanForm,
-    PlanSummary, ProgrammeForm, ProgrammeQuarter, ProgressForm, Project, ProjectForm,
-    ProjectQuarter, ProjectUpdateForm, ThemeForm, WorkProgramme, WorkstreamForm,
+    DecisionForm, ImprovementFile, ImprovementPlan, ImprovementPlanForm, MilestoneForm,
+    ObjectiveForm, PlanSummary, ProgrammeForm, ProgrammeQuarter, ProgressForm, Project,
+    ProjectForm, ProjectQuarter, ProjectUpdateForm, ThemeForm, WorkProgramme, WorkstreamForm,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -305,7 +305,7 @@ fn programme_example() -> serde_json::Value {
 
 /// Improvement plans.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PlanList {
+pub struct ImprovementPlanList {
     pub plans: Vec<PlanSummary>,
 }
 
@@ -316,7 +316,7 @@ pub struct PlanList {
 #[utoipa::path(get, path = "/api/v1/plans", tag = "improvement", operation_id = "list_improvement_plans",
     params(NoParameters),
     responses(
-        (status = 200, description = "The plans.", body = PlanList, example = json!({"plans": [{"code": "NFRS-CPA-2005",
+        (status = 200, description = "The plans.", body = ImprovementPlanList, example = json!({"plans": [{"code": "NFRS-CPA-2005",
             "title": "CPA improvement plan", "unit": unit_example(), "year": "2006/07", "previous": null,
             "next": "NFRS-BP-2007", "counts_line": "60 action points: 39 complete, 21 carried forward"}]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
@@ -325,8 +325,8 @@ pub async fn list_plans(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
-) -> Result<Json<PlanList>, ApiError> {
-    Ok(Json(PlanList {
+) -> Result<Json<ImprovementPlanList>, ApiError> {
+    Ok(Json(ImprovementPlanList {
         plans: state.app.improvement_plans(&caller).await?,
     }))
 }
@@ -337,7 +337,7 @@ pub async fn list_plans(
 /// description, the plan it follows on from). Performance officers and
 /// administrators, for a unit in their scope.
 #[utoipa::path(post, path = "/api/v1/plans", tag = "improvement", operation_id = "save_improvement_plan",
-    request_body(content = PlanForm, example = json!({"code": "NFRS-CPA-2005", "title": "CPA improvement plan", "unit": "NFRS", "year": "2006/07"})),
+    request_body(content = ImprovementPlanForm, example = json!({"code": "NFRS-CPA-2005", "title": "CPA improvement plan", "unit": "NFRS", "year": "2006/07"})),
     responses(
         (status = 200, description = "The plan as saved.", body = ImprovementPlan, example = json!(plan_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
@@ -349,7 +349,7 @@ pub async fn list_plans(
 pub async fn save_plan(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiJson(form): ApiJson<PlanForm>,
+    ApiJson(form): ApiJson<ImprovementPlanForm>,
 ) -> Result<Json<ImprovementPlan>, ApiError> {
     Ok(Json(state.app.save_improvement_plan(&caller, &form).await?))
 }
@@ -398,7 +398,9 @@ pub async fn save_theme(
     ApiPath(code): ApiPath<String>,
     ApiJson(form): ApiJson<ThemeForm>,
 ) -> Result<Json<ImprovementPlan>, ApiError> {
-    Ok(Json(state.app.save_plan_theme(&caller, &code, &form).await?))
+    Ok(Json(
+        state.app.save_plan_theme(&caller, &code, &form).await?,
+    ))
 }
 
 /// Add an action point
@@ -457,8 +459,11 @@ pub async fn export_actions(
 }
 
 /// Get an action point
+///
+/// The action point with its status, dated progress (oldest first), the
+/// indicators it addresses, and the actions it continues or is continued by.
 #[utoipa::path(get, path = "/api/v1/actions/{id}", tag = "improvement", operation_id = "get_plan_action",
-    params(("id" = i64, Path, description = "The action point's id.", example = 4), NoParameters),
+    params(("id" = i64, Path, description = "The action point's id.", example = 1), NoParameters),
     responses(
         (status = 200, description = "The action point with its progress and links.", body = ActionPoint, example = json!(action_example())),
         (status = 400, description = "The id is not a whole number, or the query string has a parameter this endpoint does not take.", body = ErrorBody),
@@ -474,9 +479,12 @@ pub async fn get_action(
 }
 
 /// Change an action point
+///
+/// Its theme, reference, wording, lead, due date, status and indicators.
+/// Performance officers and administrators, within their scope.
 #[utoipa::path(post, path = "/api/v1/actions/{id}", tag = "improvement", operation_id = "edit_plan_action",
-    params(("id" = i64, Path, description = "The action point's id.", example = 4)),
-    request_body(content = ActionForm, example = json!({"theme": "1", "reference": "1.9", "action": "Evaluate Performance Net", "lead": "Service Performance Team", "due_on": "2007-07-31"})),
+    params(("id" = i64, Path, description = "The action point's id.", example = 1)),
+    request_body(content = ActionForm, example = json!({"theme": "1", "reference": "1.1", "action": "Recruit business risk manager", "lead": "ACFO Andy Beale", "due_on": "2006-03-31", "status": "complete"})),
     responses(
         (status = 200, description = "The action point as saved.", body = ActionPoint, example = json!(action_example())),
         (status = 400, description = "The id is not a whole number, or the body is not JSON of the shape described.", body = ErrorBody),
@@ -500,7 +508,7 @@ pub async fn edit_action(
 /// action stands at after it. Performance officers and administrators,
 /// and an owner who leads the action.
 #[utoipa::path(post, path = "/api/v1/actions/{id}/progress", tag = "improvement", operation_id = "add_action_progress",
-    params(("id" = i64, Path, description = "The action point's id.", example = 4)),
+    params(("id" = i64, Path, description = "The action point's id.", example = 1)),
     request_body(content = ProgressForm, example = json!({"noted_on": "2007-03-30", "note": "A risk manager is in post and the business risk policy implemented.", "status": "complete"})),
     responses(
         (status = 200, description = "The action point with its progress.", body = ActionPoint, example = json!(action_example())),
@@ -516,7 +524,9 @@ pub async fn add_progress(
     ApiPath(id): ApiPath<i64>,
     ApiJson(form): ApiJson<ProgressForm>,
 ) -> Result<Json<ActionPoint>, ApiError> {
-    Ok(Json(state.app.add_action_progress(&caller, id, &form).await?))
+    Ok(Json(
+        state.app.add_action_progress(&caller, id, &form).await?,
+    ))
 }
 
 /// Carry an action point forward
@@ -526,7 +536,7 @@ pub async fn add_progress(
 /// plan named, or the one that follows the action's own; a code no plan
 /// has makes next year's plan with it.
 #[utoipa::path(post, path = "/api/v1/actions/{id}/carry-forward", tag = "improvement", operation_id = "carry_action_forward",
-    params(("id" = i64, Path, description = "The action point's id.", example = 4)),
+    params(("id" = i64, Path, description = "The action point's id.", example = 2)),
     request_body(content = CarryForward, example = json!({"plan": "NFRS-BP-2007"})),
     responses(
         (status = 200, description = "The action as it continues in next year's plan.", body = ActionPoint, example = json!(action_example())),
@@ -542,12 +552,14 @@ pub async fn carry_forward(
     ApiPath(id): ApiPath<i64>,
     ApiJson(form): ApiJson<CarryForward>,
 ) -> Result<Json<ActionPoint>, ApiError> {
-    Ok(Json(state.app.carry_action_forward(&caller, id, &form).await?))
+    Ok(Json(
+        state.app.carry_action_forward(&caller, id, &form).await?,
+    ))
 }
 
 /// Action statuses.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StatusList {
+pub struct ActionStatusList {
     pub statuses: Vec<ActionStatus>,
 }
 
@@ -565,15 +577,15 @@ fn statuses_example() -> serde_json::Value {
 #[utoipa::path(get, path = "/api/v1/action-statuses", tag = "improvement", operation_id = "list_action_statuses",
     params(NoParameters),
     responses(
-        (status = 200, description = "The statuses.", body = StatusList, example = json!(statuses_example())),
+        (status = 200, description = "The statuses.", body = ActionStatusList, example = json!(statuses_example())),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
     ))]
 pub async fn list_statuses(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
-) -> Result<Json<StatusList>, ApiError> {
-    Ok(Json(StatusList {
+) -> Result<Json<ActionStatusList>, ApiError> {
+    Ok(Json(ActionStatusList {
         statuses: state.app.action_statuses(&caller).await?,
     }))
 }
@@ -584,7 +596,7 @@ pub async fn list_statuses(
 #[utoipa::path(post, path = "/api/v1/action-statuses", tag = "improvement", operation_id = "save_action_status",
     request_body(content = ActionStatus, example = json!({"code": "deferred", "name": "Deferred", "done": false, "carried_forward": false, "position": 6})),
     responses(
-        (status = 200, description = "The list as it now stands.", body = StatusList, example = json!(statuses_example())),
+        (status = 200, description = "The list as it now stands.", body = ActionStatusList, example = json!(statuses_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong; nothing was written.", body = ErrorBody,
@@ -594,8 +606,8 @@ pub async fn save_status(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiJson(form): ApiJson<ActionStatus>,
-) -> Result<Json<StatusList>, ApiError> {
-    Ok(Json(StatusList {
+) -> Result<Json<ActionStatusList>, ApiError> {
+    Ok(Json(ActionStatusList {
         statuses: state.app.save_action_status(&caller, &form).await?,
     }))
 }
@@ -625,28 +637,34 @@ pub async fn addressed_by(
 
 /// Work programmes.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProgrammeList {
+pub struct WorkProgrammeList {
     pub programmes: Vec<WorkProgramme>,
 }
 
 /// List work programmes
+///
+/// The programmes of units in your scope, each with its objectives,
+/// workstreams, milestones and progress comments.
 #[utoipa::path(get, path = "/api/v1/programmes", tag = "improvement", operation_id = "list_work_programmes",
     params(NoParameters),
     responses(
-        (status = 200, description = "The programmes of units in your scope.", body = ProgrammeList, example = json!({"programmes": [programme_example()]})),
+        (status = 200, description = "The programmes of units in your scope.", body = WorkProgrammeList, example = json!({"programmes": [programme_example()]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
     ))]
 pub async fn list_programmes(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
-) -> Result<Json<ProgrammeList>, ApiError> {
-    Ok(Json(ProgrammeList {
+) -> Result<Json<WorkProgrammeList>, ApiError> {
+    Ok(Json(WorkProgrammeList {
         programmes: state.app.work_programmes(&caller).await?,
     }))
 }
 
 /// Write a work programme
+///
+/// Adds a programme or changes its title, unit, year and description
+/// (what is under it is kept). Performance officers and administrators.
 #[utoipa::path(post, path = "/api/v1/programmes", tag = "improvement", operation_id = "save_work_programme",
     request_body(content = ProgrammeForm, example = json!({"code": "LGA-JWP-2007", "title": "Joint work programme", "unit": "NFRS", "year": "2007/08"})),
     responses(
@@ -666,6 +684,9 @@ pub async fn save_programme(
 }
 
 /// Get a work programme
+///
+/// Its objectives, each with its workstreams (products or processes),
+/// their milestones (due and met) and dated progress comments.
 #[utoipa::path(get, path = "/api/v1/programmes/{code}", tag = "improvement", operation_id = "get_work_programme",
     params(("code" = String, Path, description = "The programme's code.", example = "LGA-JWP-2007"), NoParameters),
     responses(
@@ -683,6 +704,8 @@ pub async fn get_programme(
 }
 
 /// Write an objective of a programme
+///
+/// Adds an objective or retitles the one with its reference.
 #[utoipa::path(post, path = "/api/v1/programmes/{code}/objectives", tag = "improvement", operation_id = "save_programme_objective",
     params(("code" = String, Path, description = "The programme's code.", example = "LGA-JWP-2007")),
     request_body(content = ObjectiveForm, example = json!({"reference": "1", "title": "Better performance management"})),
@@ -729,7 +752,9 @@ pub async fn save_workstream(
     ApiPath(code): ApiPath<String>,
     ApiJson(form): ApiJson<WorkstreamForm>,
 ) -> Result<Json<WorkProgramme>, ApiError> {
-    Ok(Json(state.app.save_workstream(&caller, &code, &form).await?))
+    Ok(Json(
+        state.app.save_workstream(&caller, &code, &form).await?,
+    ))
 }
 
 /// A milestone, with its id where it changes one.
@@ -787,6 +812,8 @@ pub async fn save_milestone(
 }
 
 /// Add a progress comment to a workstream
+///
+/// A dated comment, kept with the others for the quarterly report.
 #[utoipa::path(post, path = "/api/v1/workstreams/{id}/comments", tag = "improvement", operation_id = "add_workstream_comment",
     params(("id" = i64, Path, description = "The workstream's id.", example = 1)),
     request_body(content = CommentForm, example = json!({"noted_on": "2007-09-20", "note": "Draft toolkit tested with three councils"})),
@@ -804,7 +831,9 @@ pub async fn add_comment(
     ApiPath(id): ApiPath<i64>,
     ApiJson(form): ApiJson<CommentForm>,
 ) -> Result<Json<WorkProgramme>, ApiError> {
-    Ok(Json(state.app.add_programme_comment(&caller, id, &form).await?))
+    Ok(Json(
+        state.app.add_programme_comment(&caller, id, &form).await?,
+    ))
 }
 
 /// Which quarter a report covers.
@@ -858,6 +887,9 @@ pub struct ProjectList {
 }
 
 /// List projects
+///
+/// The projects of units in your scope, each at its gate (proposed,
+/// approved, rejected or closed), with its updates.
 #[utoipa::path(get, path = "/api/v1/projects", tag = "improvement", operation_id = "list_projects",
     params(NoParameters),
     responses(
@@ -881,7 +913,7 @@ pub async fn list_projects(
 /// risk analysis and stakeholder analysis (`missing_assessments` names
 /// those it lacks).
 #[utoipa::path(post, path = "/api/v1/projects", tag = "improvement", operation_id = "propose_project",
-    request_body(content = ProjectForm, example = json!({"code": "TRACK-HFSC", "title": "Home fire safety checks for over-65s", "unit": "NFRS", "manager": "GM Community Safety", "health_safety": "Crews visit in pairs", "equality_impact": "Positive for older residents", "risk_analysis": "Low", "stakeholder_analysis": "Age UK, social services", "indicators": ["FRS01"]})),
+    request_body(content = ProjectForm, example = json!({"code": "TRACK-SMOKE", "title": "Home fire safety checks for over-65s", "unit": "NFRS", "manager": "GM Community Safety", "health_safety": "Crews visit in pairs", "equality_impact": "Positive for older residents", "risk_analysis": "Low", "stakeholder_analysis": "Age UK, social services", "indicators": ["FRS01"]})),
     responses(
         (status = 200, description = "The proposal as saved.", body = Project, example = json!(project_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
@@ -899,6 +931,9 @@ pub async fn propose_project(
 }
 
 /// Get a project
+///
+/// The proposal with its assessments (and those missing), the scrutiny
+/// decision, the updates with their RAG, and the closing evaluation.
 #[utoipa::path(get, path = "/api/v1/projects/{code}", tag = "improvement", operation_id = "get_project",
     params(("code" = String, Path, description = "The project's code.", example = "TRACK-HFSC"), NoParameters),
     responses(
@@ -921,7 +956,7 @@ pub async fn get_project(
 /// the decision. Refused (422) until the proposal carries all four
 /// assessments, naming those missing, and for a project already decided.
 #[utoipa::path(post, path = "/api/v1/projects/{code}/decision", tag = "improvement", operation_id = "decide_project",
-    params(("code" = String, Path, description = "The project's code.", example = "TRACK-HFSC")),
+    params(("code" = String, Path, description = "The project's code.", example = "TRACK-PROPOSED")),
     request_body(content = DecisionForm, example = json!({"outcome": "approve", "body": "PaCT", "decided_on": "2007-07-02", "text": "Approved: fits the IRMP and the equality impact is positive."})),
     responses(
         (status = 200, description = "The project, decided.", body = Project, example = json!(project_example())),
@@ -961,7 +996,9 @@ pub async fn update_project(
     ApiPath(code): ApiPath<String>,
     ApiJson(form): ApiJson<ProjectUpdateForm>,
 ) -> Result<Json<Project>, ApiError> {
-    Ok(Json(state.app.add_project_update(&caller, &code, &form).await?))
+    Ok(Json(
+        state.app.add_project_update(&caller, &code, &form).await?,
+    ))
 }
 
 /// Close a project with its evaluation
@@ -969,7 +1006,7 @@ pub async fn update_project(
 /// Refused (422) without both what worked and the lessons learned, and for
 /// a project not approved.
 #[utoipa::path(post, path = "/api/v1/projects/{code}/closure", tag = "improvement", operation_id = "close_project",
-    params(("code" = String, Path, description = "The project's code.", example = "TRACK-HFSC")),
+    params(("code" = String, Path, description = "The project's code.", example = "TRACK-CLOSE")),
     request_body(content = ClosureForm, example = json!({"closed_on": "2008-03-31", "what_worked": "Joint visits with Age UK", "lessons_learned": "Agree data sharing before starting"})),
     responses(
         (status = 200, description = "The project, closed.", body = Project, example = json!(project_example())),

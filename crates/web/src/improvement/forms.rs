@@ -14,7 +14,7 @@ use serde::Deserialize;
 use stocktake::AppError;
 use stocktake::improvement::{
     ActionForm, CarryForward, ClosureForm, CommentForm, DecisionForm, ImprovementFile,
-    MilestoneForm, ObjectiveForm, PlanForm, ProgrammeForm, ProgressForm, ProjectForm,
+    ImprovementPlanForm, MilestoneForm, ObjectiveForm, ProgrammeForm, ProgressForm, ProjectForm,
     ProjectUpdateForm, ThemeForm, WorkstreamForm,
 };
 use stocktake::values::LineError;
@@ -190,7 +190,7 @@ pub async fn save_plan(
         .app
         .save_improvement_plan(
             &page.caller,
-            &PlanForm {
+            &ImprovementPlanForm {
                 previous: given(&form.previous),
                 code: form.code,
                 title: form.title,
@@ -683,7 +683,10 @@ pub async fn close_project(
             },
         )
         .await?;
-    Ok(to(format!("/projects/{}#evaluation", encode(&project.code))))
+    Ok(to(format!(
+        "/projects/{}#evaluation",
+        encode(&project.code)
+    )))
 }
 
 #[derive(Template)]

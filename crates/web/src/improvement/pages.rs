@@ -209,7 +209,12 @@ pub async fn project(
     let report = if quarter.trim().is_empty() {
         None
     } else {
-        Some(state.app.project_quarter(&page.caller, &code, &quarter).await?)
+        Some(
+            state
+                .app
+                .project_quarter(&page.caller, &code, &quarter)
+                .await?,
+        )
     };
     render(&ProjectPage {
         layout: Layout::new(&page, format!("Project: {}", project.title), "plans"),
