@@ -19,6 +19,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use stocktake::benchmark::{BenchmarkRequest, ComparatorSet, PictureDetail, PictureRequest};
 use stocktake::config::{self, Flags, Loaded};
 use stocktake::core::{Frequency, Period};
+use stocktake::improvement::ImprovementFile;
 use stocktake::intelligence::IntelligenceFile;
 use stocktake::values::{FileKind, ImportMode, ImportOptions};
 use stocktake::{AppError, Caller, OpenOptions, Settings, Stocktake};
@@ -186,7 +187,7 @@ enum Command {
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
-        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n\nFormats: docs/formats.md"
+        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import actions cpa-actions.csv --plan NFRS-CPA-2005\n  stocktake import project-updates updates.csv\n\nFormats: docs/formats.md"
     )]
     Import {
         /// What the file holds.
@@ -202,6 +203,9 @@ enum Command {
         /// Why, for the audit trail; needed to change values already approved.
         #[arg(long)]
         reason: Option<String>,
+        /// Action points: the improvement plan they belong to.
+        #[arg(long)]
+        plan: Option<String>,
     },
 
     /// Back up everything (sessions excepted) to one compressed archive, from one snapshot, while the server runs (administrators only).
@@ -241,6 +245,9 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Action points: the improvement plan whose actions to export.
+        #[arg(long)]
+        plan: Option<String>,
     },
 
     /// A unit's scorecard: each indicator's value, target, status, direction of travel and year to date.
@@ -451,6 +458,11 @@ enum Kind {
     Peers,
     /// The good practice library.
     GoodPractice,
+    /// A plan's action points (with --plan): id, theme, ref, action, lead,
+    /// due, status, indicators.
+    Actions,
+    /// Project updates: project, updated_on, rag, progress, issues.
+    ProjectUpdates,
 }
 
 impl Kind {
@@ -468,6 +480,15 @@ impl Kind {
 }
 
 impl Kind {
+    /// The improvement file this kind names, if it is one.
+    fn improvement_file(self) -> Option<ImprovementFile> {
+        match self {
+            Kind::Actions => Some(ImprovementFile::Actions),
+            Kind::ProjectUpdates => Some(ImprovementFile::ProjectUpdates),
+            _ => None,
+        }
+    }
+
     /// The figures and reference file this kind names; none for the
     /// intelligence and support files ([`Kind::support_file`]).
     fn data_file(self) -> Option<FileKind> {
@@ -484,7 +505,9 @@ impl Kind {
             | Kind::Offers
             | Kind::Conflicts
             | Kind::Peers
-            | Kind::GoodPractice => return None,
+            | Kind::GoodPractice
+            | Kind::Actions
+            | Kind::ProjectUpdates => return None,
         })
     }
 }
@@ -841,8 +864,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             check,
             ratify,
             reason,
+            plan,
         } => {
             let name = file.display().to_string();
+            if let Some(improvement) = kind.improvement_file() {
+                if check || ratify || reason.is_some() {
+                    return Err(BadInput(format!(
+                        "{name}: --check, --ratify and --reason are not taken for {} files: the import is all or nothing, and names every bad line",
+                        improvement.as_str()
+                    ))
+                    .into());
+                }
+                let bytes = std::fs::read(&file)
+                    .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
+                let app = open(false).await?;
+                let caller = caller_for(&app)?;
+                let rows = app
+                    .import_improvement_file(&caller, improvement, plan.as_deref(), &name, &bytes)
+                    .await?;
+                eprintln!("{name}: {rows} rows imported");
+                return Ok(());
+            }
             if let Some(support) = kind.support_file() {
                 if check || ratify || reason.is_some() {
                     return Err(BadInput(format!(
@@ -919,7 +961,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let caller = caller_for(&app)?;
             backup::check(&app, &caller).await?;
         }
-        Command::Export { kind, out } => {
+        Command::Export { kind, out, plan } => {
             let app = open(false).await?;
             let caller = caller_for(&app)?;
             let writer: Box<dyn std::io::Write> = match &out {
@@ -931,13 +973,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             // The machine belongs to no closed group: intelligence exports
             // hold open records only.
-            let rows = match (kind.data_file(), kind.support_file()) {
-                (Some(data), _) => app.export(&caller, data, writer).await?,
-                (None, Some(support)) => {
+            let rows = match (
+                kind.data_file(),
+                kind.support_file(),
+                kind.improvement_file(),
+            ) {
+                (_, _, Some(file)) => {
+                    app.export_improvement_file(&caller, file, plan.as_deref(), writer)
+                        .await?
+                }
+                (Some(data), _, _) => app.export(&caller, data, writer).await?,
+                (None, Some(support), None) => {
                     app.export_intelligence_file(&caller, support, writer)
                         .await?
                 }
-                (None, None) => unreachable!("every kind is a data file or a support file"),
+                (None, None, None) => {
+                    unreachable!("every kind is a data, support or improvement file")
+                }
             };
             if let Some(path) = out {
                 eprintln!("{}: {rows} rows exported", path.display());

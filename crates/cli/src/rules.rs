@@ -111,6 +111,8 @@ impl Command {
                 // is not).
                 Kind::Intelligence | Kind::Conflicts => writes(Framework, true),
                 Kind::Offers | Kind::Peers | Kind::GoodPractice => writes(Framework, false),
+                // The plan's unit (each update's project's) within scope.
+                Kind::Actions | Kind::ProjectUpdates => writes(Framework, true),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {
