@@ -45,6 +45,9 @@ const SHOTS = [
   ['intelligence', '/units/E07000174/intelligence', null],
   ['support', '/support', null],
   ['support-plan', '/support/plans/EM-2024-01', null],
+  ['plans', '/plans', null],
+  ['improvement-plan', '/plans/NFRS-CPA-2005', null],
+  ['project', '/projects/TRACK-HFSC?quarter=2007/08%20Q2', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

@@ -85,7 +85,17 @@ const THEMES: [ThemeText; 4] = [
 /// (theme, reference, action, lead, status as printed, progress: March 2007,
 /// indicators it addresses). `carried_forward` marks "contained within the
 /// 2007/08 business plan".
-const ACTIONS: [(&str, &str, &str, &str, &str, &str, &[&str]); 40] = [
+type ActionText = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+const ACTIONS: [ActionText; 40] = [
     (
         "1",
         "1.1",

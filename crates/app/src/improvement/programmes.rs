@@ -500,9 +500,15 @@ impl Stocktake {
                 }
             }
         }
-        report.due.sort_by(|a, b| a.on.cmp(&b.on));
-        report.met.sort_by(|a, b| a.on.cmp(&b.on));
-        report.comments.sort_by(|a, b| a.on.cmp(&b.on));
+        report
+            .due
+            .sort_by(|a, b| a.on.cmp(&b.on).then(a.text.cmp(&b.text)));
+        report
+            .met
+            .sort_by(|a, b| a.on.cmp(&b.on).then(a.text.cmp(&b.text)));
+        report
+            .comments
+            .sort_by(|a, b| a.on.cmp(&b.on).then(a.text.cmp(&b.text)));
         Ok(report)
     }
 }

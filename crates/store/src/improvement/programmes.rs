@@ -377,8 +377,7 @@ async fn read_programmes(
         }
     }
     for p in &mut out {
-        p.objectives
-            .sort_by(|a, b| natural(&a.reference).cmp(&natural(&b.reference)));
+        p.objectives.sort_by_key(|o| natural(&o.reference));
     }
     let streams = bind(format!(
         "select o.programme_id, o.ref, w.id, w.ref, w.title, w.kind, w.lead from workstream w \
@@ -416,7 +415,7 @@ async fn read_programmes(
             },
         ));
     }
-    found.sort_by(|a, b| natural(&a.2.reference).cmp(&natural(&b.2.reference)));
+    found.sort_by_key(|f| natural(&f.2.reference));
     for (p, o, w) in found {
         places.push((w.id, p, o));
         out[p].objectives[o].workstreams.push(w);
