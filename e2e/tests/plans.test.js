@@ -33,7 +33,7 @@ test("the CPA plan counts its action points and shows what was carried into 2007
     assert.match(await page.locator('#status').innerText(), /Carried forward/);
     await page.locator('#carried-to').getByRole('link').click();
     await page.getByRole('heading', { level: 1, name: 'Action point 1.10' }).waitFor();
-    assert.match(await page.getByText(/Action point 1.10 of NFRS-CPA-2005/).innerText(), /2006\/07/);
+    assert.match(await page.locator('dd', { hasText: 'Action point 1.10 of NFRS-CPA-2005' }).innerText(), /2006\/07/);
     const csv = await page.request.get('/export/plans/NFRS-BP-2007-actions.csv');
     assert.equal(csv.status(), 200);
     const rows = parseCsv(await csv.text());
