@@ -46,6 +46,11 @@ const PAGES = [
   ['evaluation toolkit', '/evaluation-toolkit', null],
   ['budgets', '/budgets', null],
   ['a budget', '/budgets/EMRIEP-2008-09', 'Summary'],
+  ['plans, programmes and projects', '/plans', null],
+  ['an improvement plan', '/plans/NFRS-CPA-2005', null],
+  ['an action point carried forward', '/actions/10', null],
+  ['a work programme and its quarter', '/programmes/LGA-JWP-2007?quarter=2007/08%20Q2', null],
+  ['a project and its quarter', '/projects/TRACK-HFSC?quarter=2007/08%20Q2', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

@@ -47,6 +47,9 @@ const SHOTS = [
   ['support-plan', '/support/plans/EM-2024-01', null],
   ['partnership', '/partnerships/P-NOTTS-LAA', null],
   ['budget', '/budgets/EMRIEP-2008-09', null],
+  ['plans', '/plans', null],
+  ['improvement-plan', '/plans/NFRS-CPA-2005', null],
+  ['project', '/projects/TRACK-HFSC?quarter=2007/08%20Q2', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

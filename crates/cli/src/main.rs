@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use stocktake::benchmark::{BenchmarkRequest, ComparatorSet, PictureDetail, PictureRequest};
 use stocktake::config::{self, Flags, Loaded};
 use stocktake::core::{Frequency, Period};
+use stocktake::improvement::ImprovementFile;
 use stocktake::intelligence::IntelligenceFile;
 use stocktake::values::{FileKind, ImportMode, ImportOptions};
 use stocktake::{AppError, Caller, OpenOptions, Settings, Stocktake};
@@ -192,7 +193,7 @@ enum Command {
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
-        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import budgets emriep-2008-09.csv --accept-imbalance\n  stocktake import partnerships register.csv\n\nFormats: docs/formats.md"
+        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import budgets emriep-2008-09.csv --accept-imbalance\n  stocktake import partnerships register.csv\n  stocktake import actions cpa-actions.csv --plan NFRS-CPA-2005\n  stocktake import project-updates updates.csv\n\nFormats: docs/formats.md"
     )]
     Import {
         /// What the file holds.
@@ -211,6 +212,9 @@ enum Command {
         /// Budgets: import one whose totals do not add up, as printed (the imbalance is shown and audited).
         #[arg(long)]
         accept_imbalance: bool,
+        /// Action points: the improvement plan they belong to.
+        #[arg(long)]
+        plan: Option<String>,
     },
 
     /// Back up everything (sessions excepted) to one compressed archive, from one snapshot, while the server runs (administrators only).
@@ -250,6 +254,9 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Action points: the improvement plan whose actions to export.
+        #[arg(long)]
+        plan: Option<String>,
     },
 
     /// A unit's scorecard: each indicator's value, target, status, direction of travel and year to date.
@@ -464,6 +471,11 @@ enum Kind {
     Budgets,
     /// The partnership register.
     Partnerships,
+    /// A plan's action points (with --plan): id, theme, ref, action, lead,
+    /// due, status, indicators.
+    Actions,
+    /// Project updates: project, updated_on, rag, progress, issues.
+    ProjectUpdates,
 }
 
 impl Kind {
@@ -481,6 +493,15 @@ impl Kind {
 }
 
 impl Kind {
+    /// The improvement file this kind names, if it is one.
+    fn improvement_file(self) -> Option<ImprovementFile> {
+        match self {
+            Kind::Actions => Some(ImprovementFile::Actions),
+            Kind::ProjectUpdates => Some(ImprovementFile::ProjectUpdates),
+            _ => None,
+        }
+    }
+
     /// The figures and reference file this kind names; none for the
     /// intelligence and support files ([`Kind::support_file`]).
     fn data_file(self) -> Option<FileKind> {
@@ -499,7 +520,9 @@ impl Kind {
             | Kind::Peers
             | Kind::GoodPractice
             | Kind::Budgets
-            | Kind::Partnerships => return None,
+            | Kind::Partnerships
+            | Kind::Actions
+            | Kind::ProjectUpdates => return None,
         })
     }
 }
@@ -859,12 +882,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             ratify,
             reason,
             accept_imbalance,
+            plan,
         } => {
             let name = file.display().to_string();
             if let Some(which) = improvement::File::of(kind) {
-                if check || ratify || reason.is_some() {
+                if check || ratify || reason.is_some() || plan.is_some() {
                     return Err(BadInput(format!(
-                        "{name}: --check, --ratify and --reason are not taken for this file: the import is all or nothing, and names every bad line"
+                        "{name}: --check, --ratify, --reason and --plan are not taken for this file: the import is all or nothing, and names every bad line"
                     ))
                     .into());
                 }
@@ -879,6 +903,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 return Err(
                     BadInput(format!("{name}: --accept-imbalance is for budget files")).into(),
                 );
+            }
+            if let Some(plan_file) = kind.improvement_file() {
+                if check || ratify || reason.is_some() {
+                    return Err(BadInput(format!(
+                        "{name}: --check, --ratify and --reason are not taken for {} files: the import is all or nothing, and names every bad line",
+                        plan_file.as_str()
+                    ))
+                    .into());
+                }
+                let bytes = std::fs::read(&file)
+                    .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
+                let app = open(false).await?;
+                let caller = caller_for(&app)?;
+                let rows = app
+                    .import_improvement_file(&caller, plan_file, plan.as_deref(), &name, &bytes)
+                    .await?;
+                eprintln!("{name}: {rows} rows imported");
+                return Ok(());
             }
             if let Some(support) = kind.support_file() {
                 if check || ratify || reason.is_some() {
@@ -956,7 +998,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let caller = caller_for(&app)?;
             backup::check(&app, &caller).await?;
         }
-        Command::Export { kind, out } => {
+        Command::Export { kind, out, plan } => {
             let app = open(false).await?;
             let caller = caller_for(&app)?;
             let writer: Box<dyn std::io::Write> = match &out {
@@ -970,16 +1012,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // hold open records only.
             let rows = match (
                 improvement::File::of(kind),
+                kind.improvement_file(),
                 kind.data_file(),
                 kind.support_file(),
             ) {
-                (Some(which), _, _) => improvement::export(&app, &caller, which, writer).await?,
-                (None, Some(data), _) => app.export(&caller, data, writer).await?,
-                (None, None, Some(support)) => {
+                (Some(which), _, _, _) => improvement::export(&app, &caller, which, writer).await?,
+                (None, Some(file), _, _) => {
+                    app.export_improvement_file(&caller, file, plan.as_deref(), writer)
+                        .await?
+                }
+                (None, None, Some(data), _) => app.export(&caller, data, writer).await?,
+                (None, None, None, Some(support)) => {
                     app.export_intelligence_file(&caller, support, writer)
                         .await?
                 }
-                (None, None, None) => {
+                (None, None, None, None) => {
                     unreachable!("every kind is a data, support or improvement file")
                 }
             };

@@ -113,6 +113,8 @@ impl Command {
                 Kind::Offers | Kind::Peers | Kind::GoodPractice => writes(Framework, false),
                 // Each line is checked: a unit within scope.
                 Kind::Budgets | Kind::Partnerships => writes(Framework, true),
+                // The plan's unit (each update's project's) within scope.
+                Kind::Actions | Kind::ProjectUpdates => writes(Framework, true),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {

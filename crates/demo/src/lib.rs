@@ -8,7 +8,9 @@
 //! - [`load_demo`]: imports the demo into an open Stocktake, with one
 //!   account per role ([`SIGN_INS`]) and work in progress, and the East
 //!   Midlands partnership's change agents ([`partnership::CHANGE_AGENTS`]),
-//!   intelligence, support matrix and a support plan;
+//!   intelligence, support matrix and a support plan; the fire service's
+//!   improvement plans, Track projects and a joint work programme
+//!   ([`plans`]);
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
 
 pub mod bench;
@@ -18,6 +20,7 @@ mod load;
 pub mod partnership;
 pub mod partnership_register;
 mod people;
+pub mod plans;
 
 pub use generate::{DemoFiles, generate};
 pub use load::{DEMO_HOME_UNIT, DEMO_SEED, DemoLoaded, load_demo};

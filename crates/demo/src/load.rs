@@ -57,6 +57,7 @@ pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, A
     crate::partnership::load_partnership(app, caller).await?;
     crate::budgets::load_budgets(app, caller).await?;
     crate::partnership_register::load_register(app, caller).await?;
+    crate::plans::load_plans(app, caller).await?;
     Ok(loaded)
 }
 

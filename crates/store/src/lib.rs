@@ -35,7 +35,10 @@ pub use benchmark::NeighbourList;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
 pub use improvement::{
-    BudgetLineRow, BudgetRow, CriterionRow, DecisionRow, EvaluationRow, PartnershipRow, ScoreRow,
+    ActionStatusRow, ActionUpdateRow, BudgetLineRow, BudgetRow, CriterionRow, DecisionRow,
+    EvaluationRow, ImprovementPlanRow, MilestoneRow, ObjectiveRow, PartnershipRow, PlanActionRow,
+    PlanThemeRow, ProgrammeCommentRow, ProgrammeRow, ProjectRow, ProjectUpdateRow, ScoreRow,
+    WorkstreamRow,
 };
 pub use intelligence::{
     AttachmentRow, ConflictRow, GoodPracticeRow, IntelligenceQuery, IntelligenceRow, OfferRow,

@@ -167,6 +167,7 @@ impl TestApp {
             )
             .await
             .expect("its file");
+        improvement_fixture(&served.app).await;
         TestApp::from(served).await
     }
 
@@ -891,6 +892,23 @@ async fn every_documented_operation_answers_as_documented() {
             let binary = responses[success]["content"]
                 .get("application/octet-stream")
                 .is_some();
+            // A CSV download: its answer is the file, not JSON.
+            if responses[success]["content"]["text/csv"].is_object() {
+                let response = app
+                    .client
+                    .get(format!("{}{path}", app.base).replace("{code}", "NFRS-CPA-2005"))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(response.status().as_str(), success, "{name}");
+                let kind = response.headers()[reqwest::header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                assert!(kind.starts_with("text/csv"), "{name} answered {kind}");
+                walked.push(name);
+                continue;
+            }
             let ok = &responses[success]["content"]["application/json"];
             assert!(
                 binary || ok["example"].is_object(),
@@ -998,7 +1016,7 @@ async fn every_documented_operation_answers_as_documented() {
             walked.push(name);
         }
     }
-    assert_eq!(walked.len(), 82, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 111, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]
@@ -1306,4 +1324,138 @@ async fn a_value_for_a_unit_where_the_indicator_does_not_apply_is_refused_with_t
             .iter()
             .any(|r| r["indicator"] == "FRS09")
     );
+}
+
+/// The plan, programme and projects the improvement examples name: action
+/// points 1 and 2 of NFRS-CPA-2005, workstream 1 of LGA-JWP-2007, and
+/// projects at each gate (TRACK-PROPOSED ready for scrutiny, TRACK-HFSC
+/// and TRACK-CLOSE approved).
+async fn improvement_fixture(app: &stocktake::Stocktake) {
+    use stocktake::improvement::{
+        ActionForm, ImprovementPlanForm, MilestoneForm, ObjectiveForm, ProgrammeForm,
+        ProjectDecisionForm, ProjectForm, ThemeForm, WorkstreamForm,
+    };
+    let me = support::tester();
+    app.save_improvement_plan(
+        &me,
+        &ImprovementPlanForm {
+            code: "NFRS-CPA-2005".into(),
+            title: "CPA improvement plan".into(),
+            unit: "NFRS".into(),
+            year: "2006/07".into(),
+            ..ImprovementPlanForm::default()
+        },
+    )
+    .await
+    .expect("a plan");
+    app.save_plan_theme(
+        &me,
+        "NFRS-CPA-2005",
+        &ThemeForm {
+            reference: "1".into(),
+            title: "Performance management".into(),
+            ..ThemeForm::default()
+        },
+    )
+    .await
+    .expect("a theme");
+    for (reference, action) in [
+        ("1.1", "Recruit business risk manager"),
+        ("1.2", "Evaluate Performance Net"),
+    ] {
+        app.save_plan_action(
+            &me,
+            "NFRS-CPA-2005",
+            None,
+            &ActionForm {
+                theme: "1".into(),
+                reference: reference.into(),
+                action: action.into(),
+                indicators: vec!["FRS01".into()],
+                ..ActionForm::default()
+            },
+        )
+        .await
+        .expect("an action point");
+    }
+    app.save_work_programme(
+        &me,
+        &ProgrammeForm {
+            code: "LGA-JWP-2007".into(),
+            title: "Joint work programme".into(),
+            unit: "NFRS".into(),
+            year: "2007/08".into(),
+            ..ProgrammeForm::default()
+        },
+    )
+    .await
+    .expect("a programme");
+    app.save_programme_objective(
+        &me,
+        "LGA-JWP-2007",
+        &ObjectiveForm {
+            reference: "1".into(),
+            title: "Better performance management".into(),
+        },
+    )
+    .await
+    .expect("an objective");
+    let programme = app
+        .save_workstream(
+            &me,
+            "LGA-JWP-2007",
+            &WorkstreamForm {
+                objective: "1".into(),
+                reference: "1.1".into(),
+                title: "Performance toolkit".into(),
+                kind: "product".into(),
+                lead: "LGA".into(),
+            },
+        )
+        .await
+        .expect("a workstream");
+    app.save_milestone(
+        &me,
+        programme.objectives[0].workstreams[0].id,
+        None,
+        &MilestoneForm {
+            title: "Toolkit published".into(),
+            due_on: "2007-09-30".into(),
+            done_on: Some("2007-09-28".into()),
+        },
+    )
+    .await
+    .expect("a milestone");
+    for code in ["TRACK-PROPOSED", "TRACK-HFSC", "TRACK-CLOSE"] {
+        app.propose_project(
+            &me,
+            &ProjectForm {
+                code: code.into(),
+                title: "Home fire safety checks for over-65s".into(),
+                unit: "NFRS".into(),
+                health_safety: "Crews visit in pairs".into(),
+                equality_impact: "Positive for older residents".into(),
+                risk_analysis: "Low".into(),
+                stakeholder_analysis: "Age UK, social services".into(),
+                indicators: vec!["FRS01".into()],
+                ..ProjectForm::default()
+            },
+        )
+        .await
+        .expect("a proposal");
+        if code != "TRACK-PROPOSED" {
+            app.decide_project(
+                &me,
+                code,
+                &ProjectDecisionForm {
+                    outcome: "approve".into(),
+                    body: "PaCT".into(),
+                    decided_on: Some("2007-07-02".into()),
+                    text: "Approved: fits the IRMP".into(),
+                },
+            )
+            .await
+            .expect("a decision");
+        }
+    }
 }

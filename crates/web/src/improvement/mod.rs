@@ -1,10 +1,15 @@
-//! Improvement over HTTP: the partnership register (pages, the proposal
-//! gate, the evaluation toolkit, CSV import and export, the JSON API) and
-//! budgets (the page that says whether a budget balances, CSV import and
-//! export, the JSON API). Every handler calls one use case, which checks
-//! who may.
+//! Improvement over HTTP: improvement plans with their themes and action
+//! points (progress, carrying forward), work programmes with their
+//! quarterly report, projects through their gates, the partnership
+//! register (the proposal gate, the evaluation toolkit) and budgets (the
+//! page that says whether a budget balances); their pages, CSV downloads
+//! and import, and the JSON API. Every handler calls one use case, which
+//! checks who may.
 
+pub(crate) mod api;
 pub(crate) mod budgets;
+mod forms;
+mod pages;
 pub(crate) mod partnerships;
 
 use axum::extract::Multipart;
@@ -14,7 +19,11 @@ use stocktake::AppError;
 use crate::routes::Routes;
 
 pub fn routes() -> Routes {
-    budgets::routes().merge(partnerships::routes())
+    pages::routes()
+        .merge(forms::routes())
+        .merge(api::routes())
+        .merge(budgets::routes())
+        .merge(partnerships::routes())
 }
 
 /// An upload form's fields and file: the file's name and bytes (none is an
@@ -49,4 +58,21 @@ pub(crate) async fn upload(
         }
     }
     Ok((file.0, file.1, fields))
+}
+
+/// A CSV download.
+pub(crate) fn csv_response(name: &str, body: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }

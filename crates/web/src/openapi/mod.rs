@@ -11,6 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::benchmark::api as benchmarking;
+use crate::improvement::api as improvement;
 use crate::improvement::budgets;
 use crate::improvement::partnerships;
 use crate::intelligence::api as intelligence;
@@ -113,6 +114,35 @@ pub use docs::routes;
         partnerships::evaluate_partnership,
         partnerships::list_criteria,
         partnerships::save_criteria,
+        improvement::list_plans,
+        improvement::save_plan,
+        improvement::get_plan,
+        improvement::save_theme,
+        improvement::add_action,
+        improvement::export_actions,
+        improvement::get_action,
+        improvement::edit_action,
+        improvement::add_progress,
+        improvement::carry_forward,
+        improvement::list_statuses,
+        improvement::save_status,
+        improvement::addressed_by,
+        improvement::list_programmes,
+        improvement::save_programme,
+        improvement::get_programme,
+        improvement::save_objective,
+        improvement::save_workstream,
+        improvement::save_milestone,
+        improvement::add_comment,
+        improvement::programme_report,
+        improvement::list_projects,
+        improvement::propose_project,
+        improvement::get_project,
+        improvement::decide_project,
+        improvement::update_project,
+        improvement::close_project,
+        improvement::project_report,
+        improvement::export_updates,
     ),
     components(schemas(benchmarking::Detail)),
     modifiers(&Security),
@@ -124,6 +154,7 @@ pub use docs::routes;
         (name = "returns", description = "Data returns: figures asked of units by a deadline, each unit's completeness, waivers, stories, and what you owe."),
         (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
         (name = "intelligence", description = "The intelligence picture: dated records about each unit, judged and verified; records confidential to a closed group are read, found and counted only by its members."),
+        (name = "improvement", description = "Improvement plans with themes and action points (counted by status, carried forward into next year's plan), work programmes reported quarterly, and projects through their gates: no update before approval, no closure without an evaluation."),
         (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
         (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
         (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),

@@ -125,6 +125,8 @@ struct IndicatorPage {
     /// The trail of the indicator's definition.
     definition_history_href: String,
     benchmark_href: String,
+    /// The action points and projects that address it.
+    addressed_by: stocktake::improvement::Addressing,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -350,6 +352,7 @@ pub async fn page(
         xlsx_href: export("xlsx"),
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
         definition_history_href: crate::access::history_href("indicator", ind.code.as_str()),
+        addressed_by: app.addressing(&caller, ind.code.as_str()).await?,
         benchmark_href: view::href(
             "/benchmark",
             &[
