@@ -5,7 +5,7 @@
 //! shows in every rollup on the next read.
 //!
 //! A folder per capability holds its use cases and the view types they
-//! return (`values/`, `access/`, `returns/`, `benchmark/`); the store and the
+//! return (`values/`, `access/`, `returns/`, `benchmark/`, `improvement/`); the store and the
 //! cache stay private.
 
 pub mod access;
@@ -15,6 +15,7 @@ mod cache;
 pub mod clock;
 pub mod config;
 mod error;
+pub mod improvement;
 pub mod intelligence;
 pub mod returns;
 pub mod values;

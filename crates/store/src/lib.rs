@@ -3,7 +3,7 @@
 //! both, with the schema migrated at connect.
 //!
 //! A folder per capability holds its queries (`values/`, `access/`, `returns/`,
-//! `benchmark/`, `intelligence/`). Every
+//! `benchmark/`, `intelligence/`, `improvement/`). Every
 //! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
 //! database can tell what moved on.
@@ -15,6 +15,7 @@ mod benchmark;
 mod changes;
 mod error;
 mod ids;
+mod improvement;
 mod intelligence;
 mod returns;
 mod sql;
@@ -33,6 +34,10 @@ pub use backup::{
 pub use benchmark::NeighbourList;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
+pub use improvement::{
+    GoalLinkRow, GoalRow, IssueRow, MatrixCellRow, MatrixRow, RegisterRow, RiskRow, RiskWrite,
+    ScoreHistoryRow,
+};
 pub use intelligence::{
     ConflictRow, GoodPracticeRow, IntelligenceQuery, IntelligenceRow, OfferRow, PeerRow,
     PlacementRow, PlanProviderRow, PlanReviewRow, PlanRow, ProblemTypeRow, ProviderRow, RequestRow,

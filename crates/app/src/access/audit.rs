@@ -37,7 +37,7 @@ pub const MAX_AUDIT_LINES: u64 = 100_000;
 
 /// The kinds of record the trail names, as the trail writes them and in
 /// words, in the order a search form offers them.
-pub const RECORD_TYPES: [(&str, &str); 24] = [
+pub const RECORD_TYPES: [(&str, &str); 31] = [
     ("value", "Values"),
     ("target", "Targets"),
     ("indicator", "Indicators"),
@@ -59,6 +59,13 @@ pub const RECORD_TYPES: [(&str, &str); 24] = [
     ("peer", "Peers"),
     ("peer_placement", "Peer placements"),
     ("good_practice", "Good practice"),
+    ("risk_matrix", "Risk matrices"),
+    ("risk_register", "Risk registers"),
+    ("risk", "Risks"),
+    ("risk_issue", "Issues logs"),
+    ("goal", "Goals"),
+    ("goal_link", "Links to goals"),
+    ("goal_level", "Goal levels"),
     ("account", "Accounts (and signing in)"),
     ("api_token", "API tokens"),
     ("closed_group", "Closed groups"),
