@@ -13,6 +13,7 @@ pub mod api;
 mod benchmark;
 mod caller;
 pub mod error;
+mod improvement;
 mod intelligence;
 pub mod openapi;
 pub mod pages;
@@ -101,6 +102,7 @@ fn all_routes() -> routes::Routes {
         .merge(returns::routes())
         .merge(benchmark::routes())
         .merge(intelligence::routes())
+        .merge(improvement::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

@@ -123,7 +123,10 @@ fn request(base: &str, route: &Route, client: &Client, unit: &str) -> reqwest::R
         }
     } else if route.method == "POST" {
         let body = route.sample.body.unwrap_or("").replace("{UNIT}", unit);
-        if route.path == "/import" || route.path == "/import/support" {
+        if route.path == "/import"
+            || route.path == "/import/support"
+            || route.path == "/import/risks"
+        {
             // The upload forms: multipart, their token in the address.
             let kind = body.strip_prefix("kind=").unwrap_or("values").to_owned();
             builder = client

@@ -270,6 +270,16 @@ impl Stocktake {
         let mut rows = Vec::with_capacity(forms.len());
         for form in forms {
             let code = code_field("code", &form.code, "give the goal a code, such as SAFER")?;
+            if let Some(u) = known
+                .iter()
+                .find(|k| k.code == code)
+                .and_then(|k| k.unit.as_deref())
+                && !self.sees_unit_code(&rights, u)
+            {
+                return Err(AppError::forbidden(format!(
+                    "goal {code} belongs to {u}, outside your scope"
+                )));
+            }
             let parent = optional(&form.parent);
             if let Some(p) = &parent
                 && !known.iter().any(|k| k.code == *p)

@@ -11,6 +11,8 @@ use utoipa::{Modify, OpenApi};
 use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::benchmark::api as benchmarking;
+use crate::improvement::goals::api as goals;
+use crate::improvement::risks::api as risks;
 use crate::intelligence::api as intelligence;
 use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
@@ -95,6 +97,22 @@ pub use docs::routes;
         intelligence::place_peer,
         intelligence::list_good_practice,
         intelligence::save_good_practice,
+        risks::list_matrices,
+        risks::save_matrix,
+        risks::list_registers,
+        risks::save_register,
+        risks::get_register,
+        risks::list_risks,
+        risks::save_risks,
+        risks::get_risk,
+        risks::preview_matrix_change,
+        risks::apply_matrix_change,
+        risks::list_issues,
+        risks::save_issues,
+        goals::list_goals,
+        goals::save_goals,
+        goals::get_goal,
+        goals::change_links,
     ),
     components(schemas(benchmarking::Detail)),
     modifiers(&Security),
@@ -106,6 +124,8 @@ pub use docs::routes;
         (name = "returns", description = "Data returns: figures asked of units by a deadline, each unit's completeness, waivers, stories, and what you owe."),
         (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
         (name = "intelligence", description = "The intelligence picture: dated records about each unit, judged and verified; records confidential to a closed group are read, found and counted only by its members."),
+        (name = "risks", description = "Risk registers per unit and the region's: scoring matrices as data (the protocol's 3 x 3 and a 5 x 5), risks with inherent and residual cells, a change of matrix previewed then applied, and the issues log."),
+        (name = "goals", description = "The golden thread: the goal tree and what serves each goal (indicators, risks, actions, projects, partnerships)."),
         (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
     )
 )]

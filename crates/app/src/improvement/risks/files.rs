@@ -279,10 +279,10 @@ impl Stocktake {
         bytes: &[u8],
     ) -> Result<usize, AppError> {
         // Refuse the caller before reading a line, as each form would.
+        self.improvement_rights(caller)?
+            .require_framework("import risk registers")?;
         let view = self.risk_register(caller, register).await?;
         if !view.editable {
-            self.improvement_rights(caller)?
-                .require_framework("import risk registers")?;
             return Err(AppError::forbidden(format!(
                 "register {} belongs to {}, outside your scope",
                 view.register.code, view.register.unit.code

@@ -823,6 +823,8 @@ impl Stocktake {
         register: &str,
         forms: &[RiskForm],
     ) -> Result<Vec<Risk>, AppError> {
+        self.improvement_rights(caller)?
+            .require_framework("keep risk registers")?;
         let (rights, register, matrix) = self.readable_register(caller, register).await?;
         self.require_keep(&rights, &register)?;
         let rows = forms
@@ -913,6 +915,8 @@ impl Stocktake {
         register: &str,
         to: &str,
     ) -> Result<MatrixChange, AppError> {
+        self.improvement_rights(caller)?
+            .require_framework("keep risk registers")?;
         let (rights, reg, _) = self.readable_register(caller, register).await?;
         self.require_keep(&rights, &reg)?;
         let mut change = self.preview_matrix_change(caller, register, to).await?;
@@ -1025,6 +1029,8 @@ impl Stocktake {
         register: &str,
         forms: &[IssueForm],
     ) -> Result<usize, AppError> {
+        self.improvement_rights(caller)?
+            .require_framework("keep risk registers")?;
         let (rights, register, _) = self.readable_register(caller, register).await?;
         self.require_keep(&rights, &register)?;
         let rows = forms

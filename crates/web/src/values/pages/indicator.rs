@@ -125,6 +125,9 @@ struct IndicatorPage {
     /// The trail of the indicator's definition.
     definition_history_href: String,
     benchmark_href: String,
+    /// Risks (in registers the caller reads) and goals linked to it.
+    risks: Vec<stocktake::improvement::Risk>,
+    goals: Vec<stocktake::improvement::GoalRef>,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -329,7 +332,13 @@ pub async fn page(
             &[("unit", &unit_code), ("period", &period.to_string())],
         )
     };
+    let risks = app.risks_for_indicator(&caller, ind.code.as_str()).await?;
+    let goals = app
+        .goals_served_by(&caller, "indicator", ind.code.as_str())
+        .await?;
     render(&IndicatorPage {
+        risks,
+        goals,
         layout: Layout::new(
             &page,
             format!(
