@@ -8,7 +8,8 @@
 //! - [`load_demo`]: imports the demo into an open Stocktake, with one
 //!   account per role ([`SIGN_INS`]) and work in progress, and the East
 //!   Midlands partnership's change agents ([`partnership::CHANGE_AGENTS`]),
-//!   intelligence, support matrix and a support plan;
+//!   intelligence, support matrix and a support plan; and its risk
+//!   register as the protocol prints it, with goals ([`risks`]);
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
 
 pub mod bench;
@@ -16,6 +17,7 @@ pub mod generate;
 mod load;
 pub mod partnership;
 mod people;
+pub mod risks;
 
 pub use generate::{DemoFiles, generate};
 pub use load::{DEMO_HOME_UNIT, DEMO_SEED, DemoLoaded, load_demo};

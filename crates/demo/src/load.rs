@@ -55,6 +55,7 @@ pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, A
     app.set_home_unit(caller, DEMO_HOME_UNIT).await?;
     crate::people::load_people(app, caller).await?;
     crate::partnership::load_partnership(app, caller).await?;
+    crate::risks::load_risks(app, caller).await?;
     Ok(loaded)
 }
 
