@@ -111,6 +111,8 @@ impl Command {
                 // is not).
                 Kind::Intelligence | Kind::Conflicts => writes(Framework, true),
                 Kind::Offers | Kind::Peers | Kind::GoodPractice => writes(Framework, false),
+                // The register's unit within scope.
+                Kind::Risks | Kind::Issues => writes(Framework, true),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {
