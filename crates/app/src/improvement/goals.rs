@@ -454,14 +454,13 @@ impl Stocktake {
                         }
                         _ => None,
                     };
-                    match found {
-                        Some(detail) => risks.push(LinkedRisk {
+                    // A risk in a register outside the caller's scope is
+                    // not named at all.
+                    if let Some(detail) = found {
+                        risks.push(LinkedRisk {
                             risk: detail.risk,
                             goal: link.goal.clone(),
-                        }),
-                        // A risk in a register outside the caller's scope
-                        // is not named at all.
-                        None => {}
+                        });
                     }
                 }
                 _ => others.push(OtherLink {
@@ -471,7 +470,7 @@ impl Stocktake {
                 }),
             }
         }
-        risks.sort_by(|a, b| b.risk.residual.score.cmp(&a.risk.residual.score));
+        risks.sort_by_key(|l| std::cmp::Reverse(l.risk.residual.score));
         let own_links = links
             .iter()
             .filter(|l| l.goal == goal.code)

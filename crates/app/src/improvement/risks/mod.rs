@@ -1075,7 +1075,7 @@ impl Stocktake {
                 out.push(self.risk_of(row, m, &today));
             }
         }
-        out.sort_by(|a, b| b.residual.score.cmp(&a.residual.score));
+        out.sort_by_key(|r| std::cmp::Reverse(r.residual.score));
         Ok(out)
     }
 }
