@@ -41,6 +41,13 @@ const PAGES = [
   ['writing a support plan', '/support/plans/new?unit=E07000174', null],
   ['peer register', '/peers', null],
   ['good practice', '/good-practice?q=waste', null],
+  ['risk registers', '/risks', null],
+  ['a risk register', '/risks/EMRIEP', null],
+  ['a risk', '/risks/EMRIEP/risks/1', null],
+  ['risk matrices', '/risk-matrices', null],
+  ['a change of matrix', '/risks/EMRIEP/matrix?to=STANDARD-5X5', null],
+  ['goals', '/goals', null],
+  ['a goal', '/goals/EM-IMPROVE', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

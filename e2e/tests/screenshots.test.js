@@ -45,6 +45,9 @@ const SHOTS = [
   ['intelligence', '/units/E07000174/intelligence', null],
   ['support', '/support', null],
   ['support-plan', '/support/plans/EM-2024-01', null],
+  ['risk-register', '/risks/EMRIEP', null],
+  ['risk', '/risks/EMRIEP/risks/1', null],
+  ['goal', '/goals/EM-IMPROVE', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {
