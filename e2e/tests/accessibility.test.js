@@ -51,6 +51,13 @@ const PAGES = [
   ['an action point carried forward', '/actions/10', null],
   ['a work programme and its quarter', '/programmes/LGA-JWP-2007?quarter=2007/08%20Q2', null],
   ['a project and its quarter', '/projects/TRACK-HFSC?quarter=2007/08%20Q2', null],
+  ['risk registers', '/risks', null],
+  ['a risk register', '/risks/EMRIEP', null],
+  ['a risk', '/risks/EMRIEP/risks/1', null],
+  ['risk matrices', '/risk-matrices', null],
+  ['a change of matrix', '/risks/EMRIEP/matrix?to=STANDARD-5X5', null],
+  ['goals', '/goals', null],
+  ['a goal', '/goals/EM-IMPROVE', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

@@ -50,6 +50,9 @@ const SHOTS = [
   ['plans', '/plans', null],
   ['improvement-plan', '/plans/NFRS-CPA-2005', null],
   ['project', '/projects/TRACK-HFSC?quarter=2007/08%20Q2', null],
+  ['risk-register', '/risks/EMRIEP', null],
+  ['risk', '/risks/EMRIEP/risks/1', null],
+  ['goal', '/goals/EM-IMPROVE', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

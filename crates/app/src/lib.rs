@@ -5,7 +5,7 @@
 //! shows in every rollup on the next read.
 //!
 //! A folder per capability holds its use cases and the view types they
-//! return (`values/`, `access/`, `returns/`, `benchmark/`); the store and the
+//! return (`values/`, `access/`, `returns/`, `benchmark/`, `improvement/`); the store and the
 //! cache stay private.
 
 pub mod access;

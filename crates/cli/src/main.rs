@@ -21,6 +21,7 @@ use stocktake::benchmark::{BenchmarkRequest, ComparatorSet, PictureDetail, Pictu
 use stocktake::config::{self, Flags, Loaded};
 use stocktake::core::{Frequency, Period};
 use stocktake::improvement::ImprovementFile;
+use stocktake::improvement::RiskFile;
 use stocktake::intelligence::IntelligenceFile;
 use stocktake::values::{FileKind, ImportMode, ImportOptions};
 use stocktake::{AppError, Caller, OpenOptions, Settings, Stocktake};
@@ -193,7 +194,7 @@ enum Command {
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
-        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import budgets emriep-2008-09.csv --accept-imbalance\n  stocktake import partnerships register.csv\n  stocktake import actions cpa-actions.csv --plan NFRS-CPA-2005\n  stocktake import project-updates updates.csv\n\nFormats: docs/formats.md"
+        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import budgets emriep-2008-09.csv --accept-imbalance\n  stocktake import partnerships register.csv\n  stocktake import actions cpa-actions.csv --plan NFRS-CPA-2005\n  stocktake import project-updates updates.csv\n  stocktake import risks emriep-risks.csv --register EMRIEP\n\nFormats: docs/formats.md"
     )]
     Import {
         /// What the file holds.
@@ -215,6 +216,9 @@ enum Command {
         /// Action points: the improvement plan they belong to.
         #[arg(long)]
         plan: Option<String>,
+        /// Risks and issues: the register they belong to.
+        #[arg(long)]
+        register: Option<String>,
     },
 
     /// Back up everything (sessions excepted) to one compressed archive, from one snapshot, while the server runs (administrators only).
@@ -247,7 +251,7 @@ enum Command {
 
     /// Export to CSV in the import format.
     #[command(
-        after_help = "Examples:\n  stocktake export values --out values.csv\n  stocktake export org-units > units.csv"
+        after_help = "Examples:\n  stocktake export values --out values.csv\n  stocktake export org-units > units.csv\n  stocktake export risks --register EMRIEP --out emriep-risks.csv"
     )]
     Export {
         kind: Kind,
@@ -257,6 +261,9 @@ enum Command {
         /// Action points: the improvement plan whose actions to export.
         #[arg(long)]
         plan: Option<String>,
+        /// Risks and issues: the register they belong to.
+        #[arg(long)]
+        register: Option<String>,
     },
 
     /// A unit's scorecard: each indicator's value, target, status, direction of travel and year to date.
@@ -476,9 +483,23 @@ enum Kind {
     Actions,
     /// Project updates: project, updated_on, rag, progress, issues.
     ProjectUpdates,
+    /// A risk register's risks (with --register): code, title, owners,
+    /// inherent and residual score or likelihood and impact, and more.
+    Risks,
+    /// A risk register's issues log (with --register).
+    Issues,
 }
 
 impl Kind {
+    /// The risk register file this kind names, if it is one.
+    fn risk_file(self) -> Option<RiskFile> {
+        match self {
+            Kind::Risks => Some(RiskFile::Risks),
+            Kind::Issues => Some(RiskFile::Issues),
+            _ => None,
+        }
+    }
+
     /// The intelligence and support file this kind names, if it is one.
     fn support_file(self) -> Option<IntelligenceFile> {
         Some(match self {
@@ -522,7 +543,9 @@ impl Kind {
             | Kind::Budgets
             | Kind::Partnerships
             | Kind::Actions
-            | Kind::ProjectUpdates => return None,
+            | Kind::ProjectUpdates
+            | Kind::Risks
+            | Kind::Issues => return None,
         })
     }
 }
@@ -883,8 +906,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             reason,
             accept_imbalance,
             plan,
+            register,
         } => {
             let name = file.display().to_string();
+            if let Some(risk_file) = kind.risk_file() {
+                let Some(register) = register else {
+                    return Err(BadInput(format!(
+                        "{name}: name the register the {} belong to with --register CODE",
+                        risk_file.as_str()
+                    ))
+                    .into());
+                };
+                if check || ratify || reason.is_some() {
+                    return Err(BadInput(format!(
+                        "{name}: --check, --ratify and --reason are not taken for {} files: the import is all or nothing, and names every bad line",
+                        risk_file.as_str()
+                    ))
+                    .into());
+                }
+                let bytes = std::fs::read(&file)
+                    .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
+                let app = open(false).await?;
+                let caller = caller_for(&app)?;
+                let rows = app
+                    .import_risk_file(&caller, &register, risk_file, &name, &bytes)
+                    .await?;
+                eprintln!("{name}: {rows} rows imported");
+                return Ok(());
+            }
+            if register.is_some() {
+                return Err(BadInput(format!(
+                    "{name}: --register is taken only by risks and issues files"
+                ))
+                .into());
+            }
             if let Some(which) = improvement::File::of(kind) {
                 if check || ratify || reason.is_some() || plan.is_some() {
                     return Err(BadInput(format!(
@@ -998,7 +1053,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let caller = caller_for(&app)?;
             backup::check(&app, &caller).await?;
         }
-        Command::Export { kind, out, plan } => {
+        Command::Export {
+            kind,
+            out,
+            plan,
+            register,
+        } => {
+            if kind.risk_file().is_some() != register.is_some() {
+                return Err(BadInput(
+                    "--register CODE is given with risks and issues, and only with them".into(),
+                )
+                .into());
+            }
             let app = open(false).await?;
             let caller = caller_for(&app)?;
             let writer: Box<dyn std::io::Write> = match &out {
@@ -1016,6 +1082,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 kind.data_file(),
                 kind.support_file(),
             ) {
+                _ if kind.risk_file().is_some() => {
+                    let (Some(file), Some(register)) = (kind.risk_file(), &register) else {
+                        unreachable!("checked above")
+                    };
+                    app.export_risk_file(&caller, register, file, writer)
+                        .await?
+                }
                 (Some(which), _, _, _) => improvement::export(&app, &caller, which, writer).await?,
                 (None, Some(file), _, _) => {
                     app.export_improvement_file(&caller, file, plan.as_deref(), writer)

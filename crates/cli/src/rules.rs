@@ -115,6 +115,8 @@ impl Command {
                 Kind::Budgets | Kind::Partnerships => writes(Framework, true),
                 // The plan's unit (each update's project's) within scope.
                 Kind::Actions | Kind::ProjectUpdates => writes(Framework, true),
+                // The register's unit within scope.
+                Kind::Risks | Kind::Issues => writes(Framework, true),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {

@@ -8,7 +8,8 @@
 //! - [`load_demo`]: imports the demo into an open Stocktake, with one
 //!   account per role ([`SIGN_INS`]) and work in progress, and the East
 //!   Midlands partnership's change agents ([`partnership::CHANGE_AGENTS`]),
-//!   intelligence, support matrix and a support plan; the fire service's
+//!   intelligence, support matrix and a support plan; its risk register as
+//!   the protocol prints it, with goals ([`risks`]); the fire service's
 //!   improvement plans, Track projects and a joint work programme
 //!   ([`plans`]);
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
@@ -21,6 +22,7 @@ pub mod partnership;
 pub mod partnership_register;
 mod people;
 pub mod plans;
+pub mod risks;
 
 pub use generate::{DemoFiles, generate};
 pub use load::{DEMO_HOME_UNIT, DEMO_SEED, DemoLoaded, load_demo};

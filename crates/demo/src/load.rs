@@ -58,6 +58,7 @@ pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, A
     crate::budgets::load_budgets(app, caller).await?;
     crate::partnership_register::load_register(app, caller).await?;
     crate::plans::load_plans(app, caller).await?;
+    crate::risks::load_risks(app, caller).await?;
     Ok(loaded)
 }
 

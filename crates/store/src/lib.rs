@@ -36,9 +36,10 @@ pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
 pub use improvement::{
     ActionStatusRow, ActionUpdateRow, BudgetLineRow, BudgetRow, CriterionRow, DecisionRow,
-    EvaluationRow, ImprovementPlanRow, MilestoneRow, ObjectiveRow, PartnershipRow, PlanActionRow,
-    PlanThemeRow, ProgrammeCommentRow, ProgrammeRow, ProjectRow, ProjectUpdateRow, ScoreRow,
-    WorkstreamRow,
+    EvaluationRow, GoalLinkRow, GoalRow, ImprovementPlanRow, IssueRow, MatrixCellRow, MatrixRow,
+    MilestoneRow, ObjectiveRow, PartnershipRow, PlanActionRow, PlanThemeRow, ProgrammeCommentRow,
+    ProgrammeRow, ProjectRow, ProjectUpdateRow, RegisterRow, RiskRow, RiskWrite, ScoreHistoryRow,
+    ScoreRow, WorkstreamRow,
 };
 pub use intelligence::{
     AttachmentRow, ConflictRow, GoodPracticeRow, IntelligenceQuery, IntelligenceRow, OfferRow,

@@ -127,6 +127,7 @@ fn request(base: &str, route: &Route, client: &Client, unit: &str) -> reqwest::R
             || route.path == "/import/support"
             || route.path == "/good-practice/{code}/file"
             || route.path == "/import/plans"
+            || route.path == "/import/risks"
         {
             // The upload forms: multipart, their token in the address.
             let kind = body.strip_prefix("kind=").unwrap_or("values").to_owned();

@@ -1,24 +1,29 @@
-//! Improvement: improvement plans with themes and action points (counted by
-//! status, carried forward into next year's plan), work programmes reported
-//! quarterly, projects through their gates (proposal with its four
-//! assessments, a scrutiny decision, updates only once approved, closure
-//! only with an evaluation), the partnership register (its proposal gate of
-//! scrutiny then sanction, and the evaluation toolkit), and budgets by
-//! programme area and line in thousands of pounds, checked against their
-//! printed totals.
+//! Improvement: goals (the golden thread) with everything linked to them,
+//! risk registers scored on matrices held as data, each risk's score
+//! history and the issues log beside each register; improvement plans with
+//! themes and action points (counted by status, carried forward into next
+//! year's plan), work programmes reported quarterly, projects through their
+//! gates (proposal with its four assessments, a scrutiny decision, updates
+//! only once approved, closure only with an evaluation), the partnership
+//! register (its proposal gate of scrutiny then sanction, and the
+//! evaluation toolkit), and budgets by programme area and line in thousands
+//! of pounds, checked against their printed totals.
 //!
 //! Who may do what: anyone signed in reads what belongs to a unit in their
-//! scope; performance officers and administrators write, within their
-//! scope, and keep the toolkit's criteria; an owner who leads an action
-//! point may add progress to it; administrators keep the list of action
-//! statuses.
+//! scope (the regional register for anyone whose scope holds the region;
+//! goals of no unit are everyone's); performance officers and
+//! administrators write, within their scope, and keep the matrices, the
+//! toolkit's criteria and the goals; an owner who leads an action point may
+//! add progress to it; administrators keep the list of action statuses.
 
 mod budgets;
 mod files;
+mod goals;
 mod partnerships;
 mod plans;
 mod programmes;
 mod projects;
+mod risks;
 
 pub use budgets::{
     Budget, BudgetArea, BudgetFile, BudgetLine, BudgetSubLine, BudgetSummary, LINE_KINDS,
@@ -31,6 +36,10 @@ pub use partnerships::{
 };
 
 pub use files::ImprovementFile;
+pub use goals::{
+    Goal, GoalForm, GoalLink, GoalLinkChange, GoalRef, GoalView, LINK_KINDS, LinkedIndicator,
+    LinkedRisk, OtherLink,
+};
 pub use plans::{
     ActionForm, ActionLink, ActionPoint, ActionStatus, Addressing, CarryForward, ImprovementPlan,
     ImprovementPlanForm, PlanSummary, PlanTheme, ProgressForm, ProgressUpdate, StatusCount,
@@ -43,6 +52,11 @@ pub use programmes::{
 pub use projects::{
     ClosureForm, PROJECT_STATES, Project, ProjectDecision, ProjectDecisionForm, ProjectEvaluation,
     ProjectForm, ProjectLink, ProjectQuarter, ProjectUpdate, ProjectUpdateForm, RAGS,
+};
+pub use risks::{
+    ISSUE_STATUSES, Issue, IssueForm, MatrixCell, MatrixChange, MatrixForm, Position, RESCALE_RULE,
+    RISK_STATUSES, RegisterForm, RegisterView, Risk, RiskDetail, RiskFile, RiskForm, RiskMatrix,
+    RiskMove, RiskRegister, ScoreChange, rescale,
 };
 
 use crate::access::Caller;
@@ -149,6 +163,14 @@ pub(crate) fn text(
     blank: Option<&str>,
 ) -> Result<String, AppError> {
     crate::error::text_field(kind, field, value, blank).map(str::to_owned)
+}
+
+/// A blank-or-text field, trimmed: blank is none.
+pub(crate) fn optional(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

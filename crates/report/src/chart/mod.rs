@@ -13,6 +13,7 @@ mod axis;
 mod bar;
 mod benchmark;
 mod marks;
+mod risk;
 mod sparkline;
 mod svg;
 mod trend;
@@ -22,6 +23,7 @@ use stocktake_core::Status;
 pub use bar::{bar_chart, bar_chart_with};
 pub use benchmark::{BenchmarkDot, BenchmarkSpread, benchmark_chart};
 pub use marks::{heat_colour, status_icon, status_shape};
+pub use risk::{HeatCell, HeatMark, ScorePoint, heat_map, score_history};
 pub use sparkline::sparkline;
 pub use trend::{NO_DATA_TEXT, TrendOptions, trend_chart, trend_chart_with};
 

@@ -1,19 +1,24 @@
-//! Improvement: plans with their themes and action points, work programmes,
-//! projects through their gates, the partnership register with its
-//! proposal gate and evaluation toolkit, and budgets by programme area and
-//! line.
+//! Improvement: goals (the golden thread) and what links to them, risk
+//! registers with their scoring matrices, each risk's score history and the
+//! issues log beside each register; plans with their themes and action
+//! points, work programmes, projects through their gates, the partnership
+//! register with its proposal gate and evaluation toolkit, and budgets by
+//! programme area and line.
 //!
 //! Every write is one transaction with its audit lines (before and after)
 //! and a change-log row; the application checks who may write and what a
 //! gate allows before it calls here.
 
 mod budgets;
+mod goals;
 mod partnerships;
 mod plans;
 mod programmes;
 mod projects;
+mod risks;
 
 pub use budgets::{BudgetLineRow, BudgetRow};
+pub use goals::{GoalLinkRow, GoalRow};
 pub use partnerships::{CriterionRow, DecisionRow, EvaluationRow, PartnershipRow, ScoreRow};
 pub use plans::{
     ActionStatusRow, ActionUpdateRow, ImprovementPlanRow, PlanActionRow, PlanThemeRow,
@@ -22,6 +27,9 @@ pub use programmes::{
     MilestoneRow, ObjectiveRow, ProgrammeCommentRow, ProgrammeRow, WorkstreamRow,
 };
 pub use projects::{ProjectRow, ProjectUpdateRow};
+pub use risks::{
+    IssueRow, MatrixCellRow, MatrixRow, RegisterRow, RiskRow, RiskWrite, ScoreHistoryRow,
+};
 
 use serde_json::Value as Json;
 use sqlx::{Any, Transaction};

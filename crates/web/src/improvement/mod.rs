@@ -1,6 +1,8 @@
-//! Improvement over HTTP: improvement plans with their themes and action
-//! points (progress, carrying forward), work programmes with their
-//! quarterly report, projects through their gates, the partnership
+//! Improvement over HTTP: goals (the golden thread) and risk registers with
+//! their matrices, heat maps, score histories and issues logs; improvement
+//! plans with their themes and action points (progress, carrying forward),
+//! work programmes with their quarterly report, projects through their
+//! gates, the partnership
 //! register (the proposal gate, the evaluation toolkit) and budgets (the
 //! page that says whether a budget balances); their pages, CSV downloads
 //! and import, and the JSON API. Every handler calls one use case, which
@@ -9,8 +11,10 @@
 pub(crate) mod api;
 pub(crate) mod budgets;
 mod forms;
+pub(crate) mod goals;
 mod pages;
 pub(crate) mod partnerships;
+pub(crate) mod risks;
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
@@ -24,6 +28,8 @@ pub fn routes() -> Routes {
         .merge(api::routes())
         .merge(budgets::routes())
         .merge(partnerships::routes())
+        .merge(goals::routes())
+        .merge(risks::routes())
 }
 
 /// An upload form's fields and file: the file's name and bytes (none is an

@@ -13,7 +13,9 @@ pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::benchmark::api as benchmarking;
 use crate::improvement::api as improvement;
 use crate::improvement::budgets;
+use crate::improvement::goals::api as goals;
 use crate::improvement::partnerships;
+use crate::improvement::risks::api as risks;
 use crate::intelligence::api as intelligence;
 use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
@@ -143,6 +145,22 @@ pub use docs::routes;
         improvement::close_project,
         improvement::project_report,
         improvement::export_updates,
+        risks::list_matrices,
+        risks::save_matrix,
+        risks::list_registers,
+        risks::save_register,
+        risks::get_register,
+        risks::list_risks,
+        risks::save_risks,
+        risks::get_risk,
+        risks::preview_matrix_change,
+        risks::apply_matrix_change,
+        risks::list_issues,
+        risks::save_issues,
+        goals::list_goals,
+        goals::save_goals,
+        goals::get_goal,
+        goals::change_links,
     ),
     components(schemas(benchmarking::Detail)),
     modifiers(&Security),
@@ -155,6 +173,8 @@ pub use docs::routes;
         (name = "benchmarking", description = "Benchmarks across comparators (groups, nearest neighbours, levels), the regional picture of hot spots, declining and coasting indicators, and nearest neighbours."),
         (name = "intelligence", description = "The intelligence picture: dated records about each unit, judged and verified; records confidential to a closed group are read, found and counted only by its members."),
         (name = "improvement", description = "Improvement plans with themes and action points (counted by status, carried forward into next year's plan), work programmes reported quarterly, and projects through their gates: no update before approval, no closure without an evaluation."),
+        (name = "risks", description = "Risk registers per unit and the region's: scoring matrices as data (the protocol's 3 x 3 and a 5 x 5), risks with inherent and residual cells, a change of matrix previewed then applied, and the issues log."),
+        (name = "goals", description = "The golden thread: the goal tree and what serves each goal (indicators, risks, actions, projects, partnerships)."),
         (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
         (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
         (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),

@@ -127,6 +127,9 @@ struct IndicatorPage {
     benchmark_href: String,
     /// The action points and projects that address it.
     addressed_by: stocktake::improvement::Addressing,
+    /// Risks (in registers the caller reads) and goals linked to it.
+    risks: Vec<stocktake::improvement::Risk>,
+    goals: Vec<stocktake::improvement::GoalRef>,
 }
 
 fn kind_words(kind: Kind) -> &'static str {
@@ -331,7 +334,13 @@ pub async fn page(
             &[("unit", &unit_code), ("period", &period.to_string())],
         )
     };
+    let risks = app.risks_for_indicator(&caller, ind.code.as_str()).await?;
+    let goals = app
+        .goals_served_by(&caller, "indicator", ind.code.as_str())
+        .await?;
     render(&IndicatorPage {
+        risks,
+        goals,
         layout: Layout::new(
             &page,
             format!(
