@@ -58,6 +58,7 @@ const PAGES = [
   ['a change of matrix', '/risks/EMRIEP/matrix?to=STANDARD-5X5', null],
   ['goals', '/goals', null],
   ['a goal', '/goals/EM-IMPROVE', null],
+  ['improvement', '/improvement', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

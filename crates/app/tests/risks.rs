@@ -513,10 +513,6 @@ async fn a_goals_page_gathers_its_subgoals_their_indicators_status_and_risks() {
                         kind: "risk".into(),
                         item_ref: "EMRIEP/6".into(),
                     },
-                    GoalLink {
-                        kind: "project".into(),
-                        item_ref: "P-WASTE-01".into(),
-                    },
                 ],
                 remove: Vec::new(),
             },
@@ -532,7 +528,28 @@ async fn a_goals_page_gathers_its_subgoals_their_indicators_status_and_risks() {
         assert_eq!(top.indicators[0].unit, "Mansfield District Council");
         assert_eq!(top.indicators[0].value, "120");
         assert_eq!(top.risks[0].risk.residual.score, 3);
-        assert_eq!(top.others[0].item_ref, "P-WASTE-01");
+        // A project that does not exist (or that the caller may not read)
+        // is refused, not kept as a dangling reference.
+        let refused = app
+            .change_goal_links(
+                &officer,
+                "RECYCLE",
+                &GoalLinkChange {
+                    add: vec![GoalLink {
+                        kind: "project".into(),
+                        item_ref: "P-WASTE-01".into(),
+                    }],
+                    remove: Vec::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("no project has the code \"P-WASTE-01\" among those you may read"),
+            "{refused}"
+        );
         let served = app.risk(&officer, "EMRIEP", "6").await.unwrap().goals;
         assert_eq!(served[0].code, "RECYCLE");
         let ind = app

@@ -206,17 +206,30 @@ pub async fn load_risks(app: &Stocktake, admin: &Caller) -> Result<(), AppError>
         kind: kind.into(),
         item_ref: item_ref.into(),
     };
+    // The fire service's first action point of its CPA plan serves its
+    // prevention goal (action points are linked by their number).
+    let first_action = app
+        .improvement_plan(admin, "NFRS-CPA-2005")
+        .await?
+        .themes
+        .iter()
+        .flat_map(|t| &t.actions)
+        .map(|a| a.id.to_string())
+        .next()
+        .unwrap_or_default();
     for (goal, links) in [
         (
             "NFRS-PREVENT",
-            vec![link("indicator", "FRS01"), link("indicator", "FRS02")],
+            vec![
+                link("indicator", "FRS01"),
+                link("indicator", "FRS02"),
+                link("action", &first_action),
+                link("partnership", "P-NOTTS-LAA"),
+            ],
         ),
         (
             "NFRS-HOME-SAFETY",
-            vec![
-                link("indicator", "FRS05"),
-                link("project", "HOME-SAFETY-CHECKS"),
-            ],
+            vec![link("indicator", "FRS05"), link("project", "TRACK-HFSC")],
         ),
         (
             "EM-IMPROVE",
@@ -224,7 +237,7 @@ pub async fn load_risks(app: &Stocktake, admin: &Caller) -> Result<(), AppError>
                 link("risk", "EMRIEP/1"),
                 link("risk", "EMRIEP/2"),
                 link("risk", "EMRIEP/7"),
-                link("partnership", "EMRIEP"),
+                link("partnership", "P-EMRIEP"),
             ],
         ),
         (

@@ -64,4 +64,47 @@ async fn the_demo_holds_the_protocols_register_as_printed() {
     );
     let on_page = app.risks_for_indicator(&agent, "NI192").await.unwrap();
     assert_eq!(on_page[0].code, "R1");
+
+    // The golden thread reaches the plans, projects and partnerships: each
+    // named with where it stands, and each naming the goals it serves.
+    let system = Caller::system("test");
+    let partnership = recycle
+        .others
+        .iter()
+        .find(|o| o.kind == "partnership")
+        .expect("the regional partnership serves the region's goal");
+    assert_eq!(partnership.item_ref, "P-EMRIEP");
+    assert_eq!(partnership.href.as_deref(), Some("/partnerships/P-EMRIEP"));
+    let home_safety = app.goal(&system, "NFRS-HOME-SAFETY").await.unwrap();
+    let project = &home_safety.others[0];
+    assert_eq!(project.title, "Home fire safety checks for older residents");
+    assert_eq!(project.href.as_deref(), Some("/projects/TRACK-HFSC"));
+    assert!(
+        project.progress.starts_with("approved"),
+        "{}",
+        project.progress
+    );
+    let prevent = app.goal(&system, "NFRS-PREVENT").await.unwrap();
+    let action = prevent
+        .others
+        .iter()
+        .find(|o| o.kind == "action")
+        .expect("an action point serves the prevention goal");
+    assert!(
+        action.title.starts_with("NFRS-CPA-2005 "),
+        "{}",
+        action.title
+    );
+    assert_eq!(
+        action.href.as_deref(),
+        Some(format!("/actions/{}", action.item_ref).as_str())
+    );
+    let served = app
+        .goals_served_by(&system, "project", "TRACK-HFSC")
+        .await
+        .unwrap();
+    assert_eq!(served[0].code, "NFRS-HOME-SAFETY");
+    // The change agent, whose scope is the region, is told nothing of the
+    // fire service's goals or what serves them.
+    assert!(app.goal(&agent, "NFRS-PREVENT").await.is_err());
 }

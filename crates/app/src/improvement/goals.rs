@@ -17,8 +17,8 @@ use crate::intelligence::code_field;
 use crate::values::UnitRef;
 use crate::{AppError, Stocktake};
 
-/// The kinds of item that may serve a goal. Indicators and risks are
-/// checked to exist; the others are kept by their reference.
+/// The kinds of item that may serve a goal, each checked to exist and to be
+/// readable by whoever links it.
 pub const LINK_KINDS: [&str; 5] = ["indicator", "risk", "action", "project", "partnership"];
 
 /// A goal named, with its level.
@@ -129,6 +129,14 @@ pub struct OtherLink {
     pub kind: String,
     pub item_ref: String,
     pub goal: String,
+    /// The item in words: an action point's plan, reference and words, a
+    /// project's or partnership's title; the reference where it has none.
+    pub title: String,
+    /// Its page.
+    pub href: Option<String>,
+    /// Where it stands: an action point's status, a project's state and
+    /// latest RAG, a partnership's state.
+    pub progress: String,
 }
 
 /// A goal's page: where it sits, everything beneath it, and everything
@@ -422,6 +430,9 @@ impl Stocktake {
                             kind: link.kind.clone(),
                             item_ref: link.item_ref.clone(),
                             goal: link.goal.clone(),
+                            title: link.item_ref.clone(),
+                            href: None,
+                            progress: "no longer defined".into(),
                         });
                         continue;
                     };
@@ -463,11 +474,20 @@ impl Stocktake {
                         });
                     }
                 }
-                _ => others.push(OtherLink {
-                    kind: link.kind.clone(),
-                    item_ref: link.item_ref.clone(),
-                    goal: link.goal.clone(),
-                }),
+                kind => {
+                    // An action point, project or partnership the caller
+                    // may not read is not named at all.
+                    if let Some(item) = self.linked_item(caller, kind, &link.item_ref).await {
+                        others.push(OtherLink {
+                            kind: link.kind.clone(),
+                            item_ref: item.item_ref,
+                            goal: link.goal.clone(),
+                            title: item.title,
+                            href: Some(item.href),
+                            progress: item.progress,
+                        });
+                    }
+                }
             }
         }
         risks.sort_by_key(|l| std::cmp::Reverse(l.risk.residual.score));
@@ -571,13 +591,71 @@ impl Stocktake {
                 })?;
                 format!("{}/{}", detail.register.code, detail.risk.code)
             }
-            _ => item_ref,
+            kind => match self.linked_item(caller, kind, &item_ref).await {
+                Some(item) => item.item_ref,
+                None => {
+                    let what = match kind {
+                        "action" => "no action point has the number",
+                        "project" => "no project has the code",
+                        _ => "no partnership has the code",
+                    };
+                    return Err(AppError::invalid(
+                        "item_ref",
+                        format!("{what} {item_ref:?} among those you may read"),
+                    ));
+                }
+            },
         };
         Ok(GoalLinkRow {
             goal: goal.to_owned(),
             kind,
             item_ref,
         })
+    }
+
+    /// An action point (by its number), project or partnership (by its
+    /// code) a goal links to, as the caller may read it; none where it does
+    /// not exist or is outside their scope.
+    async fn linked_item(&self, caller: &Caller, kind: &str, item_ref: &str) -> Option<LinkedItem> {
+        let item_ref = item_ref.trim();
+        match kind {
+            "action" => {
+                let id: i64 = item_ref.parse().ok()?;
+                let a = self.plan_action(caller, id).await.ok()?;
+                Some(LinkedItem {
+                    item_ref: a.id.to_string(),
+                    title: format!("{} {}: {}", a.plan, a.reference, a.action),
+                    href: format!("/actions/{}", a.id),
+                    progress: if a.overdue {
+                        format!("{} (overdue)", a.status_name)
+                    } else {
+                        a.status_name
+                    },
+                })
+            }
+            "project" => {
+                let p = self.project(caller, item_ref).await.ok()?;
+                Some(LinkedItem {
+                    href: format!("/projects/{}", p.code),
+                    progress: match &p.latest_rag {
+                        Some(rag) => format!("{}, latest rating {rag}", p.state),
+                        None => p.state.clone(),
+                    },
+                    item_ref: p.code,
+                    title: p.title,
+                })
+            }
+            "partnership" => {
+                let p = self.partnership(caller, item_ref).await.ok()?;
+                Some(LinkedItem {
+                    href: format!("/partnerships/{}", p.code),
+                    progress: p.state_name,
+                    item_ref: p.code,
+                    title: p.name,
+                })
+            }
+            _ => None,
+        }
     }
 
     /// The goals an item serves (of those the caller may read): for the
@@ -603,4 +681,12 @@ impl Stocktake {
             })
             .collect())
     }
+}
+
+/// An item a goal links to, resolved.
+struct LinkedItem {
+    item_ref: String,
+    title: String,
+    href: String,
+    progress: String,
 }

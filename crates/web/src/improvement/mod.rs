@@ -12,6 +12,7 @@ pub(crate) mod api;
 pub(crate) mod budgets;
 mod forms;
 pub(crate) mod goals;
+mod hub;
 mod pages;
 pub(crate) mod partnerships;
 pub(crate) mod risks;
@@ -30,6 +31,7 @@ pub fn routes() -> Routes {
         .merge(partnerships::routes())
         .merge(goals::routes())
         .merge(risks::routes())
+        .merge(hub::routes())
 }
 
 /// An upload form's fields and file: the file's name and bytes (none is an

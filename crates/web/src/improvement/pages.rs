@@ -112,6 +112,8 @@ struct ActionPage {
     layout: Layout,
     action: ActionPoint,
     statuses: Vec<ActionStatus>,
+    /// The goals it serves.
+    goals: Vec<stocktake::improvement::GoalRef>,
     keeps: bool,
     /// Whether the caller may add progress (the framework's people, or an
     /// owner: the use case decides whether they lead it).
@@ -131,6 +133,10 @@ pub async fn action(
     let id = id_of(&id, "action point")?;
     let action = state.app.plan_action(&page.caller, id).await?;
     let statuses = state.app.action_statuses(&page.caller).await?;
+    let goals = state
+        .app
+        .goals_served_by(&page.caller, "action", &id.to_string())
+        .await?;
     let reports = page
         .caller
         .role()
@@ -146,6 +152,7 @@ pub async fn action(
         reports,
         action,
         statuses,
+        goals,
     })
 }
 
@@ -196,6 +203,8 @@ struct ProjectPage {
     project: Project,
     quarter: String,
     report: Option<ProjectQuarter>,
+    /// The goals it serves.
+    goals: Vec<stocktake::improvement::GoalRef>,
 }
 
 pub async fn project(
@@ -216,8 +225,13 @@ pub async fn project(
                 .await?,
         )
     };
+    let goals = state
+        .app
+        .goals_served_by(&page.caller, "project", &project.code)
+        .await?;
     render(&ProjectPage {
         layout: Layout::new(&page, format!("Project: {}", project.title), "plans"),
+        goals,
         project,
         quarter,
         report,

@@ -291,6 +291,8 @@ struct PartnershipPage {
     /// The history of scores as a small SVG chart (two or more evaluations).
     chart: Option<String>,
     today: String,
+    /// The goals it serves.
+    goals: Vec<stocktake::improvement::GoalRef>,
 }
 
 pub async fn page(
@@ -299,6 +301,10 @@ pub async fn page(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let p = state.app.partnership(&page.caller, &code).await?;
+    let goals = state
+        .app
+        .goals_served_by(&page.caller, "partnership", &p.code)
+        .await?;
     let criteria = state
         .app
         .evaluation_criteria(&page.caller)
@@ -330,6 +336,7 @@ pub async fn page(
         classifications: CLASSIFICATIONS.to_vec(),
         chart,
         today: stocktake::clock::today(),
+        goals,
     })
 }
 

@@ -60,8 +60,8 @@ fn view_example() -> Value {
         "indicators": [{"code": "FRS01", "title": "Primary fires per 10,000 population",
             "unit": "Nottinghamshire Fire and Rescue Service", "period": "March 2025", "value": "3.00",
             "status": "green", "status_label": "On target", "goal": "SAFER"}],
-        "risks": [], "others": [{"kind": "project", "item_ref": "P-SAFE-HOMES", "goal": "SAFER"}],
-        "own_links": [{"kind": "indicator", "item_ref": "FRS01"}, {"kind": "project", "item_ref": "P-SAFE-HOMES"}],
+        "risks": [], "others": [{"kind": "project", "item_ref": "TRACK-HFSC", "goal": "SAFER", "title": "Home fire safety checks for older residents", "href": "/projects/TRACK-HFSC", "progress": "approved, latest rating Green"}],
+        "own_links": [{"kind": "indicator", "item_ref": "FRS01"}, {"kind": "project", "item_ref": "TRACK-HFSC"}],
         "editable": true})
 }
 
@@ -179,7 +179,7 @@ pub async fn get_goal(
     tag = "goals",
     operation_id = "change_goal_links",
     params(("code" = String, Path, description = "The goal's code.", example = "SAFER")),
-    request_body(content = GoalLinkChange, example = json!({"add": [{"kind": "indicator", "item_ref": "FRS01"}, {"kind": "project", "item_ref": "P-SAFE-HOMES"}], "remove": []})),
+    request_body(content = GoalLinkChange, example = json!({"add": [{"kind": "indicator", "item_ref": "FRS01"}, {"kind": "project", "item_ref": "TRACK-HFSC"}], "remove": []})),
     responses(
         (status = 200, description = "The goal with its links.", body = GoalView, example = json!(view_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
