@@ -53,6 +53,7 @@ const SHOTS = [
   ['risk-register', '/risks/EMRIEP', null],
   ['risk', '/risks/EMRIEP/risks/1', null],
   ['goal', '/goals/EM-IMPROVE', null],
+  ['improvement', '/improvement', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {
