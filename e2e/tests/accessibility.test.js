@@ -59,6 +59,7 @@ const PAGES = [
   ['goals', '/goals', null],
   ['a goal', '/goals/EM-IMPROVE', null],
   ['improvement', '/improvement', null],
+  ['action point statuses', '/action-statuses', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

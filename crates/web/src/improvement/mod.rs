@@ -16,6 +16,7 @@ mod hub;
 mod pages;
 pub(crate) mod partnerships;
 pub(crate) mod risks;
+mod statuses;
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
@@ -32,6 +33,7 @@ pub fn routes() -> Routes {
         .merge(goals::routes())
         .merge(risks::routes())
         .merge(hub::routes())
+        .merge(statuses::routes())
 }
 
 /// An upload form's fields and file: the file's name and bytes (none is an
