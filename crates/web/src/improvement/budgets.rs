@@ -19,6 +19,7 @@ use stocktake::values::LineError;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, NoParameters};
+use crate::pages::upload::Upload;
 use crate::pages::view::encode;
 use crate::pages::{Layout, PageError, render};
 use crate::routes::{Access, Routes, Sample};
@@ -146,13 +147,12 @@ pub async fn import(
     page: PageCaller,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let (name, bytes, fields) = super::upload(multipart).await?;
-    let accept = fields
-        .iter()
-        .any(|(k, v)| k == "accept_imbalance" && v == "yes");
+    let upload = Upload::read_or_empty(multipart).await?;
+    let accept = upload.field("accept_imbalance") == "yes";
+    let name = upload.file_name;
     match state
         .app
-        .import_budgets(&page.caller, &name, &bytes, accept)
+        .import_budgets(&page.caller, &name, &upload.bytes, accept)
         .await
     {
         Ok(budgets) => {

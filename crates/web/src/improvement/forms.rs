@@ -8,10 +8,8 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use stocktake::AppError;
 use stocktake::improvement::{
     ActionForm, CarryForward, ClosureForm, CommentForm, ImprovementFile, ImprovementPlanForm,
     MilestoneForm, ObjectiveForm, ProgrammeForm, ProgressForm, ProjectDecisionForm, ProjectForm,
@@ -20,6 +18,7 @@ use stocktake::improvement::{
 use stocktake::values::LineError;
 
 use super::pages::id_of;
+use crate::pages::upload::{Upload, import_outcome};
 use crate::pages::view::encode;
 use crate::pages::{Layout, PageError, render};
 use crate::routes::{Access, Routes, Sample};
@@ -704,53 +703,18 @@ struct ImportedPage {
 pub async fn import(
     State(state): State<AppState>,
     page: PageCaller,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut kind = String::new();
-    let mut plan = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::invalid("file", format!("the upload could not be read: {e}")))?
-    {
-        match field.name() {
-            Some("kind") => {
-                kind = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::invalid("kind", e.to_string()))?;
-            }
-            Some("plan") => {
-                plan = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::invalid("plan", e.to_string()))?;
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    AppError::invalid("file", format!("the upload could not be read: {e}"))
-                })?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let kind = ImprovementFile::parse(&kind)?;
-    let plan = Some(plan.trim()).filter(|p| !p.is_empty());
-    let (name, bytes) = file.unwrap_or_else(|| ("upload.csv".to_owned(), Vec::new()));
-    let (status, rows, problems) = match state
-        .app
-        .import_improvement_file(&page.caller, kind, plan, &name, &bytes)
-        .await
-    {
-        Ok(rows) => (StatusCode::OK, rows, Vec::new()),
-        Err(AppError::File(errors)) if !errors.forbidden => {
-            (StatusCode::UNPROCESSABLE_ENTITY, 0, errors.errors)
-        }
-        Err(other) => return Err(other.into()),
-    };
+    let upload = Upload::read(multipart).await?;
+    let kind = ImprovementFile::parse(upload.field("kind"))?;
+    let plan = Some(upload.field("plan").trim()).filter(|p| !p.is_empty());
+    let name = upload.file_name.clone();
+    let (status, rows, problems) = import_outcome(
+        state
+            .app
+            .import_improvement_file(&page.caller, kind, plan, &name, &upload.bytes)
+            .await,
+    )?;
     let title = if problems.is_empty() {
         format!("{rows} lines of {name} imported")
     } else {

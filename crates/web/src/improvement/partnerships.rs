@@ -25,6 +25,7 @@ use stocktake_report::chart::{self, Point};
 use utoipa::ToSchema;
 
 use crate::api::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, NoParameters};
+use crate::pages::upload::Upload;
 use crate::pages::view::encode;
 use crate::pages::{Layout, PageError, render};
 use crate::routes::{Access, Routes, Sample};
@@ -516,10 +517,11 @@ pub async fn import(
     page: PageCaller,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let (name, bytes, _) = super::upload(multipart).await?;
+    let upload = Upload::read_or_empty(multipart).await?;
+    let name = upload.file_name;
     match state
         .app
-        .import_partnerships(&page.caller, &name, &bytes)
+        .import_partnerships(&page.caller, &name, &upload.bytes)
         .await
     {
         Ok(_) => Ok(Redirect::to("/partnerships").into_response()),

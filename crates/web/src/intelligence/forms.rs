@@ -8,7 +8,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use stocktake::intelligence::{
@@ -19,6 +18,7 @@ use stocktake::intelligence::{
 use stocktake::values::LineError;
 use stocktake::{AppError, Caller, Role};
 
+use crate::pages::upload::{Upload, import_outcome};
 use crate::pages::view::encode;
 use crate::pages::{Layout, PageError, render};
 use crate::routes::{Access, Routes, Sample};
@@ -819,47 +819,17 @@ struct ImportedPage {
 pub async fn import(
     State(state): State<AppState>,
     page: PageCaller,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut kind = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::invalid("file", format!("the upload could not be read: {e}")))?
-    {
-        match field.name() {
-            Some("kind") => {
-                kind = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::invalid("kind", e.to_string()))?;
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    AppError::invalid("file", format!("the upload could not be read: {e}"))
-                })?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let kind = IntelligenceFile::parse(&kind)?;
-    // No file is an empty one: the use case refuses the caller first, then
-    // says the file is empty.
-    let (name, bytes) = file.unwrap_or_else(|| ("upload.csv".to_owned(), Vec::new()));
-    let (status, rows, problems) = match state
-        .app
-        .import_intelligence_file(&page.caller, kind, &name, &bytes)
-        .await
-    {
-        Ok(rows) => (StatusCode::OK, rows, Vec::new()),
-        Err(AppError::File(errors)) if !errors.forbidden => {
-            (StatusCode::UNPROCESSABLE_ENTITY, 0, errors.errors)
-        }
-        Err(other) => return Err(other.into()),
-    };
+    let upload = Upload::read(multipart).await?;
+    let kind = IntelligenceFile::parse(upload.field("kind"))?;
+    let name = upload.file_name;
+    let (status, rows, problems) = import_outcome(
+        state
+            .app
+            .import_intelligence_file(&page.caller, kind, &name, &upload.bytes)
+            .await,
+    )?;
     let title = if problems.is_empty() {
         format!("{rows} lines of {name} imported")
     } else {
@@ -897,28 +867,12 @@ pub async fn attach_practice_file(
     State(state): State<AppState>,
     page: PageCaller,
     Path(code): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::invalid("file", format!("the upload could not be read: {e}")))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_owned();
-            let bytes = field.bytes().await.map_err(|e| {
-                AppError::invalid("file", format!("the upload could not be read: {e}"))
-            })?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    // No file is an empty one: the use case refuses the caller first, then
-    // says what is wrong with it.
-    let (name, bytes) = file.unwrap_or_default();
+    let upload = Upload::read(multipart).await?;
     state
         .app
-        .attach_practice_file(&page.caller, &code, &name, &bytes)
+        .attach_practice_file(&page.caller, &code, &upload.file_name, &upload.bytes)
         .await?;
     Ok(Redirect::to(&format!("/good-practice#{}", encode(code.trim()))).into_response())
 }

@@ -6,6 +6,7 @@
 //! in its own folder (`values/pages`).
 
 mod assets;
+pub(crate) mod upload;
 pub(crate) mod view;
 
 use askama::Template;

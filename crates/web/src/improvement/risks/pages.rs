@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use stocktake::improvement::{
@@ -20,6 +20,7 @@ use stocktake::values::LineError;
 use stocktake::{AppError, Caller, Role};
 use stocktake_report::chart::{HeatCell, HeatMark, ScorePoint, heat_map, score_history};
 
+use crate::pages::upload::{Upload, import_outcome};
 use crate::pages::view::encode;
 use crate::pages::{Layout, PageError, render};
 use crate::routes::{Access, Routes, Sample};
@@ -677,52 +678,18 @@ struct ImportedPage {
 pub async fn import(
     State(state): State<AppState>,
     page: PageCaller,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut kind = String::new();
-    let mut register = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::invalid("file", format!("the upload could not be read: {e}")))?
-    {
-        match field.name() {
-            Some("kind") => {
-                kind = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::invalid("kind", e.to_string()))?;
-            }
-            Some("register") => {
-                register = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::invalid("register", e.to_string()))?;
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    AppError::invalid("file", format!("the upload could not be read: {e}"))
-                })?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let kind = RiskFile::parse(&kind)?;
-    let (name, bytes) = file.unwrap_or_else(|| ("upload.csv".to_owned(), Vec::new()));
-    let (status, rows, problems) = match state
-        .app
-        .import_risk_file(&page.caller, &register, kind, &name, &bytes)
-        .await
-    {
-        Ok(rows) => (StatusCode::OK, rows, Vec::new()),
-        Err(AppError::File(errors)) if !errors.forbidden => {
-            (StatusCode::UNPROCESSABLE_ENTITY, 0, errors.errors)
-        }
-        Err(other) => return Err(other.into()),
-    };
+    let upload = Upload::read(multipart).await?;
+    let kind = RiskFile::parse(upload.field("kind"))?;
+    let register = upload.field("register").to_owned();
+    let name = upload.file_name.clone();
+    let (status, rows, problems) = import_outcome(
+        state
+            .app
+            .import_risk_file(&page.caller, &register, kind, &name, &upload.bytes)
+            .await,
+    )?;
     let title = if problems.is_empty() {
         format!("{rows} lines of {name} imported")
     } else {
