@@ -2,3 +2,4 @@
 //! PDF reports and exports so every face shows the same drawing.
 
 pub mod chart;
+pub mod map;

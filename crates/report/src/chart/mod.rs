@@ -15,7 +15,7 @@ mod benchmark;
 mod marks;
 mod risk;
 mod sparkline;
-mod svg;
+pub(crate) mod svg;
 mod trend;
 
 use stocktake_core::Status;
