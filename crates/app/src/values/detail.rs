@@ -147,57 +147,17 @@ impl Stocktake {
     ) -> Result<IndicatorView, AppError> {
         let cache = self.analytics();
         let rights = self.rights(caller, &cache)?;
-        let figures = cache.view(rights.view);
         let i = find_indicator(&cache, code)?;
         let u = find_unit(&cache, unit)?;
         rights.require_sees(&cache, u)?;
-        let ind = cache.indicator(i).clone();
-        let (shown, latest_with_data) = figures.shown_period_for(i, u, period);
-        let first = Period::containing(shown.year().years_back(4).first_month(), ind.frequency);
-        let trend = (first.index()..=shown.index())
-            .map(|p| trend_point(figures, i, u, Period::from_index(ind.frequency, p)))
-            .collect();
-        let breakdown = cache
-            .hierarchy()
-            .children(u)
-            .iter()
-            .filter(|&&c| rights.sees(c))
-            .map(|&c| {
-                // Judged exactly as the unit's own scorecard judges it.
-                let row = figures.scorecard_row(i, c, shown);
-                BreakdownLine {
-                    unit: UnitRef::of(&cache, c),
-                    has_children: cache.hierarchy().has_children(c),
-                    value: row.current.value,
-                    numerator: row.current.numerator,
-                    denominator: row.current.denominator,
-                    year_to_date: row.year_to_date.value,
-                    target: row.target.map(|t| t.target),
-                    target_judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
-                    status: row.status,
-                    note: row.current.note(&ind),
-                    approved: super::scorecard::approved(&cache, rights.view, i, c, shown),
-                }
-            })
-            .collect();
-        // Whole financial years only: a year still under way is not compared.
-        let comparisons = comparisons(
-            figures,
+        Ok(indicator_view_in(
+            &cache,
+            rights.view,
+            &|c| rights.sees(c),
             i,
             u,
-            shown.latest_complete(stocktake_core::Frequency::Year),
-        );
-        Ok(IndicatorView {
-            aggregation_note: ind.aggregation_note(),
-            unit: UnitRef::of(&cache, u),
-            path: path_in_scope(&cache, &rights, u),
-            period: shown,
-            latest_with_data,
-            trend,
-            breakdown,
-            comparisons,
-            indicator: ind,
-        })
+            period,
+        ))
     }
 
     /// A unit in the caller's scope, its place in the hierarchy and its
@@ -298,6 +258,73 @@ impl Stocktake {
             improvements,
             deteriorations,
         })
+    }
+}
+
+/// An indicator's view for unit `u` in `view`, its breakdown listing the
+/// children `sees` lets through: the signed-in page's and the open-data
+/// portal's alike.
+pub(crate) fn indicator_view_in(
+    cache: &stocktake_core::Analytics,
+    view: stocktake_core::View,
+    sees: &dyn Fn(UnitIdx) -> bool,
+    i: IndIdx,
+    u: UnitIdx,
+    period: Period,
+) -> IndicatorView {
+    let figures = cache.view(view);
+    let ind = cache.indicator(i).clone();
+    let (shown, latest_with_data) = figures.shown_period_for(i, u, period);
+    let first = Period::containing(shown.year().years_back(4).first_month(), ind.frequency);
+    let trend = (first.index()..=shown.index())
+        .map(|p| trend_point(figures, i, u, Period::from_index(ind.frequency, p)))
+        .collect();
+    let breakdown = cache
+        .hierarchy()
+        .children(u)
+        .iter()
+        .filter(|&&c| sees(c))
+        .map(|&c| {
+            // Judged exactly as the unit's own scorecard judges it.
+            let row = figures.scorecard_row(i, c, shown);
+            BreakdownLine {
+                unit: UnitRef::of(cache, c),
+                has_children: cache.hierarchy().has_children(c),
+                value: row.current.value,
+                numerator: row.current.numerator,
+                denominator: row.current.denominator,
+                year_to_date: row.year_to_date.value,
+                target: row.target.map(|t| t.target),
+                target_judges_year_to_date: row.target.is_some_and(|t| t.year_to_date),
+                status: row.status,
+                note: row.current.note(&ind),
+                approved: super::scorecard::approved(cache, view, i, c, shown),
+            }
+        })
+        .collect();
+    // Whole financial years only: a year still under way is not compared.
+    let comparisons = comparisons(
+        figures,
+        i,
+        u,
+        shown.latest_complete(stocktake_core::Frequency::Year),
+    );
+    IndicatorView {
+        aggregation_note: ind.aggregation_note(),
+        unit: UnitRef::of(cache, u),
+        path: cache
+            .hierarchy()
+            .path(u)
+            .into_iter()
+            .filter(|&p| sees(p))
+            .map(|p| UnitRef::of(cache, p))
+            .collect(),
+        period: shown,
+        latest_with_data,
+        trend,
+        breakdown,
+        comparisons,
+        indicator: ind,
     }
 }
 

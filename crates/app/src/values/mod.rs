@@ -13,6 +13,7 @@
 mod approvals;
 mod cascade;
 mod detail;
+pub(crate) use detail::indicator_view_in;
 mod entry;
 mod export;
 mod files;
