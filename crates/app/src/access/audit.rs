@@ -87,6 +87,8 @@ pub const RECORD_TYPES: &[(&str, &str)] = &[
     ("goal", "Goals"),
     ("goal_link", "Links to goals"),
     ("goal_level", "Goal levels"),
+    ("published_indicator", "Indicators published as open data"),
+    ("area_boundary", "Area boundaries for maps"),
     ("account", "Accounts (and signing in)"),
     ("api_token", "API tokens"),
     ("closed_group", "Closed groups"),

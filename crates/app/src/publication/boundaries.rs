@@ -10,9 +10,42 @@ use stocktake_store::BoundaryRow;
 use crate::values::FileErrors;
 use crate::{AppError, Caller, Stocktake};
 
-/// The property read for each feature's code when none is named: the ONS
-/// ward code of the current boundaries.
-pub const DEFAULT_CODE_PROPERTY: &str = "WD23CD";
+/// What the import reads each feature's code from when no property is
+/// named: the ONS code property (`WD25CD`, `LAD23CD`...) whose codes differ
+/// from feature to feature, whatever year's boundaries the file holds (a
+/// ward file also carries its district's code, the same on every feature).
+pub const DEFAULT_CODE_PROPERTY: &str = "the ONS code property (such as WD25CD)";
+
+/// Whether a property is named as ONS names its codes: capitals, two
+/// digits of the year, then `CD`.
+fn is_ons_code(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 5
+        && name.ends_with("CD")
+        && b[b.len() - 4..b.len() - 2].iter().all(u8::is_ascii_digit)
+        && b[..b.len() - 4].iter().all(u8::is_ascii_uppercase)
+}
+
+fn ons_code_property(doc: &Json) -> Option<String> {
+    let features = doc.get("features")?.as_array()?;
+    let first = features.first()?.get("properties")?.as_object()?;
+    let candidates: Vec<&String> = first.keys().filter(|k| is_ons_code(k)).collect();
+    let distinct = |name: &str| {
+        let mut seen = std::collections::HashSet::new();
+        features.iter().all(|f| {
+            seen.insert(
+                f.get("properties")
+                    .and_then(|p| p.get(name))
+                    .map(Json::to_string),
+            )
+        })
+    };
+    candidates
+        .iter()
+        .find(|k| distinct(k))
+        .or(candidates.first())
+        .map(|k| (*k).clone())
+}
 
 /// The width, in pixels, a map is drawn at: outlines are simplified to a
 /// quarter of a pixel at that width, so simplifying never shows.
@@ -110,7 +143,11 @@ struct Feature {
 
 /// Reads a FeatureCollection, refusing it whole with every fault by
 /// feature number and property.
-fn read_features(file: &str, bytes: &[u8], property: &str) -> Result<Vec<Feature>, AppError> {
+fn read_features(
+    file: &str,
+    bytes: &[u8],
+    property: Option<&str>,
+) -> Result<(String, Vec<Feature>), AppError> {
     let mut errors = FileErrors::new(file);
     let doc: Json = match serde_json::from_slice(bytes) {
         Ok(doc) => doc,
@@ -142,6 +179,18 @@ fn read_features(file: &str, bytes: &[u8], property: &str) -> Result<Vec<Feature
         );
         return Err(AppError::File(errors));
     };
+    let Some(property) = property
+        .map(str::to_owned)
+        .or_else(|| ons_code_property(&doc))
+    else {
+        errors.push(
+            1,
+            Some("properties"),
+            "no property was named for the areas' codes and the first feature has no ONS code property (such as WD25CD): name the property that holds each area's code",
+        );
+        return Err(AppError::File(errors));
+    };
+    let property = property.as_str();
     let mut read = Vec::with_capacity(features.len());
     let mut seen = std::collections::HashMap::new();
     for (k, feature) in features.iter().enumerate() {
@@ -196,7 +245,7 @@ fn read_features(file: &str, bytes: &[u8], property: &str) -> Result<Vec<Feature
         errors.push(1, Some("features"), "the collection holds no features");
     }
     if errors.errors.is_empty() {
-        Ok(read)
+        Ok((property.to_owned(), read))
     } else {
         Err(AppError::File(errors))
     }
@@ -253,7 +302,7 @@ fn rings_of(geometry: Option<&Json>) -> Result<Outline, String> {
 impl Stocktake {
     /// Imports area boundaries from a GeoJSON FeatureCollection, matching
     /// each feature to a unit by the code in `code_property` (the ONS ward
-    /// code by default). All or nothing: a fault in any feature writes
+    /// code property by default). All or nothing: a fault in any feature writes
     /// nothing. Features matching no unit are reported, not refused, since
     /// a boundary file usually covers more areas than one council has.
     /// Performance officers and administrators, for units in their scope.
@@ -265,16 +314,14 @@ impl Stocktake {
         bytes: &[u8],
         code_property: Option<&str>,
     ) -> Result<BoundaryImport, AppError> {
-        let property = code_property
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .unwrap_or(DEFAULT_CODE_PROPERTY);
+        let property = code_property.map(str::trim).filter(|p| !p.is_empty());
         {
             let cache = self.analytics();
             self.rights(caller, &cache)?
                 .require_framework("import area boundaries")?;
         }
-        let features = read_features(file, bytes, property)?;
+        let (property, features) = read_features(file, bytes, property)?;
+        let property = property.as_str();
         let projected: Vec<(usize, String, Outline)> = features
             .into_iter()
             .map(|f| {
