@@ -17,6 +17,7 @@ mod improvement;
 mod intelligence;
 pub mod openapi;
 pub mod pages;
+mod publication;
 mod returns;
 pub mod routes;
 mod security;
@@ -103,6 +104,7 @@ fn all_routes() -> routes::Routes {
         .merge(benchmark::routes())
         .merge(intelligence::routes())
         .merge(improvement::routes())
+        .merge(publication::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

@@ -232,9 +232,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         None => (new_token(), true),
     };
     request.extensions_mut().insert(CsrfToken(token.clone()));
+    // The open-data portal holds no form and keeps nothing about a visitor.
+    let open_data = request.uri().path() == "/open" || request.uri().path().starts_with("/open/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if fresh {
+    if fresh && !open_data {
         let secure = if state.settings.https() {
             "; Secure"
         } else {

@@ -125,6 +125,8 @@ struct IndicatorPage {
     /// The trail of the indicator's definition.
     definition_history_href: String,
     benchmark_href: String,
+    /// The indicator mapped across the units below.
+    map_href: String,
     /// The action points and projects that address it.
     addressed_by: stocktake::improvement::Addressing,
     /// Risks (in registers the caller reads) and goals linked to it.
@@ -362,6 +364,13 @@ pub async fn page(
         scorecard_href: view::scorecard_href(&unit_code, period, &[]),
         definition_history_href: crate::access::history_href("indicator", ind.code.as_str()),
         addressed_by: app.addressing(&caller, ind.code.as_str()).await?,
+        map_href: view::href(
+            &format!("/indicators/{}/map", view::encode(ind.code.as_str())),
+            &[
+                ("unit", unit_code.as_str()),
+                ("period", &period.to_string()),
+            ],
+        ),
         benchmark_href: view::href(
             "/benchmark",
             &[
