@@ -104,7 +104,9 @@ pub fn quartiles(values: &[Option<f64>], higher_is_better: bool) -> Vec<Option<u
 }
 
 /// The whole map: the areas shaded, each focusable and named, and a legend.
-/// `id` prefixes the element ids so several maps can share a page.
+/// `id` prefixes the element ids so several maps can share a page. An area
+/// with no rings (no boundary yet) counts towards the quartiles but is not
+/// drawn, so the map and the table beside it rank alike.
 pub fn choropleth(id: &str, title: &str, areas: &[MapArea], shading: Shading) -> String {
     let bounds = bounds(areas.iter().flat_map(|a| a.rings.iter().flatten()));
     let quartile = match shading {
@@ -138,6 +140,10 @@ pub fn choropleth(id: &str, title: &str, areas: &[MapArea], shading: Shading) ->
     let mut used_status: Vec<Status> = Vec::new();
     let mut used_quartiles = [false; 5];
     for (area, quartile) in areas.iter().zip(&quartile) {
+        // Ranked among the rest, but with no outline there is nothing to draw.
+        if area.rings.is_empty() {
+            continue;
+        }
         let (fill, words) = match shading {
             Shading::Status => {
                 if !used_status.contains(&area.status) {
@@ -280,10 +286,11 @@ pub fn choropleth(id: &str, title: &str, areas: &[MapArea], shading: Shading) ->
         .map(|k| PAD + SWATCH + 8.0 + text_width(&k.1, SMALL_TEXT))
         .fold(0.0, f64::max);
     let height = legend_top + keys.len() as f64 * LEGEND_ROW + PAD;
-    let with_figure = areas.iter().filter(|a| a.value.is_some()).count();
+    let drawn: Vec<&MapArea> = areas.iter().filter(|a| !a.rings.is_empty()).collect();
+    let with_figure = drawn.iter().filter(|a| a.value.is_some()).count();
     let desc = format!(
         "A map of {} areas, {with_figure} with a figure, shaded by {}. The table beside the map gives each area's figure.",
-        areas.len(),
+        drawn.len(),
         match shading {
             Shading::Status => "status against target",
             Shading::Quartile { .. } => "quartile",
@@ -430,6 +437,27 @@ mod tests {
         area.href = None;
         let svg = choropleth("f", "F", &[area], Shading::Status);
         assert!(svg.contains(r#"tabindex="0" role="img" aria-label="Ward A: 1%, near target""#));
+    }
+
+    #[test]
+    fn an_area_without_an_outline_is_ranked_but_not_drawn() {
+        let mut missing = square("C", 2.0, Some(3.0), Status::Green);
+        missing.rings.clear();
+        let svg = choropleth(
+            "r",
+            "R",
+            &[
+                square("A", 0.0, Some(1.0), Status::Green),
+                square("B", 1.0, Some(2.0), Status::Green),
+                missing,
+            ],
+            Shading::Quartile {
+                higher_is_better: true,
+            },
+        );
+        assert!(svg.contains(r#"aria-label="Ward B: 2%, 2nd quartile""#));
+        assert!(!svg.contains("Ward C"));
+        assert!(svg.contains("A map of 2 areas"));
     }
 
     #[test]

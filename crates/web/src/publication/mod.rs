@@ -59,16 +59,14 @@ pub(crate) fn show_map(
     let areas: Vec<MapArea> = map
         .areas
         .iter()
-        .filter_map(|a| {
-            Some(MapArea {
-                code: a.unit.code.clone(),
-                name: a.unit.name.clone(),
-                rings: a.outline.clone()?,
-                value: a.value,
-                figure: a.figure.clone(),
-                status: a.status,
-                href: Some(href(&a.unit.code)),
-            })
+        .map(|a| MapArea {
+            code: a.unit.code.clone(),
+            name: a.unit.name.clone(),
+            rings: a.outline.clone().unwrap_or_default(),
+            value: a.value,
+            figure: a.figure.clone(),
+            status: a.status,
+            href: Some(href(&a.unit.code)),
         })
         .collect();
     let title = format!(
@@ -79,7 +77,7 @@ pub(crate) fn show_map(
         map.period.label()
     );
     MapShown {
-        svg: if areas.is_empty() {
+        svg: if !map.drawable() {
             String::new()
         } else {
             choropleth(id, &title, &areas, shading)
