@@ -60,6 +60,11 @@ const PAGES = [
   ['a goal', '/goals/EM-IMPROVE', null],
   ['improvement', '/improvement', null],
   ['action point statuses', '/action-statuses', null],
+  ['publication', '/publication', null],
+  ['indicator map', '/indicators/NI192/map?unit=E10000024&period=2023/24', null],
+  ['open data', '/open', null],
+  ['open data indicator', '/open/indicators/FRS01', null],
+  ['open data area', '/open/areas/NFRS', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

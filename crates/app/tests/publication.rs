@@ -149,7 +149,7 @@ async fn boundaries_match_units_by_ons_code_and_report_what_is_left_over() {
 
         // The map of the wards carries each figure and, where imported, the outline.
         let map = app
-            .indicator_map(&officer, "NI 192", "E08000009", None)
+            .indicator_map(&officer, "NI 192", "E08000009", None, None)
             .await
             .unwrap();
         assert_eq!(map.period.to_string(), "2024/25");

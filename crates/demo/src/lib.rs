@@ -22,6 +22,7 @@ pub mod partnership;
 pub mod partnership_register;
 mod people;
 pub mod plans;
+pub mod publication;
 pub mod risks;
 
 pub use generate::{DemoFiles, generate};

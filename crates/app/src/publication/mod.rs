@@ -134,14 +134,17 @@ impl Stocktake {
         Ok(())
     }
 
-    /// An indicator across the children of `unit` for `period` (or the
-    /// latest with figures), with each child's outline where imported: for
-    /// the signed-in pages, within the caller's scope and view.
+    /// An indicator across the children of `unit` (or, with `level`, the
+    /// units of that level beneath it, as the regional picture lists them)
+    /// for `period` (or the latest with figures), with each one's outline
+    /// where imported: for the signed-in pages, within the caller's scope
+    /// and view.
     pub async fn indicator_map(
         &self,
         caller: &Caller,
         code: &str,
         unit: &str,
+        level: Option<&str>,
         period: Option<Period>,
     ) -> Result<IndicatorMap, AppError> {
         let mut map = {
@@ -150,7 +153,27 @@ impl Stocktake {
             let i = find_indicator(&cache, code)?;
             let u = find_unit(&cache, unit)?;
             rights.require_sees(&cache, u)?;
-            map_figures(&cache, rights.view, &|c| rights.sees(c), i, u, period)
+            let level = level.map(str::trim).filter(|l| !l.is_empty());
+            if let Some(level) = level
+                && !cache.hierarchy().levels().iter().any(|l| l == level)
+            {
+                return Err(AppError::invalid(
+                    "level",
+                    format!(
+                        "no unit is at the level {level}: choose a level the hierarchy names, such as district"
+                    ),
+                ));
+            }
+            let areas = areas_of(&cache, u, level);
+            map_figures(
+                &cache,
+                rights.view,
+                &|c| rights.sees(c),
+                i,
+                u,
+                &areas,
+                period,
+            )
         };
         self.add_outlines(&mut map).await?;
         Ok(map)
@@ -184,23 +207,40 @@ pub(crate) fn latest_with_figure(
         .find(|&p| figures.has_figure(i, u, p))
 }
 
-/// The figures of a map: each child of `u` that `sees` lets through.
+/// The areas of a map of `u`: its children, or its descendants at `level`.
+pub(crate) fn areas_of(cache: &Analytics, u: UnitIdx, level: Option<&str>) -> Vec<UnitIdx> {
+    let hierarchy = cache.hierarchy();
+    let Some(level) = level else {
+        return hierarchy.children(u).to_vec();
+    };
+    let mut found = Vec::new();
+    let mut stack: Vec<UnitIdx> = hierarchy.children(u).iter().rev().copied().collect();
+    while let Some(c) = stack.pop() {
+        if hierarchy.unit(c).level.as_str() == level {
+            found.push(c);
+        } else {
+            stack.extend(hierarchy.children(c).iter().rev().copied());
+        }
+    }
+    found
+}
+
+/// The figures of a map of `u`: each of `areas` that `sees` lets through.
 pub(crate) fn map_figures(
     cache: &Analytics,
     view: View,
     sees: &dyn Fn(UnitIdx) -> bool,
     i: IndIdx,
     u: UnitIdx,
+    areas: &[UnitIdx],
     period: Option<Period>,
 ) -> IndicatorMap {
     let ind = cache.indicator(i);
     let period = period
         .map(|p| Period::containing(p.last_month(), ind.frequency))
         .or_else(|| {
-            // The latest period any child has a figure for.
-            cache
-                .hierarchy()
-                .children(u)
+            // The latest period any area has a figure for.
+            areas
                 .iter()
                 .filter_map(|&c| latest_with_figure(cache, view, i, c))
                 .max()
@@ -208,9 +248,7 @@ pub(crate) fn map_figures(
         .or_else(|| cache.latest_period(ind.frequency))
         .unwrap_or_else(|| Period::containing(this_month().last_month(), ind.frequency));
     let figures = cache.view(view);
-    let areas = cache
-        .hierarchy()
-        .children(u)
+    let areas = areas
         .iter()
         .filter(|&&c| sees(c))
         .map(|&c| {

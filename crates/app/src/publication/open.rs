@@ -260,7 +260,8 @@ impl Stocktake {
             for point in &mut view.trend {
                 point.commentary = None;
             }
-            let map = map_figures(&cache, VIEW, &|_| true, i, u, Some(view.period));
+            let areas = super::areas_of(&cache, u, None);
+            let map = map_figures(&cache, VIEW, &|_| true, i, u, &areas, Some(view.period));
             (summary(&cache, i, &on), view, map)
         };
         self.add_outlines(&mut map).await?;

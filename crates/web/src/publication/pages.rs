@@ -54,6 +54,12 @@ pub fn routes() -> Routes {
             Sample::path("/indicators/FRS01/map?unit={UNIT}"),
             map,
         )
+        .get(
+            "/maps",
+            SignedIn,
+            Sample::path("/maps?indicator=FRS01&unit={UNIT}"),
+            maps,
+        )
 }
 
 #[derive(Template)]
@@ -186,6 +192,10 @@ pub async fn boundaries(
 
 #[derive(Debug, Deserialize)]
 pub struct MapQuery {
+    /// For `/maps`, where a form chooses the indicator.
+    indicator: Option<String>,
+    /// The units of this level beneath the unit, rather than its children.
+    level: Option<String>,
     unit: Option<String>,
     period: Option<String>,
     shade: Option<String>,
@@ -199,10 +209,22 @@ struct MapPage {
     title: String,
     unit_code: String,
     unit_name: String,
+    level: String,
     period: String,
     period_label: String,
     shown: MapShown,
     can_quartile: bool,
+}
+
+/// The map with the indicator chosen in the address's query (the regional
+/// picture's form).
+pub async fn maps(
+    state: State<AppState>,
+    page: PageCaller,
+    Query(query): Query<MapQuery>,
+) -> Result<Html<String>, PageError> {
+    let code = query.indicator.clone().unwrap_or_default();
+    map(state, page, Path(code), Query(query)).await
 }
 
 pub async fn map(
@@ -212,12 +234,13 @@ pub async fn map(
     Query(query): Query<MapQuery>,
 ) -> Result<Html<String>, PageError> {
     let caller = &page.caller;
+    let level = query.level.clone().unwrap_or_default();
     let period = query
         .period
         .as_deref()
         .filter(|p| !p.trim().is_empty())
         .map(|p| {
-            p.trim().parse().map_err(|e| {
+            p.trim().parse::<stocktake::core::Period>().map_err(|e| {
                 AppError::invalid(
                     "period",
                     format!("{e}: give a period such as 2024/25 or 2024/25 Q3"),
@@ -228,7 +251,7 @@ pub async fn map(
     let unit = crate::pages::unit_or_home(&state.app, caller, query.unit)?.unwrap_or_default();
     let map = state
         .app
-        .indicator_map(caller, &code, &unit, period)
+        .indicator_map(caller, &code, &unit, Some(&level), period)
         .await?;
     let by_quartile = query.shade.as_deref() == Some("quartile");
     let period_text = map.period.to_string();
@@ -246,6 +269,7 @@ pub async fn map(
         title: map.title.clone(),
         unit_code: map.unit.code.clone(),
         unit_name: map.unit.name.clone(),
+        level,
         period: period_text.clone(),
         period_label: map.period.label(),
         can_quartile: map.higher_is_better.is_some(),
