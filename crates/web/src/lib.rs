@@ -13,6 +13,7 @@ pub mod api;
 mod benchmark;
 mod caller;
 pub mod error;
+mod framework;
 mod improvement;
 mod intelligence;
 pub mod openapi;
@@ -103,6 +104,7 @@ fn all_routes() -> routes::Routes {
         .merge(benchmark::routes())
         .merge(intelligence::routes())
         .merge(improvement::routes())
+        .merge(framework::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }
