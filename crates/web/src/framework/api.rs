@@ -7,6 +7,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use stocktake::framework::{
     Assessment, AssessmentForm, AssessmentSummary, Framework, FrameworkForm, IndicatorSet,
     IndicatorSetForm, JudgementForm, Laa, LaaForm, LaaSummary, LaaTargetForm, LineForm,
@@ -124,6 +125,88 @@ pub fn routes() -> Routes {
         )
 }
 
+fn unit_example() -> Value {
+    json!({"code": "NFRS", "name": "Nottinghamshire Fire and Rescue Service", "level": "service"})
+}
+
+fn set_example() -> Value {
+    json!({"code": "NIS", "name": "National Indicator Set", "owner": "Communities and Local Government",
+        "description": "", "valid_from": "2008-04-01", "valid_to": null, "validity": "Valid from 2008-04-01",
+        "ended": false, "members": [{"code": "FRS01", "title": "Primary fires per 10,000 population"}]})
+}
+
+fn summary_example() -> Value {
+    json!({"code": "NOTTS-LAA-2008", "title": "Nottinghamshire LAA", "unit": unit_example(),
+        "period": "2024/25 to 2026/27", "designated": 1, "designated_line": "1 of 35 designated"})
+}
+
+fn target_example() -> Value {
+    json!({"indicator": "FRS01", "title": "Primary fires per 10,000 population", "measure": "per 10,000 population",
+        "decimals": 2, "kind": "designated", "kind_label": "Designated", "theme": "Safer communities",
+        "partner": "Fire and rescue service", "baseline": 3.4, "baseline_period": "2023/24",
+        "targets": [3.2, 3.0, 2.8], "stretch": 2.6,
+        "years": [{"year": "2024/25", "value": 2.9, "target": 3.2, "status": "green", "status_label": "On target"},
+                  {"year": "2025/26", "value": null, "target": 3.0, "status": "no_data", "status_label": "No data"},
+                  {"year": "2026/27", "value": null, "target": 2.8, "status": "no_data", "status_label": "No data"}],
+        "latest_year": "2024/25", "latest_value": 2.9, "status": "green", "status_label": "On target",
+        "direction": "not_comparable", "direction_label": "Not comparable", "stretch_percent": 63.0,
+        "stretch_progress": "63% of the way from the baseline to the stretch"})
+}
+
+fn laa_example() -> Value {
+    json!({"code": "NOTTS-LAA-2008", "title": "Nottinghamshire LAA", "unit": unit_example(), "first_year": 2024,
+        "period": "2024/25 to 2026/27", "years": ["2024/25", "2025/26", "2026/27"], "partnership": null,
+        "partnership_name": null, "national_set": "NIS", "description": "", "designated": 1, "limit": 35,
+        "designated_line": "1 of 35 designated",
+        "by_theme": [{"name": "Safer communities", "summary": "1 of 1 on target", "targets": [target_example()]}],
+        "by_partner": [{"name": "Fire and rescue service", "summary": "1 of 1 on target", "targets": [target_example()]}],
+        "statutory": [], "local": [], "editable": true})
+}
+
+fn framework_example() -> Value {
+    json!({"code": "FIRE-CPA", "name": "Fire comprehensive performance assessment",
+        "scale": ["Poor", "Weak", "Fair", "Good", "Excellent"], "description": "",
+        "themes": ["Performance management"],
+        "kloes": [{"reference": "PM1", "theme": "Performance management",
+            "question": "Are business risks managed below strategic level?",
+            "descriptors": [{"level": "Fair", "descriptor": "Risks are managed at strategic level only."}]}]})
+}
+
+fn framework_body() -> Value {
+    json!({"code": "FIRE-CPA", "name": "Fire comprehensive performance assessment",
+        "scale": ["Poor", "Weak", "Fair", "Good", "Excellent"],
+        "kloes": [{"reference": "PM1", "theme": "Performance management",
+            "question": "Are business risks managed below strategic level?",
+            "descriptors": [{"level": "Fair", "descriptor": "Risks are managed at strategic level only."}]}]})
+}
+
+fn assessment_summary_example() -> Value {
+    json!({"id": 1, "title": "CPA self-assessment", "framework": "FIRE-CPA",
+        "framework_name": "Fire comprehensive performance assessment", "unit": unit_example(),
+        "self_assessed_on": "2004-10-01", "self_overall": "Good", "judgement": "Fair", "judged_on": "2005-03-31"})
+}
+
+fn assessment_example() -> Value {
+    json!({"id": 1, "title": "CPA self-assessment", "framework": "FIRE-CPA",
+        "framework_name": "Fire comprehensive performance assessment",
+        "scale": ["Poor", "Weak", "Fair", "Good", "Excellent"], "unit": unit_example(),
+        "self_assessed_on": "2004-10-01", "self_overall": "Good", "judged_on": "2005-03-31",
+        "judged_by": "Audit Commission", "judgement": "Fair", "gap": "over",
+        "gap_words": "Self-assessed one level above the judgement (Good against Fair)",
+        "lines_summary": "Of 1 lines self-assessed and judged: 0 matched, 1 self-assessed above the judgement, 0 below",
+        "lines": [{"kloe": "PM1", "theme": "Performance management",
+            "question": "Are business risks managed below strategic level?",
+            "descriptors": [{"level": "Fair", "descriptor": "Risks are managed at strategic level only."}],
+            "self_level": "Good", "evidence": "Risk register reviewed quarterly", "indicators": ["FRS01"],
+            "documents": ["https://example.org/risk-policy.pdf"], "action_id": 3,
+            "action": "NFRS-CPA-2005 1.3: Manage business risk below strategic level",
+            "judgement": "Fair", "judgement_note": "", "gap": "over",
+            "gap_words": "Self-assessed one level above the judgement (Good against Fair)"}],
+        "history": [{"kind": "external", "kind_label": "External judgement", "judged_on": "2005-03-31",
+            "judgement": "Fair", "by_whom": "Audit Commission", "intelligence": 1}],
+        "editable": true})
+}
+
 /// Indicator sets.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SetList {
@@ -140,7 +223,7 @@ pub struct SetList {
     tag = "framework",
     operation_id = "list_indicator_sets",
     responses(
-        (status = 200, description = "The sets.", body = SetList),
+        (status = 200, description = "The sets.", body = SetList, example = json!({"sets": [set_example()]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
     )
 )]
@@ -163,9 +246,9 @@ pub async fn list_sets(
     path = "/api/v1/indicator-sets",
     tag = "framework",
     operation_id = "save_indicator_set",
-    request_body(content = IndicatorSetForm, example = json!({"code": "NIS", "name": "National Indicator Set", "owner": "Communities and Local Government", "valid_from": "2008-04-01", "indicators": ["NI192"]})),
+    request_body(content = IndicatorSetForm, example = json!({"code": "NIS", "name": "National Indicator Set", "owner": "Communities and Local Government", "valid_from": "2008-04-01", "indicators": ["FRS01", "FRS09"]})),
     responses(
-        (status = 200, description = "The set as saved.", body = IndicatorSet),
+        (status = 200, description = "The set as saved.", body = IndicatorSet, example = json!(set_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong (an unknown indicator, a date not YYYY-MM-DD); nothing was written.", body = ErrorBody,
@@ -181,6 +264,8 @@ pub async fn save_set(
 }
 
 /// Get an indicator set
+///
+/// One set, ended or not, with its owner, validity and members.
 #[utoipa::path(
     get,
     path = "/api/v1/indicator-sets/{code}",
@@ -188,7 +273,7 @@ pub async fn save_set(
     operation_id = "get_indicator_set",
     params(("code" = String, Path, description = "The set's code.", example = "NIS")),
     responses(
-        (status = 200, description = "The set.", body = IndicatorSet),
+        (status = 200, description = "The set.", body = IndicatorSet, example = json!(set_example())),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No set has the code.", body = ErrorBody),
     )
@@ -217,7 +302,7 @@ pub struct LaaList {
     tag = "framework",
     operation_id = "list_laas",
     responses(
-        (status = 200, description = "The agreements.", body = LaaList),
+        (status = 200, description = "The agreements.", body = LaaList, example = json!({"laas": [summary_example()]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
     )
 )]
@@ -240,9 +325,9 @@ pub async fn list_laas(
     path = "/api/v1/laas",
     tag = "framework",
     operation_id = "save_laa",
-    request_body(content = LaaForm, example = json!({"code": "NOTTS-LAA-2008", "title": "Nottinghamshire LAA 2008-11", "unit": "NOTTS", "first_year": "2008/09", "national_set": "NIS"})),
+    request_body(content = LaaForm, example = json!({"code": "NOTTS-LAA-2008", "title": "Nottinghamshire LAA", "unit": "NFRS", "first_year": "2024/25", "national_set": "NIS"})),
     responses(
-        (status = 200, description = "The agreement as saved.", body = Laa),
+        (status = 200, description = "The agreement as saved.", body = Laa, example = json!(laa_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong (an unknown unit or set, a year not written 2008/09); nothing was written.", body = ErrorBody),
@@ -267,7 +352,7 @@ pub async fn save_laa(
     operation_id = "get_laa",
     params(("code" = String, Path, description = "The agreement's code.", example = "NOTTS-LAA-2008")),
     responses(
-        (status = 200, description = "The agreement.", body = Laa),
+        (status = 200, description = "The agreement.", body = Laa, example = json!(laa_example())),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No agreement you may read has the code.", body = ErrorBody),
     )
@@ -292,9 +377,9 @@ pub async fn get_laa(
     tag = "framework",
     operation_id = "save_laa_target",
     params(("code" = String, Path, description = "The agreement's code.", example = "NOTTS-LAA-2008")),
-    request_body(content = LaaTargetForm, example = json!({"indicator": "NI192", "kind": "designated", "theme": "Environment", "partner": "District councils", "baseline": "38.5", "baseline_period": "2007/08", "target_1": "40", "target_2": "42", "target_3": "44", "stretch": "46"})),
+    request_body(content = LaaTargetForm, example = json!({"indicator": "FRS09", "kind": "designated", "theme": "Safer communities", "partner": "Fire and rescue service", "baseline": "20", "baseline_period": "2023/24", "target_1": "18", "target_2": "16", "target_3": "15", "stretch": "13"})),
     responses(
-        (status = 200, description = "The agreement with the target.", body = Laa),
+        (status = 200, description = "The agreement with the target.", body = Laa, example = json!(laa_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 404, description = "No agreement you may change has the code.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
@@ -308,7 +393,9 @@ pub async fn save_laa_target(
     ApiPath(code): ApiPath<String>,
     ApiJson(form): ApiJson<LaaTargetForm>,
 ) -> Result<Json<Laa>, ApiError> {
-    Ok(Json(state.app.save_laa_target(&caller, &code, &form).await?))
+    Ok(Json(
+        state.app.save_laa_target(&caller, &code, &form).await?,
+    ))
 }
 
 /// Frameworks.
@@ -327,7 +414,7 @@ pub struct FrameworkList {
     tag = "framework",
     operation_id = "list_frameworks",
     responses(
-        (status = 200, description = "The frameworks.", body = FrameworkList),
+        (status = 200, description = "The frameworks.", body = FrameworkList, example = json!({"frameworks": [framework_example()]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
     )
 )]
@@ -351,9 +438,9 @@ pub async fn list_frameworks(
     path = "/api/v1/frameworks",
     tag = "framework",
     operation_id = "save_framework",
-    request_body(content = FrameworkForm),
+    request_body(content = FrameworkForm, example = json!(framework_body())),
     responses(
-        (status = 200, description = "The framework as saved.", body = Framework),
+        (status = 200, description = "The framework as saved.", body = Framework, example = json!(framework_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong (a scale of one level, a line's reference twice, a descriptor for a level not on the scale); nothing was written.", body = ErrorBody),
@@ -368,6 +455,8 @@ pub async fn save_framework(
 }
 
 /// Get a framework
+///
+/// Its scale, themes and key lines of enquiry, each with the descriptors of its levels.
 #[utoipa::path(
     get,
     path = "/api/v1/frameworks/{code}",
@@ -375,7 +464,7 @@ pub async fn save_framework(
     operation_id = "get_framework",
     params(("code" = String, Path, description = "The framework's code.", example = "FIRE-CPA")),
     responses(
-        (status = 200, description = "The framework.", body = Framework),
+        (status = 200, description = "The framework.", body = Framework, example = json!(framework_example())),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No framework has the code.", body = ErrorBody),
     )
@@ -414,7 +503,7 @@ pub struct AssessmentList {
     operation_id = "list_assessments",
     params(AssessmentQuery),
     responses(
-        (status = 200, description = "The assessments.", body = AssessmentList),
+        (status = 200, description = "The assessments.", body = AssessmentList, example = json!({"assessments": [assessment_summary_example()]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No unit has the code.", body = ErrorBody),
     )
@@ -425,7 +514,10 @@ pub async fn list_assessments(
     ApiQuery(query): ApiQuery<AssessmentQuery>,
 ) -> Result<Json<AssessmentList>, ApiError> {
     Ok(Json(AssessmentList {
-        assessments: state.app.assessments(&caller, query.unit.as_deref()).await?,
+        assessments: state
+            .app
+            .assessments(&caller, query.unit.as_deref())
+            .await?,
     }))
 }
 
@@ -438,9 +530,9 @@ pub async fn list_assessments(
     path = "/api/v1/assessments",
     tag = "framework",
     operation_id = "start_assessment",
-    request_body(content = AssessmentForm),
+    request_body(content = AssessmentForm, example = json!({"framework": "FIRE-CPA", "unit": "NFRS", "title": "CPA self-assessment", "self_assessed_on": "2004-10-01"})),
     responses(
-        (status = 200, description = "The assessment.", body = Assessment),
+        (status = 200, description = "The assessment.", body = Assessment, example = json!(assessment_example())),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
         (status = 422, description = "A field is wrong (an unknown framework or unit, a date not YYYY-MM-DD); nothing was written.", body = ErrorBody),
@@ -465,7 +557,7 @@ pub async fn start_assessment(
     operation_id = "get_assessment",
     params(("id" = i64, Path, description = "The assessment's id.", example = 1)),
     responses(
-        (status = 200, description = "The assessment.", body = Assessment),
+        (status = 200, description = "The assessment.", body = Assessment, example = json!(assessment_example())),
         (status = 400, description = "The id is not a whole number, or the query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No assessment you may read has the id.", body = ErrorBody),
     )
@@ -489,9 +581,9 @@ pub async fn get_assessment(
     tag = "framework",
     operation_id = "self_assess_line",
     params(("id" = i64, Path, description = "The assessment's id.", example = 1)),
-    request_body(content = LineForm),
+    request_body(content = LineForm, example = json!({"kloe": "PM1", "level": "Good", "evidence": "Risk register reviewed quarterly", "indicators": ["FRS01"], "documents": ["https://example.org/risk-policy.pdf"]})),
     responses(
-        (status = 200, description = "The assessment.", body = Assessment),
+        (status = 200, description = "The assessment.", body = Assessment, example = json!(assessment_example())),
         (status = 400, description = "The body is not JSON of the shape described, or the id is not a whole number.", body = ErrorBody),
         (status = 404, description = "No assessment you may change has the id.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
@@ -517,9 +609,9 @@ pub async fn self_assess_line(
     tag = "framework",
     operation_id = "judge_line",
     params(("id" = i64, Path, description = "The assessment's id.", example = 1)),
-    request_body(content = LineJudgementForm),
+    request_body(content = LineJudgementForm, example = json!({"kloe": "PM1", "judgement": "Fair", "note": "Risks below strategic level are not managed"})),
     responses(
-        (status = 200, description = "The assessment.", body = Assessment),
+        (status = 200, description = "The assessment.", body = Assessment, example = json!(assessment_example())),
         (status = 400, description = "The body is not JSON of the shape described, or the id is not a whole number.", body = ErrorBody),
         (status = 404, description = "No assessment you may change has the id.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
@@ -545,9 +637,9 @@ pub async fn judge_line(
     tag = "framework",
     operation_id = "record_overall_judgement",
     params(("id" = i64, Path, description = "The assessment's id.", example = 1)),
-    request_body(content = JudgementForm),
+    request_body(content = JudgementForm, example = json!({"kind": "external", "judged_on": "2005-03-31", "judgement": "Fair", "by_whom": "Audit Commission"})),
     responses(
-        (status = 200, description = "The assessment.", body = Assessment),
+        (status = 200, description = "The assessment.", body = Assessment, example = json!(assessment_example())),
         (status = 400, description = "The body is not JSON of the shape described, or the id is not a whole number.", body = ErrorBody),
         (status = 404, description = "No assessment you may change has the id.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
@@ -572,9 +664,9 @@ pub async fn record_judgement(
     tag = "framework",
     operation_id = "raise_assessment_action",
     params(("id" = i64, Path, description = "The assessment's id.", example = 1)),
-    request_body(content = RaiseActionForm),
+    request_body(content = RaiseActionForm, example = json!({"kloe": "PM1", "plan": "NFRS-CPA-2005", "theme": "1", "reference": "1.3", "action": "Manage business risk below strategic level", "lead": "ACFO Andy Beale"})),
     responses(
-        (status = 200, description = "The assessment, the line linked to the action.", body = Assessment),
+        (status = 200, description = "The assessment, the line linked to the action.", body = Assessment, example = json!(assessment_example())),
         (status = 400, description = "The body is not JSON of the shape described, or the id is not a whole number.", body = ErrorBody),
         (status = 404, description = "No assessment you may change has the id, or the plan has no such theme.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
@@ -587,5 +679,10 @@ pub async fn raise_action(
     ApiPath(id): ApiPath<i64>,
     ApiJson(form): ApiJson<RaiseActionForm>,
 ) -> Result<Json<Assessment>, ApiError> {
-    Ok(Json(state.app.raise_assessment_action(&caller, id, &form).await?))
+    Ok(Json(
+        state
+            .app
+            .raise_assessment_action(&caller, id, &form)
+            .await?,
+    ))
 }

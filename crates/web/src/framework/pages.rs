@@ -149,7 +149,10 @@ struct IndexPage {
     files: Vec<(&'static str, String)>,
 }
 
-pub async fn index(State(state): State<AppState>, page: PageCaller) -> Result<Html<String>, PageError> {
+pub async fn index(
+    State(state): State<AppState>,
+    page: PageCaller,
+) -> Result<Html<String>, PageError> {
     let caller = &page.caller;
     render(&IndexPage {
         sets: state.app.indicator_sets(caller).await?,
@@ -162,7 +165,11 @@ pub async fn index(State(state): State<AppState>, page: PageCaller) -> Result<Ht
             .map(|f| {
                 (
                     f.as_str(),
-                    f.columns().iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", "),
+                    f.columns()
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 )
             })
             .collect(),
@@ -231,7 +238,12 @@ pub async fn set_page(
     render(&SetPage {
         layout: Layout::new(&page, set.name.clone(), "framework"),
         editable: keeps(&page.caller),
-        members: set.members.iter().map(|m| m.code.as_str()).collect::<Vec<_>>().join("; "),
+        members: set
+            .members
+            .iter()
+            .map(|m| m.code.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
         set,
     })
 }
@@ -301,13 +313,24 @@ pub async fn laa_page(
 ) -> Result<Html<String>, PageError> {
     let laa = state.app.laa(&page.caller, &code).await?;
     let national = if laa.editable {
-        state.app.indicator_set(&page.caller, &laa.national_set).await.ok()
+        state
+            .app
+            .indicator_set(&page.caller, &laa.national_set)
+            .await
+            .ok()
     } else {
         None
     };
     let mut layout = Layout::new(&page, laa.title.clone(), "framework");
-    layout.print = query.print.as_deref().is_some_and(|p| !p.is_empty() && p != "0");
-    render(&LaaPage { layout, laa, national })
+    layout.print = query
+        .print
+        .as_deref()
+        .is_some_and(|p| !p.is_empty() && p != "0");
+    render(&LaaPage {
+        layout,
+        laa,
+        national,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -647,7 +670,11 @@ pub async fn export(
         .app
         .export_framework_file(&page.caller, kind, &mut out)
         .await?;
-    Ok(attachment("text/csv; charset=utf-8", &format!("{}.csv", kind.as_str()), out))
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        &format!("{}.csv", kind.as_str()),
+        out,
+    ))
 }
 
 fn attachment(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
