@@ -156,7 +156,7 @@ fn designated(n: u32) -> LaaTargetForm {
     LaaTargetForm {
         indicator: format!("NI {n}"),
         kind: Some("designated".into()),
-        theme: if n % 2 == 0 {
+        theme: if n.is_multiple_of(2) {
             "Stronger communities"
         } else {
             "Safer communities"
