@@ -65,6 +65,12 @@ const PAGES = [
   ['open data', '/open', null],
   ['open data indicator', '/open/indicators/FRS01', null],
   ['open data area', '/open/areas/NFRS', null],
+  ['the national framework', '/framework', null],
+  ['a local area agreement', '/framework/laas/NOTTS-LAA', null],
+  ['a local area agreement, printable', '/framework/laas/NOTTS-LAA?print=1', null],
+  ['an indicator set', '/framework/sets/NIS', null],
+  ['a framework of key lines of enquiry', '/framework/frameworks/FIRE-CPA', null],
+  ['an assessment', '/framework/assessments/1', null],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

@@ -57,6 +57,8 @@ const SHOTS = [
   ['risk', '/risks/EMRIEP/risks/1', null],
   ['goal', '/goals/EM-IMPROVE', null],
   ['improvement', '/improvement', null],
+  ['laa', '/framework/laas/NOTTS-LAA', null],
+  ['assessment', '/framework/assessments/1', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

@@ -15,6 +15,7 @@ mod cache;
 pub mod clock;
 pub mod config;
 mod error;
+pub mod framework;
 pub mod improvement;
 pub mod intelligence;
 mod memo;

@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use stocktake::benchmark::{BenchmarkRequest, ComparatorSet, PictureDetail, PictureRequest};
 use stocktake::config::{self, Flags, Loaded};
 use stocktake::core::{Frequency, Period};
+use stocktake::framework::FrameworkFile;
 use stocktake::improvement::ImprovementFile;
 use stocktake::improvement::RiskFile;
 use stocktake::intelligence::IntelligenceFile;
@@ -488,6 +489,13 @@ enum Kind {
     Risks,
     /// A risk register's issues log (with --register).
     Issues,
+    /// Indicator sets' descriptions: code, name, owner, valid_from, valid_to, description.
+    IndicatorSets,
+    /// Indicator set members: set, indicator.
+    SetMembers,
+    /// Local Area Agreements' targets: laa, indicator, kind, theme, partner,
+    /// baseline, baseline_period, target_1, target_2, target_3, stretch.
+    LaaTargets,
 }
 
 impl Kind {
@@ -496,6 +504,16 @@ impl Kind {
         match self {
             Kind::Risks => Some(RiskFile::Risks),
             Kind::Issues => Some(RiskFile::Issues),
+            _ => None,
+        }
+    }
+
+    /// The national framework's file this kind names, if it is one.
+    fn framework_file(self) -> Option<FrameworkFile> {
+        match self {
+            Kind::IndicatorSets => Some(FrameworkFile::Sets),
+            Kind::SetMembers => Some(FrameworkFile::SetMembers),
+            Kind::LaaTargets => Some(FrameworkFile::LaaTargets),
             _ => None,
         }
     }
@@ -545,7 +563,10 @@ impl Kind {
             | Kind::Actions
             | Kind::ProjectUpdates
             | Kind::Risks
-            | Kind::Issues => return None,
+            | Kind::Issues
+            | Kind::IndicatorSets
+            | Kind::SetMembers
+            | Kind::LaaTargets => return None,
         })
     }
 }
@@ -977,6 +998,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("{name}: {rows} rows imported");
                 return Ok(());
             }
+            if let Some(framework) = kind.framework_file() {
+                if check || ratify || reason.is_some() {
+                    return Err(BadInput(format!(
+                        "{name}: --check, --ratify and --reason are not taken for {} files: the import is all or nothing, and names every bad line",
+                        framework.as_str()
+                    ))
+                    .into());
+                }
+                let bytes = std::fs::read(&file)
+                    .map_err(|e| BadInput(format!("cannot open {name}: {e}")))?;
+                let app = open(false).await?;
+                let caller = caller_for(&app)?;
+                let rows = app
+                    .import_framework_file(&caller, framework, &name, &bytes)
+                    .await?;
+                eprintln!("{name}: {rows} rows imported");
+                return Ok(());
+            }
             if let Some(support) = kind.support_file() {
                 if check || ratify || reason.is_some() {
                     return Err(BadInput(format!(
@@ -1082,6 +1121,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 kind.data_file(),
                 kind.support_file(),
             ) {
+                _ if kind.framework_file().is_some() => {
+                    let Some(file) = kind.framework_file() else {
+                        unreachable!("checked above")
+                    };
+                    app.export_framework_file(&caller, file, writer).await?
+                }
                 _ if kind.risk_file().is_some() => {
                     let (Some(file), Some(register)) = (kind.risk_file(), &register) else {
                         unreachable!("checked above")

@@ -117,6 +117,9 @@ impl Command {
                 Kind::Actions | Kind::ProjectUpdates => writes(Framework, true),
                 // The register's unit within scope.
                 Kind::Risks | Kind::Issues => writes(Framework, true),
+                // Sets are not scoped; an agreement's area within scope.
+                Kind::IndicatorSets | Kind::SetMembers => writes(Framework, false),
+                Kind::LaaTargets => writes(Framework, true),
             },
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {

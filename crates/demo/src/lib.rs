@@ -12,10 +12,14 @@
 //!   the protocol prints it, with goals ([`risks`]); the fire service's
 //!   improvement plans, Track projects and a joint work programme
 //!   ([`plans`]);
+//! - [`framework`]: the national and Best Value indicator sets, a Local
+//!   Area Agreement, and the fire CPA as a framework with a self-assessment,
+//!   the judgement and an action it raised;
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
 
 pub mod bench;
 pub mod budgets;
+pub mod framework;
 pub mod generate;
 mod load;
 pub mod partnership;

@@ -60,6 +60,7 @@ pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, A
     crate::plans::load_plans(app, caller).await?;
     crate::risks::load_risks(app, caller).await?;
     crate::publication::load_publication(app, caller).await?;
+    crate::framework::load_framework(app, caller).await?;
     Ok(loaded)
 }
 

@@ -3,7 +3,7 @@
 //! both, with the schema migrated at connect.
 //!
 //! A folder per capability holds its queries (`values/`, `access/`, `returns/`,
-//! `benchmark/`, `intelligence/`, `improvement/`). Every
+//! `benchmark/`, `intelligence/`, `improvement/`, `framework/`). Every
 //! write is one transaction that also records an audit line and appends to
 //! the change log ([`Store::change_seq`]), so other processes sharing the
 //! database can tell what moved on.
@@ -14,6 +14,7 @@ mod backup;
 mod benchmark;
 mod changes;
 mod error;
+mod framework;
 mod ids;
 mod improvement;
 mod intelligence;
@@ -35,6 +36,10 @@ pub use backup::{
 pub use benchmark::NeighbourList;
 pub use changes::{Actor, Change};
 pub use error::{Result, StoreError};
+pub use framework::{
+    AssessmentLineRow, AssessmentRow, DESIGNATED_LIMIT, FrameworkRow, HistoryRow, IndicatorSetRow,
+    KloeRow, LaaRow, LaaTargetRow,
+};
 pub use improvement::{
     ActionStatusRow, ActionUpdateRow, BudgetLineRow, BudgetRow, CriterionRow, DecisionRow,
     EvaluationRow, GoalLinkRow, GoalRow, ImprovementPlanRow, IssueRow, MatrixCellRow, MatrixRow,

@@ -13,6 +13,7 @@ pub mod api;
 mod benchmark;
 mod caller;
 pub mod error;
+mod framework;
 mod improvement;
 mod intelligence;
 pub mod openapi;
@@ -105,6 +106,7 @@ fn all_routes() -> routes::Routes {
         .merge(intelligence::routes())
         .merge(improvement::routes())
         .merge(publication::routes())
+        .merge(framework::routes())
         .merge(pages::routes())
         .merge(openapi::routes())
 }

@@ -168,6 +168,7 @@ impl TestApp {
             .await
             .expect("its file");
         improvement_fixture(&served.app).await;
+        framework_fixture(&served.app).await;
         // The register, risk and goal the risk and goal examples name.
         served
             .app
@@ -1059,7 +1060,7 @@ async fn every_documented_operation_answers_as_documented() {
             walked.push(name);
         }
     }
-    assert_eq!(walked.len(), 127, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 144, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]
@@ -1501,4 +1502,84 @@ async fn improvement_fixture(app: &stocktake::Stocktake) {
             .expect("a decision");
         }
     }
+}
+
+/// The indicator set, agreement, framework and assessment (id 1) the
+/// framework examples name.
+async fn framework_fixture(app: &stocktake::Stocktake) {
+    use stocktake::framework::{
+        AssessmentForm, FrameworkForm, IndicatorSetForm, KloeForm, LaaForm, LaaTargetForm,
+        LevelDescriptor,
+    };
+    let me = support::tester();
+    app.save_indicator_set(
+        &me,
+        &IndicatorSetForm {
+            code: "NIS".into(),
+            name: "National Indicator Set".into(),
+            indicators: vec!["FRS01".into(), "FRS09".into()],
+            ..IndicatorSetForm::default()
+        },
+    )
+    .await
+    .expect("a set");
+    app.save_laa(
+        &me,
+        &LaaForm {
+            code: "NOTTS-LAA-2008".into(),
+            title: "Nottinghamshire LAA".into(),
+            unit: "NFRS".into(),
+            first_year: "2024/25".into(),
+            national_set: "NIS".into(),
+            ..LaaForm::default()
+        },
+    )
+    .await
+    .expect("an agreement");
+    app.save_laa_target(
+        &me,
+        "NOTTS-LAA-2008",
+        &LaaTargetForm {
+            indicator: "FRS01".into(),
+            target_1: Some("3.2".into()),
+            ..LaaTargetForm::default()
+        },
+    )
+    .await
+    .expect("a designated target");
+    app.save_framework(
+        &me,
+        &FrameworkForm {
+            code: "FIRE-CPA".into(),
+            name: "Fire comprehensive performance assessment".into(),
+            scale: ["Poor", "Weak", "Fair", "Good", "Excellent"]
+                .map(String::from)
+                .to_vec(),
+            description: String::new(),
+            kloes: vec![KloeForm {
+                reference: "PM1".into(),
+                theme: "Performance management".into(),
+                question: "Are business risks managed below strategic level?".into(),
+                descriptors: vec![LevelDescriptor {
+                    level: "Fair".into(),
+                    descriptor: "Risks are managed at strategic level only.".into(),
+                }],
+            }],
+        },
+    )
+    .await
+    .expect("a framework");
+    let a = app
+        .start_assessment(
+            &me,
+            &AssessmentForm {
+                framework: "FIRE-CPA".into(),
+                unit: "NFRS".into(),
+                title: "CPA self-assessment".into(),
+                self_assessed_on: "2004-10-01".into(),
+            },
+        )
+        .await
+        .expect("an assessment");
+    assert_eq!(a.id, 1, "the examples name assessment 1");
 }

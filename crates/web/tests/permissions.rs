@@ -128,6 +128,7 @@ fn request(base: &str, route: &Route, client: &Client, unit: &str) -> reqwest::R
             || route.path == "/good-practice/{code}/file"
             || route.path == "/import/plans"
             || route.path == "/import/risks"
+            || route.path == "/import/framework"
         {
             // The upload forms: multipart, their token in the address.
             let kind = body.strip_prefix("kind=").unwrap_or("values").to_owned();

@@ -11,6 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access::api as access;
 pub use crate::api::{DOCS_PATH, OPENAPI_PATH};
 use crate::benchmark::api as benchmarking;
+use crate::framework::api as framework;
 use crate::improvement::api as improvement;
 use crate::improvement::budgets;
 use crate::improvement::goals::api as goals;
@@ -161,6 +162,23 @@ pub use docs::routes;
         goals::save_goals,
         goals::get_goal,
         goals::change_links,
+        framework::list_sets,
+        framework::save_set,
+        framework::get_set,
+        framework::list_laas,
+        framework::save_laa,
+        framework::get_laa,
+        framework::save_laa_target,
+        framework::list_frameworks,
+        framework::save_framework,
+        framework::get_framework,
+        framework::list_assessments,
+        framework::start_assessment,
+        framework::get_assessment,
+        framework::self_assess_line,
+        framework::judge_line,
+        framework::record_judgement,
+        framework::raise_action,
     ),
     components(schemas(benchmarking::Detail)),
     modifiers(&Security),
@@ -177,6 +195,7 @@ pub use docs::routes;
         (name = "goals", description = "The golden thread: the goal tree and what serves each goal (indicators, risks, actions, projects, partnerships)."),
         (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
         (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
+        (name = "framework", description = "The national framework: indicator sets with their owners and validity, Local Area Agreements designating at most 35 targets from the national set (a 36th refused, naming the rule), and frameworks of key lines of enquiry with assessments against them: self-assessment and judgement kept, the gap in words."),
         (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),
     )
 )]
