@@ -13,7 +13,7 @@ use stocktake_core::{IndicatorCode, Observation, OrgUnitCode, Period, ValueState
 use super::bulk::{BulkWriter, RawValue, Resolved as BulkRow};
 use super::targets::target_key as value_key;
 use crate::backend::Backend;
-use crate::changes::{Actor, Done, Recorded, commit_write};
+use crate::changes::{Actor, CellLog, Done, Recorded, commit_write_cells};
 use crate::error::{Result, StoreError, parse_stored};
 use crate::ids::{Coded, Keep, Resolved};
 use crate::sql::{Upsert, distinct, list_for_people, push_placeholder};
@@ -293,6 +293,8 @@ pub struct ValueWriter {
     ids: Ids,
     actor: Actor,
     touched: HashSet<i64>,
+    /// The cells written, for the change log.
+    cells: CellLog,
     rows: u64,
     written: Written,
     failed: bool,
@@ -350,6 +352,18 @@ impl ValueWriter {
         match written {
             Ok(()) => {
                 self.rows += rows.len() as u64;
+                if self.cells.listing() {
+                    for row in rows {
+                        self.cells.cell(
+                            row.indicator.as_str(),
+                            row.org_unit.as_str(),
+                            &row.period.to_string(),
+                        );
+                    }
+                } else {
+                    // Past the cells listed, the log names indicators only.
+                    self.cells.more(rows.len());
+                }
                 Ok(())
             }
             Err(unknown @ StoreError::UnknownCode { .. }) => Err(unknown),
@@ -384,6 +398,7 @@ impl ValueWriter {
             .map(str::to_owned)
             .collect();
         codes.sort_unstable();
+        let cells = self.cells.text(&codes);
         match self.writer {
             Writer::Pool(tx) => {
                 let changed = self.written.records.len();
@@ -404,9 +419,9 @@ impl ValueWriter {
                     reason,
                     records,
                 };
-                commit_write(tx, self.backend, done).await?;
+                commit_write_cells(tx, self.backend, done, cells).await?;
             }
-            Writer::File(bulk) => bulk.commit(&self.actor, summary, reason, codes)?,
+            Writer::File(bulk) => bulk.commit(&self.actor, summary, reason, codes, cells)?,
         }
         tracing::debug!(rows = self.rows, "values imported");
         Ok(self.rows)
@@ -461,16 +476,28 @@ impl Store {
                 )
             })
             .collect();
-        let codes = distinct(rows.iter().map(|r| r.indicator.as_str()));
+        let codes: Vec<String> = distinct(rows.iter().map(|r| r.indicator.as_str()))
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut cells = CellLog::default();
+        for r in rows {
+            cells.cell(
+                r.indicator.as_str(),
+                r.org_unit.as_str(),
+                &r.period.to_string(),
+            );
+        }
+        let cells = cells.text(&codes);
         let done = Done {
             entity: "value",
-            codes: codes.into_iter().map(String::from).collect(),
+            codes,
             actor,
             summary: list_for_people(&described),
             reason,
             records: written.records,
         };
-        commit_write(tx, self.backend, done).await
+        commit_write_cells(tx, self.backend, done, cells).await
     }
 
     /// Removes one value; `false` if there was none (nothing is recorded then).
@@ -521,7 +548,10 @@ impl Store {
                 .into_iter()
                 .collect(),
         };
-        commit_write(tx, self.backend, done).await?;
+        let mut cells = CellLog::default();
+        cells.cell(indicator.as_str(), org_unit.as_str(), &period.to_string());
+        let cells = cells.text(&done.codes);
+        commit_write_cells(tx, self.backend, done, cells).await?;
         Ok(true)
     }
 
@@ -611,16 +641,24 @@ impl Store {
             });
             moved.push(key.clone());
         }
-        let codes = distinct(moved.iter().map(|k| k.0.as_str()));
+        let codes: Vec<String> = distinct(moved.iter().map(|k| k.0.as_str()))
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut cells = CellLog::default();
+        for (i, u, p) in &moved {
+            cells.cell(i.as_str(), u.as_str(), &p.to_string());
+        }
+        let cells = cells.text(&codes);
         let done = Done {
             entity: "value",
-            codes: codes.into_iter().map(String::from).collect(),
+            codes,
             actor,
             summary: format!("{action} {} values", moved.len()),
             reason,
             records,
         };
-        commit_write(tx, self.backend, done).await?;
+        commit_write_cells(tx, self.backend, done, cells).await?;
         Ok(Vec::new())
     }
 
@@ -689,6 +727,7 @@ impl Store {
             ids,
             actor: actor.clone(),
             touched: HashSet::new(),
+            cells: CellLog::default(),
             rows: 0,
             written: Written::default(),
             failed: false,
