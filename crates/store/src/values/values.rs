@@ -305,6 +305,8 @@ pub struct ValueWriter {
 enum Writer {
     Pool(Transaction<'static, Any>),
     File(BulkWriter),
+    /// PostgreSQL: binary COPY into a staging table, then one merge.
+    Copy(Box<super::copy::CopyWriter>),
 }
 
 impl ValueWriter {
@@ -347,6 +349,24 @@ impl ValueWriter {
                     });
                 }
                 bulk.write(resolved)
+            }
+            Writer::Copy(copy) => {
+                let mut resolved = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let (indicator, org_unit) = self.ids.of(row)?;
+                    self.touched.insert(indicator);
+                    resolved.push(BulkRow {
+                        indicator,
+                        org_unit,
+                        period: row.period,
+                        value: row.observation.value,
+                        numerator: row.observation.numerator,
+                        denominator: row.observation.denominator,
+                        note: row.note.clone(),
+                        state: row.state,
+                    });
+                }
+                copy.write(&resolved).await
             }
         };
         match written {
@@ -422,6 +442,10 @@ impl ValueWriter {
                 commit_write_cells(tx, self.backend, done, cells).await?;
             }
             Writer::File(bulk) => bulk.commit(&self.actor, summary, reason, codes, cells)?,
+            Writer::Copy(copy) => {
+                copy.commit(&self.actor, summary, reason, &codes, cells.as_deref())
+                    .await?;
+            }
         }
         tracing::debug!(rows = self.rows, "values imported");
         Ok(self.rows)
@@ -433,6 +457,7 @@ impl ValueWriter {
             Writer::Pool(tx) => tx.rollback().await?,
             // Closing the queue without a commit rolls the thread back.
             Writer::File(bulk) => drop(bulk),
+            Writer::Copy(copy) => copy.rollback().await?,
         }
         Ok(())
     }
@@ -715,11 +740,18 @@ impl Store {
                     ids,
                 )
             }
-            None => {
-                let mut tx = self.begin_write().await?;
-                let ids = Ids::all(self, &mut tx).await?;
-                (Writer::Pool(tx), ids)
-            }
+            None => match &self.listen_url {
+                Some(url) => {
+                    let ids = Ids::all(self, &mut *self.pool.acquire().await?).await?;
+                    let copy = super::copy::CopyWriter::start(url).await?;
+                    (Writer::Copy(Box::new(copy)), ids)
+                }
+                None => {
+                    let mut tx = self.begin_write().await?;
+                    let ids = Ids::all(self, &mut tx).await?;
+                    (Writer::Pool(tx), ids)
+                }
+            },
         };
         Ok(ValueWriter {
             writer,
