@@ -223,7 +223,12 @@ impl Stocktake {
     /// command-line import) has changed the database since: cell by cell
     /// for values and targets, whole for reference data (see
     /// [`Stocktake::apply_changes`]). Cheap when nothing changed: one query.
+    /// Where the log is being applied already (by [`Stocktake::keep_current`]),
+    /// returns at once rather than keep a request waiting for it.
     pub async fn refresh_if_changed(&self) -> Result<bool, AppError> {
+        if self.sync.applying.try_lock().is_err() {
+            return Ok(false);
+        }
         Ok(self.apply_changes().await? != Applied::Nothing)
     }
 
