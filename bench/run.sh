@@ -7,6 +7,10 @@
 #   SCALES="1" DURATION=10 bench/run.sh
 #   QUICK=1 bench/run.sh              # a few districts: checks the harness runs
 #
+# Then bench/scale_out.py measures PostgreSQL: the import against psql's
+# \copy pipeline, and two instances on one database (a write through one
+# seen through the other; the other's page p99 under 10 writes a second).
+#
 # Needs: sqlite3, wrk (Debian packages) and duckdb (PyPI); installed when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +28,7 @@ need_deb sqlite3 sqlite3
 need_deb wrk wrk
 python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet duckdb
 
-# PostgreSQL for the backup and restore measures: the one the test script
+# PostgreSQL for the backup and restore measures and bench/scale_out.py: the one the test script
 # started, or a throwaway one of our own.
 if [ -z "${STOCKTAKE_TEST_POSTGRES:-}" ] && [ -z "${STOCKTAKE_BENCH_POSTGRES:-}" ]; then
   # shellcheck source=scripts/postgres.sh
@@ -48,3 +52,7 @@ else
 fi
 
 python3 bench/harness.py --bin "$bin" "$@"
+
+quick=()
+if [ "${QUICK:-}" = "1" ]; then quick=(--quick); fi
+python3 bench/scale_out.py --bin "$bin" "${quick[@]}"

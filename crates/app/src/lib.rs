@@ -21,6 +21,7 @@ pub mod intelligence;
 mod memo;
 pub mod publication;
 pub mod returns;
+mod sync;
 pub mod values;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -34,6 +35,7 @@ pub use access::{Caller, Interface, Role};
 pub use config::Settings;
 pub use error::AppError;
 pub use stocktake_core as core;
+pub use sync::{Applied, HEARTBEAT, Heartbeat, INSTANCE_DEAD_AFTER, SyncCounts};
 
 /// The default database: a SQLite file in the current folder.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://stocktake.db";
@@ -107,6 +109,8 @@ pub struct Stocktake {
     generation: AtomicU64,
     /// Regional pictures recently worked out.
     pictures: memo::Memo<benchmark::PictureKey, benchmark::RegionalPicture>,
+    /// How the cache is kept current with other processes' writes.
+    sync: sync::Sync,
 }
 
 impl Stocktake {
@@ -135,6 +139,7 @@ impl Stocktake {
             stored_home_unit: RwLock::new(home),
             generation: AtomicU64::new(0),
             pictures: memo::Memo::new(benchmark::PICTURES_KEPT),
+            sync: sync::Sync::new(),
         }))
     }
 
@@ -174,6 +179,24 @@ impl Stocktake {
         guard
     }
 
+    /// Write access to the analytics cache if it is still at `generation`
+    /// (so nothing was written to it since), moving the generation on.
+    fn analytics_mut_at(&self, generation: u64) -> Option<RwLockWriteGuard<'_, Analytics>> {
+        let guard = self
+            .cache
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation
+            .compare_exchange(
+                generation,
+                generation + 1,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .ok()
+            .map(|_| guard)
+    }
+
     /// The cache's generation; read it under the read lock.
     fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
@@ -193,18 +216,22 @@ impl Stocktake {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = home;
         self.seen_change.store(seq, Ordering::Release);
+        self.sync.full_reloads.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(seq, "cache reloaded whole");
         Ok(())
     }
 
-    /// Reloads if another process (another server, a command-line import)
-    /// has changed the database since the cache was built. Cheap: one query.
+    /// Brings the cache up to date if another process (another server, a
+    /// command-line import) has changed the database since: cell by cell
+    /// for values and targets, whole for reference data (see
+    /// [`Stocktake::apply_changes`]). Cheap when nothing changed: one query.
+    /// Where the log is being applied already (by [`Stocktake::keep_current`]),
+    /// returns at once rather than keep a request waiting for it.
     pub async fn refresh_if_changed(&self) -> Result<bool, AppError> {
-        let seq = self.store.change_seq().await?;
-        if seq != self.seen_change.load(Ordering::Acquire) {
-            self.reload().await?;
-            return Ok(true);
+        if self.sync.applying.try_lock().is_err() {
+            return Ok(false);
         }
-        Ok(false)
+        Ok(self.apply_changes().await? != Applied::Nothing)
     }
 
     /// Notes a write of our own: the cache was updated in place, so only a
@@ -220,6 +247,7 @@ impl Stocktake {
 
     /// Waits for open work to finish and closes the database.
     pub async fn close(&self) {
+        self.unregister().await;
         self.store.close().await;
     }
 }

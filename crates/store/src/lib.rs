@@ -34,7 +34,9 @@ pub use backup::{
     LEFT_OUT as LEFT_OUT_OF_BACKUPS, RestoreOptions, RestoreSummary, restore,
 };
 pub use benchmark::NeighbourList;
-pub use changes::{Actor, Change};
+pub use changes::{
+    Actor, CELLS_LISTED, CHANGES_CHANNEL, Change, ChangeListener, StoredCell, Touched,
+};
 pub use error::{Result, StoreError};
 pub use framework::{
     AssessmentLineRow, AssessmentRow, DESIGNATED_LIMIT, FrameworkRow, HistoryRow, IndicatorSetRow,

@@ -79,6 +79,8 @@ pub struct Store {
     pub(crate) sqlite_file: Option<std::path::PathBuf>,
     pub(crate) options: StoreOptions,
     pub(crate) ids: CodeIds,
+    /// PostgreSQL: the URL a change listener connects to.
+    pub(crate) listen_url: Option<String>,
 }
 
 impl Store {
@@ -138,6 +140,7 @@ impl Store {
             sqlite_file,
             options: store_options,
             ids: CodeIds::default(),
+            listen_url: (backend == Backend::Postgres).then(|| url.to_owned()),
         })
     }
 

@@ -177,6 +177,9 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
 ) -> anyhow::Result<()> {
     access::session::sweep_expired(app.clone());
+    // Other instances' and the command line's writes reach the cache by the
+    // change log: LISTEN/NOTIFY on PostgreSQL, polling on SQLite.
+    app.keep_current(settings.change_poll());
     axum::serve(
         listener,
         router(app, settings).into_make_service_with_connect_info::<std::net::SocketAddr>(),

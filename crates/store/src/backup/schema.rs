@@ -12,8 +12,9 @@ use crate::backend::Backend;
 use crate::error::{Result, StoreError};
 
 /// Tables a backup leaves out: the migration ledger (a restore writes its
-/// own) and sign-in sessions (a restored system signs everyone in afresh).
-pub const LEFT_OUT: [&str; 2] = ["_sqlx_migrations", "session"];
+/// own), sign-in sessions (a restored system signs everyone in afresh) and
+/// the running app instances (each registers afresh when it starts).
+pub const LEFT_OUT: [&str; 3] = ["_sqlx_migrations", "session", "app_instance"];
 
 /// How a column's values travel in an archive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

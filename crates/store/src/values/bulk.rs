@@ -144,6 +144,7 @@ enum Message {
         summary: String,
         reason: Option<String>,
         codes: Vec<String>,
+        cells: Option<String>,
     },
 }
 
@@ -213,12 +214,14 @@ impl BulkWriter {
         summary: &str,
         reason: Option<&str>,
         codes: Vec<String>,
+        cells: Option<String>,
     ) -> Result<()> {
         let message = Message::Commit {
             actor: actor.clone(),
             summary: summary.to_owned(),
             reason: reason.map(str::to_owned),
             codes,
+            cells,
         };
         if let Some(sender) = &self.sender {
             // A closed channel means the thread already stopped: finish says why.
@@ -311,6 +314,7 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
                 summary,
                 reason,
                 codes,
+                cells,
             } => {
                 drop(statement);
                 let changed: i64 = conn
@@ -337,8 +341,8 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
                 )
                 .map_err(bulk_error)?;
                 conn.execute(
-                    "insert into change_log (entity, detail) values ('value', ?1)",
-                    params![codes.join(",")],
+                    "insert into change_log (entity, detail, cells) values ('value', ?1, ?2)",
+                    params![codes.join(","), cells],
                 )
                 .map_err(bulk_error)?;
                 conn.execute_batch("commit").map_err(bulk_error)?;

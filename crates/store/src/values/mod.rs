@@ -4,6 +4,7 @@
 
 mod applies;
 mod bulk;
+mod copy;
 mod indicators;
 mod org;
 mod targets;

@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use stocktake_core::{IndicatorCode, OrgUnitCode, Period, Target};
 
 use crate::backend::Backend;
-use crate::changes::{Actor, Done, Recorded, commit_write};
+use crate::changes::{Actor, CellLog, Done, Recorded, commit_write_cells};
 use crate::error::{Result, parse_stored};
 use crate::ids::{Coded, Keep};
 use crate::sql::{Upsert, distinct, list_for_people, push_placeholder};
@@ -210,7 +210,16 @@ impl Store {
             reason: None,
             records,
         };
-        commit_write(tx, backend, done).await
+        let mut cells = CellLog::default();
+        for t in targets {
+            cells.cell(
+                t.indicator.as_str(),
+                t.org_unit.as_str(),
+                &t.period.to_string(),
+            );
+        }
+        let cells = cells.text(&done.codes);
+        commit_write_cells(tx, backend, done, cells).await
     }
 
     /// Ratifies proposed targets: from now on they judge figures. Returns
@@ -288,6 +297,15 @@ impl Store {
         }
         changed_indicators.sort();
         changed_indicators.dedup();
+        let mut cells = CellLog::default();
+        for t in &ratified {
+            cells.cell(
+                t.indicator.as_str(),
+                t.org_unit.as_str(),
+                &t.period.to_string(),
+            );
+        }
+        let cells = cells.text(&changed_indicators);
         let done = Done {
             entity: "target",
             summary: format!("ratified {count} targets"),
@@ -296,7 +314,7 @@ impl Store {
             reason,
             records,
         };
-        commit_write(tx, backend, done).await?;
+        commit_write_cells(tx, backend, done, cells).await?;
         Ok(ratified)
     }
 }

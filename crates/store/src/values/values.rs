@@ -13,7 +13,7 @@ use stocktake_core::{IndicatorCode, Observation, OrgUnitCode, Period, ValueState
 use super::bulk::{BulkWriter, RawValue, Resolved as BulkRow};
 use super::targets::target_key as value_key;
 use crate::backend::Backend;
-use crate::changes::{Actor, Done, Recorded, commit_write};
+use crate::changes::{Actor, CellLog, Done, Recorded, commit_write_cells};
 use crate::error::{Result, StoreError, parse_stored};
 use crate::ids::{Coded, Keep, Resolved};
 use crate::sql::{Upsert, distinct, list_for_people, push_placeholder};
@@ -293,6 +293,8 @@ pub struct ValueWriter {
     ids: Ids,
     actor: Actor,
     touched: HashSet<i64>,
+    /// The cells written, for the change log.
+    cells: CellLog,
     rows: u64,
     written: Written,
     failed: bool,
@@ -303,6 +305,8 @@ pub struct ValueWriter {
 enum Writer {
     Pool(Transaction<'static, Any>),
     File(BulkWriter),
+    /// PostgreSQL: binary COPY into a staging table, then one merge.
+    Copy(Box<super::copy::CopyWriter>),
 }
 
 impl ValueWriter {
@@ -346,10 +350,40 @@ impl ValueWriter {
                 }
                 bulk.write(resolved)
             }
+            Writer::Copy(copy) => {
+                let mut resolved = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let (indicator, org_unit) = self.ids.of(row)?;
+                    self.touched.insert(indicator);
+                    resolved.push(BulkRow {
+                        indicator,
+                        org_unit,
+                        period: row.period,
+                        value: row.observation.value,
+                        numerator: row.observation.numerator,
+                        denominator: row.observation.denominator,
+                        note: row.note.clone(),
+                        state: row.state,
+                    });
+                }
+                copy.write(&resolved).await
+            }
         };
         match written {
             Ok(()) => {
                 self.rows += rows.len() as u64;
+                if self.cells.listing() {
+                    for row in rows {
+                        self.cells.cell(
+                            row.indicator.as_str(),
+                            row.org_unit.as_str(),
+                            &row.period.to_string(),
+                        );
+                    }
+                } else {
+                    // Past the cells listed, the log names indicators only.
+                    self.cells.more(rows.len());
+                }
                 Ok(())
             }
             Err(unknown @ StoreError::UnknownCode { .. }) => Err(unknown),
@@ -384,6 +418,7 @@ impl ValueWriter {
             .map(str::to_owned)
             .collect();
         codes.sort_unstable();
+        let cells = self.cells.text(&codes);
         match self.writer {
             Writer::Pool(tx) => {
                 let changed = self.written.records.len();
@@ -404,9 +439,13 @@ impl ValueWriter {
                     reason,
                     records,
                 };
-                commit_write(tx, self.backend, done).await?;
+                commit_write_cells(tx, self.backend, done, cells).await?;
             }
-            Writer::File(bulk) => bulk.commit(&self.actor, summary, reason, codes)?,
+            Writer::File(bulk) => bulk.commit(&self.actor, summary, reason, codes, cells)?,
+            Writer::Copy(copy) => {
+                copy.commit(&self.actor, summary, reason, &codes, cells.as_deref())
+                    .await?;
+            }
         }
         tracing::debug!(rows = self.rows, "values imported");
         Ok(self.rows)
@@ -418,6 +457,7 @@ impl ValueWriter {
             Writer::Pool(tx) => tx.rollback().await?,
             // Closing the queue without a commit rolls the thread back.
             Writer::File(bulk) => drop(bulk),
+            Writer::Copy(copy) => copy.rollback().await?,
         }
         Ok(())
     }
@@ -461,16 +501,28 @@ impl Store {
                 )
             })
             .collect();
-        let codes = distinct(rows.iter().map(|r| r.indicator.as_str()));
+        let codes: Vec<String> = distinct(rows.iter().map(|r| r.indicator.as_str()))
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut cells = CellLog::default();
+        for r in rows {
+            cells.cell(
+                r.indicator.as_str(),
+                r.org_unit.as_str(),
+                &r.period.to_string(),
+            );
+        }
+        let cells = cells.text(&codes);
         let done = Done {
             entity: "value",
-            codes: codes.into_iter().map(String::from).collect(),
+            codes,
             actor,
             summary: list_for_people(&described),
             reason,
             records: written.records,
         };
-        commit_write(tx, self.backend, done).await
+        commit_write_cells(tx, self.backend, done, cells).await
     }
 
     /// Removes one value; `false` if there was none (nothing is recorded then).
@@ -521,7 +573,10 @@ impl Store {
                 .into_iter()
                 .collect(),
         };
-        commit_write(tx, self.backend, done).await?;
+        let mut cells = CellLog::default();
+        cells.cell(indicator.as_str(), org_unit.as_str(), &period.to_string());
+        let cells = cells.text(&done.codes);
+        commit_write_cells(tx, self.backend, done, cells).await?;
         Ok(true)
     }
 
@@ -611,16 +666,24 @@ impl Store {
             });
             moved.push(key.clone());
         }
-        let codes = distinct(moved.iter().map(|k| k.0.as_str()));
+        let codes: Vec<String> = distinct(moved.iter().map(|k| k.0.as_str()))
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut cells = CellLog::default();
+        for (i, u, p) in &moved {
+            cells.cell(i.as_str(), u.as_str(), &p.to_string());
+        }
+        let cells = cells.text(&codes);
         let done = Done {
             entity: "value",
-            codes: codes.into_iter().map(String::from).collect(),
+            codes,
             actor,
             summary: format!("{action} {} values", moved.len()),
             reason,
             records,
         };
-        commit_write(tx, self.backend, done).await?;
+        commit_write_cells(tx, self.backend, done, cells).await?;
         Ok(Vec::new())
     }
 
@@ -677,11 +740,18 @@ impl Store {
                     ids,
                 )
             }
-            None => {
-                let mut tx = self.begin_write().await?;
-                let ids = Ids::all(self, &mut tx).await?;
-                (Writer::Pool(tx), ids)
-            }
+            None => match &self.listen_url {
+                Some(url) => {
+                    let ids = Ids::all(self, &mut *self.pool.acquire().await?).await?;
+                    let copy = super::copy::CopyWriter::start(url).await?;
+                    (Writer::Copy(Box::new(copy)), ids)
+                }
+                None => {
+                    let mut tx = self.begin_write().await?;
+                    let ids = Ids::all(self, &mut tx).await?;
+                    (Writer::Pool(tx), ids)
+                }
+            },
         };
         Ok(ValueWriter {
             writer,
@@ -689,6 +759,7 @@ impl Store {
             ids,
             actor: actor.clone(),
             touched: HashSet::new(),
+            cells: CellLog::default(),
             rows: 0,
             written: Written::default(),
             failed: false,
