@@ -243,3 +243,77 @@ async fn viewers_read_the_agreement_without_its_forms_and_are_refused_a_write() 
         .unwrap();
     assert_eq!(csv.lines().count(), 36, "{csv}");
 }
+
+#[tokio::test]
+async fn the_scorecard_shows_only_the_chosen_sets_indicators() {
+    for (url, name) in support::database_urls("framework_scorecard_set") {
+        let served = with_35_designated(&url).await;
+        let base = &served.base;
+        served
+            .app
+            .save_indicator_set(
+                &support::tester(),
+                &IndicatorSetForm {
+                    code: "WASTE".into(),
+                    name: "Waste local set".into(),
+                    indicators: vec!["NI 1".into(), "NI 2".into()],
+                    ..IndicatorSetForm::default()
+                },
+            )
+            .await
+            .unwrap();
+        served
+            .app
+            .import_texts(
+                &support::tester(),
+                &[(
+                    FileKind::Values,
+                    "indicator,org_unit,period,value\nNI 1,NOTTS,2008/09,41\nNI 2,NOTTS,2008/09,52\nNI 3,NOTTS,2008/09,63\n",
+                )],
+            )
+            .await
+            .unwrap();
+        let (browser, _) = support::sign_in(base, support::ADMIN).await;
+        let page = |query: &'static str| {
+            let browser = browser.clone();
+            async move {
+                let answer = browser
+                    .get(format!("{base}/scorecard/NOTTS?period=2008/09{query}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(answer.status(), StatusCode::OK, "{name}: {query}");
+                answer.text().await.unwrap()
+            }
+        };
+        let every = page("").await;
+        assert!(every.contains("All (3)"), "{name}: {every}");
+        assert!(every.contains(">National indicator 3<"), "{name}");
+        assert!(
+            every.contains(r#"<option value="WASTE">Waste local set</option>"#),
+            "{name}"
+        );
+
+        let waste = page("&set=WASTE").await;
+        assert!(waste.contains("All (2)"), "{name}: {waste}");
+        assert!(waste.contains(">National indicator 1<"), "{name}");
+        assert!(waste.contains(">National indicator 2<"), "{name}");
+        assert!(
+            !waste.contains(">National indicator 3<"),
+            "{name}: only the set's"
+        );
+        assert!(
+            waste.contains(r#"<option value="WASTE" selected>"#),
+            "{name}"
+        );
+        // Sorting keeps the set.
+        assert!(waste.contains("set=WASTE"), "{name}: links keep the set");
+
+        let unknown = browser
+            .get(format!("{base}/scorecard/NOTTS?period=2008/09&set=NOPE"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{name}");
+    }
+}

@@ -29,6 +29,8 @@ pub struct ScorecardQuery {
     pub sort: Option<String>,
     pub dir: Option<String>,
     pub print: Option<String>,
+    /// An indicator set's code: only its indicators are shown.
+    pub set: Option<String>,
 }
 
 /// A column the scorecard sorts by.
@@ -262,6 +264,13 @@ pub struct Row {
     pub note: String,
 }
 
+/// An indicator set offered as a filter.
+pub struct SetChoice {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
+}
+
 pub struct SetTable {
     pub name: String,
     pub id: String,
@@ -282,6 +291,7 @@ struct ScorecardPage {
     units: Vec<view::UnitTree>,
     has_children: bool,
     cascade_href: String,
+    set_choices: Vec<SetChoice>,
     sets: Vec<SetTable>,
     shown: usize,
     total: usize,
@@ -310,6 +320,7 @@ pub async fn choose(
         ("status", query.status.as_deref()),
         ("sort", query.sort.as_deref()),
         ("dir", query.dir.as_deref()),
+        ("set", query.set.as_deref()),
     ]
     .into_iter()
     .filter_map(|(k, v)| Some((k, v?.trim())))
@@ -377,7 +388,27 @@ pub async fn page(
         .as_deref()
         .is_some_and(|p| !p.is_empty() && p != "0");
 
-    let card = app.scorecard(&caller, &unit, period)?;
+    let mut card = app.scorecard(&caller, &unit, period)?;
+    // An indicator set narrows every count on the page, not just the rows.
+    let only = app.set_filter(&caller, query.set.as_deref()).await?;
+    if let Some(codes) = &only {
+        card.rows.retain(|l| codes.contains(&l.indicator));
+    }
+    let set_key = query.set.as_deref().map(str::trim).unwrap_or_default();
+    let set_choices = app
+        .indicator_sets(&caller)
+        .await?
+        .into_iter()
+        .map(|s| SetChoice {
+            selected: s.code.eq_ignore_ascii_case(set_key),
+            label: if s.ended {
+                format!("{} ({})", s.name, s.validity)
+            } else {
+                s.name
+            },
+            code: s.code,
+        })
+        .collect::<Vec<_>>();
     let code = card.unit.code.clone();
     let status_key = filter.map_or("", Status::as_str);
     let dir_key = if descending { "desc" } else { "asc" };
@@ -397,6 +428,7 @@ pub async fn page(
                 ("sort", sort_key),
                 ("dir", dir),
                 ("print", if print { "1" } else { "" }),
+                ("set", set_key),
             ],
         )
     };
@@ -488,6 +520,7 @@ pub async fn page(
             &[("unit", &code), ("period", &period.year().to_string())],
         ),
         filters,
+        set_choices,
         filter_label: filter.map(Status::label),
         columns,
         shown: lines.len(),
