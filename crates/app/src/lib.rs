@@ -18,6 +18,7 @@ mod error;
 pub mod improvement;
 pub mod intelligence;
 mod memo;
+pub mod reports;
 pub mod returns;
 pub mod values;
 

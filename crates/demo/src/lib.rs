@@ -11,7 +11,8 @@
 //!   intelligence, support matrix and a support plan; its risk register as
 //!   the protocol prints it, with goals ([`risks`]); the fire service's
 //!   improvement plans, Track projects and a joint work programme
-//!   ([`plans`]);
+//!   ([`plans`]); its quarterly performance reports, one issued and one
+//!   on its way to committee ([`reports`]);
 //! - [`bench`]: the national-scale workload `stocktake bench-data` writes.
 
 pub mod bench;
@@ -22,6 +23,7 @@ pub mod partnership;
 pub mod partnership_register;
 mod people;
 pub mod plans;
+pub mod reports;
 pub mod risks;
 
 pub use generate::{DemoFiles, generate};

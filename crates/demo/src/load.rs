@@ -59,6 +59,7 @@ pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, A
     crate::partnership_register::load_register(app, caller).await?;
     crate::plans::load_plans(app, caller).await?;
     crate::risks::load_risks(app, caller).await?;
+    crate::reports::load_reports(app, caller).await?;
     Ok(loaded)
 }
 

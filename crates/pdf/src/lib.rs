@@ -63,6 +63,9 @@ pub enum Block {
     },
     /// Counts shown as boxes side by side: (label, figure, tone).
     Tiles(Vec<(String, String, Tone)>),
+    /// Blocks kept together on one page where they fit (an indicator's
+    /// heading, figures, chart and commentary).
+    Keep(Vec<Block>),
     /// Starts a new page.
     PageBreak,
 }

@@ -273,6 +273,13 @@ fn write_block(out: &mut String, images: &mut Vec<Vec<u8>>, block: &Block) {
             }
             out.push_str(")\n");
         }
+        Block::Keep(blocks) => {
+            out.push_str("\n#block(breakable: false, width: 100%)[\n");
+            for b in blocks {
+                write_block(out, images, b);
+            }
+            out.push_str("]\n");
+        }
         Block::PageBreak => out.push_str("\n#pagebreak(weak: true)\n"),
     }
 }

@@ -17,6 +17,7 @@ mod error;
 mod ids;
 mod improvement;
 mod intelligence;
+mod reports;
 mod returns;
 mod sql;
 mod store;
@@ -46,6 +47,7 @@ pub use intelligence::{
     PeerRow, PlacementRow, PlanProviderRow, PlanReviewRow, PlanRow, ProblemTypeRow, ProviderRow,
     RequestRow, SourceRow,
 };
+pub use reports::{ReportRow, ReportStepRow};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
 pub use values::{

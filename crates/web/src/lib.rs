@@ -17,6 +17,7 @@ mod improvement;
 mod intelligence;
 pub mod openapi;
 pub mod pages;
+pub mod reports;
 mod returns;
 pub mod routes;
 mod security;
@@ -102,6 +103,7 @@ fn all_routes() -> routes::Routes {
         .merge(returns::routes())
         .merge(benchmark::routes())
         .merge(intelligence::routes())
+        .merge(reports::routes())
         .merge(improvement::routes())
         .merge(pages::routes())
         .merge(openapi::routes())

@@ -17,6 +17,7 @@ use crate::improvement::goals::api as goals;
 use crate::improvement::partnerships;
 use crate::improvement::risks::api as risks;
 use crate::intelligence::api as intelligence;
+use crate::reports::api as committee;
 use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
 
@@ -103,6 +104,13 @@ pub use docs::routes;
         intelligence::download_practice_file,
         intelligence::attach_practice_file,
         intelligence::remove_practice_file,
+        committee::list_reports,
+        committee::start_report,
+        committee::get_report,
+        committee::get_front_sheet,
+        committee::save_front_sheet,
+        committee::sign_off,
+        committee::report_pdf,
         budgets::list_budgets,
         budgets::import_budgets,
         budgets::export_budgets,
@@ -178,6 +186,7 @@ pub use docs::routes;
         (name = "support", description = "The support matrix and costed menu, support requests routed to unconflicted providers, support plans against the capped support budget, peers and good practice."),
         (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
         (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),
+        (name = "reports", description = "Committee reports: the quarterly performance report with its front sheet and sign-off chain (draft, reviewed, approved for committee, issued), frozen once issued, and its PDF."),
     )
 )]
 pub struct ApiDoc;

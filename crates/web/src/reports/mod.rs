@@ -1,0 +1,14 @@
+//! Committee reports over HTTP: the reports list, a report's page and PDF,
+//! its front sheet form and sign-off buttons, a unit's reports for a
+//! quarter, and the JSON API. The PDF is typeset by `stocktake-pdf` from
+//! the same content and the same SVG charts as the page.
+
+pub(crate) mod api;
+mod pages;
+pub mod render;
+
+use crate::routes::Routes;
+
+pub fn routes() -> Routes {
+    pages::routes().merge(api::routes())
+}
