@@ -87,6 +87,7 @@ pub const RECORD_TYPES: &[(&str, &str)] = &[
     ("goal", "Goals"),
     ("goal_link", "Links to goals"),
     ("goal_level", "Goal levels"),
+    ("committee_report", "Committee reports"),
     ("account", "Accounts (and signing in)"),
     ("api_token", "API tokens"),
     ("closed_group", "Closed groups"),

@@ -12,3 +12,19 @@ use crate::routes::Routes;
 pub fn routes() -> Routes {
     pages::routes().merge(api::routes())
 }
+
+/// Where the quarterly report PDF of `unit` for the quarter `period` ends
+/// in is downloaded (the scorecard's button).
+pub(crate) fn quarterly_pdf_href(unit: &str, period: stocktake::core::Period) -> String {
+    let quarter = stocktake::core::Period::containing(
+        period.last_month(),
+        stocktake::core::Frequency::Quarter,
+    );
+    crate::pages::view::href(
+        &format!(
+            "/units/{}/reports/quarterly/pdf",
+            crate::pages::view::encode(unit)
+        ),
+        &[("period", &quarter.to_string())],
+    )
+}
