@@ -265,7 +265,7 @@ fn exceptions_table(content: &QuarterlyContent) -> Block {
             "Figure".into(),
             "Target".into(),
             "Status".into(),
-            "Direction".into(),
+            "On last period".into(),
         ],
         widths: vec![5, 2, 2, 2, 2],
         rows: content
