@@ -60,6 +60,8 @@ const PAGES = [
   ['a goal', '/goals/EM-IMPROVE', null],
   ['improvement', '/improvement', null],
   ['action point statuses', '/action-statuses', null],
+  ['committee reports', '/reports', null],
+  ['an issued quarterly report', '/reports/1', 'Front sheet'],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

@@ -297,6 +297,25 @@ impl Stocktake {
         self.report_of(caller, Some(row), None).await
     }
 
+    /// The report with `id` to edit its front sheet: performance officers
+    /// and administrators, within their scope, until it is issued.
+    pub async fn editable_report(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<CommitteeReport, AppError> {
+        self.rights(caller, &self.analytics())?
+            .require_framework("edit a report's front sheet")?;
+        let report = self.committee_report(caller, id).await?;
+        if report.frozen {
+            return Err(AppError::invalid(
+                "front_sheet",
+                "this report has been issued: its front sheet is frozen as the committee received it",
+            ));
+        }
+        Ok(report)
+    }
+
     /// The quarterly report of `unit` for `period`: the stored one where a
     /// draft has been started, otherwise composed now (not stored) with a
     /// front sheet of its title alone, to read or print.

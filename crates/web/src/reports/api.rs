@@ -146,7 +146,7 @@ pub struct Started {
     path = "/api/v1/reports",
     tag = "reports",
     operation_id = "start_report",
-    request_body(content = StartBody, example = json!({"unit": "NFRS", "period": "2024/25 Q3"})),
+    request_body(content = StartBody, example = json!({"unit": "NFRS", "period": "2024/25 Q1"})),
     responses(
         (status = 200, description = "The report's id.", body = Started, example = json!({"id": 2})),
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
@@ -180,7 +180,7 @@ pub async fn start_report(
     operation_id = "get_report",
     params(("id" = i64, Path, description = "The report's id.", example = 1)),
     responses(
-        (status = 200, description = "The report.", body = CommitteeReport),
+        (status = 200, description = "The report.", body = CommitteeReport, example = json!(report_example())),
         (status = 400, description = "The id is not a whole number, or the query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No report has the id.", body = ErrorBody),
     )
@@ -194,11 +194,50 @@ pub async fn get_report(
     Ok(Json(state.app.committee_report(&caller, id).await?))
 }
 
+fn line_example() -> serde_json::Value {
+    json!({
+        "indicator": "FRS01", "title": "Primary fires per 10,000 population",
+        "theme": "Fire and Rescue Service", "measure": "per 10,000 population", "decimals": 2,
+        "period_label": "2024/25 Q3 (Oct to Dec)", "value": 3.32, "value_text": "3.32",
+        "target_text": "2.90", "target_basis": "2024/25 Q3 target", "status": "red",
+        "status_label": "Off target", "direction": "Worsening", "direction_year": "Worsening",
+        "year_to_date_text": "9.87", "year_to_date_last_year_text": "9.88",
+        "year_to_date_change_text": "-0.1%", "commentary": null,
+        "polarity_note": "lower is better", "approved": true,
+        "trend": [{"label": "Q2 24/25", "value": 3.1, "target": 2.9, "status": "red"}]
+    })
+}
+
+fn report_example() -> serde_json::Value {
+    json!({
+        "id": 1, "stage": "reviewed", "stage_label": "Reviewed",
+        "front_sheet": sheet_example(),
+        "steps": [
+            {"stage": "draft", "stage_label": "Draft", "taken_by": "officer@example.org", "taken_at": "2025-01-14 09:00:00", "note": null},
+            {"stage": "reviewed", "stage_label": "Reviewed", "taken_by": "admin@example.org", "taken_at": "2025-01-20 10:15:00", "note": "Reviewed by the senior management team"}
+        ],
+        "issue_line": "Reviewed — printed 21 January 2025", "frozen": false,
+        "may_edit": true, "may_move_to": "approved", "may_return": true,
+        "content": {
+            "unit_code": "NFRS", "unit_name": "Nottinghamshire Fire and Rescue Service",
+            "period_label": "2024/25 Q3 (Oct to Dec)", "composed_at": "2025-01-21 08:30:00",
+            "approved_only": false,
+            "counts": [{"status": "red", "label": "Off target", "count": 1}],
+            "improving": [], "worsening": [],
+            "themes": [{"name": "Fire and Rescue Service", "lines": [line_example()]}],
+            "exceptions": [], "plans": [], "risks": [], "map": null
+        }
+    })
+}
+
 fn sheet_example() -> serde_json::Value {
     json!({"report_title": "Quarterly performance report: 2024/25 Q3", "purpose": "To inform Members of the Service's performance in the third quarter of 2024/25.", "background": "", "report": "", "financial_implications": "There are no financial implications arising from this report.", "personnel_implications": "", "equality_impact_assessment": "", "crime_and_disorder_implications": "", "legal_implications": "", "risk_management_implications": "", "recommendations": "That Members note the contents of this report.", "background_papers": "None.", "contact_officer": "Mia Patel, Head of Performance"})
 }
 
 /// Get a report's front sheet
+///
+/// The front sheet's thirteen passages, in the form councils and fire
+/// authorities use, as they stand (as issued, once issued).
 #[utoipa::path(
     get,
     path = "/api/v1/reports/{id}/front-sheet",
@@ -232,7 +271,7 @@ pub async fn get_front_sheet(
     path = "/api/v1/reports/{id}/front-sheet",
     tag = "reports",
     operation_id = "save_front_sheet",
-    params(("id" = i64, Path, description = "The report's id.", example = 1)),
+    params(("id" = i64, Path, description = "The report's id.", example = 2)),
     request_body(content = FrontSheet, example = json!(sheet_example())),
     responses(
         (status = 200, description = "The front sheet as saved.", body = FrontSheet, example = json!(sheet_example())),
@@ -287,7 +326,7 @@ pub struct SignedOff {
     path = "/api/v1/reports/{id}/sign-off",
     tag = "reports",
     operation_id = "sign_off_report",
-    params(("id" = i64, Path, description = "The report's id.", example = 1)),
+    params(("id" = i64, Path, description = "The report's id.", example = 2)),
     request_body(content = SignOffBody, example = json!({"stage": "reviewed", "note": "Reviewed by the senior management team"})),
     responses(
         (status = 200, description = "Where the report now stands.", body = SignedOff, example = json!({"id": 2, "stage": "reviewed", "stage_label": "Reviewed"})),

@@ -373,17 +373,7 @@ pub async fn front_sheet(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let id = report_id(&id)?;
-    let report = state.app.committee_report(&page.caller, id).await?;
-    if !report.may_edit {
-        return Err(AppError::Forbidden {
-            message: if report.frozen {
-                "this report has been issued: its front sheet is frozen as the committee received it".into()
-            } else {
-                "only a performance officer or an administrator may edit a report's front sheet".into()
-            },
-        }
-        .into());
-    }
+    let report = state.app.editable_report(&page.caller, id).await?;
     render_page(&FrontSheetPage {
         layout: Layout::new(&page, "Edit the front sheet", "reports"),
         id,
