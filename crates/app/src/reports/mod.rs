@@ -455,13 +455,12 @@ impl Stocktake {
                 "period",
                 format!(
                     "{name} already has a quarterly report for {} (report {}): open it to carry on",
-                    period.to_string(),
-                    existing.id
+                    period, existing.id
                 ),
             ));
         }
         let sheet = FrontSheet {
-            report_title: format!("Quarterly performance report: {}", period.to_string()),
+            report_title: format!("Quarterly performance report: {}", period),
             contact_officer: caller.actor(),
             ..FrontSheet::default()
         };
