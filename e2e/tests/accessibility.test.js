@@ -71,6 +71,8 @@ const PAGES = [
   ['an indicator set', '/framework/sets/NIS', null],
   ['a framework of key lines of enquiry', '/framework/frameworks/FIRE-CPA', null],
   ['an assessment', '/framework/assessments/1', null],
+  ['committee reports', '/reports', null],
+  ['an issued quarterly report', '/reports/1', 'Front sheet'],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

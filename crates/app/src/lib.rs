@@ -20,6 +20,7 @@ pub mod improvement;
 pub mod intelligence;
 mod memo;
 pub mod publication;
+pub mod reports;
 pub mod returns;
 mod sync;
 pub mod values;

@@ -5,6 +5,7 @@
 mod backup;
 mod improvement;
 mod output;
+mod report;
 mod rules;
 mod trail;
 mod users;
@@ -179,6 +180,13 @@ enum Command {
         after_help = "Examples:\n  stocktake audit\n  stocktake audit --user owner@example.org --from 2025-04-01 --to 2025-04-30\n  stocktake audit --record-type value --record-key \"FRS01|NFRS-ARNOLD|*\" --csv > arnold.csv\n  stocktake audit --record-type account --format json\n\nNewest first. Nobody can change or delete the trail through Stocktake. See docs/guide/audit.md."
     )]
     Audit(trail::AuditArgs),
+
+    /// Typeset a unit's quarterly performance report (or its exception,
+    /// risk register or improvement plan progress report) as PDF.
+    #[command(
+        after_help = "Examples:\n  stocktake report quarterly --unit NFRS --period \"2024/25 Q3\" --out nfrs-q3.pdf\n  stocktake report exceptions --unit NFRS --period \"2024/25 Q3\" --out exceptions.pdf\n  stocktake report risks --unit E12000004 --period \"2024/25 Q3\" --out risks.pdf\n  stocktake report plan --unit NFRS --period \"2024/25 Q3\" --out plan.pdf\n\nThe report is the one on its sign-off chain where it has been started (an issued one with its figures as issued), otherwise a draft made now. See docs/guide/reports.md."
+    )]
+    Report(report::ReportArgs),
 
     /// One record's history: every change recorded to it, newest first.
     #[command(
@@ -904,6 +912,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(false).await?;
             let caller = caller_for(&app)?;
             users::closed_groups(&app, &caller, command).await?;
+        }
+        Command::Report(args) => {
+            let app = open(true).await?;
+            let caller = caller_for(&app)?;
+            report::report(&app, &caller, args).await?;
         }
         Command::Audit(args) => {
             let app = open(false).await?;

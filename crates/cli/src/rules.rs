@@ -67,6 +67,7 @@ impl Command {
             | Command::Scorecard { .. }
             | Command::Rollup { .. }
             | Command::Audit(_)
+            | Command::Report(_)
             | Command::Benchmark { .. }
             | Command::Picture { .. }
             | Command::History { .. } => Needs::Reads,

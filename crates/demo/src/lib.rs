@@ -11,7 +11,8 @@
 //!   intelligence, support matrix and a support plan; its risk register as
 //!   the protocol prints it, with goals ([`risks`]); the fire service's
 //!   improvement plans, Track projects and a joint work programme
-//!   ([`plans`]);
+//!   ([`plans`]); its quarterly performance reports, one issued and one
+//!   on its way to committee ([`reports`]);
 //! - [`framework`]: the national and Best Value indicator sets, a Local
 //!   Area Agreement, and the fire CPA as a framework with a self-assessment,
 //!   the judgement and an action it raised;
@@ -27,6 +28,7 @@ pub mod partnership_register;
 mod people;
 pub mod plans;
 pub mod publication;
+pub mod reports;
 pub mod risks;
 
 pub use generate::{DemoFiles, generate};

@@ -61,6 +61,7 @@ pub async fn load_demo(app: &Stocktake, caller: &Caller) -> Result<DemoLoaded, A
     crate::risks::load_risks(app, caller).await?;
     crate::publication::load_publication(app, caller).await?;
     crate::framework::load_framework(app, caller).await?;
+    crate::reports::load_reports(app, caller).await?;
     Ok(loaded)
 }
 

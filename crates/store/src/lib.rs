@@ -19,6 +19,7 @@ mod ids;
 mod improvement;
 mod intelligence;
 mod publication;
+mod reports;
 mod returns;
 mod sql;
 mod store;
@@ -55,6 +56,7 @@ pub use intelligence::{
     RequestRow, SourceRow,
 };
 pub use publication::{BoundaryRow, PublishedRow};
+pub use reports::{ReportRow, ReportStepRow};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
 pub use values::{

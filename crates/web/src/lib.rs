@@ -19,6 +19,7 @@ mod intelligence;
 pub mod openapi;
 pub mod pages;
 mod publication;
+pub mod reports;
 mod returns;
 pub mod routes;
 mod security;
@@ -104,6 +105,7 @@ fn all_routes() -> routes::Routes {
         .merge(returns::routes())
         .merge(benchmark::routes())
         .merge(intelligence::routes())
+        .merge(reports::routes())
         .merge(improvement::routes())
         .merge(publication::routes())
         .merge(framework::routes())

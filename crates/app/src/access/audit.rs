@@ -94,6 +94,7 @@ pub const RECORD_TYPES: &[(&str, &str)] = &[
     ("laa_target", "Targets of local area agreements"),
     ("assessment_framework", "Assessment frameworks"),
     ("assessment", "Assessments against frameworks"),
+    ("committee_report", "Committee reports"),
     ("account", "Accounts (and signing in)"),
     ("api_token", "API tokens"),
     ("closed_group", "Closed groups"),

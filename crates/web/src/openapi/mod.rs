@@ -18,6 +18,7 @@ use crate::improvement::goals::api as goals;
 use crate::improvement::partnerships;
 use crate::improvement::risks::api as risks;
 use crate::intelligence::api as intelligence;
+use crate::reports::api as committee;
 use crate::returns::api as returns;
 use crate::values::api::{cascade, reference, reports, search, values};
 
@@ -104,6 +105,13 @@ pub use docs::routes;
         intelligence::download_practice_file,
         intelligence::attach_practice_file,
         intelligence::remove_practice_file,
+        committee::list_reports,
+        committee::start_report,
+        committee::get_report,
+        committee::get_front_sheet,
+        committee::save_front_sheet,
+        committee::sign_off,
+        committee::report_pdf,
         budgets::list_budgets,
         budgets::import_budgets,
         budgets::export_budgets,
@@ -197,6 +205,7 @@ pub use docs::routes;
         (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
         (name = "framework", description = "The national framework: indicator sets with their owners and validity, Local Area Agreements designating at most 35 targets from the national set (a 36th refused, naming the rule), and frameworks of key lines of enquiry with assessments against them: self-assessment and judgement kept, the gap in words."),
         (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),
+        (name = "reports", description = "Committee reports: the quarterly performance report with its front sheet and sign-off chain (draft, reviewed, approved for committee, issued), frozen once issued, and its PDF."),
     )
 )]
 pub struct ApiDoc;

@@ -301,6 +301,8 @@ struct ScorecardPage {
     dir: &'static str,
     csv_href: String,
     xlsx_href: String,
+    /// The quarterly committee report of the quarter the period ends in, as PDF.
+    report_pdf_href: String,
     print_href: String,
     screen_href: String,
     unit_href: String,
@@ -546,6 +548,7 @@ pub async fn page(
             &format!("/export/scorecard/{}.xlsx", view::encode(&code)),
             &[("period", &period.to_string())],
         ),
+        report_pdf_href: crate::reports::quarterly_pdf_href(&code, period),
         print_href: link(status_key, column, dir_key, true),
         screen_href: link(status_key, column, dir_key, false),
         unit_href: view::unit_href(&code, period),
