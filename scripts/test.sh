@@ -14,6 +14,13 @@ start_throwaway_postgres
 
 step() { printf '\n== %s\n' "$*"; }
 
+# The PDF tests read each report's text back with pdftotext.
+if ! command -v pdftotext >/dev/null 2>&1; then
+  step "installing poppler-utils (pdftotext, for the PDF tests)"
+  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils
+fi
+export STOCKTAKE_PDF_TEXT=required
+
 if [ "${CI:-}" = "true" ]; then
   step "format and lints"
   cargo fmt --all -- --check

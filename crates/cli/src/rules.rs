@@ -382,6 +382,8 @@ mod tests {
         "history",
         "benchmark",
         "picture",
+        // Writes a PDF file and nothing in the database.
+        "report",
         "user list",
         "token list",
         "closed-group list",

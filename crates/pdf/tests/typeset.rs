@@ -18,17 +18,25 @@ fn document(blocks: Vec<Block>) -> Document {
     }
 }
 
-/// The text of `pdf` by pdftotext, where the machine has it.
+/// The text of `pdf` by pdftotext, where the machine has it (scripts/test.sh
+/// makes sure it does).
 fn text_of(pdf: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().ok()?;
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, pdf).ok()?;
-    let out = Command::new("pdftotext")
+    let out = match Command::new("pdftotext")
         .args(["-layout"])
         .arg(&path)
         .arg("-")
         .output()
-        .ok()?;
+    {
+        Ok(out) => out,
+        // scripts/test.sh installs poppler-utils and says the text is required.
+        Err(e) if std::env::var("STOCKTAKE_PDF_TEXT").as_deref() == Ok("required") => {
+            panic!("pdftotext could not run ({e}): install poppler-utils")
+        }
+        Err(_) => return None,
+    };
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())

@@ -317,3 +317,40 @@ async fn the_scorecard_shows_only_the_chosen_sets_indicators() {
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{name}");
     }
 }
+
+#[tokio::test]
+async fn the_agreement_downloads_as_a_pdf_with_its_count_and_targets() {
+    let served = with_35_designated("").await;
+    let base = &served.base;
+    let (browser, _) = support::sign_in(base, "viewer@notts.example").await;
+    let page = browser
+        .get(format!("{base}/framework/laas/NOTTS-LAA"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"href="/framework/laas/NOTTS-LAA/pdf">Download as PDF</a>"#));
+    let answer = browser
+        .get(format!("{base}/framework/laas/NOTTS-LAA/pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()["content-type"], "application/pdf");
+    let pdf = answer.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    if let Some(text) = support::pdf_text(&pdf) {
+        assert!(text.contains("Nottinghamshire LAA 2008-11"), "{text}");
+        assert!(text.contains("35 of 35 designated"), "{text}");
+        assert!(text.contains("Safer communities: 0 of 35 on target"), "{text}");
+        assert!(text.contains("NI 1 National indicator 1"), "{text}");
+    }
+    let missing = browser
+        .get(format!("{base}/framework/laas/NO-SUCH-LAA/pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

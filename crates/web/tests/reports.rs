@@ -33,21 +33,6 @@ FRS01,FRS,2024/25 Q3,100,5
 
 const OFFICER: &str = "officer@frs.example";
 
-/// The text of a PDF by pdftotext, where the machine has it.
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().ok()?;
-    let path = dir.path().join("r.pdf");
-    std::fs::write(&path, pdf).ok()?;
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 async fn walk(url: &str, name: &str) {
     let served = support::serve_on(
         url,
@@ -99,7 +84,7 @@ async fn walk(url: &str, name: &str) {
     let pdf = response.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF"), "[{name}] a PDF");
     assert!(stocktake_pdf::page_count(&pdf).unwrap() > 1);
-    if let Some(text) = pdf_text(&pdf) {
+    if let Some(text) = support::pdf_text(&pdf) {
         for words in [
             "Purpose of report",
             "Financial implications",
@@ -269,7 +254,7 @@ async fn walk(url: &str, name: &str) {
     assert_eq!(pdf.status(), StatusCode::OK);
     let pdf = pdf.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF"));
-    if let Some(text) = pdf_text(&pdf) {
+    if let Some(text) = support::pdf_text(&pdf) {
         assert!(
             text.contains("Issued "),
             "[{name}] the issue date on its pages"

@@ -53,6 +53,12 @@ pub fn routes() -> Routes {
             Sample::path("/framework/laas/NO-SUCH-LAA"),
             laa_page,
         )
+        .get(
+            "/framework/laas/{code}/pdf",
+            SignedIn,
+            Sample::path("/framework/laas/NO-SUCH-LAA/pdf"),
+            laa_pdf,
+        )
         .post(
             "/framework/laas/{code}/targets",
             Officers,
@@ -331,6 +337,32 @@ pub async fn laa_page(
         laa,
         national,
     })
+}
+
+/// The agreement as a PDF, typeset off the async threads.
+pub async fn laa_pdf(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let laa = state.app.laa(&page.caller, &code).await?;
+    let filename = format!("{}.pdf", laa.code.replace(['/', ' ', '"'], "-"));
+    let bytes =
+        tokio::task::spawn_blocking(move || stocktake_pdf::render(&super::pdf::document(&laa)))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("typesetting stopped: {e}")))?
+            .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -245,3 +245,27 @@ pub fn assert_valid(
         errors.join("\n")
     );
 }
+
+#[allow(dead_code)] // each test file reads what it needs
+/// The text of a PDF by pdftotext, where the machine has it (scripts/test.sh
+/// makes sure it does).
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, pdf).ok()?;
+    let out = match std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => out,
+        // scripts/test.sh installs poppler-utils and says the text is required.
+        Err(e) if std::env::var("STOCKTAKE_PDF_TEXT").as_deref() == Ok("required") => {
+            panic!("pdftotext could not run ({e}): install poppler-utils")
+        }
+        Err(_) => return None,
+    };
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
