@@ -59,6 +59,10 @@ const SHOTS = [
   ['improvement', '/improvement', null],
   ['laa', '/framework/laas/NOTTS-LAA', null],
   ['assessment', '/framework/assessments/1', null],
+  ['framework', '/framework', null],
+  ['reports', '/reports', null],
+  ['report', '/reports/2', null],
+  ['publication', '/publication', null],
 ];
 
 for (const [suffix, viewport] of SIZES) {

@@ -344,7 +344,10 @@ async fn the_agreement_downloads_as_a_pdf_with_its_count_and_targets() {
     if let Some(text) = support::pdf_text(&pdf) {
         assert!(text.contains("Nottinghamshire LAA 2008-11"), "{text}");
         assert!(text.contains("35 of 35 designated"), "{text}");
-        assert!(text.contains("Safer communities: 0 of 35 on target"), "{text}");
+        assert!(
+            text.contains("Safer communities: 0 of 35 on target"),
+            "{text}"
+        );
         assert!(text.contains("NI 1 National indicator 1"), "{text}");
     }
     let missing = browser

@@ -205,7 +205,7 @@ pub use docs::routes;
         (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
         (name = "framework", description = "The national framework: indicator sets with their owners and validity, Local Area Agreements designating at most 35 targets from the national set (a 36th refused, naming the rule), and frameworks of key lines of enquiry with assessments against them: self-assessment and judgement kept, the gap in words."),
         (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),
-        (name = "reports", description = "Committee reports: the quarterly performance report with its front sheet and sign-off chain (draft, reviewed, approved for committee, issued), frozen once issued, and its PDF."),
+        (name = "committee", description = "Committee reports: the quarterly performance report with its front sheet and sign-off chain (draft, reviewed, approved for committee, issued), frozen once issued, and its PDF."),
     )
 )]
 pub struct ApiDoc;

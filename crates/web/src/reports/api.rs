@@ -97,7 +97,7 @@ fn summary_example() -> serde_json::Value {
 #[utoipa::path(
     get,
     path = "/api/v1/reports",
-    tag = "reports",
+    tag = "committee",
     operation_id = "list_reports",
     params(ReportsQuery),
     responses(
@@ -144,7 +144,7 @@ pub struct Started {
 #[utoipa::path(
     post,
     path = "/api/v1/reports",
-    tag = "reports",
+    tag = "committee",
     operation_id = "start_report",
     request_body(content = StartBody, example = json!({"unit": "NFRS", "period": "2024/25 Q1"})),
     responses(
@@ -176,7 +176,7 @@ pub async fn start_report(
 #[utoipa::path(
     get,
     path = "/api/v1/reports/{id}",
-    tag = "reports",
+    tag = "committee",
     operation_id = "get_report",
     params(("id" = i64, Path, description = "The report's id.", example = 1)),
     responses(
@@ -241,7 +241,7 @@ fn sheet_example() -> serde_json::Value {
 #[utoipa::path(
     get,
     path = "/api/v1/reports/{id}/front-sheet",
-    tag = "reports",
+    tag = "committee",
     operation_id = "get_front_sheet",
     params(("id" = i64, Path, description = "The report's id.", example = 1)),
     responses(
@@ -269,7 +269,7 @@ pub async fn get_front_sheet(
 #[utoipa::path(
     post,
     path = "/api/v1/reports/{id}/front-sheet",
-    tag = "reports",
+    tag = "committee",
     operation_id = "save_front_sheet",
     params(("id" = i64, Path, description = "The report's id.", example = 2)),
     request_body(content = FrontSheet, example = json!(sheet_example())),
@@ -324,7 +324,7 @@ pub struct SignedOff {
 #[utoipa::path(
     post,
     path = "/api/v1/reports/{id}/sign-off",
-    tag = "reports",
+    tag = "committee",
     operation_id = "sign_off_report",
     params(("id" = i64, Path, description = "The report's id.", example = 2)),
     request_body(content = SignOffBody, example = json!({"stage": "reviewed", "note": "Reviewed by the senior management team"})),
@@ -368,7 +368,7 @@ pub struct PdfBytes(#[allow(dead_code)] Vec<u8>);
 #[utoipa::path(
     get,
     path = "/api/v1/reports/{id}/pdf",
-    tag = "reports",
+    tag = "committee",
     operation_id = "report_pdf",
     params(("id" = i64, Path, description = "The report's id.", example = 1)),
     responses(
