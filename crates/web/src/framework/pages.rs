@@ -339,7 +339,7 @@ pub async fn laa_page(
     })
 }
 
-/// The agreement as a PDF, typeset off the async threads.
+/// The agreement as a PDF.
 pub async fn laa_pdf(
     State(state): State<AppState>,
     page: PageCaller,
@@ -347,22 +347,10 @@ pub async fn laa_pdf(
 ) -> Result<Response, PageError> {
     let laa = state.app.laa(&page.caller, &code).await?;
     let filename = format!("{}.pdf", laa.code.replace(['/', ' ', '"'], "-"));
-    let bytes =
-        tokio::task::spawn_blocking(move || stocktake_pdf::render(&super::pdf::document(&laa)))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("typesetting stopped: {e}")))?
-            .map_err(|e| AppError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::reports::pdf_download(filename, move || {
+        Ok(stocktake_pdf::render(&super::pdf::document(&laa))?)
+    })
+    .await?)
 }
 
 #[derive(Debug, Deserialize)]

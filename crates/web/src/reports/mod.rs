@@ -7,6 +7,10 @@ pub(crate) mod api;
 mod pages;
 pub mod render;
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use stocktake::AppError;
+
 use crate::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -27,4 +31,27 @@ pub(crate) fn quarterly_pdf_href(unit: &str, period: stocktake::core::Period) ->
         ),
         &[("period", &quarter.to_string())],
     )
+}
+
+/// A PDF as a download named `filename`, typeset by `typeset` off the async
+/// threads (typst takes a while on a long report): every PDF any page
+/// offers answers through here.
+pub(crate) async fn pdf_download(
+    filename: String,
+    typeset: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static,
+) -> Result<Response, AppError> {
+    let bytes = tokio::task::spawn_blocking(typeset)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("typesetting stopped: {e}")))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

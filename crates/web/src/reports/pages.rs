@@ -7,7 +7,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use stocktake::AppError;
@@ -320,7 +319,7 @@ pub async fn read(
     report_page(&page, report, Part::Quarterly, format!("/reports/{id}/pdf"))
 }
 
-/// A PDF download, typeset off the async threads.
+/// A report's PDF download.
 pub(crate) async fn pdf_response(
     report: CommitteeReport,
     part: Part,
@@ -331,20 +330,7 @@ pub(crate) async fn pdf_response(
         report.content.period_label.replace(['/', ' '], "-"),
         part.key()
     );
-    let bytes = tokio::task::spawn_blocking(move || render::pdf(&report, part))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("typesetting stopped: {e}")))??;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::pdf_download(filename, move || render::pdf(&report, part)).await
 }
 
 pub async fn read_pdf(
