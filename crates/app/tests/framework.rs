@@ -712,3 +712,295 @@ on_every_database!(
     an_assessment_keeps_both_judgements_raises_an_action_and_feeds_intelligence_on_every_database,
     an_assessment_keeps_both_judgements_raises_an_action_and_feeds_intelligence
 );
+
+/// Starts a CPA assessment of the fire service against the CPA framework.
+async fn cpa_assessment(app: &Stocktake, fire: &Caller) -> i64 {
+    app.save_framework(fire, &cpa()).await.unwrap();
+    app.start_assessment(
+        fire,
+        &AssessmentForm {
+            framework: "FIRE-CPA".into(),
+            unit: "NFRS".into(),
+            title: "CPA 2004".into(),
+            self_assessed_on: "2004-10-01".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+fn external(on: &str, level: &str) -> JudgementForm {
+    JudgementForm {
+        kind: "external".into(),
+        judged_on: on.into(),
+        judgement: level.into(),
+        by_whom: "Audit Commission".into(),
+    }
+}
+
+async fn audit_lines(app: &Stocktake, record_type: &str) -> Vec<stocktake::access::AuditLine> {
+    app.audit_trail(
+        &system(),
+        &AuditSearch {
+            record_type: Some(record_type.into()),
+            limit: 1000,
+            ..AuditSearch::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Makes the database itself refuse any judgement history: a trigger, so
+/// the judgement's last write fails after its intelligence record was
+/// written in the same transaction.
+async fn refuse_history(url: &str, refuse: bool) {
+    use sqlx::Connection;
+    if url.starts_with("sqlite") {
+        let mut db = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let sql = if refuse {
+            "create trigger refuse_history before insert on assessment_history \
+             begin select raise(abort, 'the history refuses this judgement'); end"
+        } else {
+            "drop trigger refuse_history"
+        };
+        sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
+    } else {
+        let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+        let sql = if refuse {
+            "create function refuse_history() returns trigger language plpgsql as \
+             $$ begin raise exception 'the history refuses this judgement'; end $$; \
+             create trigger refuse_history before insert on assessment_history \
+             for each row execute function refuse_history();"
+        } else {
+            "drop trigger refuse_history on assessment_history; drop function refuse_history();"
+        };
+        sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_judgement_and_its_intelligence_record_are_written_together_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in database_urls("judgement_together", dir.path()) {
+        let app = open(&url).await;
+        let fire = app.command_line_as("fire@notts.example").unwrap();
+        let id = cpa_assessment(&app, &fire).await;
+        let search = IntelligenceSearch {
+            unit: Some("NFRS".into()),
+            ..IntelligenceSearch::default()
+        };
+        let assessments_audited = audit_lines(&app, "assessment").await.len();
+
+        // The last write fails: nothing of the judgement is kept, neither
+        // the intelligence record, nor the framework's source type, nor the
+        // judgement, nor any audit line.
+        refuse_history(&url, true).await;
+        for form in [
+            external("2005-03-31", "Fair"),
+            JudgementForm {
+                kind: "self".into(),
+                judged_on: "2004-10-01".into(),
+                judgement: "Good".into(),
+                by_whom: String::new(),
+            },
+        ] {
+            let refused = app.record_judgement(&fire, id, &form).await;
+            assert!(refused.is_err(), "{url}: {refused:?}");
+        }
+        assert!(
+            app.intelligence(&fire, &search).await.unwrap().is_empty(),
+            "{url}: no intelligence record without its judgement"
+        );
+        assert!(
+            !app.intelligence_sources(&fire)
+                .await
+                .unwrap()
+                .iter()
+                .any(|s| s.code == "FIRE-CPA"),
+            "{url}: no source type either"
+        );
+        let kept = app.assessment(&fire, id).await.unwrap();
+        assert_eq!(kept.judgement, None, "{url}");
+        assert_eq!(kept.self_overall, None, "{url}");
+        assert!(kept.history.is_empty(), "{url}");
+        assert!(audit_lines(&app, "intelligence").await.is_empty(), "{url}");
+        assert_eq!(
+            audit_lines(&app, "assessment").await.len(),
+            assessments_audited,
+            "{url}"
+        );
+
+        // The same judgement once the database takes it: both written, one
+        // audit line each, the history pointing at the record.
+        refuse_history(&url, false).await;
+        let judged = app
+            .record_judgement(&fire, id, &external("2005-03-31", "Fair"))
+            .await
+            .unwrap();
+        assert_eq!(judged.judgement.as_deref(), Some("Fair"), "{url}");
+        let records = app.intelligence(&fire, &search).await.unwrap();
+        assert_eq!(records.len(), 1, "{url}");
+        assert_eq!(records[0].judgement.as_deref(), Some("Fair"));
+        assert_eq!(records[0].source, "FIRE-CPA");
+        let intelligence = audit_lines(&app, "intelligence").await;
+        assert_eq!(intelligence.len(), 1, "{url}: {intelligence:?}");
+        assert_eq!(
+            intelligence[0].record_key.as_deref(),
+            Some(records[0].id.to_string().as_str())
+        );
+        assert_eq!(intelligence[0].actor, "fire@notts.example");
+        let assessment = audit_lines(&app, "assessment").await;
+        assert_eq!(assessment.len(), assessments_audited + 1, "{url}");
+        assert!(
+            assessment[0]
+                .after
+                .as_deref()
+                .is_some_and(|a| a.contains("\"judgement\":\"Fair\"")),
+            "{url}: {:?}",
+            assessment[0]
+        );
+    }
+}
+
+async fn frameworks_and_draft_assessments_are_deleted_with_reasons_for_refusals(
+    app: Arc<Stocktake>,
+) {
+    let fire = app.command_line_as("fire@notts.example").unwrap();
+    let id = cpa_assessment(&app, &fire).await;
+
+    // Deleting a framework is an administrator's: a performance officer is
+    // refused, saying who may.
+    let refused = app.delete_framework(&fire, "FIRE-CPA").await.unwrap_err();
+    assert!(matches!(refused, AppError::Forbidden { .. }), "{refused:?}");
+    assert!(
+        refused
+            .to_string()
+            .contains("only an administrator may delete frameworks"),
+        "{refused}"
+    );
+    // In use: refused, naming the assessment.
+    let refused = app
+        .delete_framework(&system(), "FIRE-CPA")
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains(&format!(
+            "Fire comprehensive performance assessment (FIRE-CPA) cannot be deleted: 1 assessment is made against it: {id} (CPA 2004, NFRS). Delete it first"
+        )),
+        "{refused}"
+    );
+
+    // A viewer, or an officer of another unit, may not delete the assessment.
+    let viewer = app.command_line_as("viewer@notts.example").unwrap();
+    assert!(app.delete_assessment(&viewer, id).await.is_err());
+    let officer = app.command_line_as("officer@notts.example").unwrap();
+    assert!(matches!(
+        app.delete_assessment(&officer, id).await.unwrap_err(),
+        AppError::NotFound { .. }
+    ));
+
+    // Once externally judged, it is kept with its judgement history.
+    app.record_judgement(&fire, id, &external("2005-03-31", "Fair"))
+        .await
+        .unwrap();
+    let refused = app.delete_assessment(&fire, id).await.unwrap_err();
+    assert!(
+        refused.to_string().contains(
+            "CPA 2004 against Fire comprehensive performance assessment cannot be deleted: it has an external judgement (Fair on 2005-03-31 by Audit Commission)"
+        ),
+        "{refused}"
+    );
+    assert_eq!(app.assessment(&fire, id).await.unwrap().history.len(), 1);
+
+    // A draft one (self-assessed only) is deleted, audited with what it was.
+    let draft = app
+        .start_assessment(
+            &fire,
+            &AssessmentForm {
+                framework: "FIRE-CPA".into(),
+                unit: "NFRS".into(),
+                title: "Draft self-assessment 2005".into(),
+                self_assessed_on: "2005-09-01".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    app.record_judgement(
+        &fire,
+        draft,
+        &JudgementForm {
+            kind: "self".into(),
+            judged_on: "2005-09-01".into(),
+            judgement: "Good".into(),
+            by_whom: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    app.delete_assessment(&fire, draft).await.unwrap();
+    assert!(matches!(
+        app.assessment(&fire, draft).await.unwrap_err(),
+        AppError::NotFound { .. }
+    ));
+    assert_eq!(app.assessments(&fire, None).await.unwrap().len(), 1);
+    let lines = audit_lines(&app, "assessment").await;
+    let deleted = lines
+        .iter()
+        .find(|l| l.action == "delete")
+        .expect("a delete line");
+    assert_eq!(
+        deleted.record_key.as_deref(),
+        Some(draft.to_string().as_str())
+    );
+    assert_eq!(deleted.actor, "fire@notts.example");
+    assert!(
+        deleted
+            .before
+            .as_deref()
+            .is_some_and(|b| b.contains("Draft self-assessment 2005") && b.contains("Good")),
+        "{deleted:?}"
+    );
+    assert_eq!(deleted.after, None);
+
+    // A framework nothing assesses against is deleted by an administrator.
+    app.save_framework(
+        &fire,
+        &FrameworkForm {
+            code: "LOCAL-STANDARD".into(),
+            name: "A local standard".into(),
+            ..cpa()
+        },
+    )
+    .await
+    .unwrap();
+    app.delete_framework(&system(), "LOCAL-STANDARD")
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.framework(&fire, "LOCAL-STANDARD").await.unwrap_err(),
+        AppError::NotFound { .. }
+    ));
+    let lines = audit_lines(&app, "assessment_framework").await;
+    assert!(
+        lines.iter().any(|l| l.action == "delete"
+            && l.record_key.as_deref() == Some("LOCAL-STANDARD")
+            && l.before
+                .as_deref()
+                .is_some_and(|b| b.contains("A local standard"))),
+        "{lines:?}"
+    );
+    // Unknown: not found.
+    assert!(matches!(
+        app.delete_framework(&system(), "NO-SUCH")
+            .await
+            .unwrap_err(),
+        AppError::NotFound { .. }
+    ));
+}
+on_every_database!(
+    frameworks_and_draft_assessments_are_deleted_with_reasons_for_refusals_on_every_database,
+    frameworks_and_draft_assessments_are_deleted_with_reasons_for_refusals
+);

@@ -8,15 +8,15 @@
 
 use serde::{Deserialize, Serialize};
 use stocktake_core::TextKind;
-use stocktake_store::{AssessmentLineRow, AssessmentRow, FrameworkRow, HistoryRow, KloeRow};
+use stocktake_store::{
+    AssessmentLineRow, AssessmentRow, FrameworkRow, HistoryRow, IntelligenceRow, KloeRow, SourceRow,
+};
 
 use super::optional_text;
 use crate::access::Caller;
 use crate::error::text_field;
 use crate::improvement::ActionForm;
-use crate::intelligence::{
-    IntelligenceForm, SourceType, code_field, date_field, list_in_order, unit_in_scope,
-};
+use crate::intelligence::{IntelligenceForm, code_field, date_field, list_in_order, unit_in_scope};
 use crate::values::{UnitRef, find_unit};
 use crate::{AppError, Stocktake};
 
@@ -365,6 +365,81 @@ impl Stocktake {
         self.framework(caller, &row.code).await
     }
 
+    /// Deletes a framework no assessment uses, with its key lines of
+    /// enquiry. Administrators only: a framework is shared by every unit.
+    /// One that is in use is refused, naming its assessments.
+    pub async fn delete_framework(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
+        self.rights(caller, &self.analytics())?
+            .require_admin("delete frameworks")?;
+        let framework = self
+            .store
+            .framework(code.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found("framework", code))?;
+        let used: Vec<String> = self
+            .store
+            .assessments(None)
+            .await?
+            .into_iter()
+            .filter(|a| a.framework == framework.code)
+            .map(|a| format!("{} ({}, {})", a.id, a.title, a.unit))
+            .collect();
+        if !used.is_empty() {
+            return Err(AppError::invalid(
+                "framework",
+                format!(
+                    "{} ({}) cannot be deleted: {} {} against it: {}. Delete {} first, or keep the framework",
+                    framework.name,
+                    framework.code,
+                    if used.len() == 1 {
+                        "1 assessment".to_owned()
+                    } else {
+                        format!("{} assessments", used.len())
+                    },
+                    if used.len() == 1 {
+                        "is made"
+                    } else {
+                        "are made"
+                    },
+                    used.join("; "),
+                    if used.len() == 1 { "it" } else { "them" },
+                ),
+            ));
+        }
+        self.store
+            .delete_framework(&framework.code, &caller.audit_actor())
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes a draft assessment: its lines and its self-assessed
+    /// judgements. Performance officers and administrators, for a unit in
+    /// their scope. One with an external judgement is refused: the
+    /// judgement and its history are kept. The intelligence records its
+    /// judgements fed and the plan actions it raised stay.
+    pub async fn delete_assessment(&self, caller: &Caller, id: i64) -> Result<(), AppError> {
+        let (row, framework) = self.writable_assessment(caller, id).await?;
+        let external = row.history.iter().rev().find(|h| h.kind == "external");
+        if row.judgement.is_some() || external.is_some() {
+            let judged = match external {
+                Some(h) if h.by_whom.is_empty() => format!("{} on {}", h.judgement, h.judged_on),
+                Some(h) => format!("{} on {} by {}", h.judgement, h.judged_on, h.by_whom),
+                None => row.judgement.clone().unwrap_or_default(),
+            };
+            return Err(AppError::invalid(
+                "assessment",
+                format!(
+                    "{} against {} cannot be deleted: it has an external judgement ({judged}), and a judged assessment is kept with its judgement history",
+                    row.title, framework.name
+                ),
+            ));
+        }
+        self.store
+            .delete_assessment(row.id, &caller.audit_actor())
+            .await?;
+        Ok(())
+    }
+
     /// The assessments of units the caller sees, newest first; of one unit
     /// where `unit` names it.
     pub async fn assessments(
@@ -638,56 +713,60 @@ impl Stocktake {
         let judgement = on_scale("judgement", &framework.scale, &form.judgement)?;
         let judged_on = date_field("judged_on", &form.judged_on)?;
         let by_whom = text_field(TextKind::Name, "by_whom", &form.by_whom, None)?.to_owned();
-        let intelligence = if kind == "external" {
-            self.save_intelligence_source(
-                caller,
-                &SourceType {
-                    code: framework.code.clone(),
-                    name: framework.name.clone(),
-                    scale: framework.scale.clone(),
-                },
-            )
-            .await?;
+        // The judgement, its intelligence record and (for an external one)
+        // the framework's source type are written in one transaction: a
+        // failure part way leaves neither a judgement without its record
+        // nor a record without its judgement.
+        let (source, intelligence) = if kind == "external" {
+            self.intelligence_rights(caller)?
+                .require_framework("record intelligence")?;
             let by = if by_whom.is_empty() {
                 String::new()
             } else {
                 format!(" by {by_whom}")
             };
-            self.record_intelligence(
-                caller,
-                None,
-                &IntelligenceForm {
+            let summary = format!(
+                "{}: judged {judgement}{by} ({}).",
+                framework.name, row.title
+            );
+            (
+                Some(SourceRow {
+                    code: framework.code.clone(),
+                    name: framework.name.clone(),
+                    scale: framework.scale.clone(),
+                }),
+                IntelligenceRow {
+                    id: 0,
                     unit: row.unit.clone(),
                     source: framework.code.clone(),
                     recorded_on: judged_on.clone(),
-                    summary: format!(
-                        "{}: judged {judgement}{by} ({}).",
-                        framework.name, row.title
-                    ),
+                    summary: text_field(TextKind::Description, "summary", &summary, None)?
+                        .to_owned(),
+                    author: caller.actor(),
                     judgement: Some(judgement.clone()),
-                    verification: Some("verified".into()),
-                    ..IntelligenceForm::default()
+                    verification: "verified".into(),
+                    closed_group: None,
+                    indicators: Vec::new(),
                 },
             )
-            .await?
-            .id
         } else {
-            self.record_intelligence(
-                caller,
-                None,
-                &IntelligenceForm {
-                    unit: row.unit.clone(),
-                    source: "SELF".into(),
-                    recorded_on: judged_on.clone(),
-                    summary: format!(
-                        "Self-assessment against {}: {judgement} overall ({}).",
-                        framework.name, row.title
-                    ),
-                    ..IntelligenceForm::default()
-                },
-            )
-            .await?
-            .id
+            let record = self
+                .checked_record(
+                    caller,
+                    None,
+                    &IntelligenceForm {
+                        unit: row.unit.clone(),
+                        source: "SELF".into(),
+                        recorded_on: judged_on.clone(),
+                        summary: format!(
+                            "Self-assessment against {}: {judgement} overall ({}).",
+                            framework.name, row.title
+                        ),
+                        ..IntelligenceForm::default()
+                    },
+                )
+                .await?;
+            (None, record)
         };
         if kind == "self" {
             row.self_overall = Some(judgement.clone());
@@ -701,10 +780,16 @@ impl Stocktake {
             judged_on,
             judgement,
             by_whom,
-            intelligence: Some(intelligence),
+            intelligence: None,
         };
         self.store
-            .save_assessment(&row, Some(&history), &caller.audit_actor())
+            .record_judgement(
+                &row,
+                &history,
+                source.as_ref(),
+                &intelligence,
+                &caller.audit_actor(),
+            )
             .await?;
         self.assessment(caller, id).await
     }

@@ -417,12 +417,29 @@ impl Stocktake {
     /// for the framework's people, those asking units in their scope for
     /// everyone else.
     pub async fn data_returns(&self, caller: &Caller) -> Result<Vec<ReturnSummary>, AppError> {
+        self.data_returns_in_set(caller, None).await
+    }
+
+    /// The returns the caller is concerned with that ask for at least one
+    /// indicator of the set given by code (every return with none). An
+    /// unknown set is not found.
+    pub async fn data_returns_in_set(
+        &self,
+        caller: &Caller,
+        set: Option<&str>,
+    ) -> Result<Vec<ReturnSummary>, AppError> {
         self.rights(caller, &self.analytics())?;
+        let only = self.set_filter(caller, set).await?;
         let rows = self.store.data_returns().await?;
         let mut out = Vec::new();
         for row in rows {
             let view = self.return_view(caller, row).await?;
             if view.lines.is_empty() {
+                continue;
+            }
+            if let Some(codes) = &only
+                && !view.indicators.iter().any(|i| codes.contains(i))
+            {
                 continue;
             }
             let count = |c: Completeness| view.lines.iter().filter(|l| l.completeness == c).count();

@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, Row};
 use super::split_list;
 use crate::changes::{Actor, Done, Recorded, commit_write};
 use crate::error::{Result, StoreError};
-use crate::intelligence::id_of;
+use crate::intelligence::{IntelligenceRow, SourceRow, id_of, write_records, write_source};
 use crate::store::Store;
 
 /// A key line of enquiry and what each level of the scale looks like.
@@ -250,85 +250,249 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let before = if row.id == 0 {
-            None
-        } else {
-            read_assessments(&mut tx, Some(row.id), None).await?.pop()
+        let (id, records) = write_assessment(&mut tx, row, history).await?;
+        let done = Done {
+            entity: "assessment",
+            codes: vec![id.to_string()],
+            actor,
+            summary: format!("assessment {id} of {}", row.unit),
+            reason: None,
+            records: records.into_iter().collect(),
         };
-        let framework = id_of(&mut tx, "assessment_framework", "framework", &row.framework).await?;
-        let unit = id_of(&mut tx, "org_unit", "organisation unit", &row.unit).await?;
-        let id: i64 =
-            match &before {
-                Some(old) => {
-                    sqlx::query(
-                        "update assessment set framework_id = $1, org_unit_id = $2, title = $3, \
-                     self_assessed_on = $4, self_overall = $5, judged_on = $6, judged_by = $7, \
-                     judgement = $8 where id = $9",
-                    )
-                    .bind(framework)
-                    .bind(unit)
-                    .bind(row.title.as_str())
-                    .bind(row.self_assessed_on.as_str())
-                    .bind(row.self_overall.as_deref())
-                    .bind(row.judged_on.as_deref())
-                    .bind(row.judged_by.as_str())
-                    .bind(row.judgement.as_deref())
-                    .bind(old.id)
-                    .execute(&mut *tx)
-                    .await?;
-                    old.id
-                }
-                None => sqlx::query_scalar(
-                    "insert into assessment (framework_id, org_unit_id, title, self_assessed_on, \
-                     self_overall, judged_on, judged_by, judgement, created_by) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
-                )
-                .bind(framework)
-                .bind(unit)
-                .bind(row.title.as_str())
-                .bind(row.self_assessed_on.as_str())
-                .bind(row.self_overall.as_deref())
-                .bind(row.judged_on.as_deref())
-                .bind(row.judged_by.as_str())
-                .bind(row.judgement.as_deref())
-                .bind(row.created_by.as_str())
-                .fetch_one(&mut *tx)
-                .await?,
-            };
-        sqlx::query("delete from assessment_line where assessment_id = $1")
+        commit_write(tx, self.backend, done).await?;
+        Ok(id)
+    }
+
+    /// Deletes a framework with its key lines of enquiry and descriptors,
+    /// audited with what it was. The application has checked that no
+    /// assessment uses it; one added meanwhile makes the delete fail whole.
+    pub async fn delete_framework(&self, code: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let before = read_frameworks(&mut tx, Some(code))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::UnknownCode {
+                kind: "framework",
+                code: code.to_owned(),
+            })?;
+        let id = id_of(&mut tx, "assessment_framework", "framework", code).await?;
+        sqlx::query(
+            "delete from kloe_descriptor where kloe_id in (select id from kloe where framework_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("delete from kloe where framework_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        for line in &row.lines {
-            let kloe: i64 =
-                sqlx::query_scalar("select id from kloe where framework_id = $1 and ref = $2")
-                    .bind(framework)
-                    .bind(line.kloe.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or_else(|| StoreError::UnknownCode {
-                        kind: "key line of enquiry",
-                        code: line.kloe.clone(),
-                    })?;
-            sqlx::query(
-                "insert into assessment_line (assessment_id, kloe_id, self_level, evidence, \
-                 indicators, documents, plan_action_id, judgement, judgement_note) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
+        sqlx::query("delete from assessment_framework where id = $1")
             .bind(id)
-            .bind(kloe)
-            .bind(line.self_level.as_deref())
-            .bind(line.evidence.as_str())
-            .bind(line.indicators.join(";"))
-            .bind(line.documents.join(";"))
-            .bind(line.plan_action)
-            .bind(line.judgement.as_deref())
-            .bind(line.judgement_note.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let done = Done {
+            entity: "assessment_framework",
+            codes: vec![before.code.clone()],
+            actor,
+            summary: format!("framework {} deleted", before.code),
+            reason: None,
+            records: Recorded::change(
+                "assessment_framework",
+                before.code.clone(),
+                Some(before.audited()),
+                None,
+            )
+            .into_iter()
+            .collect(),
+        };
+        commit_write(tx, self.backend, done).await
+    }
+
+    /// Deletes an assessment with its lines and judgement history, audited
+    /// with what it was. The intelligence records its judgements fed and
+    /// the plan actions it raised stay where they are.
+    pub async fn delete_assessment(&self, id: i64, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let before = read_assessments(&mut tx, Some(id), None)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::UnknownCode {
+                kind: "assessment",
+                code: id.to_string(),
+            })?;
+        for table in ["assessment_history", "assessment_line"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "delete from {table} where assessment_id = $1"
+            )))
+            .bind(id)
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(h) = history {
+        sqlx::query("delete from assessment where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let mut audited = before.audited();
+        audited["history"] = json!(
+            before
+                .history
+                .iter()
+                .map(|h| json!({
+                    "kind": h.kind, "judged_on": h.judged_on, "judgement": h.judgement,
+                    "by_whom": h.by_whom, "intelligence": h.intelligence,
+                }))
+                .collect::<Vec<_>>()
+        );
+        let done = Done {
+            entity: "assessment",
+            codes: vec![id.to_string()],
+            actor,
+            summary: format!("assessment {id} of {} deleted", before.unit),
+            reason: None,
+            records: Recorded::change("assessment", id.to_string(), Some(audited), None)
+                .into_iter()
+                .collect(),
+        };
+        commit_write(tx, self.backend, done).await
+    }
+
+    /// Records an overall judgement in one write: the source type it is
+    /// filed under (an external judgement's framework, added or kept up to
+    /// date), its dated intelligence record, and the assessment with the
+    /// judgement added to its history pointing at that record. Either all
+    /// of it is written, with an audit line for each, or none.
+    /// Returns the intelligence record's id.
+    pub async fn record_judgement(
+        &self,
+        row: &AssessmentRow,
+        history: &HistoryRow,
+        source: Option<&SourceRow>,
+        intelligence: &IntelligenceRow,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let mut records = Vec::new();
+        if let Some(source) = source {
+            records.extend(write_source(&mut tx, source).await?);
+        }
+        let (ids, written) =
+            write_records(&mut tx, self.backend, std::slice::from_ref(intelligence)).await?;
+        records.extend(written);
+        let history = HistoryRow {
+            intelligence: Some(ids[0]),
+            ..history.clone()
+        };
+        let (id, written) = write_assessment(&mut tx, row, Some(&history)).await?;
+        records.extend(written);
+        let done = Done {
+            entity: "assessment",
+            codes: vec![id.to_string()],
+            actor,
+            summary: format!(
+                "{} judgement of assessment {id} of {}",
+                history.kind, row.unit
+            ),
+            reason: None,
+            records,
+        };
+        commit_write(tx, self.backend, done).await?;
+        Ok(ids[0])
+    }
+}
+
+/// Adds (id 0) or replaces an assessment, its lines and a judgement for
+/// its history within a write; returns its id and audit line.
+async fn write_assessment(
+    tx: &mut AnyConnection,
+    row: &AssessmentRow,
+    history: Option<&HistoryRow>,
+) -> Result<(i64, Option<Recorded>)> {
+    let before = if row.id == 0 {
+        None
+    } else {
+        read_assessments(&mut *tx, Some(row.id), None).await?.pop()
+    };
+    let framework = id_of(
+        &mut *tx,
+        "assessment_framework",
+        "framework",
+        &row.framework,
+    )
+    .await?;
+    let unit = id_of(&mut *tx, "org_unit", "organisation unit", &row.unit).await?;
+    let id: i64 = match &before {
+        Some(old) => {
             sqlx::query(
+                "update assessment set framework_id = $1, org_unit_id = $2, title = $3, \
+                     self_assessed_on = $4, self_overall = $5, judged_on = $6, judged_by = $7, \
+                     judgement = $8 where id = $9",
+            )
+            .bind(framework)
+            .bind(unit)
+            .bind(row.title.as_str())
+            .bind(row.self_assessed_on.as_str())
+            .bind(row.self_overall.as_deref())
+            .bind(row.judged_on.as_deref())
+            .bind(row.judged_by.as_str())
+            .bind(row.judgement.as_deref())
+            .bind(old.id)
+            .execute(&mut *tx)
+            .await?;
+            old.id
+        }
+        None => {
+            sqlx::query_scalar(
+                "insert into assessment (framework_id, org_unit_id, title, self_assessed_on, \
+                     self_overall, judged_on, judged_by, judgement, created_by) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+            )
+            .bind(framework)
+            .bind(unit)
+            .bind(row.title.as_str())
+            .bind(row.self_assessed_on.as_str())
+            .bind(row.self_overall.as_deref())
+            .bind(row.judged_on.as_deref())
+            .bind(row.judged_by.as_str())
+            .bind(row.judgement.as_deref())
+            .bind(row.created_by.as_str())
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    sqlx::query("delete from assessment_line where assessment_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for line in &row.lines {
+        let kloe: i64 =
+            sqlx::query_scalar("select id from kloe where framework_id = $1 and ref = $2")
+                .bind(framework)
+                .bind(line.kloe.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::UnknownCode {
+                    kind: "key line of enquiry",
+                    code: line.kloe.clone(),
+                })?;
+        sqlx::query(
+            "insert into assessment_line (assessment_id, kloe_id, self_level, evidence, \
+                 indicators, documents, plan_action_id, judgement, judgement_note) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(kloe)
+        .bind(line.self_level.as_deref())
+        .bind(line.evidence.as_str())
+        .bind(line.indicators.join(";"))
+        .bind(line.documents.join(";"))
+        .bind(line.plan_action)
+        .bind(line.judgement.as_deref())
+        .bind(line.judgement_note.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(h) = history {
+        sqlx::query(
                 "insert into assessment_history (assessment_id, kind, judged_on, judgement, by_whom, intelligence_id) \
                  values ($1, $2, $3, $4, $5, $6)",
             )
@@ -340,26 +504,17 @@ impl Store {
             .bind(h.intelligence)
             .execute(&mut *tx)
             .await?;
-        }
-        let after = AssessmentRow { id, ..row.clone() };
-        let done = Done {
-            entity: "assessment",
-            codes: vec![id.to_string()],
-            actor,
-            summary: format!("assessment {id} of {}", row.unit),
-            reason: None,
-            records: Recorded::change(
-                "assessment",
-                id.to_string(),
-                before.as_ref().map(AssessmentRow::audited),
-                Some(after.audited()),
-            )
-            .into_iter()
-            .collect(),
-        };
-        commit_write(tx, self.backend, done).await?;
-        Ok(id)
     }
+    let after = AssessmentRow { id, ..row.clone() };
+    Ok((
+        id,
+        Recorded::change(
+            "assessment",
+            id.to_string(),
+            before.as_ref().map(AssessmentRow::audited),
+            Some(after.audited()),
+        ),
+    ))
 }
 
 async fn read_frameworks(

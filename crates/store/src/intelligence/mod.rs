@@ -17,6 +17,7 @@ mod support;
 pub use attachments::AttachmentRow;
 pub use plans::{GoodPracticeRow, PeerRow, PlacementRow, PlanProviderRow, PlanReviewRow, PlanRow};
 pub use records::{IntelligenceQuery, IntelligenceRow, SourceRow};
+pub(crate) use records::{write_records, write_source};
 pub use support::{ConflictRow, OfferRow, ProblemTypeRow, ProviderRow, RequestRow};
 
 use sqlx::{AnyConnection, Row};

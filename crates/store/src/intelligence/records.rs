@@ -90,36 +90,14 @@ impl Store {
     /// Adds a source type or replaces its name and scale, audited.
     pub async fn save_intelligence_source(&self, row: &SourceRow, actor: &Actor) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let before: Option<(String, String)> =
-            sqlx::query_as("select name, scale from intelligence_source where code = $1")
-                .bind(row.code.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let scale = row.scale.join(";");
-        sqlx::query(
-            "insert into intelligence_source (code, name, scale) values ($1, $2, $3) \
-             on conflict (code) do update set name = excluded.name, scale = excluded.scale",
-        )
-        .bind(row.code.as_str())
-        .bind(row.name.as_str())
-        .bind(scale.as_str())
-        .execute(&mut *tx)
-        .await?;
-        let audited = |name: &str, scale: &str| json!({"name": name, "scale": scale});
+        let records = write_source(&mut tx, row).await?.into_iter().collect();
         let done = Done {
             entity: "intelligence_source",
             codes: vec![row.code.clone()],
             actor,
             summary: format!("source type {}", row.code),
             reason: None,
-            records: Recorded::change(
-                "intelligence_source",
-                row.code.clone(),
-                before.map(|(n, s)| audited(&n, &s)),
-                Some(audited(&row.name, &scale)),
-            )
-            .into_iter()
-            .collect(),
+            records,
         };
         commit_write(tx, self.backend, done).await
     }
@@ -139,86 +117,7 @@ impl Store {
     ) -> Result<Vec<i64>> {
         let backend = self.backend;
         let mut tx = self.begin_write().await?;
-        let mut ids = Vec::with_capacity(rows.len());
-        let mut records = Vec::with_capacity(rows.len());
-        for row in rows {
-            let before = if row.id == 0 {
-                None
-            } else {
-                let query = IntelligenceQuery {
-                    id: Some(row.id),
-                    ..IntelligenceQuery::default()
-                };
-                read_any_record(&mut tx, backend, &query).await?.pop()
-            };
-            let unit = id_of(&mut tx, "org_unit", "organisation unit", &row.unit).await?;
-            let source = id_of(&mut tx, "intelligence_source", "source type", &row.source).await?;
-            let group = match &row.closed_group {
-                Some(code) => Some(closed_group_id(&mut tx, code).await?),
-                None => None,
-            };
-            let id: i64 = match &before {
-                Some(old) => {
-                    sqlx::query(
-                        "update intelligence_record set org_unit_id = $1, source_id = $2, \
-                         recorded_on = $3, summary = $4, judgement = $5, verification = $6, \
-                         closed_group_id = $7 where id = $8",
-                    )
-                    .bind(unit)
-                    .bind(source)
-                    .bind(row.recorded_on.as_str())
-                    .bind(row.summary.as_str())
-                    .bind(row.judgement.as_deref())
-                    .bind(row.verification.as_str())
-                    .bind(group)
-                    .bind(old.id)
-                    .execute(&mut *tx)
-                    .await?;
-                    old.id
-                }
-                None => {
-                    sqlx::query_scalar(
-                        "insert into intelligence_record (org_unit_id, source_id, recorded_on, \
-                         summary, author, judgement, verification, closed_group_id) \
-                         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
-                    )
-                    .bind(unit)
-                    .bind(source)
-                    .bind(row.recorded_on.as_str())
-                    .bind(row.summary.as_str())
-                    .bind(row.author.as_str())
-                    .bind(row.judgement.as_deref())
-                    .bind(row.verification.as_str())
-                    .bind(group)
-                    .fetch_one(&mut *tx)
-                    .await?
-                }
-            };
-            replace_links(
-                &mut tx,
-                "delete from intelligence_indicator where record_id = $1",
-                "insert into intelligence_indicator (record_id, indicator_id) \
-                 select $1, id from indicator where code = $2",
-                id,
-                &row.indicators,
-            )
-            .await?;
-            // A line about a record that is or was confidential stays with
-            // the group it was confidential to, so its before never reaches
-            // anyone outside that group.
-            let before_group = match before.as_ref().and_then(|b| b.closed_group.as_deref()) {
-                Some(code) => Some(closed_group_id(&mut tx, code).await?),
-                None => None,
-            };
-            records.extend(Recorded::confidential(
-                "intelligence",
-                id.to_string(),
-                before.as_ref().map(IntelligenceRow::audited),
-                Some(row.audited()),
-                before_group.or(group),
-            ));
-            ids.push(id);
-        }
+        let (ids, records) = write_records(&mut tx, backend, rows).await?;
         let done = Done {
             entity: "intelligence",
             codes: Vec::new(),
@@ -230,6 +129,126 @@ impl Store {
         commit_write(tx, backend, done).await?;
         Ok(ids)
     }
+}
+
+/// Adds a source type or replaces its name and scale within a write,
+/// returning its audit line (none where nothing changed).
+pub(crate) async fn write_source(
+    tx: &mut AnyConnection,
+    row: &SourceRow,
+) -> Result<Option<Recorded>> {
+    let before: Option<(String, String)> =
+        sqlx::query_as("select name, scale from intelligence_source where code = $1")
+            .bind(row.code.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let scale = row.scale.join(";");
+    sqlx::query(
+        "insert into intelligence_source (code, name, scale) values ($1, $2, $3) \
+             on conflict (code) do update set name = excluded.name, scale = excluded.scale",
+    )
+    .bind(row.code.as_str())
+    .bind(row.name.as_str())
+    .bind(scale.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let audited = |name: &str, scale: &str| json!({"name": name, "scale": scale});
+    Ok(Recorded::change(
+        "intelligence_source",
+        row.code.clone(),
+        before.map(|(n, s)| audited(&n, &s)),
+        Some(audited(&row.name, &scale)),
+    ))
+}
+
+/// Saves records (id 0 adds one, else replaces it) within a write,
+/// returning their ids and audit lines.
+pub(crate) async fn write_records(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    rows: &[IntelligenceRow],
+) -> Result<(Vec<i64>, Vec<Recorded>)> {
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut records = Vec::with_capacity(rows.len());
+    for row in rows {
+        let before = if row.id == 0 {
+            None
+        } else {
+            let query = IntelligenceQuery {
+                id: Some(row.id),
+                ..IntelligenceQuery::default()
+            };
+            read_any_record(tx, backend, &query).await?.pop()
+        };
+        let unit = id_of(tx, "org_unit", "organisation unit", &row.unit).await?;
+        let source = id_of(tx, "intelligence_source", "source type", &row.source).await?;
+        let group = match &row.closed_group {
+            Some(code) => Some(closed_group_id(tx, code).await?),
+            None => None,
+        };
+        let id: i64 = match &before {
+            Some(old) => {
+                sqlx::query(
+                    "update intelligence_record set org_unit_id = $1, source_id = $2, \
+                         recorded_on = $3, summary = $4, judgement = $5, verification = $6, \
+                         closed_group_id = $7 where id = $8",
+                )
+                .bind(unit)
+                .bind(source)
+                .bind(row.recorded_on.as_str())
+                .bind(row.summary.as_str())
+                .bind(row.judgement.as_deref())
+                .bind(row.verification.as_str())
+                .bind(group)
+                .bind(old.id)
+                .execute(&mut *tx)
+                .await?;
+                old.id
+            }
+            None => {
+                sqlx::query_scalar(
+                    "insert into intelligence_record (org_unit_id, source_id, recorded_on, \
+                         summary, author, judgement, verification, closed_group_id) \
+                         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+                )
+                .bind(unit)
+                .bind(source)
+                .bind(row.recorded_on.as_str())
+                .bind(row.summary.as_str())
+                .bind(row.author.as_str())
+                .bind(row.judgement.as_deref())
+                .bind(row.verification.as_str())
+                .bind(group)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        replace_links(
+            tx,
+            "delete from intelligence_indicator where record_id = $1",
+            "insert into intelligence_indicator (record_id, indicator_id) \
+                 select $1, id from indicator where code = $2",
+            id,
+            &row.indicators,
+        )
+        .await?;
+        // A line about a record that is or was confidential stays with
+        // the group it was confidential to, so its before never reaches
+        // anyone outside that group.
+        let before_group = match before.as_ref().and_then(|b| b.closed_group.as_deref()) {
+            Some(code) => Some(closed_group_id(tx, code).await?),
+            None => None,
+        };
+        records.extend(Recorded::confidential(
+            "intelligence",
+            id.to_string(),
+            before.as_ref().map(IntelligenceRow::audited),
+            Some(row.audited()),
+            before_group.or(group),
+        ));
+        ids.push(id);
+    }
+    Ok((ids, records))
 }
 
 /// The judgements of a scale as stored.

@@ -123,28 +123,45 @@ fn view_example() -> serde_json::Value {
     })
 }
 
+/// What the list of returns may be narrowed to.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReturnsQuery {
+    /// An indicator set's code: only returns asking for at least one of
+    /// its indicators. A set that has ended is still accepted.
+    #[param(example = "NIS")]
+    set: Option<String>,
+}
+
 /// List data returns
 ///
 /// The returns that ask units in the caller's scope, newest first, with how
-/// many of those units have returned and how many are overdue.
+/// many of those units have returned and how many are overdue; with `set`,
+/// only those asking for an indicator of that indicator set.
 #[utoipa::path(
     get,
     path = "/api/v1/returns",
     tag = "returns",
     operation_id = "list_returns",
+    params(ReturnsQuery),
     responses(
         (status = 200, description = "The returns.", body = ReturnList,
             example = json!({"returns": [summary_example()]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
+        (status = 404, description = "No indicator set has the code given as `set`.", body = ErrorBody),
     )
 )]
 pub async fn list_returns(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
+    ApiQuery(query): ApiQuery<ReturnsQuery>,
 ) -> Result<Json<ReturnList>, ApiError> {
     Ok(Json(ReturnList {
-        returns: state.app.data_returns(&caller).await?,
+        returns: state
+            .app
+            .data_returns_in_set(&caller, query.set.as_deref())
+            .await?,
     }))
 }
 

@@ -72,10 +72,73 @@ struct ListPage {
     layout: Layout,
     returns: Vec<ReturnRowView>,
     may_open: bool,
+    set_choices: Vec<SetChoice>,
+    /// The chosen set's name.
+    set_name: Option<String>,
+    /// Opening a return, offering the chosen set's indicators.
+    new_href: String,
 }
 
-pub async fn list(State(state): State<AppState>, page: PageCaller) -> Result<Response, PageError> {
-    let returns = state.app.data_returns(&page.caller).await?;
+/// The indicator set a returns page is narrowed to.
+#[derive(Debug, Default, Deserialize)]
+pub struct SetQuery {
+    set: Option<String>,
+}
+
+impl SetQuery {
+    fn key(&self) -> &str {
+        self.set.as_deref().map_or("", str::trim)
+    }
+}
+
+/// An indicator set offered as a filter.
+pub struct SetChoice {
+    pub code: String,
+    pub name: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Every indicator set (an ended one with its years: it stays choosable
+/// for the returns of the years it covered), the one asked for selected.
+async fn set_choices(
+    state: &AppState,
+    page: &PageCaller,
+    set: &str,
+) -> Result<Vec<SetChoice>, PageError> {
+    Ok(state
+        .app
+        .indicator_sets(&page.caller)
+        .await?
+        .into_iter()
+        .map(|s| SetChoice {
+            selected: s.code.eq_ignore_ascii_case(set),
+            label: if s.ended {
+                format!("{} ({})", s.name, s.validity)
+            } else {
+                s.name.clone()
+            },
+            name: s.name,
+            code: s.code,
+        })
+        .collect())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Query(query): Query<SetQuery>,
+) -> Result<Response, PageError> {
+    let set = query.key();
+    let returns = state
+        .app
+        .data_returns_in_set(&page.caller, Some(set))
+        .await?;
+    let set_choices = set_choices(&state, &page, set).await?;
+    let set_name = set_choices
+        .iter()
+        .find(|c| c.selected)
+        .map(|c| c.name.clone());
     let may_open = page
         .caller
         .role()
@@ -96,9 +159,19 @@ pub async fn list(State(state): State<AppState>, page: PageCaller) -> Result<Res
         })
         .collect();
     Ok(render(&ListPage {
-        layout: Layout::new(&page, "Data returns", "returns"),
+        layout: Layout::new(
+            &page,
+            match &set_name {
+                Some(name) => format!("Data returns: {name}"),
+                None => "Data returns".into(),
+            },
+            "returns",
+        ),
         returns,
         may_open,
+        set_choices,
+        set_name,
+        new_href: view::href("/returns/new", &[("set", set)]),
     })?
     .into_response())
 }
@@ -152,6 +225,10 @@ struct NewPage {
     levels: Vec<(String, bool)>,
     /// (code, label, selected)
     unders: Vec<(String, String, bool)>,
+    set_choices: Vec<SetChoice>,
+    /// The chosen set's code (kept in the form) and name.
+    set: String,
+    set_name: Option<String>,
 }
 
 /// What was typed into the new return form.
@@ -165,15 +242,29 @@ struct Typed {
     units: String,
     level: String,
     under: String,
+    /// The indicator set whose indicators are offered.
+    set: String,
 }
 
-fn new_page(
+async fn new_page(
     state: &AppState,
     page: &PageCaller,
     typed: Typed,
     error: Option<AppError>,
 ) -> Result<NewPage, PageError> {
-    let choices = state.app.return_choices(&page.caller)?;
+    let mut choices = state.app.return_choices(&page.caller)?;
+    // An indicator set narrows the indicators offered; one already ticked
+    // stays offered, so nothing typed is lost.
+    if let Some(codes) = state.app.set_filter(&page.caller, Some(&typed.set)).await? {
+        choices
+            .indicators
+            .retain(|i| codes.contains(&i.code) || typed.indicators.contains(&i.code));
+    }
+    let set_choices = set_choices(state, page, &typed.set).await?;
+    let set_name = set_choices
+        .iter()
+        .find(|c| c.selected)
+        .map(|c| c.name.clone());
     let mut groups: Vec<IndicatorGroup> = Vec::new();
     for frequency in [Frequency::Month, Frequency::Quarter, Frequency::Year] {
         let indicators: Vec<IndicatorChoice> = choices
@@ -244,6 +335,9 @@ fn new_page(
         level_error: None,
         levels,
         unders,
+        set_choices,
+        set: typed.set,
+        set_name,
     };
     if let Some(error) = error {
         let (field, message) = match error {
@@ -269,9 +363,17 @@ fn new_page(
     Ok(out)
 }
 
-pub async fn new(State(state): State<AppState>, page: PageCaller) -> Result<Response, PageError> {
+pub async fn new(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Query(query): Query<SetQuery>,
+) -> Result<Response, PageError> {
     state.app.may_open_returns(&page.caller)?;
-    Ok(render(&new_page(&state, &page, Typed::default(), None)?)?.into_response())
+    let typed = Typed {
+        set: query.key().to_owned(),
+        ..Typed::default()
+    };
+    Ok(render(&new_page(&state, &page, typed, None).await?)?.into_response())
 }
 
 pub async fn open(
@@ -288,6 +390,7 @@ pub async fn open(
         units: field(&form, "units").trim().to_owned(),
         level: field(&form, "level").trim().to_owned(),
         under: field(&form, "under").trim().to_owned(),
+        set: field(&form, "set").trim().to_owned(),
     };
     let request = ReturnForm {
         code: typed.code.clone(),
@@ -309,7 +412,7 @@ pub async fn open(
             Redirect::to(&format!("{}?done=opened", view::return_href(&view.code))).into_response(),
         ),
         Err(e @ AppError::Invalid { .. }) => {
-            let html = render(&new_page(&state, &page, typed, Some(e))?)?;
+            let html = render(&new_page(&state, &page, typed, Some(e)).await?)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
         Err(other) => Err(other.into()),

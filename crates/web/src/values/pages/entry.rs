@@ -28,6 +28,72 @@ pub struct EntryQuery {
     codes: Option<String>,
     /// Set by the redirect after submitting for approval.
     submitted: Option<String>,
+    /// An indicator set's code: only its indicators are shown, saved and
+    /// submitted. An unknown code is not found.
+    set: Option<String>,
+}
+
+impl EntryQuery {
+    /// The set asked for, trimmed; empty for every indicator.
+    fn set_key(&self) -> &str {
+        self.set.as_deref().map_or("", str::trim)
+    }
+}
+
+/// An indicator set offered as a filter.
+pub struct SetChoice {
+    pub code: String,
+    pub name: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The entry form for a unit and period, narrowed to an indicator set's
+/// indicators when one is asked for (an unknown set is not found).
+async fn entry_form(
+    app: &Stocktake,
+    caller: &stocktake::Caller,
+    unit: &str,
+    period: Period,
+    set: &str,
+) -> Result<EntryForm, AppError> {
+    let mut form = app.entry_form(caller, unit, period).await?;
+    if let Some(codes) = app.set_filter(caller, Some(set)).await? {
+        form.lines.retain(|l| codes.contains(&l.indicator));
+    }
+    Ok(form)
+}
+
+/// The entry page's address for a unit, period and set.
+fn entry_href(unit: &str, period: Period, set: &str) -> String {
+    view::href(
+        &format!("/entry/{}", view::encode(unit)),
+        &[("period", &period.to_string()), ("set", set)],
+    )
+}
+
+/// Every indicator set, an ended one with its years, the one asked for
+/// selected.
+async fn set_choices(
+    app: &Stocktake,
+    caller: &stocktake::Caller,
+    set: &str,
+) -> Result<Vec<SetChoice>, AppError> {
+    Ok(app
+        .indicator_sets(caller)
+        .await?
+        .into_iter()
+        .map(|s| SetChoice {
+            selected: s.code.eq_ignore_ascii_case(set),
+            label: if s.ended {
+                format!("{} ({})", s.name, s.validity)
+            } else {
+                s.name.clone()
+            },
+            name: s.name,
+            code: s.code,
+        })
+        .collect())
 }
 
 /// One input of the form, as typed or prefilled, with its problem if any.
@@ -104,6 +170,12 @@ struct EntryPage {
     /// have indicators to enter, as (label, link).
     elsewhere: Vec<(String, String)>,
     submitted: Option<usize>,
+    /// The indicator sets to choose from, and the one chosen.
+    set_choices: Vec<SetChoice>,
+    /// The chosen set's name, for the headings.
+    set_name: Option<String>,
+    /// The same page without the set.
+    all_href: String,
     scorecard_href: String,
     unit_href: String,
     /// Some value shown is approved and may still be changed by this caller
@@ -194,7 +266,8 @@ pub async fn page(
     let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let form = app.entry_form(&caller, &unit, period).await?;
+    let set = query.set_key().to_owned();
+    let form = entry_form(app, &caller, &unit, period, &set).await?;
     let rows = form
         .lines
         .iter()
@@ -233,8 +306,10 @@ pub async fn page(
             saved: query.saved.and_then(|n| n.parse().ok()),
             submitted: query.submitted.and_then(|n| n.parse().ok()),
             reason: Field::reason(String::new()),
+            set: set.clone(),
         },
-    )?;
+    )
+    .await?;
     entry.saved_lines = saved_lines;
     // Nothing collected by the period asked (a council's month): offer the
     // quarter and year it falls in where something is collected.
@@ -243,15 +318,14 @@ pub async fn page(
             let Some(other) = period.within(frequency).filter(|p| *p != period) else {
                 continue;
             };
-            if !app
-                .entry_form(&caller, &unit, other)
+            if !entry_form(app, &caller, &unit, other, &set)
                 .await?
                 .lines
                 .is_empty()
             {
                 entry
                     .elsewhere
-                    .push((other.label(), view::entry_href(&form.unit.code, other)));
+                    .push((other.label(), entry_href(&form.unit.code, other, &set)));
             }
         }
     }
@@ -267,7 +341,8 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &page.caller, query.period.as_deref())?;
-    let form = app.entry_form(&page.caller, &unit, period).await?;
+    let set = query.set_key();
+    let form = entry_form(app, &page.caller, &unit, period, set).await?;
     let drafts: Vec<ValueRef> = form
         .lines
         .iter()
@@ -287,7 +362,7 @@ pub async fn submit(
     };
     Ok(Redirect::to(&format!(
         "{}&submitted={moved}",
-        view::entry_href(&form.unit.code, period)
+        entry_href(&form.unit.code, period, set)
     ))
     .into_response())
 }
@@ -297,6 +372,8 @@ struct Outcome {
     saved: Option<usize>,
     submitted: Option<usize>,
     reason: Field,
+    /// The indicator set the page is narrowed to, if any.
+    set: String,
 }
 
 impl Field {
@@ -320,7 +397,8 @@ pub async fn save(
     let caller = page.caller.clone();
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let form = app.entry_form(&caller, &unit, period).await?;
+    let set = query.set_key().to_owned();
+    let form = entry_form(app, &caller, &unit, period, &set).await?;
     let mut reason = Field::reason(
         submitted
             .iter()
@@ -369,7 +447,7 @@ pub async fn save(
     let done = |saved: usize| {
         Redirect::to(&format!(
             "{}&saved={saved}{}",
-            view::entry_href(&form.unit.code, period),
+            entry_href(&form.unit.code, period, &set),
             if saved == 0 {
                 String::new()
             } else {
@@ -394,8 +472,9 @@ pub async fn save(
                 saved: None,
                 submitted: None,
                 reason,
+                set: set.clone(),
             };
-            let page = render(&entry_page(app, &page, &form, rows, errors, outcome)?)?;
+            let page = render(&entry_page(app, &page, &form, rows, errors, outcome).await?)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(AppError::File(problems)) => {
@@ -417,13 +496,14 @@ pub async fn save(
                 saved: None,
                 submitted: None,
                 reason,
+                set: set.clone(),
             };
             let status = if problems.forbidden {
                 StatusCode::FORBIDDEN
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let page = render(&entry_page(app, &page, &form, rows, errors, outcome)?)?;
+            let page = render(&entry_page(app, &page, &form, rows, errors, outcome).await?)?;
             Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),
@@ -485,7 +565,7 @@ fn by_indicator(submitted: &[(String, String)]) -> HashMap<&str, HashMap<&str, &
     out
 }
 
-fn entry_page(
+async fn entry_page(
     app: &Stocktake,
     page: &PageCaller,
     form: &EntryForm,
@@ -499,7 +579,15 @@ fn entry_page(
     for row in rows.iter_mut().filter(|r| r.state.is_some()) {
         row.history_href = Some(view::value_href(&row.code, code, period));
     }
-    let title = format!("Enter data: {}, {}", form.unit.name, period.label());
+    let set_choices = set_choices(app, caller, &outcome.set).await?;
+    let set_name = set_choices
+        .iter()
+        .find(|c| c.selected)
+        .map(|c| c.name.clone());
+    let title = match &set_name {
+        Some(set) => format!("Enter data: {}, {}, {set}", form.unit.name, period.label()),
+        None => format!("Enter data: {}, {}", form.unit.name, period.label()),
+    };
     let title = if errors.is_empty() {
         title
     } else {
@@ -521,17 +609,23 @@ fn entry_page(
         unit_name: form.unit.name.clone(),
         unit_code: code.clone(),
         period_label: period.label(),
-        action: view::entry_href(code, period),
+        action: entry_href(code, period, &outcome.set),
+        submit_action: view::href(
+            &format!("/entry/{}/submit", view::encode(code)),
+            &[("period", &period.to_string()), ("set", &outcome.set)],
+        ),
         periods: view::period_options(crate::pages::latest_period(app, caller)?, period),
         rows,
         errors,
         saved: outcome.saved,
         submitted: outcome.submitted,
-        scorecard_href: view::scorecard_href(code, period, &[]),
+        scorecard_href: view::scorecard_href(code, period, &[("set", &outcome.set)]),
         unit_href: view::unit_href(code, period),
         reason_needed,
         reason: outcome.reason,
         drafts,
-        submit_action: format!("/entry/{}/submit?period={period}", view::encode(code)),
+        all_href: view::entry_href(code, period),
+        set_choices,
+        set_name,
     })
 }
