@@ -1074,7 +1074,7 @@ async fn every_documented_operation_answers_as_documented() {
         }
     }
 
-    assert_eq!(walked.len(), 151, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 153, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]
@@ -1596,4 +1596,35 @@ async fn framework_fixture(app: &stocktake::Stocktake) {
         .await
         .expect("an assessment");
     assert_eq!(a.id, 1, "the examples name assessment 1");
+    // A draft the delete example removes, and a framework it deletes.
+    let draft = app
+        .start_assessment(
+            &me,
+            &AssessmentForm {
+                framework: "FIRE-CPA".into(),
+                unit: "NFRS".into(),
+                title: "A draft to delete".into(),
+                self_assessed_on: "2004-10-01".into(),
+            },
+        )
+        .await
+        .expect("a draft assessment");
+    assert_eq!(draft.id, 2, "the delete example names assessment 2");
+    app.save_framework(
+        &me,
+        &FrameworkForm {
+            code: "LOCAL-STANDARD".into(),
+            name: "A local standard".into(),
+            scale: ["1", "2", "3", "4"].map(String::from).to_vec(),
+            description: String::new(),
+            kloes: vec![KloeForm {
+                reference: "L1".into(),
+                theme: "Leadership".into(),
+                question: "Is there a shared vision?".into(),
+                descriptors: Vec::new(),
+            }],
+        },
+    )
+    .await
+    .expect("a framework to delete");
 }

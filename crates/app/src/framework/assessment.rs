@@ -151,6 +151,18 @@ pub struct AssessmentSummary {
     pub judged_on: Option<String>,
 }
 
+/// What deleting a framework or an assessment would do, for the
+/// confirmation page: what goes, what stays, or why it may not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    /// What is to be deleted, in words.
+    pub title: String,
+    /// Why it may not be deleted; none where it may.
+    pub refusal: Option<String>,
+    pub removes: Vec<String>,
+    pub keeps: Vec<String>,
+}
+
 /// An assessment of a unit against a framework.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -365,10 +377,14 @@ impl Stocktake {
         self.framework(caller, &row.code).await
     }
 
-    /// Deletes a framework no assessment uses, with its key lines of
-    /// enquiry. Administrators only: a framework is shared by every unit.
-    /// One that is in use is refused, naming its assessments.
-    pub async fn delete_framework(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
+    /// What deleting a framework would remove and keep, or why it is
+    /// refused (assessments are made against it, named). Administrators
+    /// only: a framework is shared by every unit.
+    pub async fn framework_deletion(
+        &self,
+        caller: &Caller,
+        code: &str,
+    ) -> Result<Deletion, AppError> {
         self.rights(caller, &self.analytics())?
             .require_admin("delete frameworks")?;
         let framework = self
@@ -384,58 +400,121 @@ impl Stocktake {
             .filter(|a| a.framework == framework.code)
             .map(|a| format!("{} ({}, {})", a.id, a.title, a.unit))
             .collect();
-        if !used.is_empty() {
-            return Err(AppError::invalid(
-                "framework",
+        let refusal = (!used.is_empty()).then(|| {
+            format!(
+                "{} ({}) cannot be deleted: {} against it: {}. Delete {} first, or keep the framework",
+                framework.name,
+                framework.code,
+                if used.len() == 1 {
+                    "1 assessment is made".to_owned()
+                } else {
+                    format!("{} assessments are made", used.len())
+                },
+                used.join("; "),
+                if used.len() == 1 { "it" } else { "them" },
+            )
+        });
+        Ok(Deletion {
+            title: format!("{} ({})", framework.name, framework.code),
+            refusal,
+            removes: vec![
                 format!(
-                    "{} ({}) cannot be deleted: {} {} against it: {}. Delete {} first, or keep the framework",
-                    framework.name,
-                    framework.code,
-                    if used.len() == 1 {
-                        "1 assessment".to_owned()
-                    } else {
-                        format!("{} assessments", used.len())
-                    },
-                    if used.len() == 1 {
-                        "is made"
-                    } else {
-                        "are made"
-                    },
-                    used.join("; "),
-                    if used.len() == 1 { "it" } else { "them" },
+                    "the framework, its judgement scale ({})",
+                    framework.scale.join(", ")
                 ),
-            ));
+                format!(
+                    "its {} key lines of enquiry with the descriptors of each level",
+                    framework.kloes.len()
+                ),
+            ],
+            keeps: vec![
+                "the intelligence source type of the same code, and any intelligence recorded under it".into(),
+                "the audit trail, which records the framework as it was".into(),
+            ],
+        })
+    }
+
+    /// Deletes a framework no assessment uses, with its key lines of
+    /// enquiry, audited. Administrators only; one in use is refused,
+    /// naming its assessments.
+    pub async fn delete_framework(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
+        let deletion = self.framework_deletion(caller, code).await?;
+        if let Some(refusal) = deletion.refusal {
+            return Err(AppError::invalid("framework", refusal));
         }
         self.store
-            .delete_framework(&framework.code, &caller.audit_actor())
+            .delete_framework(code.trim(), &caller.audit_actor())
             .await?;
         Ok(())
     }
 
-    /// Deletes a draft assessment: its lines and its self-assessed
-    /// judgements. Performance officers and administrators, for a unit in
-    /// their scope. One with an external judgement is refused: the
-    /// judgement and its history are kept. The intelligence records its
-    /// judgements fed and the plan actions it raised stay.
-    pub async fn delete_assessment(&self, caller: &Caller, id: i64) -> Result<(), AppError> {
+    /// What deleting an assessment would remove and keep, or why it is
+    /// refused (an external judgement is recorded). Performance officers
+    /// and administrators, for a unit in their scope.
+    pub async fn assessment_deletion(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Deletion, AppError> {
         let (row, framework) = self.writable_assessment(caller, id).await?;
         let external = row.history.iter().rev().find(|h| h.kind == "external");
-        if row.judgement.is_some() || external.is_some() {
+        let refusal = (row.judgement.is_some() || external.is_some()).then(|| {
             let judged = match external {
                 Some(h) if h.by_whom.is_empty() => format!("{} on {}", h.judgement, h.judged_on),
                 Some(h) => format!("{} on {} by {}", h.judgement, h.judged_on, h.by_whom),
                 None => row.judgement.clone().unwrap_or_default(),
             };
-            return Err(AppError::invalid(
-                "assessment",
-                format!(
-                    "{} against {} cannot be deleted: it has an external judgement ({judged}), and a judged assessment is kept with its judgement history",
-                    row.title, framework.name
-                ),
+            format!(
+                "{} against {} cannot be deleted: it has an external judgement ({judged}), and a judged assessment is kept with its judgement history",
+                row.title, framework.name
+            )
+        });
+        let assessed = row.lines.iter().filter(|l| l.self_level.is_some()).count();
+        let raised = row.lines.iter().filter(|l| l.plan_action.is_some()).count();
+        let mut removes = vec![format!(
+            "the assessment and its {} lines ({assessed} self-assessed), with their evidence",
+            row.lines.len()
+        )];
+        if !row.history.is_empty() {
+            removes.push(format!(
+                "its {} self-assessed overall judgement{}",
+                row.history.len(),
+                if row.history.len() == 1 { "" } else { "s" }
             ));
         }
+        let mut keeps = Vec::new();
+        if !row.history.is_empty() {
+            keeps.push(
+                "the dated intelligence records its judgements fed: the unit's picture keeps them"
+                    .to_owned(),
+            );
+        }
+        if raised > 0 {
+            keeps.push(format!(
+                "the {raised} action{} it raised in improvement plans",
+                if raised == 1 { "" } else { "s" }
+            ));
+        }
+        keeps.push("the audit trail, which records the assessment as it was".into());
+        Ok(Deletion {
+            title: format!("{} ({}, {})", row.title, framework.name, row.unit),
+            refusal,
+            removes,
+            keeps,
+        })
+    }
+
+    /// Deletes a draft assessment: its lines and its self-assessed
+    /// judgements, audited. Performance officers and administrators, for a
+    /// unit in their scope. One with an external judgement is refused: the
+    /// judgement and its history are kept.
+    pub async fn delete_assessment(&self, caller: &Caller, id: i64) -> Result<(), AppError> {
+        let deletion = self.assessment_deletion(caller, id).await?;
+        if let Some(refusal) = deletion.refusal {
+            return Err(AppError::invalid("assessment", refusal));
+        }
         self.store
-            .delete_assessment(row.id, &caller.audit_actor())
+            .delete_assessment(id, &caller.audit_actor())
             .await?;
         Ok(())
     }

@@ -19,9 +19,9 @@ mod laa;
 mod sets;
 
 pub use assessment::{
-    Assessment, AssessmentForm, AssessmentLine, AssessmentSummary, Framework, FrameworkForm,
-    HistoryPoint, JudgementForm, Kloe, KloeForm, LevelDescriptor, LineForm, LineJudgementForm,
-    RaiseActionForm,
+    Assessment, AssessmentForm, AssessmentLine, AssessmentSummary, Deletion, Framework,
+    FrameworkForm, HistoryPoint, JudgementForm, Kloe, KloeForm, LevelDescriptor, LineForm,
+    LineJudgementForm, RaiseActionForm,
 };
 pub use files::FrameworkFile;
 pub use laa::{Laa, LaaForm, LaaGroup, LaaSummary, LaaTarget, LaaTargetForm, LaaYear, TargetKind};

@@ -167,6 +167,22 @@ impl Stocktake {
         unit: &str,
         period: Period,
     ) -> Result<EntryForm, AppError> {
+        self.entry_form_in_set(caller, unit, period, None).await
+    }
+
+    /// [`Stocktake::entry_form`] narrowed to an indicator set's indicators
+    /// (given by code; none for every indicator): of them, those the unit
+    /// reports, or all of them where it reports none yet. An unknown set is
+    /// not found.
+    pub async fn entry_form_in_set(
+        &self,
+        caller: &Caller,
+        unit: &str,
+        period: Period,
+        set: Option<&str>,
+    ) -> Result<EntryForm, AppError> {
+        let only = self.set_filter(caller, set).await?;
+        let in_set = |code: &str| only.as_ref().is_none_or(|c| c.iter().any(|m| m == code));
         let (codes, unit_code) = {
             let cache = self.analytics();
             let rights = self.rights(caller, &cache)?;
@@ -207,6 +223,7 @@ impl Stocktake {
                     cache.indicator(i).frequency == period.frequency() && cache.collected_at(i, u)
                 })
                 .filter(|&i| rights.may_enter(i, u))
+                .filter(|&i| in_set(cache.indicator(i).code.as_ref()))
                 .collect();
             let reported: Vec<_> = of_frequency
                 .iter()

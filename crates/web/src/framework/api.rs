@@ -20,7 +20,7 @@ use crate::routes::{Access, Routes, Sample};
 use crate::{ApiCaller, AppState};
 
 pub fn routes() -> Routes {
-    use Access::{Framework as Officers, SignedIn};
+    use Access::{Admin, Framework as Officers, SignedIn};
     Routes::new()
         .get("/api/v1/indicator-sets", SignedIn, Sample::path("/api/v1/indicator-sets"), list_sets)
         .post(
@@ -74,6 +74,12 @@ pub fn routes() -> Routes {
             Sample::path("/api/v1/frameworks/NO-SUCH-FRAMEWORK"),
             get_framework,
         )
+        .delete(
+            "/api/v1/frameworks/{code}",
+            Admin,
+            Sample::path("/api/v1/frameworks/NO-SUCH-FRAMEWORK"),
+            delete_framework,
+        )
         .get("/api/v1/assessments", SignedIn, Sample::path("/api/v1/assessments?unit={UNIT}"), list_assessments)
         .post(
             "/api/v1/assessments",
@@ -89,6 +95,12 @@ pub fn routes() -> Routes {
             SignedIn,
             Sample::path("/api/v1/assessments/999999"),
             get_assessment,
+        )
+        .delete(
+            "/api/v1/assessments/{id}",
+            Officers,
+            Sample::path("/api/v1/assessments/999999"),
+            delete_assessment,
         )
         .post(
             "/api/v1/assessments/{id}/lines",
@@ -685,4 +697,83 @@ pub async fn raise_action(
             .raise_assessment_action(&caller, id, &form)
             .await?,
     ))
+}
+
+/// What a delete removed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deleted {
+    /// The framework's code, or the assessment's id, deleted.
+    #[schema(example = "LOCAL-STANDARD")]
+    pub deleted: String,
+}
+
+/// Delete a framework
+///
+/// Deletes a framework with its key lines of enquiry and their descriptors,
+/// audited with what it was. Administrators only. A framework any
+/// assessment is made against is refused (422), naming the assessments:
+/// delete them first.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/frameworks/{code}",
+    tag = "framework",
+    operation_id = "delete_framework",
+    params(("code" = String, Path, description = "The framework's code.", example = "LOCAL-STANDARD")),
+    responses(
+        (status = 200, description = "The framework is deleted.", body = Deleted,
+            example = json!({"deleted": "LOCAL-STANDARD"})),
+        (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
+        (status = 404, description = "No framework has the code.", body = ErrorBody),
+        (status = 422, description = "Assessments are made against the framework (named in the message); nothing was deleted.", body = ErrorBody,
+            example = json!({"message": "Fire comprehensive performance assessment (FIRE-CPA) cannot be deleted: 1 assessment is made against it: 1 (CPA 2004, NFRS). Delete it first, or keep the framework", "field": "framework"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was deleted. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn delete_framework(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
+) -> Result<Json<Deleted>, ApiError> {
+    state.app.delete_framework(&caller, &code).await?;
+    Ok(Json(Deleted {
+        deleted: code.trim().to_owned(),
+    }))
+}
+
+/// Delete a draft assessment
+///
+/// Deletes an assessment with its lines and its self-assessed overall
+/// judgements, audited with what it was; the intelligence records those
+/// judgements fed and the actions it raised stay. Performance officers and
+/// administrators, for a unit in their scope. An assessment with an
+/// external judgement is kept with its history: refused (422).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/assessments/{id}",
+    tag = "framework",
+    operation_id = "delete_assessment",
+    params(("id" = i64, Path, description = "The assessment's id.", example = 2)),
+    responses(
+        (status = 200, description = "The assessment is deleted.", body = Deleted,
+            example = json!({"deleted": "2"})),
+        (status = 400, description = "The id is not a whole number, or the query string has a parameter this endpoint does not take.", body = ErrorBody),
+        (status = 404, description = "No assessment you may change has the id.", body = ErrorBody),
+        (status = 422, description = "The assessment has an external judgement, so it is kept with its judgement history; nothing was deleted.", body = ErrorBody,
+            example = json!({"message": "CPA 2004 against Fire comprehensive performance assessment cannot be deleted: it has an external judgement (Fair on 2005-03-31 by Audit Commission), and a judged assessment is kept with its judgement history", "field": "assessment"})),
+        (status = 503, description = "Another write held the database for longer than the write wait; nothing was deleted. Try again after the seconds the `Retry-After` header gives.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
+pub async fn delete_assessment(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(NoParameters {}): ApiQuery<NoParameters>,
+) -> Result<Json<Deleted>, ApiError> {
+    state.app.delete_assessment(&caller, id).await?;
+    Ok(Json(Deleted {
+        deleted: id.to_string(),
+    }))
 }

@@ -9,9 +9,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use stocktake::AppError;
 use stocktake::framework::{
-    Assessment, AssessmentForm, AssessmentSummary, Framework, FrameworkFile, FrameworkForm,
-    IndicatorSet, IndicatorSetForm, JudgementForm, Laa, LaaForm, LaaSummary, LaaTargetForm,
-    LineForm, LineJudgementForm, RaiseActionForm,
+    Assessment, AssessmentForm, AssessmentSummary, Deletion, Framework, FrameworkFile,
+    FrameworkForm, IndicatorSet, IndicatorSetForm, JudgementForm, Laa, LaaForm, LaaSummary,
+    LaaTargetForm, LineForm, LineJudgementForm, RaiseActionForm,
 };
 use stocktake::values::LineError;
 
@@ -23,7 +23,7 @@ use crate::routes::{Access, Routes, Sample};
 use crate::{AppState, PageCaller};
 
 pub fn routes() -> Routes {
-    use Access::{Framework as Officers, SignedIn};
+    use Access::{Admin, Framework as Officers, SignedIn};
     Routes::new()
         .get("/framework", SignedIn, Sample::path("/framework"), index)
         .post(
@@ -77,6 +77,18 @@ pub fn routes() -> Routes {
             Sample::path("/framework/frameworks/NO-SUCH-FRAMEWORK"),
             framework_page,
         )
+        .get(
+            "/framework/frameworks/{code}/delete",
+            Admin,
+            Sample::path("/framework/frameworks/NO-SUCH-FRAMEWORK/delete"),
+            confirm_framework_delete,
+        )
+        .post(
+            "/framework/frameworks/{code}/delete",
+            Admin,
+            Sample::path("/framework/frameworks/NO-SUCH-FRAMEWORK/delete"),
+            delete_framework,
+        )
         .post(
             "/framework/assessments",
             Officers,
@@ -91,6 +103,18 @@ pub fn routes() -> Routes {
             SignedIn,
             Sample::path("/framework/assessments/999999"),
             assessment_page,
+        )
+        .get(
+            "/framework/assessments/{id}/delete",
+            Officers,
+            Sample::path("/framework/assessments/999999/delete"),
+            confirm_assessment_delete,
+        )
+        .post(
+            "/framework/assessments/{id}/delete",
+            Officers,
+            Sample::path("/framework/assessments/999999/delete"),
+            delete_assessment,
         )
         .post(
             "/framework/assessments/{id}/lines",
@@ -153,14 +177,30 @@ struct IndexPage {
     assessments: Vec<AssessmentSummary>,
     editable: bool,
     files: Vec<(&'static str, String)>,
+    /// What was just deleted, in words.
+    deleted: Option<String>,
+}
+
+/// Set by the redirect after a delete.
+#[derive(Debug, Default, Deserialize)]
+pub struct IndexQuery {
+    deleted_framework: Option<String>,
+    deleted_assessment: Option<String>,
 }
 
 pub async fn index(
     State(state): State<AppState>,
     page: PageCaller,
+    Query(query): Query<IndexQuery>,
 ) -> Result<Html<String>, PageError> {
     let caller = &page.caller;
+    let deleted = match (query.deleted_framework, query.deleted_assessment) {
+        (Some(code), _) => Some(format!("The framework {code} is deleted")),
+        (None, Some(id)) => Some(format!("Assessment {id} is deleted")),
+        (None, None) => None,
+    };
     render(&IndexPage {
+        deleted,
         sets: state.app.indicator_sets(caller).await?,
         laas: state.app.laas(caller).await?,
         frameworks: state.app.frameworks(caller).await?,
@@ -431,6 +471,8 @@ pub async fn remove_target(
 struct FrameworkPage {
     layout: Layout,
     framework: Framework,
+    /// An administrator may ask to delete it.
+    may_delete: bool,
 }
 
 pub async fn framework_page(
@@ -441,6 +483,8 @@ pub async fn framework_page(
     let framework = state.app.framework(&page.caller, &code).await?;
     render(&FrameworkPage {
         layout: Layout::new(&page, framework.name.clone(), "framework"),
+        may_delete: page.caller.role() == Some(stocktake::Role::Admin)
+            && !page.caller.is_read_only(),
         framework,
     })
 }
@@ -649,6 +693,79 @@ pub async fn raise_action(
         )
         .await?;
     Ok(back(&a, &anchor))
+}
+
+// ---- deleting ----
+
+#[derive(Template)]
+#[template(path = "framework/delete.html")]
+struct DeletePage {
+    layout: Layout,
+    /// "framework" or "assessment".
+    kind: &'static str,
+    deletion: Deletion,
+    action: String,
+    back: String,
+}
+
+/// Asks to confirm deleting a framework, saying what goes and what stays,
+/// or why it may not be deleted.
+pub async fn confirm_framework_delete(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let deletion = state.app.framework_deletion(&page.caller, &code).await?;
+    let back = format!("/framework/frameworks/{}", encode(code.trim()));
+    render(&DeletePage {
+        layout: Layout::new(&page, format!("Delete {}", deletion.title), "framework"),
+        kind: "framework",
+        action: format!("{back}/delete"),
+        back,
+        deletion,
+    })
+}
+
+pub async fn delete_framework(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    state.app.delete_framework(&page.caller, &code).await?;
+    Ok(Redirect::to(&format!(
+        "/framework?deleted_framework={}#frameworks",
+        encode(code.trim())
+    ))
+    .into_response())
+}
+
+/// Asks to confirm deleting an assessment, saying what goes and what
+/// stays, or why it may not be deleted.
+pub async fn confirm_assessment_delete(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let id = id_of(&id)?;
+    let deletion = state.app.assessment_deletion(&page.caller, id).await?;
+    let back = format!("/framework/assessments/{id}");
+    render(&DeletePage {
+        layout: Layout::new(&page, format!("Delete {}", deletion.title), "framework"),
+        kind: "assessment",
+        action: format!("{back}/delete"),
+        back,
+        deletion,
+    })
+}
+
+pub async fn delete_assessment(
+    State(state): State<AppState>,
+    page: PageCaller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = id_of(&id)?;
+    state.app.delete_assessment(&page.caller, id).await?;
+    Ok(Redirect::to(&format!("/framework?deleted_assessment={id}#assessments")).into_response())
 }
 
 // ---- files ----

@@ -57,11 +57,7 @@ async fn entry_form(
     period: Period,
     set: &str,
 ) -> Result<EntryForm, AppError> {
-    let mut form = app.entry_form(caller, unit, period).await?;
-    if let Some(codes) = app.set_filter(caller, Some(set)).await? {
-        form.lines.retain(|l| codes.contains(&l.indicator));
-    }
-    Ok(form)
+    app.entry_form_in_set(caller, unit, period, Some(set)).await
 }
 
 /// The entry page's address for a unit, period and set.
