@@ -108,3 +108,71 @@ test('the agreement works at 390px wide', async () => {
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
   }, { as: 'officer', viewport: { width: 390, height: 844 } });
 });
+
+test('data entry chosen by indicator set shows only the set\'s indicators, and a save keeps the set', async () => {
+  await withPage('entry by set', async (page) => {
+    const ENTRY_SET = `E2E-ENTRY-${stamp}`;
+    const ours = (n) => `E2E${stamp}-E${n}`;
+    const indicators = ['code,title,kind,polarity,frequency,unit,decimals'];
+    for (let n = 1; n <= 2; n += 1) indicators.push(`${ours(n)},E2E entry indicator ${n},count,higher_is_better,year,count,0`);
+    await uploadForImport(page, 'Indicators', `e2e-entry-indicators-${stamp}.csv`, indicators.join('\n'));
+    assert.match(await confirmImport(page), /2 indicators imported/);
+    await page.goto('/framework');
+    await page.getByLabel('Code', { exact: true }).first().fill(ENTRY_SET);
+    await page.getByLabel('Name', { exact: true }).fill(`E2E entry set ${stamp}`);
+    await page.getByLabel('Indicators (codes, separated by ;)').fill(`${ours(1)}; ${ours(2)}`);
+    await page.getByRole('button', { name: 'Save the set' }).click();
+    await page.waitForURL(new RegExp(`/framework/sets/${ENTRY_SET}$`));
+
+    await page.goto('/entry/E10000024?period=2008/09');
+    await page.getByLabel('Indicator set').selectOption(ENTRY_SET);
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.waitForURL(new RegExp(`set=${ENTRY_SET}`));
+    const legends = await page.locator('#entry-form legend').allInnerTexts();
+    assert.equal(legends.length, 2, `only the set's two indicators: ${legends.join(' | ')}`);
+    assert.ok(legends.every((l) => l.startsWith('E2E entry indicator')), legends.join(' | '));
+    await checkAccessibility(page, 'data entry by set');
+
+    await page.getByLabel(`Value for ${ours(1)}`).fill('12');
+    await page.getByRole('button', { name: 'Save values' }).click();
+    await page.getByRole('status').getByText('1 value saved').waitFor();
+    assert.match(page.url(), new RegExp(`set=${ENTRY_SET}`), 'the set survives the save');
+    assert.equal(await page.getByLabel('Indicator set').inputValue(), ENTRY_SET);
+    assert.match(await page.locator('main').innerText(), new RegExp(`Only the indicators of the E2E entry set ${stamp} are shown`));
+    const after = await page.locator('#entry-form legend').allInnerTexts();
+    assert.ok(after.length >= 1 && after.every((l) => l.startsWith('E2E entry indicator')), after.join(' | '));
+  }, { as: 'officer' });
+});
+
+test('a draft assessment is deleted after a confirmation page; a judged one is kept, saying why', async () => {
+  await withPage('delete assessment', async (page) => {
+    // The demo's judged assessment: the confirmation refuses, with the reason.
+    await page.goto('/framework');
+    await page.getByRole('link', { name: 'Fire CPA 2005' }).click();
+    await page.getByRole('link', { name: /Delete this assessment/ }).click();
+    await page.getByRole('heading', { level: 2, name: 'This assessment cannot be deleted' }).waitFor();
+    assert.match(await page.locator('#refusal').innerText(), /it has an external judgement \(Fair on 2005-03-31 by Audit Commission\), and a judged assessment is kept with its judgement history/);
+    assert.equal(await page.getByRole('button', { name: 'Delete the assessment' }).count(), 0);
+    await checkAccessibility(page, 'delete refused');
+
+    // A draft of our own: confirmed, then gone.
+    const title = `E2E draft ${stamp}`;
+    await page.goto('/framework#new-assessment');
+    await page.locator('#as-framework').selectOption('FIRE-CPA');
+    await page.locator('#as-unit').fill('NFRS');
+    await page.locator('#as-title').fill(title);
+    await page.locator('#as-date').fill('2008-10-01');
+    await page.getByRole('button', { name: 'Start the assessment' }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.getByRole('link', { name: /Delete this assessment/ }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`Delete ${title}`) }).waitFor();
+    assert.match(await page.locator('#removes').innerText(), /the assessment and its \d+ lines/);
+    await checkAccessibility(page, 'delete confirmation');
+    await page.getByRole('link', { name: 'No, keep the assessment' }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.getByRole('link', { name: /Delete this assessment/ }).click();
+    await page.getByRole('button', { name: 'Delete the assessment' }).click();
+    await page.getByRole('status').getByText(/Assessment \d+ is deleted/).waitFor();
+    assert.equal(await page.getByRole('link', { name: title }).count(), 0, 'no longer listed');
+  }, { as: 'admin' });
+});

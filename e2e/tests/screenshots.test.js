@@ -60,6 +60,8 @@ const SHOTS = [
   ['laa', '/framework/laas/NOTTS-LAA', null],
   ['assessment', '/framework/assessments/1', null],
   ['framework', '/framework', null],
+  ['framework-entry-by-set', '/entry/E10000024?period=2023/24&set=NIS', null],
+  ['framework-delete-refused', '/framework/assessments/1/delete', null],
   ['reports', '/reports', null],
   ['report', '/reports/2', null],
   ['publication', '/publication', null],
