@@ -28,6 +28,47 @@ pub enum Cell {
     Exact(Option<f64>),
     /// A percentage change, always with one decimal: `-9.0`.
     Change(Option<f64>),
+    /// A status in words, with the tone a spreadsheet fills its cell in
+    /// (the words always say it: colour is never alone).
+    Status(String, Tone),
+}
+
+/// How a status cell is filled in a workbook: light fills that keep black
+/// text readable, in the sense the pages colour them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// On target, complete, improving.
+    Good,
+    /// Near target, a middle quarter.
+    Caution,
+    /// Off target, overdue, worsening, a hot spot.
+    Bad,
+    /// Not judged: no target, no data, not rated.
+    Neutral,
+}
+
+impl Tone {
+    /// The tone of a red/amber/green status.
+    pub fn of_status(status: stocktake_core::Status) -> Tone {
+        use stocktake_core::Status;
+        match status {
+            Status::Green => Tone::Good,
+            Status::Amber => Tone::Caution,
+            Status::Red => Tone::Bad,
+            Status::NotRated | Status::NoTarget | Status::NoData => Tone::Neutral,
+        }
+    }
+
+    /// The fill colour as `RRGGBB`: each passes WCAG AA contrast (above
+    /// 4.5:1) with black text.
+    pub fn fill(self) -> u32 {
+        match self {
+            Tone::Good => 0xCCE2D8,
+            Tone::Caution => 0xFFF2A8,
+            Tone::Bad => 0xF4B6AC,
+            Tone::Neutral => 0xE5E7E8,
+        }
+    }
 }
 
 impl Cell {
@@ -52,6 +93,7 @@ impl Cell {
                 .filter(|v| v.is_finite())
                 .map(|v| format!("{v:.1}"))
                 .unwrap_or_default(),
+            Cell::Status(s, _) => s.clone(),
         }
     }
 }
