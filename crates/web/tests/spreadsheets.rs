@@ -298,8 +298,8 @@ async fn walk(url: &str, name: &str) {
         .await
         .unwrap();
     for href in [
-        "/export/scorecard/MANSFIELD.csv?period=2024%2F25&amp;set=WASTE",
-        "/export/scorecard/MANSFIELD.xlsx?period=2024%2F25&amp;set=WASTE",
+        "/export/scorecard/MANSFIELD.csv?period=2024%2F25&#38;set=WASTE",
+        "/export/scorecard/MANSFIELD.xlsx?period=2024%2F25&#38;set=WASTE",
     ] {
         assert!(card.contains(href), "[{name}] no {href} in the scorecard: {}", card.lines().filter(|l| l.contains("/export/")).collect::<Vec<_>>().join("\n"));
     }
