@@ -114,7 +114,10 @@ async fn the_real_recycling_rate_of_nottinghamshires_districts_matches_a_hand_ch
         ),
         "{csv}"
     );
-    assert!(csv.contains("E07000174,30.6,6,4,16.7,-4.3,Worst quarter\n"), "{csv}");
+    assert!(
+        csv.contains("E07000174,30.6,6,4,16.7,-4.3,Worst quarter\n"),
+        "{csv}"
+    );
 }
 
 fn picture_of_districts(app: &Stocktake) -> RegionalPicture {

@@ -130,9 +130,7 @@ async fn walk(url: &str, name: &str) {
     assert!(section.contains("2 of 3"), "[{name}]");
     assert!(section.contains("<svg"), "[{name}] the map is drawn");
     for (ward, figure, status) in areas {
-        let row = format!(
-            "<tr><td>{ward}</td><td class=\"numeric\">{figure}</td>"
-        );
+        let row = format!("<tr><td>{ward}</td><td class=\"numeric\">{figure}</td>");
         let row_at = section
             .find(&row)
             .unwrap_or_else(|| panic!("[{name}] no row {row}: {section}"));
@@ -154,7 +152,10 @@ async fn walk(url: &str, name: &str) {
     assert!(pdf.starts_with(b"%PDF"), "[{name}]");
     if let Some(text) = support::pdf_text(&pdf) {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(text.contains("Map: Fly-tipping incidents (FLY)"), "[{name}] {text}");
+        assert!(
+            text.contains("Map: Fly-tipping incidents (FLY)"),
+            "[{name}] {text}"
+        );
         assert!(text.contains("2 of 3"), "[{name}]");
         for words in [
             "Altrincham 41 incidents Off target",
@@ -173,7 +174,9 @@ async fn walk(url: &str, name: &str) {
         .unwrap();
     assert!(content.map.is_none(), "[{name}]");
     let page = admin
-        .get(format!("{base}/units/NOBOUNDS/reports/quarterly?period=2024%2F25+Q3"))
+        .get(format!(
+            "{base}/units/NOBOUNDS/reports/quarterly?period=2024%2F25+Q3"
+        ))
         .send()
         .await
         .unwrap()

@@ -12,9 +12,7 @@ use calamine::{Data, Reader};
 use reqwest::StatusCode;
 use stocktake::Role;
 use stocktake::framework::IndicatorSetForm;
-use stocktake::improvement::{
-    ActionForm, ImprovementPlanForm, RegisterForm, RiskFile, ThemeForm,
-};
+use stocktake::improvement::{ActionForm, ImprovementPlanForm, RegisterForm, RiskFile, ThemeForm};
 use stocktake::values::FileKind;
 
 const ORG_UNITS: &str = "code,name,level,parent_code
@@ -104,7 +102,14 @@ async fn walk(url: &str, name: &str) {
     let app = &served.app;
     let base = &served.base;
     let system = support::tester();
-    support::add_account(app, OFFICER, Role::PerformanceOfficer, &["unit:MANSFIELD"], &[]).await;
+    support::add_account(
+        app,
+        OFFICER,
+        Role::PerformanceOfficer,
+        &["unit:MANSFIELD"],
+        &[],
+    )
+    .await;
     support::add_account(app, OUTSIDER, Role::Viewer, &["unit:NEWARK"], &[]).await;
 
     app.save_risk_register(
@@ -119,9 +124,15 @@ async fn walk(url: &str, name: &str) {
     )
     .await
     .unwrap();
-    app.import_risk_file(&system, "MDC", RiskFile::Risks, "risks.csv", RISKS.as_bytes())
-        .await
-        .unwrap();
+    app.import_risk_file(
+        &system,
+        "MDC",
+        RiskFile::Risks,
+        "risks.csv",
+        RISKS.as_bytes(),
+    )
+    .await
+    .unwrap();
 
     app.save_improvement_plan(
         &system,
@@ -147,8 +158,18 @@ async fn walk(url: &str, name: &str) {
     .await
     .unwrap();
     for (reference, action, due, status) in [
-        ("1.1", "Weekly food waste collection", "2020-03-31", "in_progress"),
-        ("1.2", "Recycling banks at every school", "2099-03-31", "complete"),
+        (
+            "1.1",
+            "Weekly food waste collection",
+            "2020-03-31",
+            "in_progress",
+        ),
+        (
+            "1.2",
+            "Recycling banks at every school",
+            "2099-03-31",
+            "complete",
+        ),
     ] {
         app.save_plan_action(
             &system,
@@ -182,9 +203,15 @@ async fn walk(url: &str, name: &str) {
     let (officer, _) = support::sign_in(base, OFFICER).await;
 
     // The register's page offers both downloads.
-    let page = fetch(&officer, base, "/risks/MDC").await.text().await.unwrap();
+    let page = fetch(&officer, base, "/risks/MDC")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
-        page.contains("href=\"/export/risks/MDC/risks.xlsx\" download>Download the register (XLSX)</a>"),
+        page.contains(
+            "href=\"/export/risks/MDC/risks.xlsx\" download>Download the register (XLSX)</a>"
+        ),
         "[{name}] {page}"
     );
     assert!(page.contains("Download the risks (CSV)"), "[{name}]");
@@ -227,12 +254,23 @@ async fn walk(url: &str, name: &str) {
         "[{name}]"
     );
     let columns = meanings(&book[1].1);
-    assert_eq!(columns.len(), risks[0].len(), "[{name}] every column explained");
-    assert!(columns.iter().any(|(c, m)| c == "residual_rating"
-        && m.contains("Low, Medium, High or Severe")));
+    assert_eq!(
+        columns.len(),
+        risks[0].len(),
+        "[{name}] every column explained"
+    );
+    assert!(
+        columns
+            .iter()
+            .any(|(c, m)| c == "residual_rating" && m.contains("Low, Medium, High or Severe"))
+    );
 
     // The plan's page offers both downloads; the workbook has its actions.
-    let page = fetch(&officer, base, "/plans/MDC-2025").await.text().await.unwrap();
+    let page = fetch(&officer, base, "/plans/MDC-2025")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         page.contains("href=\"/export/plans/MDC-2025-actions.xlsx\" download>Download the action points (XLSX)</a>"),
         "[{name}] {page}"
@@ -256,7 +294,11 @@ async fn walk(url: &str, name: &str) {
     assert_eq!(*cell(actions, "updates", food), Data::Float(0.0));
     let banks = |r: &[Data]| r[3] == "1.2";
     assert_eq!(cell(actions, "overdue", banks).to_string(), "no");
-    assert!(!cell(actions, "status_label", banks).to_string().contains("overdue"));
+    assert!(
+        !cell(actions, "status_label", banks)
+            .to_string()
+            .contains("overdue")
+    );
     assert_eq!(meanings(&book[1].1).len(), actions[0].len());
 
     // A viewer of another district is refused the downloads as the pages.
@@ -292,16 +334,27 @@ async fn walk(url: &str, name: &str) {
 
     // The scorecard: status in words, and the set the page was filtered by
     // carried into its downloads.
-    let card = fetch(&officer, base, "/scorecard/MANSFIELD?period=2024%2F25&set=WASTE")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let card = fetch(
+        &officer,
+        base,
+        "/scorecard/MANSFIELD?period=2024%2F25&set=WASTE",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     for href in [
         "/export/scorecard/MANSFIELD.csv?period=2024%2F25&#38;set=WASTE",
         "/export/scorecard/MANSFIELD.xlsx?period=2024%2F25&#38;set=WASTE",
     ] {
-        assert!(card.contains(href), "[{name}] no {href} in the scorecard: {}", card.lines().filter(|l| l.contains("/export/")).collect::<Vec<_>>().join("\n"));
+        assert!(
+            card.contains(href),
+            "[{name}] no {href} in the scorecard: {}",
+            card.lines()
+                .filter(|l| l.contains("/export/"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
     let csv = fetch(
         &officer,
@@ -314,12 +367,19 @@ async fn walk(url: &str, name: &str) {
     .unwrap();
     assert!(csv.contains("\nNI 191,"), "[{name}] {csv}");
     assert!(!csv.contains("\nNI 192,"), "[{name}] {csv}");
-    let all = fetch(&officer, base, "/export/scorecard/MANSFIELD.csv?period=2024%2F25")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(all.contains("\nNI 192,") && all.contains("\nNI 191,"), "[{name}] {all}");
+    let all = fetch(
+        &officer,
+        base,
+        "/export/scorecard/MANSFIELD.csv?period=2024%2F25",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        all.contains("\nNI 192,") && all.contains("\nNI 191,"),
+        "[{name}] {all}"
+    );
     let response = fetch(
         &officer,
         base,
@@ -348,7 +408,12 @@ async fn walk(url: &str, name: &str) {
     assert_eq!(status, StatusCode::NOT_FOUND, "[{name}]");
 
     // Without a set: every indicator, the red one in words.
-    let response = fetch(&officer, base, "/export/scorecard/MANSFIELD.xlsx?period=2024%2F25").await;
+    let response = fetch(
+        &officer,
+        base,
+        "/export/scorecard/MANSFIELD.xlsx?period=2024%2F25",
+    )
+    .await;
     let book = workbook(&response.bytes().await.unwrap());
     let recycling = |r: &[Data]| r[0] == "NI 192";
     assert_eq!(*cell(&book[0].1, "value", recycling), Data::Float(38.4));

@@ -399,11 +399,7 @@ impl Stocktake {
             if map.areas.iter().all(|a| a.value.is_none()) {
                 continue;
             }
-            let red = map
-                .areas
-                .iter()
-                .filter(|a| a.status == Status::Red)
-                .count();
+            let red = map.areas.iter().filter(|a| a.status == Status::Red).count();
             if best.as_ref().is_none_or(|(most, _)| red > *most) {
                 best = Some((red, map));
             }
@@ -413,9 +409,7 @@ impl Stocktake {
         };
         let of = map.areas.len();
         let chosen_because = if red > 0 {
-            format!(
-                "Mapped as the indicator with the most areas off target: {red} of {of}."
-            )
+            format!("Mapped as the indicator with the most areas off target: {red} of {of}.")
         } else {
             format!(
                 "No area is off target on any indicator, so the report's first indicator with figures for its {of} areas is mapped."

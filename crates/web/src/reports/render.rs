@@ -3,9 +3,7 @@
 //! drawn from its snapshot) and its PDF, typeset by `stocktake-pdf`.
 
 use stocktake::core::Status;
-use stocktake::reports::{
-    CommitteeReport, MapSection, QuarterlyContent, ReportLine, RiskSection,
-};
+use stocktake::reports::{CommitteeReport, MapSection, QuarterlyContent, ReportLine, RiskSection};
 use stocktake_pdf::{Block, Cell, Document, Tone};
 use stocktake_report::chart::{self, HeatCell, HeatMark, Point, TrendOptions};
 use stocktake_report::map::{MapArea, Shading, choropleth};
