@@ -122,3 +122,48 @@ impl Table {
         self.columns.iter().position(|c| c.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG relative luminance of an `RRGGBB` colour.
+    fn luminance(rgb: u32) -> f64 {
+        let channel = |shift: u32| {
+            let c = f64::from((rgb >> shift) & 0xFF) / 255.0;
+            if c <= 0.040_45 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
+    }
+
+    #[test]
+    fn every_status_fill_keeps_black_text_readable() {
+        for tone in [Tone::Good, Tone::Caution, Tone::Bad, Tone::Neutral] {
+            let contrast = (luminance(tone.fill()) + 0.05) / 0.05;
+            assert!(contrast >= 4.5, "{tone:?}: {contrast:.1}:1");
+        }
+    }
+
+    #[test]
+    fn a_status_cell_is_written_as_its_words() {
+        assert_eq!(Tone::of_status(stocktake_core::Status::Red), Tone::Bad);
+        let table = Table {
+            sheet: "T",
+            columns: &[TableColumn {
+                name: "status_label",
+                meaning: "The status in words.",
+            }],
+            rows: vec![vec![Cell::Status("Off target".into(), Tone::Bad)]],
+        };
+        let mut out = Vec::new();
+        table.write_csv(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "status_label\nOff target\n"
+        );
+    }
+}
