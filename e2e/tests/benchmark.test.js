@@ -46,7 +46,7 @@ test('the benchmark page draws every district and tables them, Mansfield picked 
     const csv = await page.request.get(await page.getByRole('link', { name: 'Download the benchmark as CSV' }).getAttribute('href'));
     assert.equal(csv.status(), 200);
     const text = await csv.text();
-    assert.ok(text.startsWith('org_unit,value,rank,quartile,percentile,distance_from_median\nE07000176,47.4,1,1,100,12.5\n'), text);
+    assert.ok(text.startsWith('org_unit,value,rank,quartile,percentile,distance_from_median,quartile_label\nE07000176,47.4,1,1,100,12.5,Best quarter\n'), text);
     await checkAccessibility(page, 'benchmark laptop');
   }, { viewport: LAPTOP });
 });

@@ -109,12 +109,15 @@ async fn the_real_recycling_rate_of_nottinghamshires_districts_matches_a_hand_ch
     let csv = String::from_utf8(csv).unwrap();
     assert!(
         csv.starts_with(
-            "org_unit,value,rank,quartile,percentile,distance_from_median\n\
-             E07000176,47.4,1,1,100,12.5\n"
+            "org_unit,value,rank,quartile,percentile,distance_from_median,quartile_label\n\
+             E07000176,47.4,1,1,100,12.5,Best quarter\n"
         ),
         "{csv}"
     );
-    assert!(csv.contains("E07000174,30.6,6,4,16.7,-4.3\n"), "{csv}");
+    assert!(
+        csv.contains("E07000174,30.6,6,4,16.7,-4.3,Worst quarter\n"),
+        "{csv}"
+    );
 }
 
 fn picture_of_districts(app: &Stocktake) -> RegionalPicture {

@@ -363,8 +363,8 @@ async fn the_benchmark_page_draws_the_comparators_and_tables_them() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.text().await.unwrap(),
-        "org_unit,value,rank,quartile,percentile,distance_from_median\n\
-         N3,48,1,1,100,7.9\nN1,40.1,2,2,50,0\nN2,36,3,4,0,-4.1\n"
+        "org_unit,value,rank,quartile,percentile,distance_from_median,quartile_label\n\
+         N3,48,1,1,100,7.9,Best quarter\nN1,40.1,2,2,50,0,Second quarter\nN2,36,3,4,0,-4.1,Worst quarter\n"
     );
 }
 

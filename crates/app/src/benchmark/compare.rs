@@ -9,7 +9,7 @@ use stocktake_core::{
 
 use crate::access::rights::Rights;
 use crate::values::{
-    Cell, Table, TableColumn, UnitRef, approved, check_level, find_indicator, find_unit,
+    Cell, Table, TableColumn, Tone, UnitRef, approved, check_level, find_indicator, find_unit,
 };
 use crate::{AppError, Caller, Stocktake};
 
@@ -159,11 +159,27 @@ const BENCHMARK_COLUMNS: &[TableColumn] = &[
         name: "distance_from_median",
         meaning: "its figure less the set's median",
     },
+    TableColumn {
+        name: "quartile_label",
+        meaning: "the quartile in words: Best quarter, Second quarter, Third quarter, Worst quarter or No figure",
+    },
 ];
+
+/// A quartile in words, and the tone a workbook fills it in: the best
+/// quarter as good, the worst as bad, the middle two and none as neither.
+pub fn quartile_words(quartile: Option<u8>) -> (&'static str, Tone) {
+    match quartile {
+        Some(1) => ("Best quarter", Tone::Good),
+        Some(2) => ("Second quarter", Tone::Neutral),
+        Some(3) => ("Third quarter", Tone::Neutral),
+        Some(_) => ("Worst quarter", Tone::Bad),
+        None => ("No figure", Tone::Neutral),
+    }
+}
 
 impl BenchmarkView {
     /// The benchmark as a table, one row per comparator (the CSV columns
-    /// `org_unit,value,rank,quartile,percentile,distance_from_median`).
+    /// `org_unit,value,rank,quartile,percentile,distance_from_median,quartile_label`).
     pub fn table(&self) -> Table {
         let rows = self
             .members
@@ -176,6 +192,10 @@ impl BenchmarkView {
                     Cell::Exact(m.quartile.map(f64::from)),
                     Cell::Number(m.percentile, 1),
                     Cell::Number(m.distance_from_median, self.decimals),
+                    {
+                        let (words, tone) = quartile_words(m.quartile);
+                        Cell::Status(words.to_owned(), tone)
+                    },
                 ]
             })
             .collect();

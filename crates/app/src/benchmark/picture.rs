@@ -9,7 +9,7 @@ use stocktake_core::{
     PictureAsk, PictureLine, Polarity, TREND_YEARS, Trend, TrendCondition, UnitIdx, View,
 };
 
-use crate::values::{Cell, Table, TableColumn, UnitRef, check_level, find_unit};
+use crate::values::{Cell, Table, TableColumn, Tone, UnitRef, check_level, find_unit};
 use crate::{AppError, Caller, Stocktake};
 
 /// How much of the evidence a picture carries.
@@ -312,7 +312,15 @@ impl RegionalPicture {
                     Cell::text(l.year.to_string()),
                     Cell::Number(l.value, l.decimals),
                     Cell::text(figures),
-                    Cell::text(l.trend.as_str()),
+                    Cell::Status(
+                        l.trend.as_str().to_owned(),
+                        match l.trend {
+                            Trend::Improving => Tone::Good,
+                            Trend::Declining => Tone::Bad,
+                            Trend::Coasting | Trend::Mixed => Tone::Caution,
+                            Trend::TooLittleData | Trend::NotJudged => Tone::Neutral,
+                        },
+                    ),
                     Cell::text(
                         l.figures
                             .last()
@@ -323,7 +331,11 @@ impl RegionalPicture {
                     Cell::Exact(Some(l.of as f64)),
                     Cell::Exact(l.quartile.map(f64::from)),
                     Cell::Number(l.median, l.decimals),
-                    Cell::text(if l.hot_spot { "yes" } else { "no" }),
+                    if l.hot_spot {
+                        Cell::Status("yes".to_owned(), Tone::Bad)
+                    } else {
+                        Cell::Status("no".to_owned(), Tone::Neutral)
+                    },
                     Cell::text(&self.rule.code),
                 ]
             })

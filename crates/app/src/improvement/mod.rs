@@ -24,6 +24,7 @@ mod plans;
 mod programmes;
 mod projects;
 mod risks;
+mod sheets;
 
 pub use budgets::{
     Budget, BudgetArea, BudgetFile, BudgetLine, BudgetSubLine, BudgetSummary, LINE_KINDS,

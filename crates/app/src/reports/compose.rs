@@ -43,8 +43,8 @@ pub struct QuarterlyContent {
     pub plans: Vec<PlanProgress>,
     /// The unit's risk registers: heat map and top risks.
     pub risks: Vec<RiskSection>,
-    /// A choropleth of the unit's areas. Left empty here: the maps work
-    /// fills it once merged (a section is printed only where it is set).
+    /// A choropleth of the headline indicator across the unit's areas:
+    /// none where no area beneath the unit has a boundary imported.
     pub map: Option<MapSection>,
 }
 
@@ -188,15 +188,39 @@ pub struct RiskLine {
     pub controls: String,
 }
 
-/// A map of the unit's areas, as the maps work draws it.
+/// A map of the headline indicator across the unit's areas (its children),
+/// with each area's outline as imported, so an issued report keeps its map
+/// as it stood; the faces draw it (the choropleth by status) and print the
+/// areas' table beside it as its text alternative.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapSection {
+    /// `Primary fires (FRS01) across the districts of ...`.
     pub title: String,
-    /// The map, drawn as SVG on the server.
-    pub svg: String,
-    /// Its text alternative: (area, figure, status) for each area.
-    pub table: Vec<(String, String, String)>,
+    pub indicator: String,
+    pub indicator_title: String,
+    /// Why this indicator is the one mapped, in words.
+    pub chosen_because: String,
+    pub period_label: String,
+    pub areas: Vec<MapSectionArea>,
+}
+
+/// One area of the report's map.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapSectionArea {
+    pub code: String,
+    pub name: String,
+    /// The figure as printed, or `no figure`.
+    pub figure: String,
+    /// `red`, `amber`, `green`, `not_rated`, `no_target`, `no_data`.
+    pub status: String,
+    /// `Off target`.
+    pub status_label: String,
+    /// Its outline's rings, projected as the boundary import stores them;
+    /// empty where no boundary is imported for it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Vec<f64>>>))]
+    pub outline: Vec<Vec<(f64, f64)>>,
 }
 
 const STATUS_ORDER: [Status; 6] = [
@@ -330,6 +354,7 @@ impl Stocktake {
         };
         let plans = self.plans_of(caller, &card.unit.code).await?;
         let risks = self.risks_of(caller, &card.unit.code).await?;
+        let map = self.map_of(caller, &card).await?;
         Ok(QuarterlyContent {
             unit_code: card.unit.code.clone(),
             unit_name: card.unit.name.clone(),
@@ -343,8 +368,76 @@ impl Stocktake {
             exceptions,
             plans,
             risks,
-            map: None,
+            map,
         })
+    }
+
+    /// The report's map: the headline indicator across the unit's children
+    /// for the period the scorecard shows it, coloured by status. The
+    /// headline is the indicator with the most areas off target (red), as
+    /// that is where a committee's questions go; where several have as
+    /// many, the first in the report's order; where no area is off target
+    /// anywhere, the first indicator with a figure for any area. None where
+    /// no child has a boundary imported (no map is drawn, rather than an
+    /// empty frame), or no indicator has a figure for any area.
+    async fn map_of(
+        &self,
+        caller: &Caller,
+        card: &crate::values::Scorecard,
+    ) -> Result<Option<MapSection>, AppError> {
+        let unit = card.unit.code.as_str();
+        let mut best: Option<(usize, crate::publication::IndicatorMap)> = None;
+        for row in &card.rows {
+            let map = self
+                .indicator_map(caller, &row.indicator, unit, None, Some(row.period))
+                .await?;
+            if !map.drawable() {
+                // Outlines belong to the areas, not the indicator: none here
+                // is none for any.
+                return Ok(None);
+            }
+            if map.areas.iter().all(|a| a.value.is_none()) {
+                continue;
+            }
+            let red = map.areas.iter().filter(|a| a.status == Status::Red).count();
+            if best.as_ref().is_none_or(|(most, _)| red > *most) {
+                best = Some((red, map));
+            }
+        }
+        let Some((red, map)) = best else {
+            return Ok(None);
+        };
+        let of = map.areas.len();
+        let chosen_because = if red > 0 {
+            format!("Mapped as the indicator with the most areas off target: {red} of {of}.")
+        } else {
+            format!(
+                "No area is off target on any indicator, so the report's first indicator with figures for its {of} areas is mapped."
+            )
+        };
+        let period_label = map.period.label();
+        Ok(Some(MapSection {
+            title: format!(
+                "{} ({}) across {}, {period_label}",
+                map.title, map.indicator, map.unit.name
+            ),
+            indicator: map.indicator.clone(),
+            indicator_title: map.title.clone(),
+            chosen_because,
+            period_label,
+            areas: map
+                .areas
+                .into_iter()
+                .map(|a| MapSectionArea {
+                    code: a.unit.code,
+                    name: a.unit.name,
+                    figure: a.figure,
+                    status: a.status.as_str().to_owned(),
+                    status_label: a.status.label().to_owned(),
+                    outline: a.outline.unwrap_or_default(),
+                })
+                .collect(),
+        }))
     }
 
     /// The progress of the unit's improvement plans, newest year first.

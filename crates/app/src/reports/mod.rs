@@ -25,8 +25,8 @@ use crate::values::find_unit;
 use crate::{AppError, Caller, Stocktake};
 
 pub use compose::{
-    HeatCellData, HeatMarkData, MapSection, Mover, PlanProgress, QuarterlyContent, ReportLine,
-    RiskLine, RiskSection, StatusTally, Theme, TrendData,
+    HeatCellData, HeatMarkData, MapSection, MapSectionArea, Mover, PlanProgress, QuarterlyContent,
+    ReportLine, RiskLine, RiskSection, StatusTally, Theme, TrendData,
 };
 pub use front_sheet::{FRONT_SHEET_HEADINGS, FrontSheet};
 

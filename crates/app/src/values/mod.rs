@@ -48,7 +48,7 @@ pub use reference::{
 pub use scorecard::{Rollup, RollupLine, Scorecard, ScorecardLine, StatusCounts, UnitRef};
 pub use search::{IndicatorHit, MAX_HITS, SearchResults, UnitHit};
 pub use stocktake_core::number_text;
-pub use table::{Cell, Table, TableColumn};
+pub use table::{Cell, Table, TableColumn, Tone};
 pub use targets::Ratified;
 pub use uploads::{Confirmation, Staged};
 pub use workflow::{Moved, Step, ValueRef};

@@ -8,7 +8,7 @@ use stocktake_core::{
     UnitIdx, View,
 };
 
-use super::table::{Cell, Table, TableColumn};
+use super::table::{Cell, Table, TableColumn, Tone};
 use super::{find_indicator, find_unit};
 use crate::{AppError, Caller, Stocktake};
 
@@ -456,7 +456,7 @@ impl Scorecard {
                     Cell::text(&l.unit),
                     Cell::Exact(l.tolerance),
                     Cell::text(l.target_basis.clone().unwrap_or_default()),
-                    Cell::text(l.status_label),
+                    Cell::Status(l.status_label.to_owned(), Tone::of_status(l.status)),
                     Cell::text(l.commentary.clone().unwrap_or_default()),
                     n(l.judged_value),
                     Cell::Exact(match l.year_to_date_change_measured {

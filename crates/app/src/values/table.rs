@@ -28,6 +28,47 @@ pub enum Cell {
     Exact(Option<f64>),
     /// A percentage change, always with one decimal: `-9.0`.
     Change(Option<f64>),
+    /// A status in words, with the tone a spreadsheet fills its cell in
+    /// (the words always say it: colour is never alone).
+    Status(String, Tone),
+}
+
+/// How a status cell is filled in a workbook: light fills that keep black
+/// text readable, in the sense the pages colour them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// On target, complete, improving.
+    Good,
+    /// Near target, a middle quarter.
+    Caution,
+    /// Off target, overdue, worsening, a hot spot.
+    Bad,
+    /// Not judged: no target, no data, not rated.
+    Neutral,
+}
+
+impl Tone {
+    /// The tone of a red/amber/green status.
+    pub fn of_status(status: stocktake_core::Status) -> Tone {
+        use stocktake_core::Status;
+        match status {
+            Status::Green => Tone::Good,
+            Status::Amber => Tone::Caution,
+            Status::Red => Tone::Bad,
+            Status::NotRated | Status::NoTarget | Status::NoData => Tone::Neutral,
+        }
+    }
+
+    /// The fill colour as `RRGGBB`: each passes WCAG AA contrast (above
+    /// 4.5:1) with black text.
+    pub fn fill(self) -> u32 {
+        match self {
+            Tone::Good => 0xCCE2D8,
+            Tone::Caution => 0xFFF2A8,
+            Tone::Bad => 0xF4B6AC,
+            Tone::Neutral => 0xE5E7E8,
+        }
+    }
 }
 
 impl Cell {
@@ -52,6 +93,7 @@ impl Cell {
                 .filter(|v| v.is_finite())
                 .map(|v| format!("{v:.1}"))
                 .unwrap_or_default(),
+            Cell::Status(s, _) => s.clone(),
         }
     }
 }
@@ -78,5 +120,50 @@ impl Table {
     /// The position of a column by name.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG relative luminance of an `RRGGBB` colour.
+    fn luminance(rgb: u32) -> f64 {
+        let channel = |shift: u32| {
+            let c = f64::from((rgb >> shift) & 0xFF) / 255.0;
+            if c <= 0.040_45 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
+    }
+
+    #[test]
+    fn every_status_fill_keeps_black_text_readable() {
+        for tone in [Tone::Good, Tone::Caution, Tone::Bad, Tone::Neutral] {
+            let contrast = (luminance(tone.fill()) + 0.05) / 0.05;
+            assert!(contrast >= 4.5, "{tone:?}: {contrast:.1}:1");
+        }
+    }
+
+    #[test]
+    fn a_status_cell_is_written_as_its_words() {
+        assert_eq!(Tone::of_status(stocktake_core::Status::Red), Tone::Bad);
+        let table = Table {
+            sheet: "T",
+            columns: &[TableColumn {
+                name: "status_label",
+                meaning: "The status in words.",
+            }],
+            rows: vec![vec![Cell::Status("Off target".into(), Tone::Bad)]],
+        };
+        let mut out = Vec::new();
+        table.write_csv(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "status_label\nOff target\n"
+        );
     }
 }

@@ -244,6 +244,21 @@ pub async fn export(
     page: PageCaller,
     Path(file): Path<String>,
 ) -> Result<Response, PageError> {
+    // The plan as its page shows it, as a workbook: each action point's
+    // status in words on a fill (complete, overdue), and a sheet saying
+    // what each column is.
+    if let Some(code) = file.strip_suffix("-actions.xlsx") {
+        let plan = state.app.improvement_plan(&page.caller, code).await?;
+        let name = format!(
+            "{}-actions",
+            crate::pages::view::file_stem(&plan.code.to_ascii_lowercase())
+        );
+        return crate::values::pages::export::download(
+            &plan.table(),
+            crate::values::pages::export::Kind::Xlsx,
+            &name,
+        );
+    }
     let mut out = Vec::new();
     if file == "project-updates.csv" {
         state

@@ -185,6 +185,13 @@ struct RiskView {
     chart: String,
 }
 
+/// The report's map: drawn, with its areas' table (name, figure, status).
+struct MapView {
+    section: stocktake::reports::MapSection,
+    svg: String,
+    areas: Vec<(String, String, StatusView)>,
+}
+
 #[derive(Template)]
 #[template(path = "reports/report.html")]
 struct ReportPage {
@@ -198,6 +205,7 @@ struct ReportPage {
     themes: Vec<ThemeView>,
     exceptions: Vec<LineView>,
     risks: Vec<RiskView>,
+    map: Option<MapView>,
     /// Where a stored report's page is, from a unit's report page.
     stored_href: String,
     /// The unit's page for this period, to start the report from.
@@ -207,7 +215,8 @@ struct ReportPage {
 
 impl ReportPage {
     /// Whether the page shows a section: `front` (front sheet and
-    /// sign-off), `summary`, `indicators`, `exceptions`, `plans`, `risks`.
+    /// sign-off), `summary`, `indicators`, `exceptions`, `plans`, `risks`,
+    /// `map`.
     fn shows(&self, section: &str) -> bool {
         match self.part {
             Part::Quarterly => true,
@@ -261,6 +270,16 @@ fn report_page(
             section: r.clone(),
         })
         .collect();
+    // The map, with each area's status for the table beside it.
+    let map = content.map.as_ref().map(|m| MapView {
+        svg: render::map_svg(m, "report-map"),
+        areas: m
+            .areas
+            .iter()
+            .map(|a| (a.name.clone(), a.figure.clone(), status_view(&a.status)))
+            .collect(),
+        section: m.clone(),
+    });
     let counts = content
         .counts
         .iter()
@@ -300,6 +319,7 @@ fn report_page(
         themes,
         exceptions,
         risks,
+        map,
         report,
     })
 }

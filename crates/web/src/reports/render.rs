@@ -3,9 +3,10 @@
 //! drawn from its snapshot) and its PDF, typeset by `stocktake-pdf`.
 
 use stocktake::core::Status;
-use stocktake::reports::{CommitteeReport, QuarterlyContent, ReportLine, RiskSection};
+use stocktake::reports::{CommitteeReport, MapSection, QuarterlyContent, ReportLine, RiskSection};
 use stocktake_pdf::{Block, Cell, Document, Tone};
 use stocktake_report::chart::{self, HeatCell, HeatMark, Point, TrendOptions};
+use stocktake_report::map::{MapArea, Shading, choropleth};
 
 /// Which sections of the quarterly report a document holds: the whole
 /// report, or one of the reports made of its parts.
@@ -451,18 +452,10 @@ pub fn document(report: &CommitteeReport, part: Part) -> Document {
             blocks.extend(plans_blocks(content));
             blocks.push(Block::PageBreak);
             blocks.extend(risks_blocks(content));
-            // The maps work fills `content.map`; printed only where set.
+            // A map only where the unit's areas have boundaries.
             if let Some(map) = &content.map {
                 blocks.push(Block::PageBreak);
-                blocks.push(Block::Heading {
-                    level: 1,
-                    text: map.title.clone(),
-                });
-                blocks.push(Block::Image {
-                    svg: for_print(map.svg.clone()),
-                    width: 90,
-                    caption: None,
-                });
+                blocks.extend(map_blocks(map));
             }
             blocks.push(Block::Heading {
                 level: 1,
@@ -512,6 +505,57 @@ pub fn document(report: &CommitteeReport, part: Part) -> Document {
         contents: part == Part::Quarterly,
         blocks,
     }
+}
+
+/// The report's map drawn as the maps pages draw it: each area shaded by
+/// its status, with the legend in words.
+pub fn map_svg(map: &MapSection, id: &str) -> String {
+    let areas: Vec<MapArea> = map
+        .areas
+        .iter()
+        .map(|a| MapArea {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            rings: a.outline.clone(),
+            value: None,
+            figure: a.figure.clone(),
+            status: status_of(&a.status),
+            href: None,
+        })
+        .collect();
+    choropleth(id, &map.title, &areas, Shading::Status)
+}
+
+/// The map section: its heading, why this indicator, the map, and the
+/// areas' table as the map's text.
+fn map_blocks(map: &MapSection) -> Vec<Block> {
+    vec![
+        Block::Heading {
+            level: 1,
+            text: format!("Map: {}", map.title),
+        },
+        Block::Paragraph(map.chosen_because.clone()),
+        Block::Image {
+            svg: for_print(map_svg(map, "report-map")),
+            width: 90,
+            caption: None,
+        },
+        Block::Table {
+            columns: vec!["Area".into(), "Figure".into(), "Status".into()],
+            widths: vec![5, 2, 2],
+            rows: map
+                .areas
+                .iter()
+                .map(|a| {
+                    vec![
+                        Cell::plain(&a.name),
+                        Cell::plain(&a.figure),
+                        Cell::toned(&a.status_label, tone(&a.status)),
+                    ]
+                })
+                .collect(),
+        },
+    ]
 }
 
 /// The report typeset as PDF bytes.

@@ -636,6 +636,20 @@ pub async fn export(
     page: PageCaller,
     Path((code, file)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
+    // The register as the page shows it, as a workbook: ratings in words
+    // on their band's fill, and a sheet saying what each column is.
+    if file == "risks.xlsx" {
+        let view = state.app.risk_register(&page.caller, &code).await?;
+        let name = format!(
+            "{}-risks",
+            crate::pages::view::file_stem(&view.register.code.to_ascii_lowercase())
+        );
+        return crate::values::pages::export::download(
+            &view.table(),
+            crate::values::pages::export::Kind::Xlsx,
+            &name,
+        );
+    }
     let Some(stem) = file.strip_suffix(".csv") else {
         return Err(AppError::not_found("download", &file).into());
     };

@@ -6,10 +6,10 @@
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 use stocktake::AppError;
 use stocktake::core::indicator::round_to;
-use stocktake::values::{Cell, Table, TableColumn};
+use stocktake::values::{Cell, Table, TableColumn, Tone};
 
 use super::indicator::IndicatorQuery;
 use super::scorecard::ScorecardQuery;
@@ -48,10 +48,22 @@ pub async fn scorecard(
     };
     let app = &state.app;
     let period = crate::pages::period_or_latest(app, &caller, query.period.as_deref())?;
-    let card = app.scorecard(&caller, unit, period)?;
+    let mut card = app.scorecard(&caller, unit, period)?;
+    // The page's indicator set, as the page narrows its rows.
+    let only = app.set_filter(&caller, query.set.as_deref()).await?;
+    if let Some(codes) = &only {
+        card.rows.retain(|l| codes.contains(&l.indicator));
+    }
     let table = card.table();
+    let set = query
+        .set
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("-{}", view::file_stem(s)))
+        .unwrap_or_default();
     let name = format!(
-        "scorecard-{}-{}",
+        "scorecard-{}-{}{set}",
         view::file_stem(&card.unit.code),
         view::file_stem(&period.to_string())
     );
@@ -89,7 +101,7 @@ pub async fn indicator(
                 Cell::Exact(t.denominator),
                 Cell::Number(t.target, d),
                 Cell::text(t.status.as_str()),
-                Cell::text(t.status.label()),
+                Cell::Status(t.status.label().to_owned(), Tone::of_status(t.status)),
                 Cell::text(&t.note),
                 Cell::text(t.commentary.clone().unwrap_or_default()),
             ]
@@ -142,7 +154,11 @@ fn csv_bytes(table: &Table) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
-fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, XlsxError> {
+/// A table as a workbook: the table's own sheet (bold header row frozen
+/// and filtered, numbers as numbers in the format the pages show them,
+/// each status in words on a fill of its tone), then a sheet "Columns"
+/// saying what each column is.
+pub(crate) fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(table.sheet)?;
@@ -158,6 +174,14 @@ fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, XlsxError> {
             Format::new().set_num_format(pattern)
         })
         .collect();
+    let status = |tone: Tone| {
+        Format::new()
+            .set_background_color(tone.fill())
+            .set_font_color(0x000000)
+            .set_border(FormatBorder::Thin)
+            .set_border_color(0x505A5F)
+    };
+    let tones = [Tone::Good, Tone::Caution, Tone::Bad, Tone::Neutral].map(|t| (t, status(t)));
     for (c, column) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, column.name, &bold)?;
     }
@@ -169,6 +193,13 @@ fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, XlsxError> {
                 Cell::Text(s) if s.is_empty() => {}
                 Cell::Text(s) => {
                     sheet.write_string(r, c, s)?;
+                }
+                Cell::Status(s, tone) => {
+                    let (_, format) = tones
+                        .iter()
+                        .find(|(t, _)| t == tone)
+                        .expect("every tone has a format");
+                    sheet.write_string_with_format(r, c, s, format)?;
                 }
                 Cell::Number(Some(v), d) if v.is_finite() => {
                     let d = (*d).min(6);
@@ -187,7 +218,24 @@ fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, XlsxError> {
         }
     }
     sheet.set_freeze_panes(1, 0)?;
+    if let Some(last) = table.columns.len().checked_sub(1) {
+        sheet.autofilter(0, 0, table.rows.len() as u32, last as u16)?;
+    }
     sheet.autofit();
+
+    let columns = book.add_worksheet();
+    columns.set_name("Columns")?;
+    let wrap = Format::new().set_text_wrap();
+    columns.write_string_with_format(0, 0, "column", &bold)?;
+    columns.write_string_with_format(0, 1, "what it is", &bold)?;
+    for (r, column) in table.columns.iter().enumerate() {
+        let r = r as u32 + 1;
+        columns.write_string(r, 0, column.name)?;
+        columns.write_string_with_format(r, 1, column.meaning, &wrap)?;
+    }
+    columns.set_freeze_panes(1, 0)?;
+    columns.set_column_width(0, 28)?;
+    columns.set_column_width(1, 90)?;
     book.save_to_buffer()
 }
 

@@ -542,11 +542,11 @@ pub async fn page(
         },
         csv_href: view::href(
             &format!("/export/scorecard/{}.csv", view::encode(&code)),
-            &[("period", &period.to_string())],
+            &[("period", &period.to_string()), ("set", set_key)],
         ),
         xlsx_href: view::href(
             &format!("/export/scorecard/{}.xlsx", view::encode(&code)),
-            &[("period", &period.to_string())],
+            &[("period", &period.to_string()), ("set", set_key)],
         ),
         report_pdf_href: crate::reports::quarterly_pdf_href(&code, period),
         print_href: link(status_key, column, dir_key, true),
