@@ -416,15 +416,32 @@ async fn api(url: &str, name: &str) {
     let refused = call(
         reqwest::Method::DELETE,
         "/api/v1/data-tables/PROSECUTIONS-2023-24",
+        &viewer,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "[{name}]");
+    let open = reqwest::get(format!("{base}/open/tables/PROSECUTIONS-2023-24.csv"))
+        .await
+        .unwrap();
+    assert_eq!(open.status(), StatusCode::OK, "[{name}] published");
+    let deleted = call(
+        reqwest::Method::DELETE,
+        "/api/v1/data-tables/PROSECUTIONS-2023-24",
         &officer,
     )
     .send()
     .await
     .unwrap();
+    assert_eq!(deleted.status(), StatusCode::OK, "[{name}]");
+    let gone = reqwest::get(format!("{base}/open/tables/PROSECUTIONS-2023-24.csv"))
+        .await
+        .unwrap();
     assert_eq!(
-        refused.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "[{name}] published first"
+        gone.status(),
+        StatusCode::NOT_FOUND,
+        "[{name}] off the portal with it"
     );
 
     // Publishing an indicator, and what is published.

@@ -383,6 +383,7 @@ impl Store {
         }
         let mut audited = before.audited();
         audited["rows"] = json!(before.rows);
+        audited["published"] = json!(before.published.is_some());
         let done = Done {
             entity: "data_table",
             codes: vec![code.to_owned()],

@@ -192,7 +192,7 @@ pub struct CodeProperty {
     /// The feature property holding each area's unit code; left out, the
     /// ONS code property whose codes differ between features (such as
     /// `WD25CD`).
-    #[param(example = "WD25CD")]
+    #[param(example = "STATION")]
     code_property: Option<String>,
 }
 
@@ -237,14 +237,14 @@ pub struct Unmatched {
     tag = "publication",
     operation_id = "import_boundaries",
     params(CodeProperty),
-    request_body(content = GeoJson, content_type = "application/geo+json",
-        example = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"WD25CD": "E05000001"},
-            "geometry": {"type": "Polygon", "coordinates": [[[-2.35, 53.38], [-2.34, 53.38], [-2.34, 53.39], [-2.35, 53.38]]]}}]})),
+    request_body(content = GeoJson, content_type = "application/json",
+        example = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"STATION": "NFRS-MANSFIELD", "NAME": "Mansfield station ground"},
+            "geometry": {"type": "Polygon", "coordinates": [[[-1.21, 53.13], [-1.17, 53.13], [-1.17, 53.16], [-1.21, 53.13]]]}}]})),
     responses(
         (status = 200, description = "The boundaries were imported.", body = BoundariesImported,
-            example = json!({"code_property": "WD25CD", "saved": ["E05000001"], "points_kept": 4, "points_read": 4, "unmatched": [], "without_boundary": ["E05000002"]})),
+            example = json!({"code_property": "STATION", "saved": ["NFRS-MANSFIELD"], "points_kept": 4, "points_read": 4, "unmatched": [], "without_boundary": ["NFRS-WORKSOP"]})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
-        (status = 415, description = "The body was not sent as `application/geo+json` or `application/json`.", body = ErrorBody),
+        (status = 415, description = "The body was not sent as `application/json` (or `application/geo+json`).", body = ErrorBody),
         (status = 422, description = "The file is wrong: every problem is listed by feature number (as `line`) and property (as `column`); nothing was written.", body = ErrorBody,
             example = json!({"message": "request body: 1 line has problems; nothing was imported", "errors": [{"line": 2, "column": "WD25CD", "message": "the feature has no WD25CD property: give every feature its area's code"}]})),
     )
@@ -256,7 +256,10 @@ pub async fn import_boundaries(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<BoundariesImported>, ApiError> {
-    require_media(&headers, "application/geo+json", Some("application/json"))?;
+    state
+        .app
+        .require_publisher(&caller, "import area boundaries")?;
+    require_media(&headers, "application/json", Some("application/geo+json"))?;
     let property = query
         .code_property
         .as_deref()

@@ -29,7 +29,7 @@ pub fn routes() -> Routes {
             Officers,
             Sample::with(
                 "/api/v1/data-tables",
-                r#"{"code": "LOCAL-TABLE", "title": "A table", "unit": "{UNIT}", "columns": [{"name": "premises", "type": "text"}]}"#,
+                r#"{"code": "LOCAL-TABLE-{UNIT}", "title": "A table", "unit": "{UNIT}", "columns": [{"name": "premises", "type": "text"}]}"#,
             ),
             define_table,
         )
@@ -180,9 +180,9 @@ pub struct TableDeleted {
 
 /// Delete a data table
 ///
-/// The table with its columns and rows; a published table must be
-/// withdrawn first. Performance officers and administrators whose scope
-/// holds the owner unit.
+/// The table with its columns and rows; a published table leaves the
+/// open-data portal with it. Performance officers and administrators whose
+/// scope holds the owner unit.
 #[utoipa::path(
     delete,
     path = "/api/v1/data-tables/{code}",
@@ -193,8 +193,6 @@ pub struct TableDeleted {
         (status = 200, description = "The table is gone.", body = TableDeleted, example = json!({"deleted": true})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No table you can see has the code.", body = ErrorBody),
-        (status = 422, description = "The table is published: withdraw it first.", body = ErrorBody,
-            example = json!({"message": "NFRS-PROSECUTIONS-2023-24 is published: withdraw it from the open-data portal before deleting it", "field": "publish"})),
     )
 )]
 pub async fn delete_table(
@@ -301,6 +299,9 @@ pub async fn import_rows(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<RowsImported>, ApiError> {
+    state
+        .app
+        .require_publisher(&caller, "import the rows of data tables")?;
     require_media(&headers, "text/csv", None)?;
     Ok(Json(
         state
@@ -323,9 +324,8 @@ pub struct Publication {
 ///
 /// A published table is readable by anyone on the open-data portal, with
 /// CSV and JSON downloads and an entry in the DCAT catalogue; who
-/// published it and when are recorded. A table without rows cannot be
-/// published. Performance officers and administrators whose scope holds
-/// the owner unit.
+/// published it and when are recorded. Performance officers and
+/// administrators whose scope holds the owner unit.
 #[utoipa::path(
     post,
     path = "/api/v1/data-tables/{code}/publication",
@@ -338,8 +338,6 @@ pub struct Publication {
         (status = 400, description = "The body is not JSON of the shape described.", body = ErrorBody),
         (status = 404, description = "No table you can see has the code.", body = ErrorBody),
         (status = 415, description = "The body was not sent as `application/json`.", body = ErrorBody),
-        (status = 422, description = "The table has no rows to publish.", body = ErrorBody,
-            example = json!({"message": "NFRS-PROSECUTIONS-2023-24 has no rows yet: import its rows before publishing it", "field": "publish"})),
     )
 )]
 pub async fn publish_table(

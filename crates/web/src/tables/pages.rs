@@ -39,7 +39,7 @@ pub fn routes() -> Routes {
             Framework,
             Sample::with(
                 "/data-tables",
-                "code=LOCAL-TABLE&title=A+table&unit={UNIT}&columns=column%2Ctype%0Aname%2Ctext",
+                "code=LOCAL-TABLE-{UNIT}&title=A+table&unit={UNIT}&columns=column%2Ctype%0Aname%2Ctext",
             ),
             define,
         )
@@ -182,7 +182,13 @@ fn form_page(
     }
 }
 
-pub async fn new_form(page: PageCaller) -> Result<Html<String>, PageError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: PageCaller,
+) -> Result<Html<String>, PageError> {
+    state
+        .app
+        .require_publisher(&page.caller, "define data tables")?;
     let form = DefineForm {
         columns: format!(
             "{}\ndate_of_hearing,Date of hearing,date,,yes,The day the court heard the case\nfine,Fine (£),number,2,no,\n",
@@ -198,6 +204,9 @@ pub async fn edit_form(
     page: PageCaller,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
+    state
+        .app
+        .require_publisher(&page.caller, "change data tables")?;
     let t = state.app.data_table(&page.caller, &code).await?;
     if !t.editable {
         return Err(AppError::Forbidden {
@@ -370,6 +379,9 @@ pub async fn import(
     Path(code): Path<String>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
+    state
+        .app
+        .require_publisher(&page.caller, "import the rows of data tables")?;
     let upload = Upload::read_or_empty(multipart).await?;
     let file = upload.file_name.clone();
     let (status, done, problems) = match state
