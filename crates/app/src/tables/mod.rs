@@ -21,6 +21,9 @@ use stocktake_core::Analytics;
 use stocktake_core::indicator::format_number;
 use stocktake_store::{DataColumnRow, DataTableRow};
 
+use stocktake_core::TextKind;
+
+use crate::error::text_field;
 use crate::values::{UnitRef, find_unit};
 use crate::{AppError, Caller, Stocktake};
 
@@ -243,7 +246,9 @@ pub(crate) fn check_cell(
         };
     }
     match column.kind {
-        ColumnKind::Text => Ok(text.to_owned()),
+        ColumnKind::Text => stocktake_core::check_text(TextKind::Description, text)
+            .map(|()| text.to_owned())
+            .map_err(|e| format!("the text {e}")),
         ColumnKind::Number => {
             let cleaned = text.strip_prefix('£').unwrap_or(text);
             let typed = stocktake_core::parse_number(
@@ -360,12 +365,20 @@ fn check_form(cache: &Analytics, form: &DataTableForm) -> Result<DataTableRow, A
             "give the table a code of letters, digits and - _ . (up to 60), such as FIRE-PROSECUTIONS-2023-24",
         ));
     }
-    if form.title.trim().is_empty() {
-        return Err(AppError::invalid(
-            "title",
-            "give the table a title, such as Fire safety prosecutions 2023/24",
-        ));
-    }
+    text_field(
+        TextKind::Title,
+        "title",
+        &form.title,
+        Some("give the table a title, such as Fire safety prosecutions 2023/24"),
+    )?;
+    text_field(
+        TextKind::Description,
+        "description",
+        &form.description,
+        None,
+    )?;
+    text_field(TextKind::Description, "licence", &form.licence, None)?;
+    text_field(TextKind::Description, "source", &form.source, None)?;
     let unit = find_unit(cache, form.unit.trim())
         .map_err(|_| {
             AppError::invalid(
@@ -423,6 +436,13 @@ fn check_form(cache: &Analytics, form: &DataTableForm) -> Result<DataTableRow, A
                 format!("column {name}: give 0 to 6 decimals"),
             ));
         }
+        text_field(TextKind::Title, &at("title"), &c.title, None)?;
+        text_field(
+            TextKind::Description,
+            &at("description"),
+            &c.description,
+            None,
+        )?;
         let title = if c.title.trim().is_empty() {
             name.replace('_', " ")
         } else {
@@ -467,6 +487,10 @@ impl Stocktake {
         code: &str,
     ) -> Result<(DataTableRow, DataTable), AppError> {
         let code = code.trim();
+        // A code no table can have (the database may refuse to compare it).
+        if code.contains('\0') || code.len() > 200 {
+            return Err(AppError::not_found("data table", code));
+        }
         let row = self.store.data_table(code).await?;
         let cache = self.analytics();
         let rights = self.rights(caller, &cache)?;
