@@ -46,14 +46,14 @@ test('the public reads a published indicator and its downloads without signing i
   }
 });
 
-test('the catalogue is DCAT JSON-LD with a download for every published indicator', async () => {
+test('the catalogue is DCAT JSON-LD with a download for every published indicator and data table', async () => {
   await withPage('dcat', async (page) => {
     const response = await page.request.get('/open/catalog.jsonld');
     assert.equal(response.headers()['content-type'], 'application/ld+json');
     const catalogue = await response.json();
     assert.equal(catalogue['@type'], 'dcat:Catalog');
     const codes = catalogue['dcat:dataset'].map((d) => d['dct:identifier']).sort();
-    assert.deepEqual(codes, ['FRS01', 'FRS02', 'FRS03', 'NI191', 'NI195a']);
+    assert.deepEqual(codes, ['FRS01', 'FRS02', 'FRS03', 'NFRS-FIRE-PROSECUTIONS-2023-24', 'NI191', 'NI195a']);
     for (const dataset of catalogue['dcat:dataset']) {
       const media = dataset['dcat:distribution'].map((d) => d['dcat:mediaType']);
       assert.deepEqual(media, ['text/csv', 'application/json']);

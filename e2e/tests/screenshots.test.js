@@ -40,6 +40,8 @@ const SHOTS = [
   ['map', '/indicators/NI192/map?unit=E10000024&period=2023/24', null],
   ['open-data', '/open', null],
   ['open-data-indicator', '/open/indicators/FRS01', 'Trend'],
+  ['open-data-table', '/open/tables/NFRS-FIRE-PROSECUTIONS-2023-24', 'Rows'],
+  ['data-table', '/data-tables/NFRS-FIRE-PROSECUTIONS-2023-24', 'Rows'],
   ['picture-evidence', '/picture/E12000004/E07000133?level=district&year=2024/25', null],
   ['approvals', '/approvals', null],
   ['returns', '/returns', null],

@@ -23,6 +23,7 @@ pub mod publication;
 pub mod reports;
 pub mod returns;
 mod sync;
+pub mod tables;
 pub mod values;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};

@@ -5,6 +5,7 @@
 mod backup;
 mod improvement;
 mod output;
+mod publication;
 mod report;
 mod rules;
 mod trail;
@@ -203,7 +204,7 @@ enum Command {
 
     /// Import a CSV file. A file with any bad line writes nothing and every bad line is listed.
     #[command(
-        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import budgets emriep-2008-09.csv --accept-imbalance\n  stocktake import partnerships register.csv\n  stocktake import actions cpa-actions.csv --plan NFRS-CPA-2005\n  stocktake import project-updates updates.csv\n  stocktake import risks emriep-risks.csv --register EMRIEP\n\nFormats: docs/formats.md"
+        after_help = "Examples:\n  stocktake import org-units units.csv\n  stocktake import indicators indicators.csv\n  stocktake import values 2024-25-q3.csv\n  stocktake import neighbours nearest-neighbours.csv\n  stocktake import hot-spot-rules rules.csv\n  stocktake import budgets emriep-2008-09.csv --accept-imbalance\n  stocktake import partnerships register.csv\n  stocktake import actions cpa-actions.csv --plan NFRS-CPA-2005\n  stocktake import project-updates updates.csv\n  stocktake import risks emriep-risks.csv --register EMRIEP\n  stocktake import data-table prosecutions.csv --table NFRS-PROSECUTIONS-2023-24\n  stocktake import boundaries wards.geojson\n\nFormats: docs/formats.md"
     )]
     Import {
         /// What the file holds.
@@ -228,6 +229,12 @@ enum Command {
         /// Risks and issues: the register they belong to.
         #[arg(long)]
         register: Option<String>,
+        /// A data table's rows: the table's code.
+        #[arg(long)]
+        table: Option<String>,
+        /// Boundaries: the feature property holding each area's unit code (by default the ONS code property, such as WD25CD).
+        #[arg(long)]
+        code_property: Option<String>,
     },
 
     /// Back up everything (sessions excepted) to one compressed archive, from one snapshot, while the server runs (administrators only).
@@ -260,7 +267,7 @@ enum Command {
 
     /// Export to CSV in the import format.
     #[command(
-        after_help = "Examples:\n  stocktake export values --out values.csv\n  stocktake export org-units > units.csv\n  stocktake export risks --register EMRIEP --out emriep-risks.csv"
+        after_help = "Examples:\n  stocktake export values --out values.csv\n  stocktake export org-units > units.csv\n  stocktake export risks --register EMRIEP --out emriep-risks.csv\n  stocktake export data-table --table NFRS-PROSECUTIONS-2023-24 --out prosecutions.csv"
     )]
     Export {
         kind: Kind,
@@ -273,7 +280,22 @@ enum Command {
         /// Risks and issues: the register they belong to.
         #[arg(long)]
         register: Option<String>,
+        /// A data table's rows: the table's code.
+        #[arg(long)]
+        table: Option<String>,
     },
+
+    /// Publish an indicator (or with --table, a data table) on the open-data portal; who and when are recorded.
+    #[command(after_help = "Examples:
+  stocktake publish FRS01
+  stocktake publish --table NFRS-PROSECUTIONS-2023-24")]
+    Publish(publication::PublishArgs),
+
+    /// Withdraw an indicator (or with --table, a data table) from the open-data portal.
+    #[command(after_help = "Examples:
+  stocktake withdraw FRS01
+  stocktake withdraw --table NFRS-PROSECUTIONS-2023-24")]
+    Withdraw(publication::PublishArgs),
 
     /// A unit's scorecard: each indicator's value, target, status, direction of travel and year to date.
     #[command(
@@ -459,7 +481,7 @@ enum Measure {
     Picture,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Kind {
     OrgUnits,
     Groups,
@@ -504,9 +526,22 @@ enum Kind {
     /// Local Area Agreements' targets: laa, indicator, kind, theme, partner,
     /// baseline, baseline_period, target_1, target_2, target_3, stretch.
     LaaTargets,
+    /// A data table's rows (with --table): a header of the table's columns.
+    DataTable,
+    /// Area boundaries for maps: a GeoJSON FeatureCollection.
+    Boundaries,
 }
 
 impl Kind {
+    /// The publication file this kind names, if it is one.
+    fn publication_file(self) -> Option<publication::File> {
+        match self {
+            Kind::DataTable => Some(publication::File::DataTable),
+            Kind::Boundaries => Some(publication::File::Boundaries),
+            _ => None,
+        }
+    }
+
     /// The risk register file this kind names, if it is one.
     fn risk_file(self) -> Option<RiskFile> {
         match self {
@@ -574,7 +609,9 @@ impl Kind {
             | Kind::Issues
             | Kind::IndicatorSets
             | Kind::SetMembers
-            | Kind::LaaTargets => return None,
+            | Kind::LaaTargets
+            | Kind::DataTable
+            | Kind::Boundaries => return None,
         })
     }
 }
@@ -913,6 +950,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let caller = caller_for(&app)?;
             users::closed_groups(&app, &caller, command).await?;
         }
+        Command::Publish(args) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            publication::publish(&app, &caller, args, true).await?;
+        }
+        Command::Withdraw(args) => {
+            let app = open(false).await?;
+            let caller = caller_for(&app)?;
+            publication::publish(&app, &caller, args, false).await?;
+        }
         Command::Report(args) => {
             let app = open(true).await?;
             let caller = caller_for(&app)?;
@@ -941,8 +988,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             accept_imbalance,
             plan,
             register,
+            table,
+            code_property,
         } => {
             let name = file.display().to_string();
+            if let Some(which) = kind.publication_file() {
+                if check || ratify || reason.is_some() || plan.is_some() || register.is_some() {
+                    return Err(BadInput(format!(
+                        "{name}: --check, --ratify, --reason, --plan and --register are not taken for this file: the import is all or nothing, and names every problem"
+                    ))
+                    .into());
+                }
+                let app = open(false).await?;
+                let caller = caller_for(&app)?;
+                publication::import(
+                    &app,
+                    &caller,
+                    which,
+                    &file,
+                    table.as_deref(),
+                    code_property.as_deref(),
+                )
+                .await?;
+                return Ok(());
+            }
+            if table.is_some() || code_property.is_some() {
+                return Err(BadInput(format!(
+                    "{name}: --table is taken only by data-table files, --code-property only by boundaries"
+                ))
+                .into());
+            }
             if let Some(risk_file) = kind.risk_file() {
                 let Some(register) = register else {
                     return Err(BadInput(format!(
@@ -1110,7 +1185,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             plan,
             register,
+            table,
         } => {
+            if kind == Kind::Boundaries {
+                return Err(BadInput(
+                    "boundaries are imported, not exported: each indicator's map shows them".into(),
+                )
+                .into());
+            }
+            if (kind == Kind::DataTable) != table.is_some() {
+                return Err(BadInput(
+                    "--table CODE is given with data-table, and only with it".into(),
+                )
+                .into());
+            }
             if kind.risk_file().is_some() != register.is_some() {
                 return Err(BadInput(
                     "--register CODE is given with risks and issues, and only with them".into(),
@@ -1134,6 +1222,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 kind.data_file(),
                 kind.support_file(),
             ) {
+                _ if kind == Kind::DataTable => {
+                    publication::export_rows(&app, &caller, table.as_deref(), writer).await?
+                }
                 _ if kind.framework_file().is_some() => {
                     let Some(file) = kind.framework_file() else {
                         unreachable!("checked above")

@@ -121,7 +121,11 @@ impl Command {
                 // Sets are not scoped; an agreement's area within scope.
                 Kind::IndicatorSets | Kind::SetMembers => writes(Framework, false),
                 Kind::LaaTargets => writes(Framework, true),
+                // The table's owner unit within scope.
+                Kind::DataTable => writes(Framework, true),
+                Kind::Boundaries => writes(Framework, false),
             },
+            Command::Publish(_) | Command::Withdraw(_) => writes(Framework, false),
             Command::Targets { command } => match command {
                 TargetsCommand::Cascade { .. } | TargetsCommand::Ratify { .. } => {
                     writes(Framework, true)
@@ -195,6 +199,9 @@ mod tests {
         &["import", "applies", "{DIR}/applies.csv"],
         &["import", "neighbours", "{DIR}/neighbours-{UNIT}.csv"],
         &["import", "hot-spot-rules", "{DIR}/hot-spot-rules.csv"],
+        &["import", "boundaries", "{DIR}/boundaries.geojson"],
+        &["publish", "FRS01"],
+        &["withdraw", "FRS01"],
         &["import", "targets", "{DIR}/targets-{UNIT}.csv", "--ratify"],
         &[
             "targets",
@@ -569,6 +576,11 @@ mod tests {
                 );
             }
             write(folder.path(), "password.txt", "a long matrix password\n");
+            write(
+                folder.path(),
+                "boundaries.geojson",
+                r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"STN24CD": "ST1"}, "geometry": {"type": "Polygon", "coordinates": [[[-1.2, 53.1], [-1.1, 53.1], [-1.1, 53.2], [-1.2, 53.1]]]}}]}"#,
+            );
             write(
                 folder.path(),
                 "hot-spot-rules.csv",

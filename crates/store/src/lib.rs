@@ -23,6 +23,7 @@ mod reports;
 mod returns;
 mod sql;
 mod store;
+mod tables;
 mod values;
 
 pub use access::{
@@ -59,6 +60,7 @@ pub use publication::{BoundaryRow, PublishedRow};
 pub use reports::{ReportRow, ReportStepRow};
 pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
+pub use tables::{DataColumnRow, DataTableRow};
 pub use values::{
     RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValuePeople,
     ValueQuery, ValueRow, ValueWriter,

@@ -23,6 +23,7 @@ pub mod reports;
 mod returns;
 pub mod routes;
 mod security;
+mod tables;
 mod values;
 
 use std::sync::Arc;
@@ -108,6 +109,7 @@ fn all_routes() -> routes::Routes {
         .merge(reports::routes())
         .merge(improvement::routes())
         .merge(publication::routes())
+        .merge(tables::routes())
         .merge(framework::routes())
         .merge(pages::routes())
         .merge(openapi::routes())

@@ -926,8 +926,15 @@ async fn every_documented_operation_answers_as_documented() {
     );
     let paths = document["paths"].as_object().expect("paths");
     let mut walked = Vec::new();
-    for (path, item) in paths {
-        for method in METHODS {
+    // Deletions last, so what they remove is there for every other operation.
+    let mut operations: Vec<(&String, &str)> = paths
+        .keys()
+        .flat_map(|p| METHODS.iter().map(move |m| (p, *m)))
+        .collect();
+    operations.sort_by_key(|(_, m)| *m == "delete");
+    for (path, method) in operations {
+        let item = &paths[path.as_str()];
+        {
             let Some(operation) = item.get(method) else {
                 continue;
             };
@@ -951,9 +958,14 @@ async fn every_documented_operation_answers_as_documented() {
             let binary = binary_type.is_some();
             // A CSV download: its answer is the file, not JSON.
             if responses[success]["content"]["text/csv"].is_object() {
+                let code_example = operation["parameters"]
+                    .as_array()
+                    .and_then(|ps| ps.iter().find(|p| p["name"] == "code"))
+                    .and_then(|p| p["example"].as_str())
+                    .unwrap_or("NFRS-CPA-2005");
                 let response = app
                     .client
-                    .get(format!("{}{path}", app.base).replace("{code}", "NFRS-CPA-2005"))
+                    .get(format!("{}{path}", app.base).replace("{code}", code_example))
                     .send()
                     .await
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -1019,6 +1031,17 @@ async fn every_documented_operation_answers_as_documented() {
                 request = request
                     .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
                     .body(example.to_owned());
+            } else if let Some(csv) = operation
+                .get("requestBody")
+                .and_then(|b| b["content"].get("text/csv"))
+            {
+                // A CSV file sent as itself: the example is its text.
+                let example = csv["example"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name} has no example CSV"));
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "text/csv")
+                    .body(example.to_owned());
             } else if let Some(body) = operation.get("requestBody") {
                 let content = &body["content"]["application/json"];
                 let example = &content["example"];
@@ -1074,7 +1097,7 @@ async fn every_documented_operation_answers_as_documented() {
         }
     }
 
-    assert_eq!(walked.len(), 153, "every operation walked: {walked:?}");
+    assert_eq!(walked.len(), 164, "every operation walked: {walked:?}");
 }
 
 #[tokio::test]

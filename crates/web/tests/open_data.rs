@@ -3,8 +3,9 @@
 //! address is followed without signing in, on SQLite and PostgreSQL. Every
 //! page answers without a session and sets no cookie; the published
 //! indicator's approved figures are there; an unpublished indicator, a
-//! draft figure and a confidential intelligence record, each seeded with
-//! words found nowhere else, appear on no page and in no download.
+//! draft figure, a confidential intelligence record and an unpublished data
+//! table, each seeded with words found nowhere else, appear on no page and
+//! in no download; the published data table's rows are there.
 
 mod support;
 
@@ -14,6 +15,7 @@ use reqwest::StatusCode;
 use stocktake::Role;
 use stocktake::access::{AccountForm, ScopePart};
 use stocktake::intelligence::IntelligenceForm;
+use stocktake::tables::{DataColumnForm, DataTableForm};
 use stocktake::values::{FileKind, ValueInput};
 
 const ORG_UNITS: &str = "code,name,level,parent_code
@@ -43,7 +45,10 @@ NI 192,E05000002,2024/25,4500,5
 
 /// Words and figures only the unpublished indicator, the draft and the
 /// confidential record hold.
-const NEVER_PUBLIC: [&str; 7] = [
+const NEVER_PUBLIC: [&str; 10] = [
+    "WARD-NOTES",
+    "Narwhal",
+    "Okapi",
     "NI 195",
     "NI%20195",
     "Quokka",
@@ -81,6 +86,59 @@ async fn seed(served: &support::Served) {
     app.import_boundaries(&tester, "wards.geojson", file.to_string().as_bytes(), None)
         .await
         .unwrap();
+
+    // A published data table, and one left unpublished.
+    for (code, title, row, publish) in [
+        (
+            "PROSECUTIONS",
+            "Fire safety prosecutions",
+            "2023-05-15,Takeaway with flat above",
+            true,
+        ),
+        (
+            "WARD-NOTES",
+            "Narwhal ward notes",
+            "2023-06-01,Okapi enclosure",
+            false,
+        ),
+    ] {
+        let column = |name: &str, kind: &str| DataColumnForm {
+            name: name.into(),
+            title: name.replace('_', " "),
+            kind: kind.into(),
+            decimals: 0,
+            required: true,
+            description: String::new(),
+        };
+        app.define_data_table(
+            &tester,
+            &DataTableForm {
+                code: code.into(),
+                title: title.into(),
+                description: String::new(),
+                unit: "E08000009".into(),
+                licence: String::new(),
+                source: String::new(),
+                columns: vec![
+                    column("date_of_hearing", "date"),
+                    column("premises", "text"),
+                ],
+            },
+        )
+        .await
+        .unwrap();
+        app.import_data_table_rows(
+            &tester,
+            code,
+            "rows.csv",
+            format!("date_of_hearing,premises\n{row}\n").as_bytes(),
+        )
+        .await
+        .unwrap();
+        if publish {
+            app.publish_data_table(&tester, code, true).await.unwrap();
+        }
+    }
 
     // The owner's draft, with commentary, for a ward with no approved figure.
     support::add_account(
@@ -221,6 +279,9 @@ async fn crawl(url: &str, name: &str) {
         "/open/indicators/NI%20192.json",
         "/open/areas/E08000009",
         "/open/areas/E05000003",
+        "/open/tables/PROSECUTIONS",
+        "/open/tables/PROSECUTIONS.csv",
+        "/open/tables/PROSECUTIONS.json",
         "/open/indicators/NI%20192?unit=E05000001&period=2024%2F25",
     ] {
         assert!(
@@ -238,6 +299,11 @@ async fn crawl(url: &str, name: &str) {
     );
     assert!(bodies.contains("Open Government Licence v3.0"));
     assert!(
+        bodies.contains("<td>Takeaway with flat above</td>")
+            && bodies.contains("2023-05-15,Takeaway with flat above"),
+        "[{name}] the published table's rows"
+    );
+    assert!(
         bodies.contains(r#"aria-label="Bowdon: 4,202 tonnes, off target""#),
         "[{name}] the map"
     );
@@ -247,6 +313,9 @@ async fn crawl(url: &str, name: &str) {
         "/open/indicators/NI%20195",
         "/open/indicators/NI%20195.csv",
         "/open/indicators/NI%20195.json",
+        "/open/tables/WARD-NOTES",
+        "/open/tables/WARD-NOTES.csv",
+        "/open/tables/WARD-NOTES.json",
     ] {
         let response = public.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "[{name}] {path}");

@@ -15,6 +15,7 @@ mod boundaries;
 mod open;
 
 pub use boundaries::{BoundaryImport, DEFAULT_CODE_PROPERTY, Outline, project, simplify};
+pub(crate) use open::encode as encode_segment;
 pub use open::{
     LICENCE_NAME_SETTING, LICENCE_URL_SETTING, OGL_NAME, OGL_URL, OpenArea, OpenAreaLine,
     OpenCatalogue, OpenIndicator, OpenIndicatorSummary, OpenLicence,

@@ -476,6 +476,8 @@ impl Stocktake {
                 })
             })
             .collect();
+        let mut datasets = datasets;
+        datasets.extend(self.open_table_datasets(base).await?);
         Ok(json!({
             "@context": {
                 "dcat": "http://www.w3.org/ns/dcat#",
@@ -484,8 +486,8 @@ impl Stocktake {
             },
             "@id": format!("{base}/open/catalog.jsonld"),
             "@type": "dcat:Catalog",
-            "dct:title": "Published performance indicators",
-            "dct:description": "Approved figures of the published performance indicators, with their definitions.",
+            "dct:title": "Published performance indicators and data tables",
+            "dct:description": "Approved figures of the published performance indicators, with their definitions, and the published data tables with their columns.",
             "dct:license": {"@id": licence},
             "foaf:homepage": {"@id": format!("{base}/open")},
             "dcat:dataset": datasets,

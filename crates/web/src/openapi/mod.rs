@@ -18,8 +18,10 @@ use crate::improvement::goals::api as goals;
 use crate::improvement::partnerships;
 use crate::improvement::risks::api as risks;
 use crate::intelligence::api as intelligence;
+use crate::publication::api as publication;
 use crate::reports::api as committee;
 use crate::returns::api as returns;
+use crate::tables::api as data_tables;
 use crate::values::api::{cascade, reference, reports, search, values};
 
 pub use docs::routes;
@@ -189,6 +191,17 @@ pub use docs::routes;
         framework::judge_line,
         framework::record_judgement,
         framework::raise_action,
+        publication::list_published,
+        publication::publish_indicator,
+        publication::list_boundaries,
+        publication::import_boundaries,
+        data_tables::list_tables,
+        data_tables::define_table,
+        data_tables::get_table,
+        data_tables::delete_table,
+        data_tables::export_rows,
+        data_tables::import_rows,
+        data_tables::publish_table,
     ),
     components(schemas(benchmarking::Detail)),
     modifiers(&Security),
@@ -207,6 +220,7 @@ pub use docs::routes;
         (name = "partnerships", description = "The partnership register: partnerships classified, with members, funding, business case and exit strategy; the proposal gate (scrutiny, then sanction by the senior team); the evaluation toolkit of weighted criteria and each partnership's scores."),
         (name = "framework", description = "The national framework: indicator sets with their owners and validity, Local Area Agreements designating at most 35 targets from the national set (a 36th refused, naming the rule), and frameworks of key lines of enquiry with assessments against them: self-assessment and judgement kept, the gap in words."),
         (name = "budgets", description = "Budgets by programme area and line in thousands of pounds, their printed totals checked against the sums of their lines and the funds available; CSV import (refused when it does not add up, unless the imbalance is accepted) and export."),
+        (name = "publication", description = "Publishing on the open-data portal: indicators published or withdrawn with who and when; data tables that are not indicators (their own typed columns, rows imported from CSV all or nothing, published or withdrawn); area boundaries for maps imported from GeoJSON."),
         (name = "committee", description = "Committee reports: the quarterly performance report with its front sheet and sign-off chain (draft, reviewed, approved for committee, issued), frozen once issued, and its PDF."),
     )
 )]

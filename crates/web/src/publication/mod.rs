@@ -6,6 +6,7 @@
 //! cases; the portal's handlers always ask as nobody signed in, so a
 //! signed-in visitor sees exactly what the public sees.
 
+pub mod api;
 mod open;
 mod pages;
 
@@ -16,7 +17,7 @@ use crate::pages::view::StatusView;
 use crate::routes::Routes;
 
 pub fn routes() -> Routes {
-    pages::routes().merge(open::routes())
+    pages::routes().merge(open::routes()).merge(api::routes())
 }
 
 /// One area in the table beside a map: the map's text alternative.

@@ -80,6 +80,7 @@ struct FrontPage {
     total: usize,
     areas: Vec<(String, String)>,
     licence: OpenLicence,
+    tables: Vec<crate::tables::ListedTable>,
 }
 
 pub async fn front(
@@ -99,8 +100,10 @@ pub async fn front(
     } else {
         state.app.open_search(&caller, &q).await?
     };
+    let tables = crate::tables::listed_tables(&state, &q).await?;
     render(&FrontPage {
         layout: layout("Open data"),
+        tables,
         searched: !q.trim().is_empty(),
         q,
         indicators: found.into_iter().map(listed).collect(),
