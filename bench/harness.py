@@ -56,6 +56,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
+# Parts of the run to leave out, comma-separated (SKIP=backup,during-import):
+# backup (backup and restore against each database's own tools),
+# during-import (API writes while an import runs), demo-pages (every demo
+# page), given-shape (the second workload shape's imports), scale-out
+# (bench/scale_out.py, the PostgreSQL measures). Issue 16's goals need none
+# of backup, during-import or demo-pages; they need the rest.
+SKIP = {part.strip() for part in os.environ.get("SKIP", "").split(",") if part.strip()}
+
+
 def log(message):
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
@@ -296,7 +305,9 @@ def measure_scale(args, scale, workdir):
     reference, reference_rows = sqlite3_import(values_csv, data)
     timed([args.bin, "--db", url, "import", "targets", os.path.join(data, "targets.csv")])
     make_admin(args.bin, db, data)
-    given, given_reference = import_with_values_given(args, scale, workdir, shape, data)
+    given = given_reference = None
+    if "given-shape" not in SKIP:
+        given, given_reference = import_with_values_given(args, scale, workdir, shape, data)
 
     log(f"scale {scale}: start to first answer")
     server = Server(args.bin, db)
@@ -654,18 +665,19 @@ def render(args, results, serving, info, pages):
         rows.append(f"| {measure} | {ours} | {reference} | {value} | {goal} | {'yes' if met else '**no**'} |")
 
     r = ratio(first["import_reference_s"], first["import_s"])
-    row("import of the values file (ratios as parts, values blank)", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
-    r = ratio(first["import_given_reference_s"], first["import_given_s"])
-    row("import of the values file (each value given beside its parts, and checked against them)", f"{first['import_given_s']:.1f} s", f"sqlite3 {first['import_given_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
-    row("start to first answer", f"{first['start_s']:.2f} s", "", "", "under 5 s", first["start_s"] < 5)
+    row("import of the values file (ratios as parts, values blank)", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 3x as fast", r >= 3)
+    if first["import_given_s"]:
+        r = ratio(first["import_given_reference_s"], first["import_given_s"])
+        row("import of the values file (each value given beside its parts, and checked against them)", f"{first['import_given_s']:.1f} s", f"sqlite3 {first['import_given_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 3x as fast", r >= 3)
+    row("start to first answer", f"{first['start_s']:.2f} s", "", "", "under 2 s", first["start_s"] < 2)
     r = ratio(first["scorecard_reference_s"], first["scorecard_s"])
     row(
         f"full scorecard, {first['scorecard_rows']:,} unit-indicator rows",
         f"{first['scorecard_s'] * 1000:.1f} ms",
         f"DuckDB {first['scorecard_reference_s'] * 1000:.0f} ms",
         f"{r:.1f}x as fast",
-        "at least 10x as fast",
-        r >= 10,
+        "at least 20x as fast",
+        r >= 20,
     )
     r = ratio(first["quartiles_reference_s"], first["quartiles_s"])
     row(
@@ -673,8 +685,8 @@ def render(args, results, serving, info, pages):
         f"{first['quartiles_s'] * 1000:.1f} ms",
         f"DuckDB {first['quartiles_reference_s'] * 1000:.0f} ms",
         f"{r:.1f}x as fast",
-        "at least 10x as fast",
-        r >= 10,
+        "at least 20x as fast",
+        r >= 20,
     )
     row(
         f"benchmark of one indicator-month across all {first['benchmark_districts']:,} districts",
@@ -723,16 +735,17 @@ def render(args, results, serving, info, pages):
             "on the next read",
             w["visible_on_next_read"] == w["saved"],
         )
-        row("resident memory of the server", f"{serving['rss_mib']:.0f} MiB", "", "", "under 1 GiB", serving["rss_mib"] < 1024)
-        d = serving["during_import"]
-        row(
-            f"API writes while a command-line import of {d['rows']:,} rows runs ({d['import_s']:.1f} s, write wait {d['write_wait_s']} s)",
-            f"{d['writes']} writes: {d['ok']} saved (longest wait {d['longest_ok_s']:.1f} s), {d['retry']} told 503 with Retry-After",
-            "",
-            f"{d['other']} other answers",
-            "200 or 503 with Retry-After, never a 500",
-            d["other"] == 0,
-        )
+        row("resident memory of the server", f"{serving['rss_mib']:.0f} MiB", "", "", "under 512 MiB", serving["rss_mib"] < 512)
+        d = serving.get("during_import")
+        if d:
+            row(
+                f"API writes while a command-line import of {d['rows']:,} rows runs ({d['import_s']:.1f} s, write wait {d['write_wait_s']} s)",
+                f"{d['writes']} writes: {d['ok']} saved (longest wait {d['longest_ok_s']:.1f} s), {d['retry']} told 503 with Retry-After",
+                "",
+                f"{d['other']} other answers",
+                "200 or 503 with Retry-After, never a 500",
+                d["other"] == 0,
+            )
         b = serving.get("backup")
         if b:
             values = f"{first['values']:,} values"
@@ -807,15 +820,17 @@ def render(args, results, serving, info, pages):
             "|---|---|---|---|---|---|---|---|---|---|",
             *growth_rows,
             "",
-            "### Demo pages",
-            "",
-            f"Every page of the demo (`stocktake demo`), served by the release build: the slowest of all took "
-            f"{slowest:.1f} ms (goal: under 100 ms).",
-            "",
-            "| page | path | median | slowest |",
-            "|---|---|---|---|",
-            *page_rows,
-            "",
+            *([
+                "### Demo pages",
+                "",
+                f"Every page of the demo (`stocktake demo`), served by the release build: the slowest of all took "
+                f"{slowest:.1f} ms (goal: under 100 ms).",
+                "",
+                "| page | path | median | slowest |",
+                "|---|---|---|---|",
+                *page_rows,
+                "",
+            ] if pages else []),
             "### Machine and versions",
             "",
             *[f"- {k}: {v}" for k, v in info.items()],
@@ -829,7 +844,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True)
     parser.add_argument("--wards", default=os.environ.get("WARDS", os.path.join(ROOT, "..", "shared", "data", "reference", "wards.csv")))
-    parser.add_argument("--scales", default=os.environ.get("SCALES", "1 2 4"))
+    parser.add_argument("--scales", default=os.environ.get("SCALES", "1"))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "30")))
     parser.add_argument("--writes", type=int, default=int(os.environ.get("WRITES", "50")))
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("REPEAT", "5")))
@@ -852,12 +867,16 @@ def main():
             log(f"scale {scale}: {json.dumps(result)}")
             if serving is None:
                 serving = measure_serving(args, db)
-                serving["during_import"] = writes_during_import(args, db, os.path.join(workdir, f"scale-{scale}", "values.csv"))
-                serving["backup"] = measure_backup(args, db, workdir)
+                if "during-import" not in SKIP:
+                    serving["during_import"] = writes_during_import(args, db, os.path.join(workdir, f"scale-{scale}", "values.csv"))
+                if "backup" not in SKIP:
+                    serving["backup"] = measure_backup(args, db, workdir)
             # Keep the disk small: this scale's files are no longer needed.
             shutil.rmtree(os.path.join(workdir, f"scale-{scale}"), ignore_errors=True)
-        log("demo pages")
-        pages = measure_demo_pages(args, workdir)
+        pages = []
+        if "demo-pages" not in SKIP:
+            log("demo pages")
+            pages = measure_demo_pages(args, workdir)
         table = render(args, results, serving, versions(args), pages)
         print(table)
         print(json.dumps({"results": results, "serving": serving}), file=sys.stderr)

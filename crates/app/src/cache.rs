@@ -3,6 +3,10 @@
 //! value read straight into its column.
 
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::Instant;
+
+use rustc_hash::FxHashMap;
 
 use stocktake_core::{Analytics, AppliesRule, Hierarchy, IndIdx, Observation, Period, UnitIdx};
 use stocktake_store::Store;
@@ -62,53 +66,124 @@ pub(crate) async fn load(store: &Store, options: &OpenOptions) -> Result<Analyti
     }
     cache.set_hot_spot_rules(store.hot_spot_rules().await?);
     if options.load_values {
-        load_values(store, &mut cache).await?;
+        cache = load_values(store, cache).await?;
     }
     Ok(cache)
 }
 
+/// One value read, with its indicator and unit already placed: what the
+/// reading side hands the building side.
+struct Loaded {
+    ind: IndIdx,
+    unit: UnitIdx,
+    period: Period,
+    observation: Observation,
+    note: Option<String>,
+    approved: bool,
+}
+
+/// Values handed over at a time: large enough that the hand-over costs
+/// nothing, small enough that both sides stay busy.
+const BATCH: usize = 16_384;
+
 /// Reads every value into the cache and computes the rollups. Rows name
-/// indicators and units by id, mapped straight to positions.
-async fn load_values(store: &Store, cache: &mut Analytics) -> Result<(), AppError> {
+/// indicators and units by id, mapped straight to positions. Reading (the
+/// database's decoding, the periods' parsing) and building (placing each
+/// value in its column) run on two threads, so start-up uses both cores.
+async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppError> {
+    let started = Instant::now();
     let (indicator_ids, unit_ids) = store.code_ids().await?;
     let indicators = by_id(indicator_ids, |code| cache.find_indicator(code));
     let units = by_id(unit_ids, |code| cache.hierarchy().find(code));
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(4);
+    let builder = tokio::task::spawn_blocking(move || build(cache, receive));
     let mut unreadable = 0u64;
-    let mut drafts = Vec::new();
-    store
+    // A few dozen distinct periods among millions of rows: each is parsed once.
+    let mut periods: FxHashMap<Box<str>, Period> = FxHashMap::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut builder_gone = false;
+    let read = store
         .for_each_raw_value(|v| {
-            let (Some(i), Some(u), Ok(period)) = (
+            if builder_gone {
+                return;
+            }
+            let period = match periods.get(v.period) {
+                Some(p) => Some(*p),
+                None => v.period.parse::<Period>().ok().inspect(|p| {
+                    periods.insert(v.period.into(), *p);
+                }),
+            };
+            let (Some(ind), Some(unit), Some(period)) = (
                 position::<IndIdx>(&indicators, v.indicator_id),
                 position::<UnitIdx>(&units, v.org_unit_id),
-                v.period.parse::<Period>(),
+                period,
             ) else {
                 unreadable += 1;
                 return;
             };
-            let observation = Observation {
-                value: v.value,
-                numerator: v.numerator,
-                denominator: v.denominator,
-            };
-            cache.load_value(i, u, period, Some(observation), v.note.map(str::to_owned));
-            if !v.approved {
-                drafts.push((i, u, period));
+            batch.push(Loaded {
+                ind,
+                unit,
+                period,
+                observation: Observation {
+                    value: v.value,
+                    numerator: v.numerator,
+                    denominator: v.denominator,
+                },
+                note: v.note.map(str::to_owned),
+                approved: v.approved,
+            });
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                builder_gone = send.send(full).is_err();
             }
         })
-        .await?;
+        .await;
+    if !batch.is_empty() {
+        let _ = send.send(batch);
+    }
+    drop(send);
+    let read_ms = started.elapsed().as_millis();
+    let (cache, rollup_ms) = builder
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("building the cache failed: {e}")))?;
+    let count = read?;
     if unreadable > 0 {
         tracing::warn!(
             unreadable,
             "stored values that could not be read were left out of the figures"
         );
     }
+    tracing::info!(
+        values = count,
+        read_ms,
+        rollup_ms,
+        total_ms = started.elapsed().as_millis(),
+        "values loaded into the cache"
+    );
+    Ok(cache)
+}
+
+/// The building side of [`load_values`]: places each value, then makes
+/// the rollups. Returns the cache and the rollups' time in milliseconds.
+fn build(mut cache: Analytics, receive: Receiver<Vec<Loaded>>) -> (Analytics, u128) {
+    let mut drafts = Vec::new();
+    for batch in receive {
+        for v in batch {
+            cache.load_value(v.ind, v.unit, v.period, Some(v.observation), v.note);
+            if !v.approved {
+                drafts.push((v.ind, v.unit, v.period));
+            }
+        }
+    }
+    let started = Instant::now();
     cache.recompute_all();
     // Few values wait for approval at any time: mark them once the
     // rollups are made.
     for (i, u, period) in drafts {
         cache.set_draft(i, u, period, true);
     }
-    Ok(())
+    (cache, started.elapsed().as_millis())
 }
 
 /// A table from database id to cache position.

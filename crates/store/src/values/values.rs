@@ -774,6 +774,9 @@ impl Store {
         if let Some(file) = &self.sqlite_file {
             return super::bulk::for_each_value(file, self.options, f);
         }
+        if let Some(url) = &self.listen_url {
+            return super::copy::for_each_value(url, f).await;
+        }
         let mut rows = sqlx::query(
             "select indicator_id, org_unit_id, period, value, numerator, denominator, note, \
              state = 'approved' from value",
