@@ -2,8 +2,9 @@
 //! indicators, targets, nearest neighbours and hot-spot rules, then every
 //! value read straight into its column.
 
-use std::sync::Arc;
-use std::sync::mpsc::Receiver;
+use std::ops::RangeInclusive;
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rustc_hash::FxHashMap;
@@ -89,65 +90,52 @@ const BATCH: usize = 16_384;
 /// Reads every value into the cache and computes the rollups. Rows name
 /// indicators and units by id, mapped straight to positions. Reading (the
 /// database's decoding, the periods' parsing) and building (placing each
-/// value in its column) run on two threads, so start-up uses both cores.
+/// value in its column) run on threads of their own: the indicators are
+/// shared out in parts among as many readers as there are cores, each on a
+/// connection of its own, while one builder places what they read.
 async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppError> {
     let started = Instant::now();
     let (indicator_ids, unit_ids) = store.code_ids().await?;
-    let indicators = by_id(indicator_ids, |code| cache.find_indicator(code));
-    let units = by_id(unit_ids, |code| cache.hierarchy().find(code));
-    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(4);
+    let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let parts = Arc::new(Mutex::new(parts(&indicator_ids, readers * 4)));
+    let indicators = Arc::new(by_id(indicator_ids, |code| cache.find_indicator(code)));
+    let units = Arc::new(by_id(unit_ids, |code| cache.hierarchy().find(code)));
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(readers * 2);
     let builder = tokio::task::spawn_blocking(move || build(cache, receive));
-    let mut unreadable = 0u64;
-    // A few dozen distinct periods among millions of rows: each is parsed once.
-    let mut periods: FxHashMap<Box<str>, Period> = FxHashMap::default();
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut builder_gone = false;
-    let read = store
-        .for_each_raw_value(|v| {
-            if builder_gone {
-                return;
-            }
-            let period = match periods.get(v.period) {
-                Some(p) => Some(*p),
-                None => v.period.parse::<Period>().ok().inspect(|p| {
-                    periods.insert(v.period.into(), *p);
-                }),
-            };
-            let (Some(ind), Some(unit), Some(period)) = (
-                position::<IndIdx>(&indicators, v.indicator_id),
-                position::<UnitIdx>(&units, v.org_unit_id),
-                period,
-            ) else {
-                unreadable += 1;
-                return;
-            };
-            batch.push(Loaded {
-                ind,
-                unit,
-                period,
-                observation: Observation {
-                    value: v.value,
-                    numerator: v.numerator,
-                    denominator: v.denominator,
-                },
-                note: v.note.map(str::to_owned),
-                approved: v.approved,
-            });
-            if batch.len() == BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                builder_gone = send.send(full).is_err();
-            }
-        })
-        .await;
-    if !batch.is_empty() {
-        let _ = send.send(batch);
+    let runtime = tokio::runtime::Handle::current();
+    let mut reading = Vec::new();
+    for _ in 0..readers {
+        let (store, parts, send) = (store.clone(), parts.clone(), send.clone());
+        let (indicators, units, runtime) = (indicators.clone(), units.clone(), runtime.clone());
+        // SQLite's reads block their thread; PostgreSQL's are driven by
+        // the runtime: a blocking thread of its own suits both.
+        reading.push(tokio::task::spawn_blocking(move || {
+            runtime.block_on(read(&store, &parts, &send, &indicators, &units))
+        }));
     }
     drop(send);
+    let (mut count, mut unreadable, mut failed) = (0, 0, None);
+    for reader in reading {
+        match reader.await {
+            Ok(Ok((read, skipped))) => {
+                count += read;
+                unreadable += skipped;
+            }
+            Ok(Err(e)) => failed = failed.or(Some(e.into())),
+            Err(e) => {
+                failed = failed.or(Some(AppError::Internal(anyhow::anyhow!(
+                    "reading the values failed: {e}"
+                ))));
+            }
+        }
+    }
     let read_ms = started.elapsed().as_millis();
     let (cache, rollup_ms) = builder
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("building the cache failed: {e}")))?;
-    let count = read?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
     if unreadable > 0 {
         tracing::warn!(
             unreadable,
@@ -156,12 +144,96 @@ async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppEr
     }
     tracing::info!(
         values = count,
+        readers,
         read_ms,
         rollup_ms,
         total_ms = started.elapsed().as_millis(),
         "values loaded into the cache"
     );
     Ok(cache)
+}
+
+/// The indicators' ids shared into about `wanted` ranges of as many
+/// indicators each, the first and last open-ended so every value is in one.
+fn parts(ids: &[(String, i64)], wanted: usize) -> Vec<RangeInclusive<i64>> {
+    let mut ids: Vec<i64> = ids.iter().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    let size = ids.len().div_ceil(wanted.max(1)).max(1);
+    let mut out: Vec<RangeInclusive<i64>> = Vec::new();
+    let mut from = i64::MIN;
+    for chunk in ids.chunks(size) {
+        let last = *chunk.last().expect("chunks are not empty");
+        out.push(from..=last);
+        from = last.saturating_add(1);
+    }
+    match out.last_mut() {
+        Some(last) => *last = *last.start()..=i64::MAX,
+        None => out.push(i64::MIN..=i64::MAX),
+    }
+    out
+}
+
+/// One reader: takes parts until none is left, sending what it reads to
+/// the builder in batches. Returns the values read and those left out.
+async fn read(
+    store: &Store,
+    parts: &Mutex<Vec<RangeInclusive<i64>>>,
+    send: &SyncSender<Vec<Loaded>>,
+    indicators: &[Option<IndIdx>],
+    units: &[Option<UnitIdx>],
+) -> Result<(u64, u64), stocktake_store::StoreError> {
+    // A few dozen distinct periods among millions of rows: each is parsed once.
+    let mut periods: FxHashMap<Box<str>, Period> = FxHashMap::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let (mut count, mut unreadable, mut builder_gone) = (0, 0, false);
+    loop {
+        let part = parts.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let Some(part) = part else { break };
+        if builder_gone {
+            break;
+        }
+        count += store
+            .for_each_raw_value_of(part, |v| {
+                if builder_gone {
+                    return;
+                }
+                let period = match periods.get(v.period) {
+                    Some(p) => Some(*p),
+                    None => v.period.parse::<Period>().ok().inspect(|p| {
+                        periods.insert(v.period.into(), *p);
+                    }),
+                };
+                let (Some(ind), Some(unit), Some(period)) = (
+                    position::<IndIdx>(indicators, v.indicator_id),
+                    position::<UnitIdx>(units, v.org_unit_id),
+                    period,
+                ) else {
+                    unreadable += 1;
+                    return;
+                };
+                batch.push(Loaded {
+                    ind,
+                    unit,
+                    period,
+                    observation: Observation {
+                        value: v.value,
+                        numerator: v.numerator,
+                        denominator: v.denominator,
+                    },
+                    note: v.note.map(str::to_owned),
+                    approved: v.approved,
+                });
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    builder_gone = send.send(full).is_err();
+                }
+            })
+            .await?;
+    }
+    if !batch.is_empty() {
+        let _ = send.send(batch);
+    }
+    Ok((count, unreadable))
 }
 
 /// The building side of [`load_values`]: places each value, then makes
@@ -200,4 +272,24 @@ fn by_id<P: Copy>(ids: Vec<(String, i64)>, find: impl Fn(&str) -> Option<P>) -> 
 
 fn position<P: Copy>(positions: &[Option<P>], id: i64) -> Option<P> {
     positions.get(usize::try_from(id).ok()?).copied().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parts;
+
+    fn ids(list: &[i64]) -> Vec<(String, i64)> {
+        list.iter().map(|id| (format!("I{id}"), *id)).collect()
+    }
+
+    #[test]
+    fn the_parts_cover_every_id_once() {
+        let all = parts(&ids(&[9, 2, 4, 7, 12, 30, 31]), 3);
+        assert_eq!(all, [i64::MIN..=7, 8..=30, 31..=i64::MAX]);
+        // More parts wanted than indicators: one each.
+        assert_eq!(parts(&ids(&[5, 6]), 8), [i64::MIN..=5, 6..=i64::MAX]);
+        // No indicators: one part, everything.
+        assert_eq!(parts(&[], 4), [i64::MIN..=i64::MAX]);
+        assert_eq!(parts(&ids(&[3]), 4), [i64::MIN..=i64::MAX]);
+    }
 }

@@ -10,6 +10,8 @@ use sqlx::postgres::PgConnection;
 use sqlx::{Connection, Row};
 use stocktake_core::ValueState;
 
+use std::ops::RangeInclusive;
+
 use futures_util::TryStreamExt;
 
 use super::bulk::{RawValue, Resolved};
@@ -285,15 +287,22 @@ fn text(out: &mut Vec<u8>, v: Option<&str>) {
 /// binary on a connection of its own: the server sends each row's fields
 /// as they are stored and they are decoded here, with none of a query's
 /// row-by-row costs. Returns how many there were.
-pub(crate) async fn for_each_value(url: &str, mut f: impl FnMut(RawValue<'_>)) -> Result<u64> {
+pub(crate) async fn for_each_value(
+    url: &str,
+    indicators: RangeInclusive<i64>,
+    mut f: impl FnMut(RawValue<'_>),
+) -> Result<u64> {
     let mut conn = PgConnection::connect(url).await?;
+    // COPY takes no parameters: the bounds are integers, written in.
+    let statement = format!(
+        "copy (select indicator_id, org_unit_id, period, value, numerator, denominator, \
+         note, state = 'approved' from value where indicator_id between {} and {}) \
+         to stdout (format binary)",
+        indicators.start(),
+        indicators.end()
+    );
     let count = {
-        let mut stream = conn
-            .copy_out_raw(
-                "copy (select indicator_id, org_unit_id, period, value, numerator, denominator, \
-                 note, state = 'approved' from value) to stdout (format binary)",
-            )
-            .await?;
+        let mut stream = conn.copy_out_raw(&statement).await?;
         let mut reader = CopyOut::default();
         while let Some(chunk) = stream.try_next().await? {
             reader.push(&chunk, &mut f)?;
