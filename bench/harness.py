@@ -29,6 +29,7 @@ write lock (200 after waiting, or 503 with Retry-After; never a 500).
 
 import argparse
 import datetime
+import csv
 import json
 import os
 import platform
@@ -60,7 +61,8 @@ ROOT = os.path.dirname(HERE)
 # backup (backup and restore against each database's own tools),
 # during-import (API writes while an import runs), demo-pages (every demo
 # page), given-shape (the second workload shape's imports), scale-out
-# (bench/scale_out.py, the PostgreSQL measures). Issue 16's goals need none
+# (bench/scale_out.py, the PostgreSQL measures), later-pages (the benchmark,
+# risk register and public portal pages under load). Issue 16's goals need none
 # of backup, during-import or demo-pages; they need the rest.
 SKIP = {part.strip() for part in os.environ.get("SKIP", "").split(",") if part.strip()}
 
@@ -436,6 +438,9 @@ def measure_serving(args, db):
             raise SystemExit(f"bench: {picture} answered {status}")
         log(f"serving: {picture} for {args.duration} s")
         picture_load = wrk(picture, args.duration)
+        later = {}
+        if "later-pages" not in SKIP:
+            later = later_pages(args, server, db, district)
         log("writes under load")
         background = threading.Thread(target=wrk, args=(page, max(3, args.duration // 2)))
         background.start()
@@ -444,7 +449,59 @@ def measure_serving(args, db):
         rss = rss_mib(server.process.pid)
     finally:
         server.stop()
-    return {"district": district, "page": page_load, "api": api_load, "picture": picture_load, "writes": writes, "rss_mib": rss}
+    return {"district": district, "page": page_load, "api": api_load, "picture": picture_load, "later": later,
+            "writes": writes, "rss_mib": rss}
+
+
+def later_pages(args, server, db, district):
+    """The pages later issues added, each under 32 connections as the
+    scorecard page: a benchmark across the districts, a regional risk
+    register of 40 risks tied to the workload's indicators, and the public
+    portal with one indicator published (its page of every district)."""
+    code = "BENCH-REGION"
+    try:
+        post_json(f"{server.base}/api/v1/risk-registers",
+                  {"code": code, "name": "Regional risk register", "unit": "E92000001"})
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"bench: opening a risk register answered {e.code}: {e.read()[:400]!r}")
+    risks = os.path.join(os.path.dirname(db), "risks.csv")
+    with open(risks, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["code", "title", "owners", "inherent_score", "residual_score", "indicators", "status"])
+        for n in range(40):
+            out.writerow([f"R{n + 1:02}", f"Risk {n + 1}: the rate of indicator {n % 20 + 1} rises", "Region + Districts",
+                          n % 9 + 1, max(1, n % 9 - 1), f"W{n % 20 + 1:03}", "open"])
+    timed([args.bin, "--db", f"sqlite://{db}", "import", "risks", risks, "--register", code])
+    publish(server, BENCHMARK_INDICATOR)
+    pages = {
+        "benchmark": f"/benchmark?indicator={BENCHMARK_INDICATOR}&period={PERIOD}&level=district&unit={district}",
+        "risk register": f"/risks/{code}",
+        "public portal": "/open",
+        "public indicator": f"/open/indicators/{BENCHMARK_INDICATOR}",
+    }
+    out = {}
+    for name, path in pages.items():
+        status, _ = get(server.base + path)
+        if status != 200:
+            raise SystemExit(f"bench: {path} answered {status}")
+        log(f"serving: {path} for {args.duration} s")
+        out[name] = {"path": path, **wrk(server.base + path, args.duration)}
+    return out
+
+
+def publish(server, indicator):
+    """Publishes an indicator on the open-data portal as an officer would:
+    the publication page's form, with its token."""
+    request = urllib.request.Request(f"{server.base}/publication", headers=AUTH)
+    html = urllib.request.urlopen(request, timeout=30).read().decode()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
+    form = urllib.parse.urlencode({"csrf": csrf, "indicator": indicator, "publish": "yes"}).encode()
+    opener = urllib.request.build_opener(NoRedirect())
+    try:
+        opener.open(urllib.request.Request(f"{server.base}/publication/indicators", data=form, headers=AUTH), timeout=30)
+    except urllib.error.HTTPError as e:
+        if e.code != 303:
+            raise SystemExit(f"bench: publishing {indicator} answered {e.code}: {e.read()[:300]!r}")
 
 
 # The rows re-imported while the API is written to, and how long a write
@@ -735,6 +792,15 @@ def render(args, results, serving, info, pages):
             "on the next read",
             w["visible_on_next_read"] == w["saved"],
         )
+        for name, load in serving.get("later", {}).items():
+            row(
+                f"{name} page (`{load['path']}`), 32 connections, {args.duration} s",
+                f"{load['rps']:,.0f} req/s, p50 {load['p50_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms",
+                "",
+                f"{load['errors']} errors",
+                "p99 under 50 ms, no errors",
+                load["p99_ms"] < 50 and load["errors"] == 0,
+            )
         row("resident memory of the server", f"{serving['rss_mib']:.0f} MiB", "", "", "under 512 MiB", serving["rss_mib"] < 512)
         d = serving.get("during_import")
         if d:

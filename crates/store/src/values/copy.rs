@@ -474,8 +474,11 @@ fn copy_error(why: &str) -> crate::error::StoreError {
 mod tests {
     use super::*;
 
+    /// Indicator id, unit id, period, value, numerator, note, approved.
+    type Line<'a> = (i64, i32, &'a str, f64, Option<f64>, Option<&'a str>, bool);
+
     /// A binary COPY stream of `rows` as PostgreSQL sends it.
-    fn stream(rows: &[(i64, i32, &str, f64, Option<f64>, Option<&str>, bool)]) -> Vec<u8> {
+    fn stream(rows: &[Line<'_>]) -> Vec<u8> {
         let mut out = SIGNATURE.to_vec();
         out.extend_from_slice(&0i32.to_be_bytes());
         out.extend_from_slice(&0i32.to_be_bytes());
