@@ -29,6 +29,7 @@ write lock (200 after waiting, or 503 with Retry-After; never a 500).
 
 import argparse
 import datetime
+import csv
 import json
 import os
 import platform
@@ -54,6 +55,16 @@ PICTURE_PERIOD = "2025-03"
 PICTURE_YEAR = "2024"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+
+
+# Parts of the run to leave out, comma-separated (SKIP=backup,during-import):
+# backup (backup and restore against each database's own tools),
+# during-import (API writes while an import runs), demo-pages (every demo
+# page), given-shape (the second workload shape's imports), scale-out
+# (bench/scale_out.py, the PostgreSQL measures), later-pages (the benchmark,
+# risk register and public portal pages under load). Issue 16's goals need none
+# of backup, during-import or demo-pages; they need the rest.
+SKIP = {part.strip() for part in os.environ.get("SKIP", "").split(",") if part.strip()}
 
 
 def log(message):
@@ -218,6 +229,46 @@ select count(*) from value;
     return seconds, int(out.strip().splitlines()[-1])
 
 
+def sqlite_floor(db, workdir):
+    """The B-tree insert alone, the floor under any SQLite import: the rows
+    Stocktake stored, already parsed, checked and resolved to ids, copied
+    into a staging table (not timed), then inserted in key order (the most
+    favourable) into a table of the value table's own shape (keyed on
+    indicator id, unit id and period, without rowid) in one transaction,
+    timed by sqlite3 itself."""
+    floor = os.path.join(workdir, "floor.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(floor + suffix):
+            os.remove(floor + suffix)
+    script = f"""
+pragma journal_mode = wal;
+pragma synchronous = normal;
+attach '{db}' as src;
+create table staging as select indicator_id, org_unit_id, period, value, numerator, denominator, note
+  from src.value;
+detach src;
+create table value (
+  indicator_id integer not null, org_unit_id integer not null, period text not null,
+  value real not null, numerator real, denominator real, note text,
+  updated_at text not null default current_timestamp,
+  state text not null default 'approved', entered_by text, submitted_by text, approved_by text,
+  primary key (indicator_id, org_unit_id, period)
+) without rowid;
+create index value_not_approved on value (state) where state <> 'approved';
+.timer on
+begin;
+insert into value (indicator_id, org_unit_id, period, value, numerator, denominator, note)
+  select * from staging order by rowid;
+commit;
+"""
+    _, out = timed(["sqlite3", floor], input=script)
+    seconds = sum(float(m) for m in re.findall(r"Run Time: real ([\d.]+)", out))
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(floor + suffix):
+            os.remove(floor + suffix)
+    return seconds
+
+
 def wrk(url, seconds, connections=32):
     """Runs wrk; returns requests/s, p50 and p99 in ms, and errors."""
     headers = [arg for name, value in AUTH.items() for arg in ("-H", f"{name}: {value}")]
@@ -294,9 +345,12 @@ def measure_scale(args, scale, workdir):
     log(f"scale {scale}: import")
     ours, _ = timed([args.bin, "--db", url, "import", "values", values_csv])
     reference, reference_rows = sqlite3_import(values_csv, data)
+    floor = sqlite_floor(db, data)
     timed([args.bin, "--db", url, "import", "targets", os.path.join(data, "targets.csv")])
     make_admin(args.bin, db, data)
-    given, given_reference = import_with_values_given(args, scale, workdir, shape, data)
+    given = given_reference = None
+    if "given-shape" not in SKIP:
+        given, given_reference = import_with_values_given(args, scale, workdir, shape, data)
 
     log(f"scale {scale}: start to first answer")
     server = Server(args.bin, db)
@@ -344,6 +398,7 @@ def measure_scale(args, scale, workdir):
         "values": scorecard["values"],
         "import_s": ours,
         "import_reference_s": reference,
+        "import_floor_s": floor,
         "import_given_s": given,
         "import_given_reference_s": given_reference,
         "reference_rows": reference_rows,
@@ -425,6 +480,9 @@ def measure_serving(args, db):
             raise SystemExit(f"bench: {picture} answered {status}")
         log(f"serving: {picture} for {args.duration} s")
         picture_load = wrk(picture, args.duration)
+        later = {}
+        if "later-pages" not in SKIP:
+            later = later_pages(args, server, db, district)
         log("writes under load")
         background = threading.Thread(target=wrk, args=(page, max(3, args.duration // 2)))
         background.start()
@@ -433,7 +491,59 @@ def measure_serving(args, db):
         rss = rss_mib(server.process.pid)
     finally:
         server.stop()
-    return {"district": district, "page": page_load, "api": api_load, "picture": picture_load, "writes": writes, "rss_mib": rss}
+    return {"district": district, "page": page_load, "api": api_load, "picture": picture_load, "later": later,
+            "writes": writes, "rss_mib": rss}
+
+
+def later_pages(args, server, db, district):
+    """The pages later issues added, each under 32 connections as the
+    scorecard page: a benchmark across the districts, a regional risk
+    register of 40 risks tied to the workload's indicators, and the public
+    portal with one indicator published (its page of every district)."""
+    code = "BENCH-REGION"
+    try:
+        post_json(f"{server.base}/api/v1/risk-registers",
+                  {"code": code, "name": "Regional risk register", "unit": "E92000001"})
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"bench: opening a risk register answered {e.code}: {e.read()[:400]!r}")
+    risks = os.path.join(os.path.dirname(db), "risks.csv")
+    with open(risks, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["code", "title", "owners", "inherent_score", "residual_score", "indicators", "status"])
+        for n in range(40):
+            out.writerow([f"R{n + 1:02}", f"Risk {n + 1}: the rate of indicator {n % 20 + 1} rises", "Region + Districts",
+                          n % 9 + 1, max(1, n % 9 - 1), f"W{n % 20 + 1:03}", "open"])
+    timed([args.bin, "--db", f"sqlite://{db}", "import", "risks", risks, "--register", code])
+    publish(server, BENCHMARK_INDICATOR)
+    pages = {
+        "benchmark": f"/benchmark?indicator={BENCHMARK_INDICATOR}&period={PERIOD}&level=district&unit={district}",
+        "risk register": f"/risks/{code}",
+        "public portal": "/open",
+        "public indicator": f"/open/indicators/{BENCHMARK_INDICATOR}",
+    }
+    out = {}
+    for name, path in pages.items():
+        status, _ = get(server.base + path)
+        if status != 200:
+            raise SystemExit(f"bench: {path} answered {status}")
+        log(f"serving: {path} for {args.duration} s")
+        out[name] = {"path": path, **wrk(server.base + path, args.duration)}
+    return out
+
+
+def publish(server, indicator):
+    """Publishes an indicator on the open-data portal as an officer would:
+    the publication page's form, with its token."""
+    request = urllib.request.Request(f"{server.base}/publication", headers=AUTH)
+    html = urllib.request.urlopen(request, timeout=30).read().decode()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
+    form = urllib.parse.urlencode({"csrf": csrf, "indicator": indicator, "publish": "yes"}).encode()
+    opener = urllib.request.build_opener(NoRedirect())
+    try:
+        opener.open(urllib.request.Request(f"{server.base}/publication/indicators", data=form, headers=AUTH), timeout=30)
+    except urllib.error.HTTPError as e:
+        if e.code != 303:
+            raise SystemExit(f"bench: publishing {indicator} answered {e.code}: {e.read()[:300]!r}")
 
 
 # The rows re-imported while the API is written to, and how long a write
@@ -654,18 +764,22 @@ def render(args, results, serving, info, pages):
         rows.append(f"| {measure} | {ours} | {reference} | {value} | {goal} | {'yes' if met else '**no**'} |")
 
     r = ratio(first["import_reference_s"], first["import_s"])
-    row("import of the values file (ratios as parts, values blank)", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
-    r = ratio(first["import_given_reference_s"], first["import_given_s"])
-    row("import of the values file (each value given beside its parts, and checked against them)", f"{first['import_given_s']:.1f} s", f"sqlite3 {first['import_given_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 1.5x as fast", r >= 1.5)
-    row("start to first answer", f"{first['start_s']:.2f} s", "", "", "under 5 s", first["start_s"] < 5)
+    row("import of the values file (ratios as parts, values blank)", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 3x as fast", r >= 3)
+    row("B-tree insert alone: the rows already parsed, checked and resolved, inserted in key order in one transaction (the floor)",
+        f"{first['import_floor_s']:.1f} s", "", f"the import takes {ratio(first['import_s'], first['import_floor_s']):.2f}x the floor",
+        "measured", True)
+    if first["import_given_s"]:
+        r = ratio(first["import_given_reference_s"], first["import_given_s"])
+        row("import of the values file (each value given beside its parts, and checked against them)", f"{first['import_given_s']:.1f} s", f"sqlite3 {first['import_given_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 3x as fast", r >= 3)
+    row("start to first answer", f"{first['start_s']:.2f} s", "", "", "under 2 s", first["start_s"] < 2)
     r = ratio(first["scorecard_reference_s"], first["scorecard_s"])
     row(
         f"full scorecard, {first['scorecard_rows']:,} unit-indicator rows",
         f"{first['scorecard_s'] * 1000:.1f} ms",
         f"DuckDB {first['scorecard_reference_s'] * 1000:.0f} ms",
         f"{r:.1f}x as fast",
-        "at least 10x as fast",
-        r >= 10,
+        "at least 20x as fast",
+        r >= 20,
     )
     r = ratio(first["quartiles_reference_s"], first["quartiles_s"])
     row(
@@ -673,8 +787,8 @@ def render(args, results, serving, info, pages):
         f"{first['quartiles_s'] * 1000:.1f} ms",
         f"DuckDB {first['quartiles_reference_s'] * 1000:.0f} ms",
         f"{r:.1f}x as fast",
-        "at least 10x as fast",
-        r >= 10,
+        "at least 20x as fast",
+        r >= 20,
     )
     row(
         f"benchmark of one indicator-month across all {first['benchmark_districts']:,} districts",
@@ -723,16 +837,26 @@ def render(args, results, serving, info, pages):
             "on the next read",
             w["visible_on_next_read"] == w["saved"],
         )
-        row("resident memory of the server", f"{serving['rss_mib']:.0f} MiB", "", "", "under 1 GiB", serving["rss_mib"] < 1024)
-        d = serving["during_import"]
-        row(
-            f"API writes while a command-line import of {d['rows']:,} rows runs ({d['import_s']:.1f} s, write wait {d['write_wait_s']} s)",
-            f"{d['writes']} writes: {d['ok']} saved (longest wait {d['longest_ok_s']:.1f} s), {d['retry']} told 503 with Retry-After",
-            "",
-            f"{d['other']} other answers",
-            "200 or 503 with Retry-After, never a 500",
-            d["other"] == 0,
-        )
+        for name, load in serving.get("later", {}).items():
+            row(
+                f"{name} page (`{load['path']}`), 32 connections, {args.duration} s",
+                f"{load['rps']:,.0f} req/s, p50 {load['p50_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms",
+                "",
+                f"{load['errors']} errors",
+                "p99 under 50 ms, no errors",
+                load["p99_ms"] < 50 and load["errors"] == 0,
+            )
+        row("resident memory of the server", f"{serving['rss_mib']:.0f} MiB", "", "", "under 512 MiB", serving["rss_mib"] < 512)
+        d = serving.get("during_import")
+        if d:
+            row(
+                f"API writes while a command-line import of {d['rows']:,} rows runs ({d['import_s']:.1f} s, write wait {d['write_wait_s']} s)",
+                f"{d['writes']} writes: {d['ok']} saved (longest wait {d['longest_ok_s']:.1f} s), {d['retry']} told 503 with Retry-After",
+                "",
+                f"{d['other']} other answers",
+                "200 or 503 with Retry-After, never a 500",
+                d["other"] == 0,
+            )
         b = serving.get("backup")
         if b:
             values = f"{first['values']:,} values"
@@ -807,15 +931,17 @@ def render(args, results, serving, info, pages):
             "|---|---|---|---|---|---|---|---|---|---|",
             *growth_rows,
             "",
-            "### Demo pages",
-            "",
-            f"Every page of the demo (`stocktake demo`), served by the release build: the slowest of all took "
-            f"{slowest:.1f} ms (goal: under 100 ms).",
-            "",
-            "| page | path | median | slowest |",
-            "|---|---|---|---|",
-            *page_rows,
-            "",
+            *([
+                "### Demo pages",
+                "",
+                f"Every page of the demo (`stocktake demo`), served by the release build: the slowest of all took "
+                f"{slowest:.1f} ms (goal: under 100 ms).",
+                "",
+                "| page | path | median | slowest |",
+                "|---|---|---|---|",
+                *page_rows,
+                "",
+            ] if pages else []),
             "### Machine and versions",
             "",
             *[f"- {k}: {v}" for k, v in info.items()],
@@ -829,7 +955,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True)
     parser.add_argument("--wards", default=os.environ.get("WARDS", os.path.join(ROOT, "..", "shared", "data", "reference", "wards.csv")))
-    parser.add_argument("--scales", default=os.environ.get("SCALES", "1 2 4"))
+    parser.add_argument("--scales", default=os.environ.get("SCALES", "1"))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "30")))
     parser.add_argument("--writes", type=int, default=int(os.environ.get("WRITES", "50")))
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("REPEAT", "5")))
@@ -852,12 +978,16 @@ def main():
             log(f"scale {scale}: {json.dumps(result)}")
             if serving is None:
                 serving = measure_serving(args, db)
-                serving["during_import"] = writes_during_import(args, db, os.path.join(workdir, f"scale-{scale}", "values.csv"))
-                serving["backup"] = measure_backup(args, db, workdir)
+                if "during-import" not in SKIP:
+                    serving["during_import"] = writes_during_import(args, db, os.path.join(workdir, f"scale-{scale}", "values.csv"))
+                if "backup" not in SKIP:
+                    serving["backup"] = measure_backup(args, db, workdir)
             # Keep the disk small: this scale's files are no longer needed.
             shutil.rmtree(os.path.join(workdir, f"scale-{scale}"), ignore_errors=True)
-        log("demo pages")
-        pages = measure_demo_pages(args, workdir)
+        pages = []
+        if "demo-pages" not in SKIP:
+            log("demo pages")
+            pages = measure_demo_pages(args, workdir)
         table = render(args, results, serving, versions(args), pages)
         print(table)
         print(json.dumps({"results": results, "serving": serving}), file=sys.stderr)

@@ -7,7 +7,10 @@ STOCKTAKE_TEST_POSTGRES or STOCKTAKE_BENCH_POSTGRES, which run.sh sets).
              staging table, then one merge) against psql: `\\copy` of the
              same CSV into a staging table, then INSERT ... SELECT ... ON
              CONFLICT into a table keyed on indicator, unit and period, in
-             one transaction
+             one transaction; in both workload shapes (values left blank
+             beside their parts, and given beside them: `--with-values`)
+  start      each instance's start to its first answer (the whole cache
+             read by binary COPY and built)
   seen       two `stocktake serve` on the database: each of `--writes`
              values saved through the first, the time until the second
              answers it (LISTEN/NOTIFY, cell by cell), p50 and p99
@@ -134,6 +137,9 @@ def measure(args, workdir):
     log("postgres: import")
     ours, _ = timed([args.bin, "--db", url, "import", "values", values_csv])
     reference, reference_rows = reference_import(server_url, values_csv)
+    given = given_reference = None
+    if "given-shape" not in harness.SKIP:
+        given, given_reference = import_given(args, server_url, shape, data, workdir)
 
     password_file = os.path.join(workdir, "admin-password")
     with open(password_file, "w") as f:
@@ -205,6 +211,8 @@ def measure(args, workdir):
         "values": reference_rows,
         "import_s": ours,
         "import_reference_s": reference,
+        "import_given_s": given,
+        "import_given_reference_s": given_reference,
         "start_s": [start_first, start_second],
         "seen_writes": len(seen),
         "seen_p50_ms": statistics.median(seen),
@@ -214,6 +222,25 @@ def measure(args, workdir):
         "writes_per_s": len(written) / max(1, args.duration),
         "rss_mib": rss,
     }
+
+
+def import_given(args, server_url, shape, data, workdir):
+    """The second workload shape on PostgreSQL: each ratio's value given
+    beside its parts (checked against them on import), into a database of
+    its own, against psql on the same file. Returns both seconds."""
+    folder = os.path.join(workdir, "pg-given")
+    out_at = shape.index("--out") + 1
+    timed([args.bin, "bench-data", *shape[:out_at], folder, *shape[out_at + 1:], "--with-values"])
+    values_csv = os.path.join(folder, "values.csv")
+    url = harness.pg_database(server_url, "stocktake_bench_pg_given")
+    for kind in ("org-units", "indicators"):
+        timed([args.bin, "--db", url, "import", kind, os.path.join(data, f"{kind}.csv")])
+    log("postgres: import, values given beside their parts")
+    ours, _ = timed([args.bin, "--db", url, "import", "values", values_csv])
+    reference, _ = reference_import(server_url, values_csv)
+    timed([psql(), server_url, "-q", "-c", "drop database stocktake_bench_pg_given"])
+    shutil.rmtree(folder, ignore_errors=True)
+    return ours, reference
 
 
 def render(r, quick):
@@ -226,6 +253,13 @@ def render(r, quick):
         "|---|---|---|---|---|",
         f"| import | {r['import_s']:.2f} s | psql `\\copy` + INSERT ... SELECT {r['import_reference_s']:.2f} s "
         f"({ratio:.2f}x) | 1.5x | {'yes' if ratio >= 1.5 else 'no'} |",
+    ]
+    if r.get("import_given_s"):
+        given = r["import_given_reference_s"] / r["import_given_s"]
+        lines.append(
+            f"| import, values given beside their parts | {r['import_given_s']:.2f} s | psql {r['import_given_reference_s']:.2f} s "
+            f"({given:.2f}x) | 1.5x | {'yes' if given >= 1.5 else 'no'} |")
+    lines += [
         f"| a write through one instance seen through the other ({r['seen_writes']} writes) | "
         f"p50 {r['seen_p50_ms']:.0f} ms, p99 {r['seen_p99_ms']:.0f} ms | | p99 under 1 s | "
         f"{'yes' if r['seen_p99_ms'] < 1000 else 'no'} |",
@@ -241,6 +275,22 @@ def render(r, quick):
     return "\n".join(lines)
 
 
+def add_to_report(path, table):
+    """Puts the PostgreSQL table in the Results section harness.py has just
+    written, before its list of machine and versions."""
+    with open(path) as f:
+        text = f.read()
+    section = "### PostgreSQL and several instances\n\n" + table + "\n\n"
+    old = text.find("### PostgreSQL and several instances")
+    if old >= 0:
+        end = text.find("\n### ", old + 1)
+        text = text[:old] + (text[end + 1:] if end >= 0 else "")
+    at = text.find("### Machine and versions")
+    text = text[:at] + section + text[at:] if at >= 0 else text.rstrip("\n") + "\n\n" + section
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True)
@@ -248,6 +298,8 @@ def main():
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--writes", type=int, default=int(os.environ.get("SEEN_WRITES", "200")))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "30")))
+    parser.add_argument("--write", default=os.environ.get("BENCH_REPORT", os.path.join(harness.ROOT, "docs", "benchmarks.md")),
+                        help="the markdown file whose Results section gets the PostgreSQL table; 'none' to only print")
     parser.add_argument("--quick", action="store_true", default=os.environ.get("QUICK") == "1")
     args = parser.parse_args()
     args.bin = os.path.abspath(args.bin)
@@ -256,8 +308,11 @@ def main():
     workdir = tempfile.mkdtemp(prefix="stocktake-bench-pg.")
     try:
         result = measure(args, workdir)
-        print(render(result, args.quick))
+        table = render(result, args.quick)
+        print(table)
         print(json.dumps(result), file=sys.stderr)
+        if args.write != "none" and not args.quick:
+            add_to_report(args.write, table)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -2,7 +2,12 @@
 //! indicators, targets, nearest neighbours and hot-spot rules, then every
 //! value read straight into its column.
 
-use std::sync::Arc;
+use std::ops::RangeInclusive;
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use rustc_hash::FxHashMap;
 
 use stocktake_core::{Analytics, AppliesRule, Hierarchy, IndIdx, Observation, Period, UnitIdx};
 use stocktake_store::Store;
@@ -62,53 +67,195 @@ pub(crate) async fn load(store: &Store, options: &OpenOptions) -> Result<Analyti
     }
     cache.set_hot_spot_rules(store.hot_spot_rules().await?);
     if options.load_values {
-        load_values(store, &mut cache).await?;
+        cache = load_values(store, cache).await?;
     }
     Ok(cache)
 }
 
+/// One value read, with its indicator and unit already placed: what the
+/// reading side hands the building side.
+struct Loaded {
+    ind: IndIdx,
+    unit: UnitIdx,
+    period: Period,
+    observation: Observation,
+    note: Option<String>,
+    approved: bool,
+}
+
+/// Values handed over at a time: large enough that the hand-over costs
+/// nothing, small enough that both sides stay busy.
+const BATCH: usize = 16_384;
+
 /// Reads every value into the cache and computes the rollups. Rows name
-/// indicators and units by id, mapped straight to positions.
-async fn load_values(store: &Store, cache: &mut Analytics) -> Result<(), AppError> {
+/// indicators and units by id, mapped straight to positions. Reading (the
+/// database's decoding, the periods' parsing) and building (placing each
+/// value in its column) run on threads of their own: the indicators are
+/// shared out in parts among as many readers as there are cores, each on a
+/// connection of its own, while one builder places what they read.
+async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppError> {
+    let started = Instant::now();
     let (indicator_ids, unit_ids) = store.code_ids().await?;
-    let indicators = by_id(indicator_ids, |code| cache.find_indicator(code));
-    let units = by_id(unit_ids, |code| cache.hierarchy().find(code));
-    let mut unreadable = 0u64;
-    let mut drafts = Vec::new();
-    store
-        .for_each_raw_value(|v| {
-            let (Some(i), Some(u), Ok(period)) = (
-                position::<IndIdx>(&indicators, v.indicator_id),
-                position::<UnitIdx>(&units, v.org_unit_id),
-                v.period.parse::<Period>(),
-            ) else {
-                unreadable += 1;
-                return;
-            };
-            let observation = Observation {
-                value: v.value,
-                numerator: v.numerator,
-                denominator: v.denominator,
-            };
-            cache.load_value(i, u, period, Some(observation), v.note.map(str::to_owned));
-            if !v.approved {
-                drafts.push((i, u, period));
+    let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let parts = Arc::new(Mutex::new(parts(&indicator_ids, readers * 4)));
+    let indicators = Arc::new(by_id(indicator_ids, |code| cache.find_indicator(code)));
+    let units = Arc::new(by_id(unit_ids, |code| cache.hierarchy().find(code)));
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(readers * 2);
+    let builder = tokio::task::spawn_blocking(move || build(cache, receive));
+    let runtime = tokio::runtime::Handle::current();
+    let mut reading = Vec::new();
+    for _ in 0..readers {
+        let (store, parts, send) = (store.clone(), parts.clone(), send.clone());
+        let (indicators, units, runtime) = (indicators.clone(), units.clone(), runtime.clone());
+        // SQLite's reads block their thread; PostgreSQL's are driven by
+        // the runtime: a blocking thread of its own suits both.
+        reading.push(tokio::task::spawn_blocking(move || {
+            runtime.block_on(read(&store, &parts, &send, &indicators, &units))
+        }));
+    }
+    drop(send);
+    let (mut count, mut unreadable, mut failed) = (0, 0, None);
+    for reader in reading {
+        match reader.await {
+            Ok(Ok((read, skipped))) => {
+                count += read;
+                unreadable += skipped;
             }
-        })
-        .await?;
+            Ok(Err(e)) => failed = failed.or(Some(e.into())),
+            Err(e) => {
+                failed = failed.or(Some(AppError::Internal(anyhow::anyhow!(
+                    "reading the values failed: {e}"
+                ))));
+            }
+        }
+    }
+    let read_ms = started.elapsed().as_millis();
+    let (cache, rollup_ms) = builder
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("building the cache failed: {e}")))?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
     if unreadable > 0 {
         tracing::warn!(
             unreadable,
             "stored values that could not be read were left out of the figures"
         );
     }
+    tracing::info!(
+        values = count,
+        readers,
+        read_ms,
+        rollup_ms,
+        total_ms = started.elapsed().as_millis(),
+        "values loaded into the cache"
+    );
+    Ok(cache)
+}
+
+/// The indicators' ids shared into about `wanted` ranges of as many
+/// indicators each, the first and last open-ended so every value is in one.
+fn parts(ids: &[(String, i64)], wanted: usize) -> Vec<RangeInclusive<i64>> {
+    let mut ids: Vec<i64> = ids.iter().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    let size = ids.len().div_ceil(wanted.max(1)).max(1);
+    let mut out: Vec<RangeInclusive<i64>> = Vec::new();
+    let mut from = i64::MIN;
+    for chunk in ids.chunks(size) {
+        let last = *chunk.last().expect("chunks are not empty");
+        out.push(from..=last);
+        from = last.saturating_add(1);
+    }
+    match out.last_mut() {
+        Some(last) => *last = *last.start()..=i64::MAX,
+        None => out.push(i64::MIN..=i64::MAX),
+    }
+    out
+}
+
+/// One reader: takes parts until none is left, sending what it reads to
+/// the builder in batches. Returns the values read and those left out.
+async fn read(
+    store: &Store,
+    parts: &Mutex<Vec<RangeInclusive<i64>>>,
+    send: &SyncSender<Vec<Loaded>>,
+    indicators: &[Option<IndIdx>],
+    units: &[Option<UnitIdx>],
+) -> Result<(u64, u64), stocktake_store::StoreError> {
+    // A few dozen distinct periods among millions of rows: each is parsed once.
+    let mut periods: FxHashMap<Box<str>, Period> = FxHashMap::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let (mut count, mut unreadable, mut builder_gone) = (0, 0, false);
+    loop {
+        let part = parts.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let Some(part) = part else { break };
+        if builder_gone {
+            break;
+        }
+        count += store
+            .for_each_raw_value_of(part, |v| {
+                if builder_gone {
+                    return;
+                }
+                let period = match periods.get(v.period) {
+                    Some(p) => Some(*p),
+                    None => v.period.parse::<Period>().ok().inspect(|p| {
+                        periods.insert(v.period.into(), *p);
+                    }),
+                };
+                let (Some(ind), Some(unit), Some(period)) = (
+                    position::<IndIdx>(indicators, v.indicator_id),
+                    position::<UnitIdx>(units, v.org_unit_id),
+                    period,
+                ) else {
+                    unreadable += 1;
+                    return;
+                };
+                batch.push(Loaded {
+                    ind,
+                    unit,
+                    period,
+                    observation: Observation {
+                        value: v.value,
+                        numerator: v.numerator,
+                        denominator: v.denominator,
+                    },
+                    note: v.note.map(str::to_owned),
+                    approved: v.approved,
+                });
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    builder_gone = send.send(full).is_err();
+                }
+            })
+            .await?;
+    }
+    if !batch.is_empty() {
+        let _ = send.send(batch);
+    }
+    Ok((count, unreadable))
+}
+
+/// The building side of [`load_values`]: places each value, then makes
+/// the rollups. Returns the cache and the rollups' time in milliseconds.
+fn build(mut cache: Analytics, receive: Receiver<Vec<Loaded>>) -> (Analytics, u128) {
+    let mut drafts = Vec::new();
+    for batch in receive {
+        for v in batch {
+            cache.load_value(v.ind, v.unit, v.period, Some(v.observation), v.note);
+            if !v.approved {
+                drafts.push((v.ind, v.unit, v.period));
+            }
+        }
+    }
+    let started = Instant::now();
     cache.recompute_all();
     // Few values wait for approval at any time: mark them once the
     // rollups are made.
     for (i, u, period) in drafts {
         cache.set_draft(i, u, period, true);
     }
-    Ok(())
+    (cache, started.elapsed().as_millis())
 }
 
 /// A table from database id to cache position.
@@ -125,4 +272,24 @@ fn by_id<P: Copy>(ids: Vec<(String, i64)>, find: impl Fn(&str) -> Option<P>) -> 
 
 fn position<P: Copy>(positions: &[Option<P>], id: i64) -> Option<P> {
     positions.get(usize::try_from(id).ok()?).copied().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parts;
+
+    fn ids(list: &[i64]) -> Vec<(String, i64)> {
+        list.iter().map(|id| (format!("I{id}"), *id)).collect()
+    }
+
+    #[test]
+    fn the_parts_cover_every_id_once() {
+        let all = parts(&ids(&[9, 2, 4, 7, 12, 30, 31]), 3);
+        assert_eq!(all, [i64::MIN..=7, 8..=30, 31..=i64::MAX]);
+        // More parts wanted than indicators: one each.
+        assert_eq!(parts(&ids(&[5, 6]), 8), [i64::MIN..=5, 6..=i64::MAX]);
+        // No indicators: one part, everything.
+        assert_eq!(parts(&[], 4), [i64::MIN..=i64::MAX]);
+        assert_eq!(parts(&ids(&[3]), 4), [i64::MIN..=i64::MAX]);
+    }
 }

@@ -229,7 +229,15 @@ impl Stocktake {
     /// [`Stocktake::apply_changes`]). Cheap when nothing changed: one query.
     /// Where the log is being applied already (by [`Stocktake::keep_current`]),
     /// returns at once rather than keep a request waiting for it.
+    ///
+    /// Where a PostgreSQL listener is up, it applies every change as soon as
+    /// it is notified, so a request never pays for a look at the log: under
+    /// steady writes from other instances that look, a query or two on a
+    /// pool shared with the pages, would keep a page waiting.
     pub async fn refresh_if_changed(&self) -> Result<bool, AppError> {
+        if self.sync.listening.load(Ordering::Acquire) {
+            return Ok(false);
+        }
         if self.sync.applying.try_lock().is_err() {
             return Ok(false);
         }

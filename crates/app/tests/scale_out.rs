@@ -310,3 +310,86 @@ async fn the_change_log_is_pruned_once_every_live_instance_has_applied_it() {
         one.close().await;
     }
 }
+
+/// Starting reads every stored value straight into the cache (by binary
+/// COPY on PostgreSQL, through SQLite's own API on a file, the reading and
+/// the building on two threads): a freshly started instance shows the
+/// same scorecard, ratio parts, notes and all, as the instance that wrote
+/// them, across more rows than one hand-over between the two threads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_freshly_started_instance_shows_every_figure_the_writer_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases("start", dir.path()) {
+        let app = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
+        let mut units = String::from("code,name,level,parent_code\nS,Service,service,\n");
+        let mut values =
+            String::from("indicator,org_unit,period,value,numerator,denominator,note\n");
+        for d in 0..6 {
+            units.push_str(&format!("D{d},District {d},district,S\n"));
+            for w in 0..50 {
+                units.push_str(&format!("W{d}-{w},Ward {d}-{w},ward,D{d}\n"));
+                for m in 1..=12 {
+                    let (n, p) = (d * 7 + w + m, 1000 + w * 10);
+                    let note = if (w + m) % 97 == 0 {
+                        "checked, with a comma"
+                    } else {
+                        ""
+                    };
+                    // The value given beside its parts on even months, blank on odd.
+                    let value = if m % 2 == 0 {
+                        format!("{}", f64::from(n) * 1000.0 / f64::from(p))
+                    } else {
+                        String::new()
+                    };
+                    values.push_str(&format!(
+                        "RATE,W{d}-{w},2024-{m:02},{value},{n},{p},\"{note}\"\n"
+                    ));
+                    values.push_str(&format!("COUNT,W{d}-{w},2024-{m:02},{},,,\n", n % 13));
+                }
+            }
+        }
+        let indicators = "code,title,kind,polarity,frequency,unit,factor,decimals
+RATE,Fires per 1000,ratio,lower_is_better,month,per 1000,1000,2
+COUNT,Fires,count,lower_is_better,month,fires,,0
+";
+        app.import_texts(
+            &system(),
+            &[
+                (FileKind::OrgUnits, units.as_str()),
+                (FileKind::Indicators, indicators),
+                (FileKind::Values, values.as_str()),
+            ],
+        )
+        .await
+        .unwrap();
+        let fresh = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
+        let mut compared = 0;
+        for unit in ["S", "D0", "D5", "W3-17", "W0-0"] {
+            for m in 1..=12 {
+                let period = month(&format!("2024-{m:02}"));
+                let written = app.scorecard(&system(), unit, period).unwrap();
+                let started = fresh.scorecard(&system(), unit, period).unwrap();
+                assert_eq!(written.rows.len(), 2, "{url} {unit}");
+                assert_eq!(
+                    format!("{started:?}"),
+                    format!("{written:?}"),
+                    "{url} {unit} {period}"
+                );
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 60);
+        // The service's rate is its wards' events over their population.
+        let service = figure(&fresh, "RATE", "S", "2024-03").unwrap();
+        let (mut n, mut p) = (0.0, 0.0);
+        for d in 0..6 {
+            for w in 0..50 {
+                n += f64::from(d * 7 + w + 3);
+                p += f64::from(1000 + w * 10);
+            }
+        }
+        assert!((service - n * 1000.0 / p).abs() < 1e-9, "{url}: {service}");
+        app.close().await;
+        fresh.close().await;
+    }
+}

@@ -7,6 +7,7 @@
 //!
 //! Everything else, and PostgreSQL, stays on sqlx.
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
@@ -79,16 +80,19 @@ fn bulk_error(e: rusqlite::Error) -> StoreError {
 pub(crate) fn for_each_value(
     path: &Path,
     options: StoreOptions,
+    indicators: RangeInclusive<i64>,
     mut f: impl FnMut(RawValue<'_>),
 ) -> Result<u64> {
     let conn = open(path, false, options)?;
     let mut statement = conn
         .prepare(
             "select indicator_id, org_unit_id, period, value, numerator, denominator, note, \
-             state = 'approved' from value",
+             state = 'approved' from value where indicator_id between ?1 and ?2",
         )
         .map_err(bulk_error)?;
-    let mut rows = statement.query([]).map_err(bulk_error)?;
+    let mut rows = statement
+        .query([*indicators.start(), *indicators.end()])
+        .map_err(bulk_error)?;
     let mut count = 0;
     while let Some(row) = rows.next().map_err(bulk_error)? {
         let period = row

@@ -2,6 +2,7 @@
 //! one transaction, and reads streamed in order without holding them all.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::RangeInclusive;
 
 use futures_util::TryStreamExt;
 use serde_json::{Value as Json, json};
@@ -770,14 +771,30 @@ impl Store {
     /// (see [`Store::code_ids`]), in no particular order: the fast way to
     /// load them all. On an SQLite file this reads through SQLite's own API
     /// and blocks the calling thread until done.
-    pub async fn for_each_raw_value(&self, mut f: impl FnMut(RawValue<'_>)) -> Result<u64> {
+    pub async fn for_each_raw_value(&self, f: impl FnMut(RawValue<'_>)) -> Result<u64> {
+        self.for_each_raw_value_of(i64::MIN..=i64::MAX, f).await
+    }
+
+    /// [`Store::for_each_raw_value`] for the values of the indicators whose
+    /// ids are in `indicators`: a part of the whole, so that several parts
+    /// can be read at once, each on a connection of its own.
+    pub async fn for_each_raw_value_of(
+        &self,
+        indicators: RangeInclusive<i64>,
+        mut f: impl FnMut(RawValue<'_>),
+    ) -> Result<u64> {
         if let Some(file) = &self.sqlite_file {
-            return super::bulk::for_each_value(file, self.options, f);
+            return super::bulk::for_each_value(file, self.options, indicators, f);
+        }
+        if let Some(url) = &self.listen_url {
+            return super::copy::for_each_value(url, indicators, f).await;
         }
         let mut rows = sqlx::query(
             "select indicator_id, org_unit_id, period, value, numerator, denominator, note, \
-             state = 'approved' from value",
+             state = 'approved' from value where indicator_id between $1 and $2",
         )
+        .bind(*indicators.start())
+        .bind(*indicators.end())
         .fetch(&self.pool);
         let mut count = 0;
         while let Some(row) = rows.try_next().await? {
