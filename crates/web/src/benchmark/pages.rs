@@ -559,6 +559,8 @@ struct NeighboursPage {
     unit_href: String,
     import_href: Option<String>,
     approved_only: bool,
+    report_href: String,
+    report_pdf_href: String,
 }
 
 pub async fn neighbours(
@@ -645,6 +647,8 @@ pub async fn neighbours(
         import_href: framework.then(|| "/import".to_owned()),
         approved_only: c.approved_only,
         period_label: c.period_label,
+        report_href: crate::reports::benchmark::href(&unit, &period.to_string(), false),
+        report_pdf_href: crate::reports::benchmark::href(&unit, &period.to_string(), true),
         code: unit,
     })
 }
