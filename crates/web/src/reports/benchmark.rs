@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{Html, Response};
 use serde::Deserialize;
+use serde_json::json;
 use stocktake::AppError;
 use stocktake::core::Polarity;
 use stocktake::reports::{BenchmarkReport, BenchmarkReportLine, parse_benchmark_period};
@@ -335,6 +336,48 @@ pub struct BenchmarkQuery {
     period: String,
 }
 
+fn report_example() -> serde_json::Value {
+    let unit = |code: &str, name: &str| json!({"code": code, "name": name, "level": "district"});
+    let comparator = |code: &str, name: &str, value: f64, rank: u32, quartile: u8, picked: bool| {
+        json!({"code": code, "name": name, "value": value, "value_text": format!("{value:.1}"),
+            "rank": rank, "quartile": quartile, "picked": picked})
+    };
+    json!({
+        "unit": unit("E07000174", "Mansfield"),
+        "period": "2023/24", "period_label": "2023/24",
+        "comparators": "Mansfield's nearest neighbours and Mansfield itself",
+        "neighbours": [unit("E07000170", "Ashfield"), unit("E07000171", "Bassetlaw")],
+        "left_out": 0,
+        "tallies": [
+            {"quartile": 1, "words": "Best quarter", "count": 0},
+            {"quartile": 2, "words": "Second quarter", "count": 1},
+            {"quartile": 3, "words": "Third quarter", "count": 0},
+            {"quartile": 4, "words": "Worst quarter", "count": 0},
+            {"quartile": null, "words": "No figure", "count": 0}
+        ],
+        "best_placed": ["NI192 Household waste recycled"],
+        "worst_placed": [],
+        "lines": [{
+            "indicator": "NI192", "title": "Household waste recycled", "measure": "%",
+            "decimals": 1, "polarity": "higher_is_better", "polarity_words": "higher is better",
+            "period": "2023/24", "period_label": "2023/24",
+            "value": 30.6, "value_text": "30.6", "rank": 2, "of": 3, "rank_text": "2 of 3",
+            "quartile": 2, "quartile_words": "Second quarter",
+            "median": 30.6, "median_text": "30.6", "aggregate": null, "aggregate_text": null,
+            "best": 40.2, "best_text": "40.2", "best_unit": "Ashfield",
+            "distance_from_median": 0.0, "distance_text": "0.0",
+            "comparators": [
+                comparator("E07000170", "Ashfield", 40.2, 1, 1, false),
+                comparator("E07000174", "Mansfield", 30.6, 2, 2, true),
+                comparator("E07000171", "Bassetlaw", 25.1, 3, 4, false)
+            ],
+            "lower_quartile": 27.85, "upper_quartile": 35.4, "min": 25.1, "max": 40.2
+        }],
+        "approved_only": false,
+        "composed_at": "2025-01-31 09:15:00"
+    })
+}
+
 /// Get a unit's benchmarking report
 ///
 /// The unit against its nearest neighbours in your scope for a period:
@@ -349,7 +392,7 @@ pub struct BenchmarkQuery {
     operation_id = "get_benchmark_report",
     params(("code" = String, Path, description = "The unit's code.", example = "NFRS"), BenchmarkQuery),
     responses(
-        (status = 200, description = "The report.", body = BenchmarkReport),
+        (status = 200, description = "The report.", body = BenchmarkReport, example = json!(report_example())),
         (status = 400, description = "The period is missing, or the query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No unit has the code.", body = ErrorBody),
         (status = 422, description = "The period cannot be read.", body = ErrorBody,
