@@ -62,6 +62,7 @@ const SHOTS = [
   ['framework', '/framework', null],
   ['reports', '/reports', null],
   ['report', '/reports/2', null],
+  ['benchmark-report', '/units/E07000174/reports/benchmark?period=2024%2F25', null],
   ['publication', '/publication', null],
 ];
 
