@@ -91,7 +91,7 @@ fn benchmark(app: &Stocktake, caller: &Caller, args: &ReportArgs) -> anyhow::Res
         .map_err(|e| BadInput(format!("cannot write {}: {e}", args.out.display())))?;
     let pages = stocktake_pdf::page_count(&pdf).unwrap_or(0);
     println!(
-        "Wrote the benchmarking report of {} for {} ({} indicators against {} neighbours; {} pages) to {}",
+        "Wrote the benchmarking report of {} for {} ({} indicator(s) against {} neighbour(s); {} pages) to {}",
         report.unit.name,
         report.period_label,
         report.lines.len(),

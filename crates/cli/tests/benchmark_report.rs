@@ -48,7 +48,7 @@ fn the_command_writes_a_districts_benchmarking_report_as_pdf() {
             &out,
         ]);
         assert!(
-            said.contains("Wrote the benchmarking report of Mansfield for 2023/24 (1 indicators against 2 neighbours"),
+            said.contains("Wrote the benchmarking report of Mansfield for 2023/24 (1 indicator(s) against 2 neighbour(s)"),
             "{said}"
         );
         let pdf = std::fs::read(&out).unwrap();

@@ -189,6 +189,23 @@ async fn walk(url: &str, name: &str) {
     );
     assert!(neighbours.contains("/units/MAN/reports/benchmark/pdf?period=2023%2F24"));
 
+    // So does the benchmark page with the district picked.
+    let bench = admin
+        .get(format!(
+            "{base}/benchmark?indicator=NI192&unit=MAN&period=2023%2F24"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        bench.contains("Benchmarking report (PDF)")
+            && bench.contains("/units/MAN/reports/benchmark/pdf?period=2023%2F24"),
+        "[{name}] linked from the benchmark page"
+    );
+
     // The page.
     let page = admin
         .get(format!(
@@ -202,7 +219,7 @@ async fn walk(url: &str, name: &str) {
     for words in [
         "Benchmarking report: 2023/24",
         "nearest neighbours and Mansfield itself",
-        "2 indicators of Mansfield are compared with 4 neighbours for 2023/24",
+        "2 indicators of Mansfield compared with 4 neighbours for 2023/24",
         "NI192 Household waste recycled",
         "30.6 4 of 5",
         "35.4 -4.8",

@@ -92,11 +92,13 @@ fn quartile_tone(quartile: Option<u8>) -> Tone {
 }
 
 fn summary_sentence(report: &BenchmarkReport) -> String {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "{} indicators of {} are compared with {} neighbours for {}.{}",
-        report.lines.len(),
+        "{} of {} compared with {} for {}.{}",
+        count(report.lines.len(), "indicator", "indicators"),
         report.unit.name,
-        report.neighbours.len(),
+        count(report.neighbours.len(), "neighbour", "neighbours"),
         report.period_label,
         match report.left_out {
             0 => String::new(),
