@@ -81,6 +81,7 @@ const PAGES = [
   ['data returns by indicator set', '/returns?set=NIS', null],
   ['committee reports', '/reports', null],
   ['an issued quarterly report', '/reports/1', 'Front sheet'],
+  ['a benchmarking report', '/units/E07000174/reports/benchmark?period=2024%2F25', 'Indicators'],
   ['page not found', '/no-such-page', 'Page not found'],
 ];
 

@@ -45,3 +45,22 @@ test('the Q3 report is approved for committee, then issued, each step shown', as
     assert.match(await page.locator('.report-stage').innerText(), /Issued \d+ \w+ \d{4}/);
   }, { as: 'officer' });
 });
+
+test('the benchmarking report of a council, from its neighbours page, as a page and a PDF', async () => {
+  await withPage('benchmarking report', async (page) => {
+    await page.goto('/units/E07000174/neighbours?period=2024%2F25');
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    const pdf = page.getByRole('link', { name: 'Benchmarking report (PDF)' });
+    const href = await pdf.getAttribute('href');
+    assert.match(href, /\/units\/E07000174\/reports\/benchmark\/pdf\?period=2024%2F25/);
+    const response = await page.request.get(href);
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()['content-type'], 'application/pdf');
+    assert.equal((await response.body()).subarray(0, 4).toString(), '%PDF');
+    await page.getByRole('link', { name: 'read it as a page' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Benchmarking report: 2024/25' }).waitFor();
+    assert.ok(await page.getByRole('heading', { name: /NI192/ }).first().isVisible());
+    assert.match(await page.locator('#quartiles').innerText(), /Best quarter/);
+    await checkAccessibility(page, 'benchmarking report');
+  });
+});

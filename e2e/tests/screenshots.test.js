@@ -66,6 +66,7 @@ const SHOTS = [
   ['framework-delete-refused', '/framework/assessments/1/delete', null],
   ['reports', '/reports', null],
   ['report', '/reports/2', null],
+  ['benchmark-report', '/units/E07000174/reports/benchmark?period=2024%2F25', null],
   ['publication', '/publication', null],
 ];
 

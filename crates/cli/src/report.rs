@@ -23,16 +23,22 @@ pub enum ReportKind {
     Risks,
     /// Improvement plan progress.
     Plan,
+    /// The unit against its nearest neighbours: rank, quartile, median
+    /// and a chart per indicator (any period: "2023/24", "2024/25 Q3").
+    Benchmark,
 }
 
 impl ReportKind {
-    fn part(self) -> Part {
-        match self {
+    /// The part of the quarterly report this kind prints; none for the
+    /// benchmarking report, which is its own.
+    fn part(self) -> Option<Part> {
+        Some(match self {
             ReportKind::Quarterly => Part::Quarterly,
             ReportKind::Exceptions => Part::Exceptions,
             ReportKind::Risks => Part::Risks,
             ReportKind::Plan => Part::Plans,
-        }
+            ReportKind::Benchmark => return None,
+        })
     }
 }
 
@@ -44,7 +50,8 @@ pub struct ReportArgs {
     /// The unit's code.
     #[arg(long)]
     unit: String,
-    /// The quarter: "2024/25 Q3".
+    /// The quarter: "2024/25 Q3" (the benchmarking report takes any
+    /// period: "2023/24", "2024/25 Q3", "2024-12").
     #[arg(long)]
     period: String,
     /// Where to write the PDF.
@@ -54,9 +61,11 @@ pub struct ReportArgs {
 
 /// Makes the report and writes it; says what it wrote.
 pub async fn report(app: &Stocktake, caller: &Caller, args: ReportArgs) -> anyhow::Result<()> {
+    let Some(part) = args.kind.part() else {
+        return benchmark(app, caller, &args);
+    };
     let period = parse_quarter(&args.period)?;
     let report = app.quarterly_report(caller, &args.unit, period).await?;
-    let part = args.kind.part();
     let pdf = render::pdf(&report, part)?;
     std::fs::write(&args.out, &pdf)
         .map_err(|e| BadInput(format!("cannot write {}: {e}", args.out.display())))?;
@@ -68,6 +77,26 @@ pub async fn report(app: &Stocktake, caller: &Caller, args: ReportArgs) -> anyho
         report.content.period_label,
         pages,
         report.issue_line,
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// The benchmarking report: any period, the unit against its neighbours.
+fn benchmark(app: &Stocktake, caller: &Caller, args: &ReportArgs) -> anyhow::Result<()> {
+    let period = stocktake::reports::parse_benchmark_period(&args.period)?;
+    let report = app.benchmark_report(caller, &args.unit, period)?;
+    let pdf = stocktake_web::reports::benchmark::pdf(&report)?;
+    std::fs::write(&args.out, &pdf)
+        .map_err(|e| BadInput(format!("cannot write {}: {e}", args.out.display())))?;
+    let pages = stocktake_pdf::page_count(&pdf).unwrap_or(0);
+    println!(
+        "Wrote the benchmarking report of {} for {} ({} indicator(s) against {} neighbour(s); {} pages) to {}",
+        report.unit.name,
+        report.period_label,
+        report.lines.len(),
+        report.neighbours.len(),
+        pages,
         args.out.display()
     );
     Ok(())

@@ -24,7 +24,7 @@ mod picture;
 
 pub use compare::{
     BenchmarkMember, BenchmarkRequest, BenchmarkSet, BenchmarkView, ComparatorSet,
-    NeighbourComparison, NeighbourLine, NeighbourRef,
+    NeighbourComparison, NeighbourLine, NeighbourRef, quartile_words,
 };
 pub use files::NeighbourRow;
 pub use picture::{

@@ -13,6 +13,7 @@
 //! snapshot: an issued report shows its figures as they stood, whatever
 //! changes later. Every step is recorded with who and when, and audited.
 
+mod benchmark;
 mod compose;
 mod front_sheet;
 
@@ -24,6 +25,10 @@ use crate::access::Role;
 use crate::values::find_unit;
 use crate::{AppError, Caller, Stocktake};
 
+pub use benchmark::{
+    BenchmarkComparator, BenchmarkReport, BenchmarkReportLine, QuartileTally,
+    parse_benchmark_period,
+};
 pub use compose::{
     HeatCellData, HeatMarkData, MapSection, MapSectionArea, Mover, PlanProgress, QuarterlyContent,
     ReportLine, RiskLine, RiskSection, StatusTally, Theme, TrendData,

@@ -103,6 +103,8 @@ struct BenchmarkPage {
     xlsx_href: String,
     indicator_href: String,
     neighbours_href: Option<String>,
+    /// The picked unit's benchmarking report against its neighbours.
+    report_pdf_href: Option<String>,
     asked_label: Option<String>,
 }
 
@@ -470,6 +472,8 @@ pub async fn benchmark(
     ];
     let stem = view::encode(&v.indicator);
     let neighbours_href = (!unit.is_empty()).then(|| neighbours_href(&unit, period));
+    let report_pdf_href = (!unit.is_empty())
+        .then(|| crate::reports::benchmark::href(&unit, &period.to_string(), true));
     render(&BenchmarkPage {
         layout: Layout::new(
             &page,
@@ -488,6 +492,7 @@ pub async fn benchmark(
         xlsx_href: benchmark_href(&format!("/export/benchmark/{stem}.xlsx"), &request),
         indicator_href: view::indicator_href(&v.indicator, &unit, period),
         neighbours_href,
+        report_pdf_href,
         asked_label: (period != asked_period).then(|| asked_period.label()),
         view: v,
     })
@@ -559,6 +564,8 @@ struct NeighboursPage {
     unit_href: String,
     import_href: Option<String>,
     approved_only: bool,
+    report_href: String,
+    report_pdf_href: String,
 }
 
 pub async fn neighbours(
@@ -645,6 +652,8 @@ pub async fn neighbours(
         import_href: framework.then(|| "/import".to_owned()),
         approved_only: c.approved_only,
         period_label: c.period_label,
+        report_href: crate::reports::benchmark::href(&unit, &period.to_string(), false),
+        report_pdf_href: crate::reports::benchmark::href(&unit, &period.to_string(), true),
         code: unit,
     })
 }

@@ -114,6 +114,8 @@ pub use docs::routes;
         committee::save_front_sheet,
         committee::sign_off,
         committee::report_pdf,
+        crate::reports::benchmark::get_report,
+        crate::reports::benchmark::get_report_pdf,
         budgets::list_budgets,
         budgets::import_budgets,
         budgets::export_budgets,

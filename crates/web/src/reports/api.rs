@@ -70,6 +70,18 @@ pub fn routes() -> Routes {
             Sample::path("/api/v1/reports/999999/pdf"),
             report_pdf,
         )
+        .get(
+            "/api/v1/units/{code}/reports/benchmark",
+            SignedIn,
+            Sample::path("/api/v1/units/{UNIT}/reports/benchmark?period=2024%2F25"),
+            super::benchmark::get_report,
+        )
+        .get(
+            "/api/v1/units/{code}/reports/benchmark/pdf",
+            SignedIn,
+            Sample::path("/api/v1/units/{UNIT}/reports/benchmark/pdf?period=2024%2F25"),
+            super::benchmark::get_report_pdf,
+        )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -4,6 +4,7 @@
 //! the same content and the same SVG charts as the page.
 
 pub(crate) mod api;
+pub mod benchmark;
 mod pages;
 pub mod render;
 

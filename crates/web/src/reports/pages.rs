@@ -132,6 +132,17 @@ pub async fn read_form(
 ) -> Result<Response, PageError> {
     let unit = query.unit.unwrap_or_default();
     let kind = query.kind.unwrap_or_else(|| "quarterly".into());
+    if kind == "benchmark" {
+        let period =
+            stocktake::reports::parse_benchmark_period(query.period.as_deref().unwrap_or(""))?;
+        state.app.org_unit(&page.caller, unit.trim())?;
+        return Ok(Redirect::to(&super::benchmark::href(
+            unit.trim(),
+            &period.to_string(),
+            false,
+        ))
+        .into_response());
+    }
     let part = Part::parse(&kind).ok_or_else(|| AppError::not_found("kind of report", &kind))?;
     let period = parse_quarter(query.period.as_deref().unwrap_or(""))?;
     // Asked here so a unit outside the caller's scope is refused at once.
@@ -439,6 +450,12 @@ pub struct PeriodQuery {
     period: Option<String>,
 }
 
+impl From<PeriodQuery> for super::benchmark::PeriodQuery {
+    fn from(q: PeriodQuery) -> Self {
+        super::benchmark::PeriodQuery { period: q.period }
+    }
+}
+
 /// The part and quarter a unit's report page asks for.
 fn asked(kind: &str, query: &PeriodQuery) -> Result<(Part, stocktake::core::Period), AppError> {
     let part = Part::parse(kind).ok_or_else(|| AppError::not_found("kind of report", kind))?;
@@ -452,6 +469,9 @@ pub async fn unit_report(
     Path((code, kind)): Path<(String, String)>,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Html<String>, PageError> {
+    if kind == "benchmark" {
+        return super::benchmark::page(&state, &page, &code, &query.into()).await;
+    }
     let (part, period) = asked(&kind, &query)?;
     let report = state
         .app
@@ -474,6 +494,9 @@ pub async fn unit_report_pdf(
     Path((code, kind)): Path<(String, String)>,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, PageError> {
+    if kind == "benchmark" {
+        return super::benchmark::page_pdf(&state, &page, &code, &query.into()).await;
+    }
     let (part, period) = asked(&kind, &query)?;
     let report = state
         .app
