@@ -7,7 +7,7 @@
 //! signed-in visitor sees exactly what the public sees.
 
 pub mod api;
-mod open;
+pub(crate) mod open;
 mod pages;
 
 use stocktake::publication::IndicatorMap;

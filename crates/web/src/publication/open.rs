@@ -281,7 +281,8 @@ pub async fn indicator(
     Ok(render(&page)?.into_response())
 }
 
-fn download(code: &str, ext: &str, media: &'static str, body: String) -> Response {
+/// An open-data file as an attachment named after its code.
+pub(crate) fn download(code: &str, ext: &str, media: &'static str, body: String) -> Response {
     let name: String = code
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })

@@ -16,6 +16,7 @@ use stocktake::AppError;
 use stocktake::core::Frequency;
 use stocktake::returns::{Completeness, MAX_STORIES, ReturnForm, ReturnView};
 
+use crate::framework::{SetChoice, set_choices};
 use crate::pages::view::{self, ErrorLink};
 use crate::pages::{Layout, PageError, render};
 use crate::values::pages::export::{Kind, download};
@@ -91,39 +92,6 @@ impl SetQuery {
     }
 }
 
-/// An indicator set offered as a filter.
-pub struct SetChoice {
-    pub code: String,
-    pub name: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-/// Every indicator set (an ended one with its years: it stays choosable
-/// for the returns of the years it covered), the one asked for selected.
-async fn set_choices(
-    state: &AppState,
-    page: &PageCaller,
-    set: &str,
-) -> Result<Vec<SetChoice>, PageError> {
-    Ok(state
-        .app
-        .indicator_sets(&page.caller)
-        .await?
-        .into_iter()
-        .map(|s| SetChoice {
-            selected: s.code.eq_ignore_ascii_case(set),
-            label: if s.ended {
-                format!("{} ({})", s.name, s.validity)
-            } else {
-                s.name.clone()
-            },
-            name: s.name,
-            code: s.code,
-        })
-        .collect())
-}
-
 pub async fn list(
     State(state): State<AppState>,
     page: PageCaller,
@@ -134,7 +102,7 @@ pub async fn list(
         .app
         .data_returns_in_set(&page.caller, Some(set))
         .await?;
-    let set_choices = set_choices(&state, &page, set).await?;
+    let set_choices = set_choices(&state.app, &page.caller, set).await?;
     let set_name = set_choices
         .iter()
         .find(|c| c.selected)
@@ -260,7 +228,7 @@ async fn new_page(
             .indicators
             .retain(|i| codes.contains(&i.code) || typed.indicators.contains(&i.code));
     }
-    let set_choices = set_choices(state, page, &typed.set).await?;
+    let set_choices = set_choices(&state.app, &page.caller, &typed.set).await?;
     let set_name = set_choices
         .iter()
         .find(|c| c.selected)

@@ -6,7 +6,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use stocktake::tables::{DataTable, OpenDataTableSummary};
 use stocktake::{AppError, Caller, Interface};
@@ -14,6 +13,7 @@ use stocktake::{AppError, Caller, Interface};
 use crate::AppState;
 use crate::pages::view::encode;
 use crate::pages::{Layout, PageError, render};
+use crate::publication::open::download;
 use crate::routes::{Access, Routes, Sample};
 
 pub fn routes() -> Routes {
@@ -84,21 +84,4 @@ pub async fn table(
         t: open.table,
     };
     Ok(render(&page)?.into_response())
-}
-
-fn download(code: &str, ext: &str, media: &'static str, body: String) -> Response {
-    let name: String = code
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(media)),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
 }

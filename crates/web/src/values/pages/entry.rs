@@ -15,6 +15,7 @@ use stocktake::core::{Frequency, Period, ValueState};
 use stocktake::values::{EntryForm, LineError, Step, ValueInput, ValueRef, number_text};
 use stocktake::{AppError, Stocktake};
 
+use crate::framework::{SetChoice, set_choices};
 use crate::pages::view::{self, ErrorLink, PeriodGroup, StatusView};
 use crate::pages::{Layout, PageError, render};
 use crate::{AppState, PageCaller};
@@ -40,14 +41,6 @@ impl EntryQuery {
     }
 }
 
-/// An indicator set offered as a filter.
-pub struct SetChoice {
-    pub code: String,
-    pub name: String,
-    pub label: String,
-    pub selected: bool,
-}
-
 /// The entry form for a unit and period, narrowed to an indicator set's
 /// indicators when one is asked for (an unknown set is not found).
 async fn entry_form(
@@ -66,30 +59,6 @@ fn entry_href(unit: &str, period: Period, set: &str) -> String {
         &format!("/entry/{}", view::encode(unit)),
         &[("period", &period.to_string()), ("set", set)],
     )
-}
-
-/// Every indicator set, an ended one with its years, the one asked for
-/// selected.
-async fn set_choices(
-    app: &Stocktake,
-    caller: &stocktake::Caller,
-    set: &str,
-) -> Result<Vec<SetChoice>, AppError> {
-    Ok(app
-        .indicator_sets(caller)
-        .await?
-        .into_iter()
-        .map(|s| SetChoice {
-            selected: s.code.eq_ignore_ascii_case(set),
-            label: if s.ended {
-                format!("{} ({})", s.name, s.validity)
-            } else {
-                s.name.clone()
-            },
-            name: s.name,
-            code: s.code,
-        })
-        .collect())
 }
 
 /// One input of the form, as typed or prefilled, with its problem if any.

@@ -14,6 +14,7 @@ use stocktake::values::{Scorecard, ScorecardLine};
 use stocktake::{AppError, Caller, Stocktake};
 use stocktake_report::chart::{self, Point};
 
+use crate::framework::{SetChoice, set_choices};
 use crate::pages::view::{self, DirectionView, PeriodGroup, StatusView};
 use crate::pages::{Layout, PageError, render};
 use crate::{AppState, PageCaller};
@@ -264,13 +265,6 @@ pub struct Row {
     pub note: String,
 }
 
-/// An indicator set offered as a filter.
-pub struct SetChoice {
-    pub code: String,
-    pub label: String,
-    pub selected: bool,
-}
-
 pub struct SetTable {
     pub name: String,
     pub id: String,
@@ -397,20 +391,7 @@ pub async fn page(
         card.rows.retain(|l| codes.contains(&l.indicator));
     }
     let set_key = query.set.as_deref().map(str::trim).unwrap_or_default();
-    let set_choices = app
-        .indicator_sets(&caller)
-        .await?
-        .into_iter()
-        .map(|s| SetChoice {
-            selected: s.code.eq_ignore_ascii_case(set_key),
-            label: if s.ended {
-                format!("{} ({})", s.name, s.validity)
-            } else {
-                s.name
-            },
-            code: s.code,
-        })
-        .collect::<Vec<_>>();
+    let set_choices = set_choices(app, &caller, set_key).await?;
     let code = card.unit.code.clone();
     let status_key = filter.map_or("", Status::as_str);
     let dir_key = if descending { "desc" } else { "asc" };
