@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use stocktake_core::{Analytics, Judgement};
+use stocktake_core::{Analytics, Frequency, Judgement, Period};
 use stocktake_store::{SqliteSync, Store, StoreOptions};
 
 pub use access::{Caller, Interface, Role};
@@ -111,6 +111,9 @@ pub struct Stocktake {
     generation: AtomicU64,
     /// Regional pictures recently worked out.
     pictures: memo::Memo<benchmark::PictureKey, benchmark::RegionalPicture>,
+    /// Where the approved figures end, by frequency: every page's period
+    /// chooser asks, and working it out walks each indicator's latest columns.
+    latest_periods: memo::Memo<Frequency, Option<Period>>,
     /// How the cache is kept current with other processes' writes.
     sync: sync::Sync,
 }
@@ -141,6 +144,7 @@ impl Stocktake {
             stored_home_unit: RwLock::new(home),
             generation: AtomicU64::new(0),
             pictures: memo::Memo::new(benchmark::PICTURES_KEPT),
+            latest_periods: memo::Memo::new(Frequency::ALL.len()),
             sync: sync::Sync::new(),
         }))
     }

@@ -679,12 +679,13 @@ mod cases {
 
     pub async fn a_bulk_import_spanning_many_statements_is_saved_on_commit(db: Db) {
         seed(&db).await;
-        let units: Vec<OrgUnit> = (0..100)
+        let units: Vec<OrgUnit> = (0..250)
             .map(|n| unit(&format!("W{n:03}"), Some("D1")))
             .collect();
         db.upsert_org_units(&units, &who("tester")).await.unwrap();
-        // 2 indicators x 100 units x 120 months = 24,000 rows: several full
-        // statements on both backends, sent in chunks of 5,000.
+        // 2 indicators x 250 units x 120 months = 60,000 rows: several full
+        // statements on both backends, sent in chunks of 5,000, and on
+        // PostgreSQL enough to check the foreign keys once, not row by row.
         let mut rows = Vec::new();
         for ind in ["BV1", "BV2"] {
             for u in &units {
@@ -704,12 +705,12 @@ mod cases {
         // A row given again later in the same import replaces the first.
         let restated = value("BV1", "W000", "2015-01", 999.0);
         writer.write(std::slice::from_ref(&restated)).await.unwrap();
-        assert_eq!(writer.rows_written(), 24_001);
-        assert_eq!(writer.commit("values.csv", None).await.unwrap(), 24_001);
+        assert_eq!(writer.rows_written(), 60_001);
+        assert_eq!(writer.commit("values.csv", None).await.unwrap(), 60_001);
 
         let mut seen = Vec::new();
         let count = db.for_each_value(|row| seen.push(row)).await.unwrap();
-        assert_eq!(count, 24_000);
+        assert_eq!(count, 60_000);
         assert_eq!(seen[0], restated);
         let keys: Vec<(String, String, Period)> = seen
             .iter()
@@ -721,7 +722,39 @@ mod cases {
             keys == sorted,
             "for_each_value is ordered by indicator, unit, period"
         );
-        assert_eq!(seen[23_999].observation.value, 119.5);
+        assert_eq!(seen[59_999].observation.value, 119.5);
+
+        // The value table keeps its foreign keys, and they still refuse a
+        // value for an indicator or unit that is not there.
+        if db.backend() == Backend::Postgres {
+            use sqlx::{Connection, Executor, Row};
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            let keys: Vec<String> = conn
+                .fetch_all(
+                    "select pg_get_constraintdef(oid) from pg_constraint \
+                     where conrelid = 'value'::regclass and contype = 'f' order by 1",
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "FOREIGN KEY (indicator_id) REFERENCES indicator(id)",
+                    "FOREIGN KEY (org_unit_id) REFERENCES org_unit(id)"
+                ]
+            );
+            let orphan = conn
+                .execute(
+                    "insert into value (indicator_id, org_unit_id, period, value) \
+                     values (999999, 1, '2015-01', 1)",
+                )
+                .await
+                .unwrap_err();
+            assert!(orphan.to_string().contains("foreign key"), "{orphan}");
+        }
     }
 
     pub async fn a_bulk_import_rolled_back_or_dropped_writes_nothing(db: Db) {

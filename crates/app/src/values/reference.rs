@@ -375,9 +375,16 @@ impl Stocktake {
     pub fn latest_period(&self, caller: &Caller) -> Result<Option<Period>, AppError> {
         let cache = self.analytics();
         self.rights(caller, &cache)?;
-        Ok(Frequency::ALL
-            .into_iter()
-            .find_map(|f| cache.latest_approved_period(f)))
+        let generation = self.generation();
+        Ok(Frequency::ALL.into_iter().find_map(|f| {
+            if let Some(kept) = self.latest_periods.get(generation, &f) {
+                return *kept;
+            }
+            let latest = cache.latest_approved_period(f);
+            self.latest_periods
+                .keep(generation, f, std::sync::Arc::new(latest));
+            latest
+        }))
     }
 
     /// The latest period of one frequency with data of any indicator at that

@@ -179,11 +179,27 @@ impl Analytics {
             .collect()
     }
 
+    /// The last period of the indicator's frequency that holds any data:
+    /// the last of [`periods_with_data`](Self::periods_with_data), found
+    /// from the newest column back (every public page asks for it).
+    pub fn last_period_with_data(&self, ind: IndIdx) -> Option<Period> {
+        let s = self.series(ind);
+        let units = self.hierarchy.len();
+        (0..s.len)
+            .rev()
+            .find(|&c| {
+                s.value[c * units..(c + 1) * units]
+                    .iter()
+                    .any(|v| !v.is_nan())
+            })
+            .map(|c| Period::from_index(self.indicator(ind).frequency, s.first + c as i32))
+    }
+
     /// The latest period with data of any indicator at `frequency` or finer,
     /// expressed at `frequency`: where a scorecard should open.
     pub fn latest_period(&self, frequency: Frequency) -> Option<Period> {
         self.all_indicators()
-            .filter_map(|i| self.periods_with_data(i).last().copied())
+            .filter_map(|i| self.last_period_with_data(i))
             .filter(|p| p.frequency() <= frequency)
             .map(|p| Period::containing(p.last_month(), frequency))
             .max()

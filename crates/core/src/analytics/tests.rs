@@ -363,6 +363,37 @@ fn an_annual_figure_missing_this_year_shows_the_latest_year_with_data_and_says_s
     assert_eq!(cache.shown_period_for(IndIdx(0), w, old), (old, false));
 }
 
+#[test]
+fn the_latest_period_is_the_last_with_a_figure_not_the_last_with_a_target() {
+    let h = tree();
+    let w = h.find("R0D0W0").unwrap();
+    let mut cache = Analytics::new(Arc::new(h), vec![], vec![fires()], Judgement::default());
+    assert_eq!(cache.last_period_with_data(IndIdx(0)), None);
+    assert_eq!(cache.latest_period(Frequency::Year), None);
+    for year in [2021, 2023] {
+        cache.set_value(IndIdx(0), w, Period::financial_year(year), obs(5.0), None);
+    }
+    // Targets three years ahead stretch the indicator's columns past its figures.
+    cache.set_target(
+        IndIdx(0),
+        w,
+        Period::financial_year(2026),
+        Some(Target {
+            target: 4.0,
+            tolerance: 5.0,
+        }),
+    );
+    let y23 = Period::financial_year(2023);
+    assert_eq!(cache.last_period_with_data(IndIdx(0)), Some(y23));
+    assert_eq!(
+        cache.periods_with_data(IndIdx(0)).last().copied(),
+        Some(y23)
+    );
+    assert_eq!(cache.latest_period(Frequency::Year), Some(y23));
+    // An annual indicator has no month of its own to open on.
+    assert_eq!(cache.latest_period(Frequency::Month), None);
+}
+
 fn cascade_cache(kind: Kind) -> (Analytics, UnitIdx) {
     let h = tree();
     let d = h.find("R0D0").unwrap();

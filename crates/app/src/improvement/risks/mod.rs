@@ -383,13 +383,7 @@ impl Stocktake {
     /// Every matrix, by name. Anyone signed in.
     pub async fn risk_matrices(&self, caller: &Caller) -> Result<Vec<RiskMatrix>, AppError> {
         self.improvement_rights(caller)?;
-        Ok(self
-            .store
-            .risk_matrices()
-            .await?
-            .into_iter()
-            .map(RiskMatrix::from)
-            .collect())
+        self.matrices().await
     }
 
     /// One matrix. Anyone signed in.
@@ -469,48 +463,62 @@ impl Stocktake {
         let rows = self.store.risk_registers().await?;
         let risks = self.store.risks(None).await?;
         let issues = self.store.risk_issues(None).await?;
-        let matrices: Vec<RiskMatrix> = self
+        let matrices = self.matrices().await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| self.sees_unit(&rights, &r.unit))
+            .map(|r| self.register_of(r, &risks, &issues, &matrices))
+            .collect())
+    }
+
+    async fn matrices(&self) -> Result<Vec<RiskMatrix>, AppError> {
+        Ok(self
             .store
             .risk_matrices()
             .await?
             .into_iter()
             .map(RiskMatrix::from)
-            .collect();
-        let today = crate::clock::today();
-        Ok(rows
-            .into_iter()
-            .filter(|r| self.sees_unit(&rights, &r.unit))
-            .map(|r| {
-                let matrix = matrices.iter().find(|m| m.code == r.matrix);
-                let open: Vec<&RiskRow> = risks
-                    .iter()
-                    .filter(|k| k.register == r.code && k.status != "closed")
-                    .collect();
-                RiskRegister {
-                    risks: open.len(),
-                    overdue_reviews: open
-                        .iter()
-                        .filter(|k| k.next_review.as_deref().is_some_and(|d| d < today.as_str()))
-                        .count(),
-                    highest_residual: matrix.map_or(0, |m| {
-                        open.iter()
-                            .map(|k| m.position(k.residual_likelihood, k.residual_impact).score)
-                            .max()
-                            .unwrap_or(0)
-                    }),
-                    open_issues: issues
-                        .iter()
-                        .filter(|i| i.register == r.code && i.status != "closed")
-                        .count(),
-                    matrix_name: matrix.map_or_else(String::new, |m| m.name.clone()),
-                    unit: self.unit_ref(&r.unit),
-                    code: r.code,
-                    name: r.name,
-                    matrix: r.matrix,
-                    description: r.description,
-                }
-            })
             .collect())
+    }
+
+    /// A register with its counts, from its row and (at least) its own
+    /// risks and issues.
+    fn register_of(
+        &self,
+        r: RegisterRow,
+        risks: &[RiskRow],
+        issues: &[IssueRow],
+        matrices: &[RiskMatrix],
+    ) -> RiskRegister {
+        let today = crate::clock::today();
+        let matrix = matrices.iter().find(|m| m.code == r.matrix);
+        let open: Vec<&RiskRow> = risks
+            .iter()
+            .filter(|k| k.register == r.code && k.status != "closed")
+            .collect();
+        RiskRegister {
+            risks: open.len(),
+            overdue_reviews: open
+                .iter()
+                .filter(|k| k.next_review.as_deref().is_some_and(|d| d < today.as_str()))
+                .count(),
+            highest_residual: matrix.map_or(0, |m| {
+                open.iter()
+                    .map(|k| m.position(k.residual_likelihood, k.residual_impact).score)
+                    .max()
+                    .unwrap_or(0)
+            }),
+            open_issues: issues
+                .iter()
+                .filter(|i| i.register == r.code && i.status != "closed")
+                .count(),
+            matrix_name: matrix.map_or_else(String::new, |m| m.name.clone()),
+            unit: self.unit_ref(&r.unit),
+            code: r.code,
+            name: r.name,
+            matrix: r.matrix,
+            description: r.description,
+        }
     }
 
     fn unit_ref(&self, code: &str) -> UnitRef {
@@ -525,27 +533,30 @@ impl Stocktake {
         }
     }
 
-    /// A register the caller may read, or 404 as if there were none.
+    /// A register the caller may read, or 404 as if there were none. Reads
+    /// only that register's risks and issues.
     async fn readable_register(
         &self,
         caller: &Caller,
         code: &str,
     ) -> Result<(Rights, RiskRegister, RiskMatrix), AppError> {
         let rights = self.improvement_rights(caller)?;
-        let register = self
-            .risk_registers(caller)
+        let row = self
+            .store
+            .risk_registers()
             .await?
             .into_iter()
             .find(|r| r.code.eq_ignore_ascii_case(code.trim()))
+            .filter(|r| self.sees_unit(&rights, &r.unit))
             .ok_or_else(|| AppError::not_found("risk register you may read", code.trim()))?;
-        let matrix = RiskMatrix::from(
-            self.store
-                .risk_matrices()
-                .await?
-                .into_iter()
-                .find(|m| m.code == register.matrix)
-                .ok_or_else(|| AppError::not_found("risk matrix", &register.matrix))?,
-        );
+        let risks = self.store.risks(Some(&row.code)).await?;
+        let issues = self.store.risk_issues(Some(&row.code)).await?;
+        let matrices = self.matrices().await?;
+        let register = self.register_of(row, &risks, &issues, &matrices);
+        let matrix = matrices
+            .into_iter()
+            .find(|m| m.code == register.matrix)
+            .ok_or_else(|| AppError::not_found("risk matrix", &register.matrix))?;
         Ok((rights, register, matrix))
     }
 
