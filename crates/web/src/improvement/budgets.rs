@@ -320,6 +320,8 @@ pub struct BudgetCsv {
         (status = 200, description = "The file.", body = BudgetCsv, example = json!({"csv": IMPORT_EXAMPLE, "lines": 4})),
         (status = 400, description = "The query string has a parameter this endpoint does not take.", body = ErrorBody),
         (status = 404, description = "No budget you may read has the code.", body = ErrorBody),
+        (status = 422, description = "`budget` is given but empty: give a code, or leave it out for every budget you may read.", body = ErrorBody,
+            example = json!({"message": "budget is empty: give a value, or leave the parameter out", "field": "budget"})),
     )
 )]
 pub async fn export_budgets(
