@@ -7,103 +7,13 @@
 //! and when; the open data shows published indicators' approved figures
 //! and nothing else, with the licence and definition.
 
-use std::sync::Arc;
+use stocktake::access::AuditSearch;
+use stocktake::values::ValueInput;
+use stocktake::{AppError, Caller, Interface};
 
-use stocktake::access::{AccountForm, AuditSearch, ScopePart};
-use stocktake::values::{FileKind, ValueInput};
-use stocktake::{AppError, Caller, Interface, OpenOptions, Role, Stocktake};
+mod trafford;
 
-const ORG_UNITS: &str = "code,name,level,parent_code
-E08000009,Trafford,district,
-E05000001,Altrincham,ward,E08000009
-E05000002,Bowdon,ward,E08000009
-E05000003,Broadheath,ward,E08000009
-";
-
-const INDICATORS: &str = "code,title,kind,polarity,frequency,unit,decimals,description
-NI 192,Household waste recycled,count,higher_is_better,year,tonnes,0,Tonnes of household waste sent for reuse recycling or composting
-NI 195,Street cleanliness,count,lower_is_better,year,sites,0,Sites below grade B
-";
-
-/// Approved as loaded by the system caller.
-const VALUES: &str = "indicator,org_unit,period,value
-NI 192,E05000001,2024/25,4101
-NI 192,E05000002,2024/25,4202
-NI 195,E05000001,2024/25,9301
-";
-
-const PASSWORD: &str = "correct horse battery staple";
-
-fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases each test runs on: a SQLite file, and a fresh PostgreSQL
-/// database where STOCKTAKE_TEST_POSTGRES names a server.
-fn database_urls(test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    if let Ok(server) = std::env::var("STOCKTAKE_TEST_POSTGRES")
-        && !server.trim().is_empty()
-    {
-        let name = format!("stocktake_publication_{}_{test}", std::process::id());
-        let status = std::process::Command::new("psql")
-            .arg(&server)
-            .args(["-q", "-c", &format!("create database \"{name}\"")])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "could not create database {name}");
-        let base = server.split('?').next().unwrap_or(&server);
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        out.push(format!("{base}/{name}"));
-    }
-    out
-}
-
-async fn open(url: &str) -> Arc<Stocktake> {
-    let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
-    app.import_texts(
-        &system(),
-        &[
-            (FileKind::OrgUnits, ORG_UNITS),
-            (FileKind::Indicators, INDICATORS),
-            (FileKind::Values, VALUES),
-        ],
-    )
-    .await
-    .unwrap();
-    for (email, role, owns) in [
-        ("viewer@trafford.example", Role::Viewer, vec![]),
-        (
-            "owner@trafford.example",
-            Role::Owner,
-            vec!["NI 192".parse().unwrap()],
-        ),
-        ("officer@trafford.example", Role::PerformanceOfficer, vec![]),
-    ] {
-        app.save_account(
-            &system(),
-            &AccountForm {
-                email: email.into(),
-                name: email.into(),
-                role,
-                scope: vec!["all".parse::<ScopePart>().unwrap()],
-                owns,
-                closed_groups: Vec::new(),
-                disabled: None,
-            },
-            Some(PASSWORD),
-        )
-        .await
-        .unwrap();
-    }
-    app
-}
-
-async fn who(app: &Stocktake, email: &str) -> Caller {
-    app.sign_in(Interface::Web, email, PASSWORD, "127.0.0.1")
-        .await
-        .unwrap()
-}
+use trafford::{database_urls, open, system, who};
 
 /// A square ward `size` degrees across at (`x`, `y`), with its code in
 /// `WD25CD`, as ONS files name it.
@@ -127,8 +37,8 @@ fn collection(features: Vec<serde_json::Value>) -> Vec<u8> {
 #[tokio::test]
 async fn boundaries_match_units_by_ons_code_and_report_what_is_left_over() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("bounds", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("publication", "bounds", dir.path()) {
+        let app = open(&url, &[]).await;
         let officer = who(&app, "officer@trafford.example").await;
         let file = collection(vec![
             feature("E05000001", -2.35, 53.38),
@@ -187,8 +97,8 @@ async fn boundaries_match_units_by_ons_code_and_report_what_is_left_over() {
 #[tokio::test]
 async fn a_bad_boundary_file_is_refused_whole_naming_the_feature_and_property() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("badbounds", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("publication", "badbounds", dir.path()) {
+        let app = open(&url, &[]).await;
         let officer = who(&app, "officer@trafford.example").await;
         let mut no_code = feature("E05000002", -2.34, 53.38);
         no_code["properties"] = serde_json::json!({"NAME": "Bowdon"});
@@ -241,8 +151,8 @@ async fn a_bad_boundary_file_is_refused_whole_naming_the_feature_and_property() 
 #[tokio::test]
 async fn only_the_framework_publishes_and_each_change_is_audited_with_who_and_when() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("publish", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("publication", "publish", dir.path()) {
+        let app = open(&url, &[]).await;
         let owner = who(&app, "owner@trafford.example").await;
         let refused = app
             .publish_indicator(&owner, "NI 192", true)
@@ -302,8 +212,8 @@ async fn only_the_framework_publishes_and_each_change_is_audited_with_who_and_wh
 #[tokio::test]
 async fn open_data_holds_only_published_indicators_approved_figures() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("open", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("publication", "open", dir.path()) {
+        let app = open(&url, &[]).await;
         let officer = who(&app, "officer@trafford.example").await;
         app.publish_indicator(&officer, "NI 192", true)
             .await

@@ -7,117 +7,16 @@
 //! of scope cannot see it; the public sees only published tables, with the
 //! licence line and column definitions in every download and the catalogue.
 
-use std::sync::Arc;
-
-use stocktake::access::{AccountForm, AuditSearch, ScopePart};
+use stocktake::access::AuditSearch;
 use stocktake::tables::{DataColumnForm, DataTableForm, read_column_definitions};
-use stocktake::values::FileKind;
-use stocktake::{AppError, Caller, Interface, OpenOptions, Role, Stocktake};
+use stocktake::{AppError, Caller, Interface, Stocktake};
 
-const ORG_UNITS: &str = "code,name,level,parent_code
-E08000009,Trafford,district,
-E05000001,Altrincham,ward,E08000009
-E05000002,Bowdon,ward,E08000009
-E05000003,Broadheath,ward,E08000009
-";
+mod trafford;
 
-const INDICATORS: &str = "code,title,kind,polarity,frequency,unit,decimals,description
-NI 192,Household waste recycled,count,higher_is_better,year,tonnes,0,Tonnes of household waste sent for reuse recycling or composting
-NI 195,Street cleanliness,count,lower_is_better,year,sites,0,Sites below grade B
-";
+use trafford::{database_urls, open, system, who};
 
-/// Approved as loaded by the system caller.
-const VALUES: &str = "indicator,org_unit,period,value
-NI 192,E05000001,2024/25,4101
-NI 192,E05000002,2024/25,4202
-NI 195,E05000001,2024/25,9301
-";
-
-const PASSWORD: &str = "correct horse battery staple";
-
-fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases each test runs on: a SQLite file, and a fresh PostgreSQL
-/// database where STOCKTAKE_TEST_POSTGRES names a server.
-fn database_urls(test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    if let Ok(server) = std::env::var("STOCKTAKE_TEST_POSTGRES")
-        && !server.trim().is_empty()
-    {
-        let name = format!("stocktake_tables_{}_{test}", std::process::id());
-        let status = std::process::Command::new("psql")
-            .arg(&server)
-            .args(["-q", "-c", &format!("create database \"{name}\"")])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "could not create database {name}");
-        let base = server.split('?').next().unwrap_or(&server);
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        out.push(format!("{base}/{name}"));
-    }
-    out
-}
-
-async fn open(url: &str) -> Arc<Stocktake> {
-    let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
-    app.import_texts(
-        &system(),
-        &[
-            (FileKind::OrgUnits, ORG_UNITS),
-            (FileKind::Indicators, INDICATORS),
-            (FileKind::Values, VALUES),
-        ],
-    )
-    .await
-    .unwrap();
-    for (email, role, owns) in [
-        ("viewer@trafford.example", Role::Viewer, vec![]),
-        (
-            "owner@trafford.example",
-            Role::Owner,
-            vec!["NI 192".parse().unwrap()],
-        ),
-        ("officer@trafford.example", Role::PerformanceOfficer, vec![]),
-        (
-            "altrincham@trafford.example",
-            Role::PerformanceOfficer,
-            vec![],
-        ),
-    ] {
-        app.save_account(
-            &system(),
-            &AccountForm {
-                email: email.into(),
-                name: email.into(),
-                role,
-                scope: vec![
-                    if email.starts_with("altrincham") {
-                        "unit:E05000001"
-                    } else {
-                        "all"
-                    }
-                    .parse::<ScopePart>()
-                    .unwrap(),
-                ],
-                owns,
-                closed_groups: Vec::new(),
-                disabled: None,
-            },
-            Some(PASSWORD),
-        )
-        .await
-        .unwrap();
-    }
-    app
-}
-
-async fn who(app: &Stocktake, email: &str) -> Caller {
-    app.sign_in(Interface::Web, email, PASSWORD, "127.0.0.1")
-        .await
-        .unwrap()
-}
+/// A performance officer whose scope is one ward.
+const ALTRINCHAM: &[(&str, &str)] = &[("altrincham@trafford.example", "unit:E05000001")];
 
 fn prosecutions() -> DataTableForm {
     let column =
@@ -167,8 +66,8 @@ async fn trail(app: &Stocktake, record_type: &str) -> Vec<stocktake::access::Aud
 #[tokio::test]
 async fn an_officer_defines_a_table_imports_and_exports_its_rows_and_a_reimport_replaces_them() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("define", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("tables", "define", dir.path()) {
+        let app = open(&url, ALTRINCHAM).await;
         let officer = who(&app, "officer@trafford.example").await;
         let table = app
             .define_data_table(&officer, &prosecutions())
@@ -279,8 +178,8 @@ async fn an_officer_defines_a_table_imports_and_exports_its_rows_and_a_reimport_
 #[tokio::test]
 async fn a_bad_rows_file_is_refused_whole_naming_each_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("badrows", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("tables", "badrows", dir.path()) {
+        let app = open(&url, ALTRINCHAM).await;
         let officer = who(&app, "officer@trafford.example").await;
         app.define_data_table(&officer, &prosecutions())
             .await
@@ -374,8 +273,8 @@ async fn a_bad_rows_file_is_refused_whole_naming_each_line_and_column() {
 #[tokio::test]
 async fn only_officers_in_scope_change_a_table_and_viewers_in_scope_read_it() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("rights", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("tables", "rights", dir.path()) {
+        let app = open(&url, ALTRINCHAM).await;
         let officer = who(&app, "officer@trafford.example").await;
         let viewer = who(&app, "viewer@trafford.example").await;
         let owner = who(&app, "owner@trafford.example").await;
@@ -472,8 +371,8 @@ async fn only_officers_in_scope_change_a_table_and_viewers_in_scope_read_it() {
 #[tokio::test]
 async fn the_public_sees_only_published_tables_with_their_licence_and_columns() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("public", dir.path()) {
-        let app = open(&url).await;
+    for url in database_urls("tables", "public", dir.path()) {
+        let app = open(&url, ALTRINCHAM).await;
         let officer = who(&app, "officer@trafford.example").await;
         let anyone = Caller::anonymous(Interface::Web);
         app.define_data_table(&officer, &prosecutions())
