@@ -767,17 +767,13 @@ impl Store {
         })
     }
 
-    /// Calls `f` with every value as stored, naming indicator and unit by id
-    /// (see [`Store::code_ids`]), in no particular order: the fast way to
-    /// load them all. On an SQLite file this reads through SQLite's own API
-    /// and blocks the calling thread until done.
-    pub async fn for_each_raw_value(&self, f: impl FnMut(RawValue<'_>)) -> Result<u64> {
-        self.for_each_raw_value_of(i64::MIN..=i64::MAX, f).await
-    }
-
-    /// [`Store::for_each_raw_value`] for the values of the indicators whose
-    /// ids are in `indicators`: a part of the whole, so that several parts
-    /// can be read at once, each on a connection of its own.
+    /// Calls `f` with every value as stored of the indicators whose ids are
+    /// in `indicators`, naming indicator and unit by id (see
+    /// [`Store::code_ids`]), in no particular order: the fast way to load
+    /// them, a part of the whole at a time, so that several parts can be
+    /// read at once, each on a connection of its own. On an SQLite file
+    /// this reads through SQLite's own API and blocks the calling thread
+    /// until done.
     pub async fn for_each_raw_value_of(
         &self,
         indicators: RangeInclusive<i64>,
