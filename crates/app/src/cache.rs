@@ -2,7 +2,6 @@
 //! indicators, targets, nearest neighbours and hot-spot rules, then every
 //! value read straight into its column.
 
-use std::ops::RangeInclusive;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -10,7 +9,7 @@ use std::time::Instant;
 use rustc_hash::FxHashMap;
 
 use stocktake_core::{Analytics, AppliesRule, Hierarchy, IndIdx, Observation, Period, UnitIdx};
-use stocktake_store::Store;
+use stocktake_store::{Store, ValuePart};
 
 use crate::{AppError, OpenOptions};
 
@@ -90,14 +89,18 @@ const BATCH: usize = 16_384;
 /// Reads every value into the cache and computes the rollups. Rows name
 /// indicators and units by id, mapped straight to positions. Reading (the
 /// database's decoding, the periods' parsing) and building (placing each
-/// value in its column) run on threads of their own: the indicators are
-/// shared out in parts among as many readers as there are cores, each on a
-/// connection of its own, while one builder places what they read.
+/// value in its column) run on threads of their own: the values are
+/// shared out in parts (`Store::value_parts`) among as many readers as
+/// there are cores, each on a connection of its own, while one builder
+/// places what they read. A value written while they read is in the change
+/// log after the sequence read before the load, so the first refresh reads
+/// it again, whichever part it was read in, or both.
 async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppError> {
     let started = Instant::now();
     let (indicator_ids, unit_ids) = store.code_ids().await?;
     let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let parts = Arc::new(Mutex::new(parts(&indicator_ids, readers * 4)));
+    let parts = store.value_parts(&indicator_ids, readers * 4).await?;
+    let parts = Arc::new(Mutex::new(parts));
     let indicators = Arc::new(by_id(indicator_ids, |code| cache.find_indicator(code)));
     let units = Arc::new(by_id(unit_ids, |code| cache.hierarchy().find(code)));
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(readers * 2);
@@ -153,31 +156,11 @@ async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppEr
     Ok(cache)
 }
 
-/// The indicators' ids shared into about `wanted` ranges of as many
-/// indicators each, the first and last open-ended so every value is in one.
-fn parts(ids: &[(String, i64)], wanted: usize) -> Vec<RangeInclusive<i64>> {
-    let mut ids: Vec<i64> = ids.iter().map(|(_, id)| *id).collect();
-    ids.sort_unstable();
-    let size = ids.len().div_ceil(wanted.max(1)).max(1);
-    let mut out: Vec<RangeInclusive<i64>> = Vec::new();
-    let mut from = i64::MIN;
-    for chunk in ids.chunks(size) {
-        let last = *chunk.last().expect("chunks are not empty");
-        out.push(from..=last);
-        from = last.saturating_add(1);
-    }
-    match out.last_mut() {
-        Some(last) => *last = *last.start()..=i64::MAX,
-        None => out.push(i64::MIN..=i64::MAX),
-    }
-    out
-}
-
 /// One reader: takes parts until none is left, sending what it reads to
 /// the builder in batches. Returns the values read and those left out.
 async fn read(
     store: &Store,
-    parts: &Mutex<Vec<RangeInclusive<i64>>>,
+    parts: &Mutex<Vec<ValuePart>>,
     send: &SyncSender<Vec<Loaded>>,
     indicators: &[Option<IndIdx>],
     units: &[Option<UnitIdx>],
@@ -193,7 +176,7 @@ async fn read(
             break;
         }
         count += store
-            .for_each_raw_value_of(part, |v| {
+            .for_each_raw_value_of(&part, |v| {
                 if builder_gone {
                     return;
                 }
@@ -272,24 +255,4 @@ fn by_id<P: Copy>(ids: Vec<(String, i64)>, find: impl Fn(&str) -> Option<P>) -> 
 
 fn position<P: Copy>(positions: &[Option<P>], id: i64) -> Option<P> {
     positions.get(usize::try_from(id).ok()?).copied().flatten()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parts;
-
-    fn ids(list: &[i64]) -> Vec<(String, i64)> {
-        list.iter().map(|id| (format!("I{id}"), *id)).collect()
-    }
-
-    #[test]
-    fn the_parts_cover_every_id_once() {
-        let all = parts(&ids(&[9, 2, 4, 7, 12, 30, 31]), 3);
-        assert_eq!(all, [i64::MIN..=7, 8..=30, 31..=i64::MAX]);
-        // More parts wanted than indicators: one each.
-        assert_eq!(parts(&ids(&[5, 6]), 8), [i64::MIN..=5, 6..=i64::MAX]);
-        // No indicators: one part, everything.
-        assert_eq!(parts(&[], 4), [i64::MIN..=i64::MAX]);
-        assert_eq!(parts(&ids(&[3]), 4), [i64::MIN..=i64::MAX]);
-    }
 }

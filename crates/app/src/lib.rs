@@ -18,7 +18,7 @@ mod error;
 pub mod framework;
 pub mod improvement;
 pub mod intelligence;
-mod memo;
+pub mod memo;
 pub mod publication;
 pub mod reports;
 pub mod returns;

@@ -2,12 +2,14 @@
 //! and asked again and again (the regional picture of England is asked by
 //! everyone who opens its page). Each answer is kept with the generation of
 //! the analytics cache it was worked out from, so any write, which moves the
-//! generation on, retires it: a remembered answer is never stale.
+//! generation on, retires it: a remembered answer is never stale. An answer
+//! keyed by everything it was made from (a chart keyed by its figures) is
+//! never stale either, and can be kept at one generation for good.
 
 use std::sync::{Arc, Mutex};
 
 /// The last few answers, newest first.
-pub(crate) struct Memo<K, V> {
+pub struct Memo<K, V> {
     kept: Mutex<Vec<(u64, K, Arc<V>)>>,
     capacity: usize,
 }

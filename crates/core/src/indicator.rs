@@ -304,30 +304,43 @@ pub fn round_to(value: f64, decimals: u8) -> f64 {
 
 /// `12345.678` with 1 decimal is `12,345.7`.
 pub fn format_number(value: f64, decimals: u8) -> String {
+    use std::fmt::Write;
     if !value.is_finite() {
         return String::from("-");
     }
-    let text = format!("{:.*}", decimals as usize, round_to(value, decimals));
-    let (sign, text) = match text.strip_prefix('-') {
-        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => ("-", rest),
-        Some(rest) => ("", rest),
-        None => ("", text.as_str()),
+    // Pages show hundreds of figures: one buffer for the digits, one for
+    // the answer.
+    let mut digits = String::with_capacity(24);
+    let _ = write!(
+        digits,
+        "{:.*}",
+        decimals as usize,
+        round_to(value, decimals)
+    );
+    let (negative, text) = match digits.strip_prefix('-') {
+        // A figure that rounds to zero is shown without its sign.
+        Some(rest) => (rest.bytes().any(|b| matches!(b, b'1'..=b'9')), rest),
+        None => (false, digits.as_str()),
     };
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (text, None),
     };
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
-    for (i, c) in int.chars().enumerate() {
+    let mut out = String::with_capacity(text.len() + int.len() / 3 + 1);
+    if negative {
+        out.push('-');
+    }
+    for (i, c) in int.char_indices() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
     }
+    out
 }
 
 #[cfg(test)]
@@ -367,5 +380,9 @@ mod tests {
         assert_eq!(format_number(-0.04, 1), "0.0");
         assert_eq!(format_number(999.5, 0), "1,000");
         assert_eq!(format_number(-1234.0, 0), "-1,234");
+        assert_eq!(format_number(123456.0, 0), "123,456");
+        assert_eq!(format_number(-0.0, 0), "0");
+        assert_eq!(format_number(-1234567.891, 2), "-1,234,567.89");
+        assert_eq!(format_number(f64::NAN, 1), "-");
     }
 }

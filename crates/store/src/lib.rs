@@ -62,6 +62,6 @@ pub use returns::{ReturnRow, ReturnUnitRow, StoryRow};
 pub use store::{SqliteSync, Store, StoreOptions};
 pub use tables::{DataColumnRow, DataTableRow};
 pub use values::{
-    RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValuePeople,
+    RawValue, StagedUpload, TargetQuery, TargetRecord, TargetRow, ValueKey, ValuePart, ValuePeople,
     ValueQuery, ValueRow, ValueWriter,
 };

@@ -37,6 +37,7 @@ on_every_backend!(
     a_value_for_an_unknown_indicator_is_refused,
     value_filters_select_by_indicator_unit_and_period_range,
     a_bulk_import_spanning_many_statements_is_saved_on_commit,
+    a_first_load_keeps_the_value_tables_keys_and_the_next_import_changes_it,
     a_bulk_import_rolled_back_or_dropped_writes_nothing,
     an_unknown_code_in_an_import_is_reported_and_rollback_keeps_nothing,
     readers_do_not_see_an_import_until_it_commits,
@@ -755,6 +756,117 @@ mod cases {
                 .unwrap_err();
             assert!(orphan.to_string().contains("foreign key"), "{orphan}");
         }
+    }
+
+    pub async fn a_first_load_keeps_the_value_tables_keys_and_the_next_import_changes_it(db: Db) {
+        seed(&db).await;
+        let units: Vec<OrgUnit> = (0..250)
+            .map(|n| unit(&format!("W{n:03}"), Some("D1")))
+            .collect();
+        db.upsert_org_units(&units, &who("tester")).await.unwrap();
+        // 250 units x 240 months of one indicator, none stored yet: on
+        // PostgreSQL a first load, written into the table without its
+        // indexes, which are built again after.
+        let rows: Vec<ValueRow> = units
+            .iter()
+            .flat_map(|u| {
+                (0..240).map(move |m| ValueRow {
+                    period: Period::month(2005 + m / 12, (m % 12 + 1) as u32),
+                    ..value("BV1", u.code.as_str(), "2005-01", f64::from(m))
+                })
+            })
+            .collect();
+        let import = |rows: Vec<ValueRow>| {
+            let store = db.store.clone();
+            async move {
+                let mut writer = store.begin_values(&who("loader")).await.unwrap();
+                for chunk in rows.chunks(5_000) {
+                    writer.write(chunk).await.unwrap();
+                }
+                writer.commit("values.csv", None).await.unwrap()
+            }
+        };
+        assert_eq!(import(rows.clone()).await, 60_000);
+
+        if db.backend() == Backend::Postgres {
+            use sqlx::{Connection, Executor, Row};
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            let catalogue: Vec<String> = conn
+                .fetch_all(
+                    "select pg_get_constraintdef(oid) from pg_constraint \
+                     where conrelid = 'value'::regclass union all \
+                     select indexdef from pg_indexes where tablename = 'value' order by 1",
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            assert_eq!(
+                catalogue,
+                [
+                    "CREATE INDEX value_not_approved ON public.value USING btree (state) WHERE (state <> 'approved'::text)",
+                    "CREATE UNIQUE INDEX value_pkey ON public.value USING btree (indicator_id, org_unit_id, period)",
+                    "FOREIGN KEY (indicator_id) REFERENCES indicator(id)",
+                    "FOREIGN KEY (org_unit_id) REFERENCES org_unit(id)",
+                    "PRIMARY KEY (indicator_id, org_unit_id, period)",
+                ]
+            );
+            let twice = conn
+                .execute(
+                    "insert into value (indicator_id, org_unit_id, period, value) \
+                     select indicator_id, org_unit_id, period, 1 from value limit 1",
+                )
+                .await
+                .unwrap_err();
+            assert!(twice.to_string().contains("value_pkey"), "{twice}");
+        }
+
+        // The same file again with one figure changed: the values are
+        // stored now, so the import merges, and says what it changed.
+        let mut again = rows;
+        again[17].observation.value = 1000.0;
+        assert_eq!(import(again.clone()).await, 60_000);
+        let mut seen = Vec::new();
+        assert_eq!(
+            db.for_each_value(|row| seen.push(row)).await.unwrap(),
+            60_000
+        );
+        let mut expected = again;
+        expected.sort_by_key(|r| (r.org_unit.to_string(), r.period));
+        assert_eq!(seen, expected);
+        let audit = db
+            .audit(&AuditQuery {
+                actor: Some("loader".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        let lines: Vec<(&str, &str, Option<&str>)> = audit
+            .iter()
+            .map(|e| {
+                (
+                    e.action.as_str(),
+                    e.detail.as_str(),
+                    e.record_key.as_deref(),
+                )
+            })
+            .collect();
+        assert!(
+            lines.contains(&("import", "values.csv: 0 stored values changed", None)),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&("import", "values.csv: 1 stored values changed", None)),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(action, _, key)| *action == "update" && *key == Some("BV1|W000|2006-06")),
+            "{lines:?}"
+        );
     }
 
     pub async fn a_bulk_import_rolled_back_or_dropped_writes_nothing(db: Db) {

@@ -51,6 +51,8 @@ pub struct AppState {
     hosts: Arc<Vec<String>>,
     /// When the database was last checked for other processes' writes.
     checked: Arc<Mutex<Instant>>,
+    /// The benchmark charts drawn most recently, by what they show.
+    benchmark_charts: Arc<benchmark::DrawnCharts>,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ impl AppState {
             hosts: Arc::new(settings.host_names()),
             settings: Arc::new(settings),
             checked: Arc::new(Mutex::new(Instant::now())),
+            benchmark_charts: Arc::new(benchmark::DrawnCharts::new()),
         }
     }
 }

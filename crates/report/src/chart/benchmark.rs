@@ -89,9 +89,10 @@ pub fn benchmark_chart(
         );
         return frame(&body, 56.0);
     }
-    let label_width = dots
+    let labels: Vec<String> = dots.iter().map(row_label).collect();
+    let label_width = labels
         .iter()
-        .map(|d| text_width(&row_label(d), BODY_TEXT))
+        .map(|l| text_width(l, BODY_TEXT))
         .fold(0.0, f64::max)
         .min(MAX_LABEL_WIDTH);
     let label_right = 8.0 + label_width;
@@ -113,7 +114,8 @@ pub fn benchmark_chart(
     let top = 44.0;
     let bottom = top + dots.len() as f64 * ROW;
 
-    let mut body = String::new();
+    // About 700 bytes a row: sized once, not grown by doubling.
+    let mut body = String::with_capacity(1024 + dots.len() * 768);
     // The quartile bands, each named above the plot.
     if let Some(s) = spread {
         let edges = [s.min, s.lower_quartile, s.median, s.upper_quartile, s.max];
@@ -180,7 +182,9 @@ pub fn benchmark_chart(
         let row_top = top + i as f64 * ROW;
         let middle = row_top + ROW / 2.0;
         let baseline = middle + BODY_TEXT * 0.35;
-        let summary = summary(dot, values[i], unit, decimals);
+        let label = &labels[i];
+        // Escaped once: a linked row carries it twice.
+        let summary = Esc(&summary(label, dot.quartile, values[i], unit, decimals)).to_string();
         if dot.picked {
             let _ = write!(
                 body,
@@ -198,18 +202,16 @@ pub fn benchmark_chart(
             Some(href) => {
                 let _ = write!(
                     body,
-                    r#"<a href="{}" aria-label="{s}"><title>{s}</title><text x="{}" y="{}" text-anchor="end" fill="{VALUE}" text-decoration="underline"{weight}>"#,
+                    r#"<a href="{}" aria-label="{summary}"><title>{summary}</title><text x="{}" y="{}" text-anchor="end" fill="{VALUE}" text-decoration="underline"{weight}>"#,
                     Esc(href),
                     N(label_right),
                     N(baseline),
-                    s = Esc(&summary),
                 );
             }
             None => {
                 let _ = write!(
                     body,
-                    r#"<g><title>{}</title><text x="{}" y="{}" text-anchor="end"{weight}>"#,
-                    Esc(&summary),
+                    r#"<g><title>{summary}</title><text x="{}" y="{}" text-anchor="end"{weight}>"#,
                     N(label_right),
                     N(baseline),
                 );
@@ -218,7 +220,7 @@ pub fn benchmark_chart(
         let _ = write!(
             body,
             "{}</text>",
-            Esc(&fit_text(&row_label(dot), label_width, BODY_TEXT))
+            Esc(&fit_text(label, label_width, BODY_TEXT))
         );
         // The link (or group) holds the name alone, so its accessible name
         // begins with the words it shows; the dot and quartile are drawn
@@ -309,10 +311,16 @@ fn row_label(dot: &BenchmarkDot) -> String {
     }
 }
 
-/// A row in words, beginning with the words it shows ("3. Ashfield").
-fn summary(dot: &BenchmarkDot, value: Option<f64>, unit: &str, decimals: u8) -> String {
-    let shown = row_label(dot);
-    match (value, dot.quartile) {
+/// A row in words, beginning with the words it shows (`shown`, its
+/// [`row_label`]: "3. Ashfield").
+fn summary(
+    shown: &str,
+    quartile: Option<u8>,
+    value: Option<f64>,
+    unit: &str,
+    decimals: u8,
+) -> String {
+    match (value, quartile) {
         (Some(v), Some(q)) => format!(
             "{shown}: {}, quartile {q}",
             with_unit(&format_number(v, decimals), unit)
@@ -348,7 +356,7 @@ fn describe(
         let _ = write!(
             desc,
             " The chosen unit, a larger diamond on a highlighted row: {}.",
-            summary(p, finite(p.value), unit, decimals)
+            summary(&row_label(p), p.quartile, finite(p.value), unit, decimals)
         );
     }
     desc

@@ -32,19 +32,26 @@ pub(crate) struct Esc<'a>(pub &'a str);
 
 impl Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            match c {
-                '&' => f.write_str("&amp;")?,
-                '<' => f.write_str("&lt;")?,
-                '>' => f.write_str("&gt;")?,
-                '"' => f.write_str("&quot;")?,
-                '\'' => f.write_str("&apos;")?,
-                '\t' | '\n' | '\r' => f.write_char(' ')?,
-                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-                c => f.write_char(c)?,
-            }
+        // Charts escape thousands of labels: write each run of characters
+        // that need nothing in one piece, not a character at a time.
+        let text = self.0;
+        let mut start = 0;
+        for (at, c) in text.char_indices() {
+            let replacement = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&apos;",
+                '\t' | '\n' | '\r' => " ",
+                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
+                _ => continue,
+            };
+            f.write_str(&text[start..at])?;
+            f.write_str(replacement)?;
+            start = at + c.len_utf8();
         }
-        Ok(())
+        f.write_str(&text[start..])
     }
 }
 
@@ -236,6 +243,12 @@ mod tests {
             Esc("A & B <x> \"q\" 'a'\u{1}").to_string(),
             "A &amp; B &lt;x&gt; &quot;q&quot; &apos;a&apos;"
         );
+        assert_eq!(
+            Esc("Ynys Môn\tå–\u{FFFE}ü & \n").to_string(),
+            "Ynys Môn å–ü &amp;  "
+        );
+        assert_eq!(Esc("").to_string(), "");
+        assert_eq!(Esc("plain").to_string(), "plain");
     }
 
     #[test]

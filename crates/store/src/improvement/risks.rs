@@ -2,6 +2,8 @@
 //! words), registers (one per unit), their risks with inherent and residual
 //! positions, every change of a risk's scores, and the issues log.
 
+use std::collections::HashMap;
+
 use serde_json::{Value as Json, json};
 use sqlx::{AnyConnection, Row};
 
@@ -425,20 +427,27 @@ impl Store {
             .bind(register)
             .fetch_all(&self.pool)
             .await?;
+        // The indicators of those risks only, not of every register.
         let links = sqlx::query(
             "select ri.risk_id, i.code from risk_indicator ri join indicator i \
-             on i.id = ri.indicator_id order by i.code",
+             on i.id = ri.indicator_id join risk r on r.id = ri.risk_id \
+             join risk_register g on g.id = r.register_id \
+             where (cast($1 as text) is null or g.code = $1) order by i.code",
         )
+        .bind(register)
         .fetch_all(&self.pool)
         .await?;
+        let mut indicators: HashMap<i64, Vec<String>> = HashMap::new();
+        for l in &links {
+            indicators
+                .entry(l.try_get(0)?)
+                .or_default()
+                .push(l.try_get(1)?);
+        }
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let (id, mut risk) = risk_of(r)?;
-            for l in &links {
-                if l.try_get::<i64, _>(0)? == id {
-                    risk.indicators.push(l.try_get(1)?);
-                }
-            }
+            risk.indicators = indicators.remove(&id).unwrap_or_default();
             out.push(risk);
         }
         Ok(out)

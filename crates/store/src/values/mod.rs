@@ -17,4 +17,4 @@ pub(crate) use bulk::sqlite_file;
 pub(crate) use org::changed_records;
 pub use targets::{TargetQuery, TargetRecord, TargetRow};
 pub use uploads::StagedUpload;
-pub use values::{ValueKey, ValuePeople, ValueQuery, ValueRow, ValueWriter};
+pub use values::{ValueKey, ValuePart, ValuePeople, ValueQuery, ValueRow, ValueWriter};

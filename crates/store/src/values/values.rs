@@ -767,8 +767,36 @@ impl Store {
         })
     }
 
-    /// Calls `f` with every value as stored of the indicators whose ids are
-    /// in `indicators`, naming indicator and unit by id (see
+    /// The stored values shared into about `wanted` parts, for as many
+    /// readers as there are cores to read them at once (see
+    /// [`Store::for_each_raw_value_of`]). On PostgreSQL the parts are runs
+    /// of the table's pages, so that each page is read once, whatever
+    /// order the rows were written in (shared by indicator, each reader
+    /// would scan the whole table for its indicators: 8 parts of 7 million
+    /// values were 8 scans). Elsewhere they are ranges of indicator ids,
+    /// each read from the primary key's own order: `indicators` are the
+    /// indicators' (code, id) pairs, as [`Store::code_ids`] gives them.
+    pub async fn value_parts(
+        &self,
+        indicators: &[(String, i64)],
+        wanted: usize,
+    ) -> Result<Vec<ValuePart>> {
+        if self.listen_url.is_some() {
+            let pages: i64 = sqlx::query_scalar(
+                "select pg_relation_size('value') / current_setting('block_size')::bigint",
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            return Ok(page_parts(u64::try_from(pages).unwrap_or(0), wanted));
+        }
+        Ok(indicator_parts(indicators, wanted)
+            .into_iter()
+            .map(ValuePart::Indicators)
+            .collect())
+    }
+
+    /// Calls `f` with every value as stored in `part` (one of
+    /// [`Store::value_parts`]), naming indicator and unit by id (see
     /// [`Store::code_ids`]), in no particular order: the fast way to load
     /// them, a part of the whole at a time, so that several parts can be
     /// read at once, each on a connection of its own. On an SQLite file
@@ -776,14 +804,19 @@ impl Store {
     /// until done.
     pub async fn for_each_raw_value_of(
         &self,
-        indicators: RangeInclusive<i64>,
+        part: &ValuePart,
         mut f: impl FnMut(RawValue<'_>),
     ) -> Result<u64> {
-        if let Some(file) = &self.sqlite_file {
-            return super::bulk::for_each_value(file, self.options, indicators, f);
-        }
         if let Some(url) = &self.listen_url {
-            return super::copy::for_each_value(url, indicators, f).await;
+            return super::copy::for_each_value(url, part, f).await;
+        }
+        let ValuePart::Indicators(indicators) = part else {
+            return Err(StoreError::Bulk(
+                "pages of the value table are parts on PostgreSQL only".into(),
+            ));
+        };
+        if let Some(file) = &self.sqlite_file {
+            return super::bulk::for_each_value(file, self.options, indicators.clone(), f);
         }
         let mut rows = sqlx::query(
             "select indicator_id, org_unit_id, period, value, numerator, denominator, note, \
@@ -967,4 +1000,89 @@ fn value_from_row(row: &AnyRow) -> Result<ValueRow> {
         note: row.try_get(6)?,
         state: parse_stored("value state", &row.try_get::<String, _>(7)?)?,
     })
+}
+
+/// A share of the stored values, read by one reader: see
+/// [`Store::value_parts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValuePart {
+    /// The values of the indicators whose ids are in the range.
+    Indicators(RangeInclusive<i64>),
+    /// On PostgreSQL, the rows in the value table's pages from `from` up to
+    /// `to` (not included), or to the end when `to` is `None`, so that rows
+    /// written since the parts were made are read too.
+    Pages { from: u64, to: Option<u64> },
+}
+
+/// `pages` pages shared into about `wanted` runs, the last open-ended.
+fn page_parts(pages: u64, wanted: usize) -> Vec<ValuePart> {
+    let size = pages.div_ceil(wanted.max(1) as u64).max(1);
+    let mut out = Vec::new();
+    let mut from = 0;
+    while from + size < pages {
+        out.push(ValuePart::Pages {
+            from,
+            to: Some(from + size),
+        });
+        from += size;
+    }
+    out.push(ValuePart::Pages { from, to: None });
+    out
+}
+
+/// The indicators' ids shared into about `wanted` ranges of as many
+/// indicators each, the first and last open-ended so every value is in one.
+fn indicator_parts(ids: &[(String, i64)], wanted: usize) -> Vec<RangeInclusive<i64>> {
+    let mut ids: Vec<i64> = ids.iter().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    let size = ids.len().div_ceil(wanted.max(1)).max(1);
+    let mut out: Vec<RangeInclusive<i64>> = Vec::new();
+    let mut from = i64::MIN;
+    for chunk in ids.chunks(size) {
+        let last = *chunk.last().expect("chunks are not empty");
+        out.push(from..=last);
+        from = last.saturating_add(1);
+    }
+    match out.last_mut() {
+        Some(last) => *last = *last.start()..=i64::MAX,
+        None => out.push(i64::MIN..=i64::MAX),
+    }
+    out
+}
+
+#[cfg(test)]
+mod part_tests {
+    use super::{ValuePart, indicator_parts, page_parts};
+
+    fn ids(list: &[i64]) -> Vec<(String, i64)> {
+        list.iter().map(|id| (format!("I{id}"), *id)).collect()
+    }
+
+    #[test]
+    fn the_indicator_parts_cover_every_id_once() {
+        let all = indicator_parts(&ids(&[9, 2, 4, 7, 12, 30, 31]), 3);
+        assert_eq!(all, [i64::MIN..=7, 8..=30, 31..=i64::MAX]);
+        // More parts wanted than indicators: one each.
+        assert_eq!(
+            indicator_parts(&ids(&[5, 6]), 8),
+            [i64::MIN..=5, 6..=i64::MAX]
+        );
+        // No indicators: one part, everything.
+        assert_eq!(indicator_parts(&[], 4), [i64::MIN..=i64::MAX]);
+        assert_eq!(indicator_parts(&ids(&[3]), 4), [i64::MIN..=i64::MAX]);
+    }
+
+    #[test]
+    fn the_page_parts_cover_every_page_once_and_the_last_runs_on() {
+        let pages = |from, to| ValuePart::Pages { from, to };
+        assert_eq!(
+            page_parts(10, 3),
+            [pages(0, Some(4)), pages(4, Some(8)), pages(8, None)]
+        );
+        assert_eq!(page_parts(8, 4).len(), 4);
+        assert_eq!(page_parts(8, 4)[3], pages(6, None));
+        // An empty table, or fewer pages than parts wanted.
+        assert_eq!(page_parts(0, 8), [pages(0, None)]);
+        assert_eq!(page_parts(2, 8), [pages(0, Some(1)), pages(1, None)]);
+    }
 }

@@ -7,6 +7,8 @@ pub(crate) mod api;
 pub(crate) mod examples;
 mod pages;
 
+pub(crate) use pages::DrawnCharts;
+
 use crate::routes::{Access, Routes, Sample};
 
 pub fn routes() -> Routes {

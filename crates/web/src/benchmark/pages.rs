@@ -3,6 +3,9 @@
 //! indicator, the regional picture of the authorities beneath a unit with
 //! the evidence behind each count, and their downloads.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect, Response};
@@ -13,6 +16,7 @@ use stocktake::benchmark::{
     PictureDetail, PictureRequest, RegionalPicture, RuleView,
 };
 use stocktake::core::{Frequency, Period, Polarity};
+use stocktake::memo::Memo;
 use stocktake::values::UnitChoice;
 use stocktake_report::chart::{self, BenchmarkDot, BenchmarkSpread};
 
@@ -43,6 +47,80 @@ pub struct BenchmarkPageQuery {
     include_self: Option<String>,
     level: Option<String>,
     under: Option<String>,
+}
+
+/// Everything a benchmark chart is drawn from.
+#[derive(PartialEq)]
+pub(crate) struct ChartKey {
+    /// A hash of the rest, compared first, so that looking among the kept
+    /// charts rarely compares hundreds of dots.
+    fingerprint: u64,
+    title: String,
+    unit: String,
+    decimals: u8,
+    dots: Vec<BenchmarkDot>,
+    spread: Option<BenchmarkSpread>,
+}
+
+impl ChartKey {
+    fn new(
+        title: String,
+        unit: String,
+        decimals: u8,
+        dots: Vec<BenchmarkDot>,
+        spread: Option<BenchmarkSpread>,
+    ) -> ChartKey {
+        let mut h = DefaultHasher::new();
+        (&title, &unit, decimals).hash(&mut h);
+        for d in &dots {
+            let value = d.value.map(f64::to_bits);
+            (&d.label, value, d.rank, d.quartile, d.picked, &d.href).hash(&mut h);
+        }
+        if let Some(s) = spread {
+            let edges = [s.min, s.lower_quartile, s.median, s.upper_quartile, s.max];
+            (edges.map(f64::to_bits), s.higher_is_better).hash(&mut h);
+        }
+        ChartKey {
+            fingerprint: h.finish(),
+            title,
+            unit,
+            decimals,
+            dots,
+            spread,
+        }
+    }
+}
+
+/// How many charts are kept: a few indicators across a few sets.
+const CHARTS_KEPT: usize = 16;
+
+/// The benchmark charts drawn most recently. A chart of 296 districts is a
+/// third of its page's work, and everyone who opens the same benchmark is
+/// shown the same chart; each is kept by everything it is drawn from, so a
+/// changed figure, rank or name is a different chart and none is stale.
+pub(crate) struct DrawnCharts(Memo<ChartKey, String>);
+
+impl DrawnCharts {
+    pub(crate) fn new() -> DrawnCharts {
+        DrawnCharts(Memo::new(CHARTS_KEPT))
+    }
+
+    fn draw(&self, key: ChartKey) -> Arc<String> {
+        // Keyed by content, so one generation serves for good.
+        if let Some(drawn) = self.0.get(0, &key) {
+            return drawn;
+        }
+        let drawn = Arc::new(chart::benchmark_chart(
+            "benchmark",
+            &key.title,
+            &key.unit,
+            key.decimals,
+            &key.dots,
+            key.spread,
+        ));
+        self.0.keep(0, key, Arc::clone(&drawn));
+        drawn
+    }
 }
 
 fn nonblank(value: &Option<String>) -> Option<String> {
@@ -96,7 +174,7 @@ struct BenchmarkPage {
     periods: Vec<PeriodGroup>,
     units: Vec<UnitTree>,
     compares: Vec<Choice>,
-    chart: String,
+    chart: Arc<String>,
     rows: Vec<MemberRow>,
     statistics: Vec<Statistic>,
     csv_href: String,
@@ -370,16 +448,23 @@ pub async fn benchmark(
             value: i.code.to_string(),
         })
         .collect();
+    // Each member's link is worked out once, for its dot and its row.
+    let hrefs: Vec<String> = v
+        .members
+        .iter()
+        .map(|m| view::indicator_href(&v.indicator, &m.org_unit, period))
+        .collect();
     let dots: Vec<BenchmarkDot> = v
         .members
         .iter()
-        .map(|m| BenchmarkDot {
+        .zip(&hrefs)
+        .map(|(m, href)| BenchmarkDot {
             label: m.name.clone(),
             value: m.value,
             rank: m.rank,
             quartile: m.quartile,
             picked: m.picked,
-            href: Some(view::indicator_href(&v.indicator, &m.org_unit, period)),
+            href: Some(href.clone()),
         })
         .collect();
     let spread = match (
@@ -401,25 +486,25 @@ pub async fn benchmark(
         }
         _ => None,
     };
-    let chart = chart::benchmark_chart(
-        "benchmark",
-        &format!(
+    let chart = state.benchmark_charts.draw(ChartKey::new(
+        format!(
             "{} {}, {}: {}",
             v.indicator, v.title, v.period_label, v.comparators
         ),
-        &v.unit,
+        v.unit.clone(),
         d,
-        &dots,
+        dots,
         spread,
-    );
+    ));
     let rows = v
         .members
         .iter()
-        .map(|m| MemberRow {
+        .zip(hrefs)
+        .map(|(m, href)| MemberRow {
             rank: m.rank.map_or_else(|| "–".into(), |r| r.to_string()),
             name: m.name.clone(),
             code: m.org_unit.clone(),
-            href: view::indicator_href(&v.indicator, &m.org_unit, period),
+            href,
             value: view::figure(m.value, d),
             quartile: quartile_words(m.quartile),
             percentile: view::figure(m.percentile, 1).unwrap_or_else(|| "–".into()),
@@ -1043,4 +1128,45 @@ pub async fn picture_export(
         view::file_stem(&p.year.to_string())
     );
     download(&p.table(), format, &name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(value: f64, name: &str) -> ChartKey {
+        let dot = |label: &str, value: f64, rank: u32, picked: bool| BenchmarkDot {
+            label: label.into(),
+            value: Some(value),
+            rank: Some(rank),
+            quartile: Some(rank as u8),
+            picked,
+            href: Some(format!("/indicators/W001?unit={label}")),
+        };
+        ChartKey::new(
+            "W001 Fires, January 2025: districts".into(),
+            "per 1,000".into(),
+            1,
+            vec![dot(name, value, 1, true), dot("Bolton", 2.0, 2, false)],
+            None,
+        )
+    }
+
+    #[test]
+    fn a_chart_is_drawn_again_when_anything_it_shows_changes() {
+        let charts = DrawnCharts::new();
+        let first = charts.draw(key(3.25, "Wigan"));
+        assert!(first.contains("Wigan (chosen): 3.3 per 1,000"), "{first}");
+        assert!(
+            Arc::ptr_eq(&first, &charts.draw(key(3.25, "Wigan"))),
+            "the same figures are the same chart, kept"
+        );
+        let changed = charts.draw(key(4.0, "Wigan"));
+        assert!(
+            changed.contains("Wigan (chosen): 4.0 per 1,000"),
+            "{changed}"
+        );
+        let renamed = charts.draw(key(4.0, "Wigan Borough"));
+        assert!(renamed.contains("Wigan Borough (chosen): 4.0"), "{renamed}");
+    }
 }

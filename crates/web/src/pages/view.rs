@@ -135,12 +135,15 @@ impl DirectionView {
 /// Percent-encodes a path segment or query value: everything but the
 /// unreserved characters of RFC 3986.
 pub fn encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
     out
@@ -442,6 +445,8 @@ mod tests {
     #[test]
     fn codes_with_spaces_and_slashes_are_encoded() {
         assert_eq!(encode("NI 192"), "NI%20192");
+        assert_eq!(encode("Môn/ü~"), "M%C3%B4n%2F%C3%BC~");
+        assert_eq!(decode(&encode("Môn/ü~ &")).as_deref(), Some("Môn/ü~ &"));
         assert_eq!(
             indicator_href("NI 192", "E10000024", "2024/25 Q1".parse().unwrap()),
             "/indicators/NI%20192?unit=E10000024&period=2024%2F25%20Q1"

@@ -212,6 +212,24 @@ pub struct RegisterView {
     pub risks: Vec<Risk>,
     pub issues: Vec<Issue>,
     pub editable: bool,
+    /// Where the caller may change it, the matrices it could be scored on
+    /// instead (for the page's chooser; the API lists them on their own).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub other_matrices: Vec<RiskMatrix>,
+}
+
+/// A register the caller may read, as [`Stocktake::readable_register`]
+/// found it.
+struct Readable {
+    rights: Rights,
+    register: RiskRegister,
+    matrix: RiskMatrix,
+    /// Every matrix, its own among them.
+    matrices: Vec<RiskMatrix>,
+    /// Its risks and issues as stored, in the store's order.
+    risks: Vec<RiskRow>,
+    issues: Vec<IssueRow>,
 }
 
 /// An issue in a register's log.
@@ -533,13 +551,10 @@ impl Stocktake {
         }
     }
 
-    /// A register the caller may read, or 404 as if there were none. Reads
-    /// only that register's risks and issues.
-    async fn readable_register(
-        &self,
-        caller: &Caller,
-        code: &str,
-    ) -> Result<(Rights, RiskRegister, RiskMatrix), AppError> {
+    /// A register the caller may read, or 404 as if there were none, with
+    /// its own risks and issues as stored (read once, for its counts and
+    /// for whoever shows them).
+    async fn readable_register(&self, caller: &Caller, code: &str) -> Result<Readable, AppError> {
         let rights = self.improvement_rights(caller)?;
         let row = self
             .store
@@ -554,10 +569,18 @@ impl Stocktake {
         let matrices = self.matrices().await?;
         let register = self.register_of(row, &risks, &issues, &matrices);
         let matrix = matrices
-            .into_iter()
+            .iter()
             .find(|m| m.code == register.matrix)
+            .cloned()
             .ok_or_else(|| AppError::not_found("risk matrix", &register.matrix))?;
-        Ok((rights, register, matrix))
+        Ok(Readable {
+            rights,
+            register,
+            matrix,
+            matrices,
+            risks,
+            issues,
+        })
     }
 
     /// Whether the caller may change the register's risks and issues.
@@ -685,12 +708,16 @@ impl Stocktake {
         caller: &Caller,
         code: &str,
     ) -> Result<RegisterView, AppError> {
-        let (rights, register, matrix) = self.readable_register(caller, code).await?;
+        let Readable {
+            rights,
+            register,
+            matrix,
+            matrices,
+            risks,
+            issues,
+        } = self.readable_register(caller, code).await?;
         let today = crate::clock::today();
-        let mut risks: Vec<Risk> = self
-            .store
-            .risks(Some(&register.code))
-            .await?
+        let mut risks: Vec<Risk> = risks
             .into_iter()
             .map(|r| self.risk_of(r, &matrix, &today))
             .collect();
@@ -701,9 +728,19 @@ impl Stocktake {
                 .then(b.inherent.score.cmp(&a.inherent.score))
                 .then(natural(&a.code).cmp(&natural(&b.code)))
         });
-        let issues = self.risk_issues(caller, &register.code).await?;
+        let issues = issues_in_order(issues);
+        let editable = self.may_keep(&rights, &register);
+        let other_matrices = if editable {
+            matrices
+                .into_iter()
+                .filter(|m| m.code != matrix.code)
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(RegisterView {
-            editable: self.may_keep(&rights, &register),
+            editable,
+            other_matrices,
             register,
             matrix,
             risks,
@@ -718,12 +755,15 @@ impl Stocktake {
         register: &str,
         code: &str,
     ) -> Result<RiskDetail, AppError> {
-        let (rights, register, matrix) = self.readable_register(caller, register).await?;
+        let Readable {
+            rights,
+            register,
+            matrix,
+            risks,
+            ..
+        } = self.readable_register(caller, register).await?;
         let today = crate::clock::today();
-        let row = self
-            .store
-            .risks(Some(&register.code))
-            .await?
+        let row = risks
             .into_iter()
             .find(|r| r.code.eq_ignore_ascii_case(code.trim()))
             .ok_or_else(|| AppError::not_found("risk", code.trim()))?;
@@ -836,7 +876,12 @@ impl Stocktake {
     ) -> Result<Vec<Risk>, AppError> {
         self.improvement_rights(caller)?
             .require_framework("keep risk registers")?;
-        let (rights, register, matrix) = self.readable_register(caller, register).await?;
+        let Readable {
+            rights,
+            register,
+            matrix,
+            ..
+        } = self.readable_register(caller, register).await?;
         self.require_keep(&rights, &register)?;
         let rows = forms
             .iter()
@@ -883,12 +928,16 @@ impl Stocktake {
         register: &str,
         to: &str,
     ) -> Result<MatrixChange, AppError> {
-        let (_, register, from) = self.readable_register(caller, register).await?;
+        let Readable {
+            register,
+            matrix: from,
+            risks: rows,
+            ..
+        } = self.readable_register(caller, register).await?;
         let to = self
             .risk_matrix(caller, to)
             .await
             .map_err(|_| AppError::invalid("to", format!("no risk matrix has the code {to:?}")))?;
-        let rows = self.store.risks(Some(&register.code)).await?;
         let risks = rows
             .iter()
             .map(|r| {
@@ -928,7 +977,11 @@ impl Stocktake {
     ) -> Result<MatrixChange, AppError> {
         self.improvement_rights(caller)?
             .require_framework("keep risk registers")?;
-        let (rights, reg, _) = self.readable_register(caller, register).await?;
+        let Readable {
+            rights,
+            register: reg,
+            ..
+        } = self.readable_register(caller, register).await?;
         self.require_keep(&rights, &reg)?;
         let mut change = self.preview_matrix_change(caller, register, to).await?;
         if change.from == change.to {
@@ -973,37 +1026,8 @@ impl Stocktake {
         caller: &Caller,
         register: &str,
     ) -> Result<Vec<Issue>, AppError> {
-        let rights = self.improvement_rights(caller)?;
-        let registers = self.store.risk_registers().await?;
-        let reg = registers
-            .iter()
-            .find(|r| r.code.eq_ignore_ascii_case(register.trim()))
-            .filter(|r| self.sees_unit(&rights, &r.unit))
-            .ok_or_else(|| AppError::not_found("risk register you may read", register.trim()))?;
-        let mut issues: Vec<Issue> = self
-            .store
-            .risk_issues(Some(&reg.code))
-            .await?
-            .into_iter()
-            .map(|i| Issue {
-                register: i.register,
-                code: i.code,
-                title: i.title,
-                description: i.description,
-                owner: i.owner,
-                impact: i.impact,
-                actions: i.actions,
-                status: i.status,
-                raised_on: i.raised_on,
-            })
-            .collect();
-        issues.sort_by_key(|i| {
-            (
-                ISSUE_STATUSES.iter().position(|s| *s == i.status),
-                natural(&i.code),
-            )
-        });
-        Ok(issues)
+        let Readable { issues, .. } = self.readable_register(caller, register).await?;
+        Ok(issues_in_order(issues))
     }
 
     pub(crate) fn checked_issue(register: &str, form: &IssueForm) -> Result<IssueRow, AppError> {
@@ -1042,7 +1066,9 @@ impl Stocktake {
     ) -> Result<usize, AppError> {
         self.improvement_rights(caller)?
             .require_framework("keep risk registers")?;
-        let (rights, register, _) = self.readable_register(caller, register).await?;
+        let Readable {
+            rights, register, ..
+        } = self.readable_register(caller, register).await?;
         self.require_keep(&rights, &register)?;
         let rows = forms
             .iter()
@@ -1092,6 +1118,32 @@ impl Stocktake {
 }
 
 /// A code's sort key: numbers by value (2 before 10), then the text.
+/// A register's issues as shown: open before closed (in the order of
+/// [`ISSUE_STATUSES`]), then by code in natural order.
+fn issues_in_order(rows: Vec<IssueRow>) -> Vec<Issue> {
+    let mut issues: Vec<Issue> = rows
+        .into_iter()
+        .map(|i| Issue {
+            register: i.register,
+            code: i.code,
+            title: i.title,
+            description: i.description,
+            owner: i.owner,
+            impact: i.impact,
+            actions: i.actions,
+            status: i.status,
+            raised_on: i.raised_on,
+        })
+        .collect();
+    issues.sort_by_key(|i| {
+        (
+            ISSUE_STATUSES.iter().position(|s| *s == i.status),
+            natural(&i.code),
+        )
+    });
+    issues
+}
+
 fn natural(code: &str) -> (u64, String) {
     (code.parse().unwrap_or(u64::MAX), code.to_owned())
 }

@@ -292,7 +292,6 @@ struct RegisterPage {
     view: RegisterView,
     heat_map: String,
     grid: Vec<GridRow>,
-    matrices: Vec<RiskMatrix>,
     statuses: &'static [&'static str],
     issue_statuses: &'static [&'static str],
 }
@@ -303,13 +302,11 @@ pub async fn register(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let view = state.app.risk_register(&page.caller, &code).await?;
-    let matrices = state.app.risk_matrices(&page.caller).await?;
     render(&RegisterPage {
         layout: Layout::new(&page, view.register.name.clone(), "risks"),
         heat_map: heat_map_of(&view),
         grid: grid_of(&view),
         view,
-        matrices,
         statuses: &RISK_STATUSES,
         issue_statuses: &ISSUE_STATUSES,
     })
