@@ -160,13 +160,7 @@ impl CopyWriter {
             Some(changed) => changed,
             None => merged(conn, actor, summary, reason).await?,
         };
-        for (name, definition) in keys {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "alter table value add constraint \"{name}\" {definition}"
-            )))
-            .execute(&mut *conn)
-            .await?;
-        }
+        add_constraints(conn, &keys).await?;
         // As every write ends (see `changes::append_change`).
         sqlx::raw_sql("lock table change_log in share row exclusive mode")
             .execute(&mut *conn)
@@ -218,20 +212,48 @@ async fn checked_once(conn: &mut PgConnection) -> Result<Vec<(String, String)>> 
     sqlx::raw_sql("lock table value in access exclusive mode")
         .execute(&mut *conn)
         .await?;
-    let keys: Vec<(String, String)> = sqlx::query_as(
+    Ok(drop_constraints(conn, &["f"]).await?)
+}
+
+/// Drops the value table's constraints of the kinds given (`pg_constraint`'s
+/// letters: `f` foreign key, `p` primary key, `u` unique). Returns each by
+/// name and definition, as the catalogue gives them, for
+/// [`add_constraints`].
+async fn drop_constraints(
+    conn: &mut PgConnection,
+    kinds: &[&str],
+) -> std::result::Result<Vec<(String, String)>, sqlx::Error> {
+    let dropped: Vec<(String, String)> = sqlx::query_as(
         "select conname::text, pg_get_constraintdef(oid) from pg_constraint \
-         where conrelid = 'value'::regclass and contype = 'f' order by conname",
+         where conrelid = 'value'::regclass and contype::text = any($1) order by conname",
     )
+    .bind(kinds)
     .fetch_all(&mut *conn)
     .await?;
-    for (name, _) in &keys {
+    for (name, _) in &dropped {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "alter table value drop constraint \"{name}\""
         )))
         .execute(&mut *conn)
         .await?;
     }
-    Ok(keys)
+    Ok(dropped)
+}
+
+/// Adds back constraints [`drop_constraints`] dropped: each is checked
+/// against the whole table, set-based.
+async fn add_constraints(
+    conn: &mut PgConnection,
+    dropped: &[(String, String)],
+) -> std::result::Result<(), sqlx::Error> {
+    for (name, definition) in dropped {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "alter table value add constraint \"{name}\" {definition}"
+        )))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether `value` holds no figure of the indicators `codes` (read with
@@ -266,12 +288,6 @@ async fn first_load(
     sqlx::raw_sql("savepoint first_load")
         .execute(&mut *conn)
         .await?;
-    let keys: Vec<(String, String)> = sqlx::query_as(
-        "select conname::text, pg_get_constraintdef(oid) from pg_constraint \
-         where conrelid = 'value'::regclass and contype in ('p', 'u') order by conname",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
     let indexes: Vec<(String, String)> = sqlx::query_as(
         "select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index \
          where indrelid = 'value'::regclass and indexrelid not in \
@@ -280,13 +296,7 @@ async fn first_load(
     )
     .fetch_all(&mut *conn)
     .await?;
-    for (name, _) in &keys {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "alter table value drop constraint \"{name}\""
-        )))
-        .execute(&mut *conn)
-        .await?;
-    }
+    let keys = drop_constraints(conn, &["p", "u"]).await?;
     for (name, _) in &indexes {
         // The name as the catalogue quotes it.
         sqlx::query(sqlx::AssertSqlSafe(format!("drop index {name}")))
@@ -303,13 +313,7 @@ async fn first_load(
     )
     .await?;
     let rebuilt = async {
-        for (name, definition) in &keys {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "alter table value add constraint \"{name}\" {definition}"
-            )))
-            .execute(&mut *conn)
-            .await?;
-        }
+        add_constraints(conn, &keys).await?;
         for (_, definition) in &indexes {
             sqlx::query(sqlx::AssertSqlSafe(definition.clone()))
                 .execute(&mut *conn)
