@@ -19,6 +19,10 @@ use stocktake::intelligence::IntelligenceSearch;
 use stocktake::values::FileKind;
 use stocktake::{AppError, Caller, OpenOptions, Role, Stocktake};
 
+mod support;
+
+use support::{database_urls, system};
+
 const ORG_UNITS: &str = "code,name,level,parent_code
 EM,East Midlands,region,
 NOTTS,Nottinghamshire,county,EM
@@ -32,10 +36,6 @@ NI 1,NOTTS,2009/10,46
 NI 2,NOTTS,2008/09,50
 ";
 
-fn system() -> Caller {
-    Caller::system("test")
-}
-
 /// Forty national indicators, NI 1 to NI 40, higher better, and a local one.
 fn indicators() -> String {
     let mut out = String::from("code,title,kind,polarity,frequency,unit,decimals\n");
@@ -45,25 +45,6 @@ fn indicators() -> String {
         ));
     }
     out.push_str("LOCAL 1,A local measure,count,higher_is_better,year,count,0\n");
-    out
-}
-
-fn database_urls(test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    if let Ok(server) = std::env::var("STOCKTAKE_TEST_POSTGRES")
-        && !server.trim().is_empty()
-    {
-        let name = format!("stocktake_framework_{}_{test}", std::process::id());
-        let status = std::process::Command::new("psql")
-            .arg(&server)
-            .args(["-q", "-c", &format!("create database \"{name}\"")])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "could not create database {name}");
-        let base = server.split('?').next().unwrap_or(&server);
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        out.push(format!("{base}/{name}"));
-    }
     out
 }
 
@@ -114,7 +95,7 @@ macro_rules! on_every_database {
         #[tokio::test]
         async fn $name() {
             let dir = tempfile::tempdir().unwrap();
-            for url in database_urls(stringify!($check), dir.path()) {
+            for url in database_urls("framework", stringify!($check), dir.path()) {
                 let app = open(&url).await;
                 $check(app).await;
             }
@@ -783,7 +764,7 @@ async fn refuse_history(url: &str, refuse: bool) {
 #[tokio::test]
 async fn a_judgement_and_its_intelligence_record_are_written_together_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
-    for url in database_urls("judgement_together", dir.path()) {
+    for url in database_urls("framework", "judgement_together", dir.path()) {
         let app = open(&url).await;
         let fire = app.command_line_as("fire@notts.example").unwrap();
         let id = cpa_assessment(&app, &fire).await;

@@ -14,7 +14,11 @@ use stocktake::improvement::{
     CriterionForm, DecisionForm, EvaluationForm, PartnershipForm, ScoreForm,
 };
 use stocktake::values::FileKind;
-use stocktake::{AppError, Caller, OpenOptions, Role, Stocktake};
+use stocktake::{AppError, OpenOptions, Role, Stocktake};
+
+mod support;
+
+use support::{database_urls, system};
 
 const ORG_UNITS: &str = "code,name,level,parent_code
 EM,East Midlands,region,
@@ -46,31 +50,6 @@ B1,NOTTS,2008/09,Allocations,,total,TOTAL,501.5,
 B1,NOTTS,2008/09,Allocations,,funds_available,Funds Available,501.5,
 "
     )
-}
-
-fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases to run on: a SQLite file, and a fresh PostgreSQL database
-/// where `STOCKTAKE_TEST_POSTGRES` names a server.
-fn databases(dir: &tempfile::TempDir, test: &str) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.path().join("t.db").display())];
-    if let Ok(server) = std::env::var("STOCKTAKE_TEST_POSTGRES")
-        && !server.trim().is_empty()
-    {
-        let name = format!("stocktake_app_{}_{test}", std::process::id());
-        let status = std::process::Command::new("psql")
-            .arg(&server)
-            .args(["-q", "-c", &format!("create database \"{name}\"")])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "could not create database {name}");
-        let base = server.split('?').next().unwrap_or(&server);
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        out.push(format!("{base}/{name}"));
-    }
-    out
 }
 
 async fn open(url: &str) -> Arc<Stocktake> {
@@ -256,7 +235,7 @@ async fn budgets_on(url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_budget_balances_or_shows_where_it_does_not() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases(&dir, "budgets") {
+    for url in database_urls("partnerships", "budgets", dir.path()) {
         budgets_on(&url).await;
     }
 }
@@ -461,7 +440,7 @@ async fn register_on(url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partnership_passes_scrutiny_then_sanction_and_is_scored_with_the_toolkit() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases(&dir, "register") {
+    for url in database_urls("partnerships", "register", dir.path()) {
         register_on(&url).await;
     }
 }

@@ -17,6 +17,10 @@ use stocktake::improvement::{
 use stocktake::values::FileKind;
 use stocktake::{AppError, Caller, OpenOptions, Role, Stocktake};
 
+mod support;
+
+use support::{database_urls, system};
+
 const ORG_UNITS: &str = "code,name,level,parent_code
 NFRS,Nottinghamshire Fire and Rescue Service,service,
 CITY,City group,group,NFRS
@@ -26,31 +30,6 @@ SOUTH,South group,group,NFRS
 const INDICATORS: &str = "code,title,kind,polarity,frequency,unit,decimals
 BVPI 142ii,Primary fires per 10000 population,count,lower_is_better,year,fires,1
 ";
-
-fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases each test runs on: a SQLite file, and a fresh PostgreSQL
-/// database where STOCKTAKE_TEST_POSTGRES names a server.
-fn database_urls(test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    if let Ok(server) = std::env::var("STOCKTAKE_TEST_POSTGRES")
-        && !server.trim().is_empty()
-    {
-        let name = format!("stocktake_plans_{}_{test}", std::process::id());
-        let status = std::process::Command::new("psql")
-            .arg(&server)
-            .args(["-q", "-c", &format!("create database \"{name}\"")])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "could not create database {name}");
-        let base = server.split('?').next().unwrap_or(&server);
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        out.push(format!("{base}/{name}"));
-    }
-    out
-}
 
 async fn open(url: &str) -> Arc<Stocktake> {
     let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
@@ -106,7 +85,7 @@ macro_rules! on_every_database {
         #[tokio::test]
         async fn $name() {
             let dir = tempfile::tempdir().unwrap();
-            for url in database_urls(stringify!($check), dir.path()) {
+            for url in database_urls("plans", stringify!($check), dir.path()) {
                 let app = open(&url).await;
                 $check(app).await;
             }

@@ -11,9 +11,11 @@ use stocktake::access::AuditSearch;
 use stocktake::values::ValueInput;
 use stocktake::{AppError, Caller, Interface};
 
+mod support;
 mod trafford;
 
-use trafford::{database_urls, open, system, who};
+use support::{database_urls, system};
+use trafford::{open, who};
 
 /// A square ward `size` degrees across at (`x`, `y`), with its code in
 /// `WD25CD`, as ONS files name it.

@@ -11,7 +11,11 @@ use std::sync::Arc;
 use stocktake::access::{AccountForm, ScopePart};
 use stocktake::reports::{FrontSheet, Stage, parse_quarter};
 use stocktake::values::FileKind;
-use stocktake::{AppError, Caller, OpenOptions, Role, Stocktake};
+use stocktake::{AppError, OpenOptions, Role, Stocktake};
+
+mod support;
+
+use support::{database_urls, system};
 
 const ORG_UNITS: &str = "code,name,level,parent_code
 FRS,Test Fire and Rescue Service,service,
@@ -37,35 +41,6 @@ const TARGETS: &str = "indicator,org_unit,period,target,tolerance
 FRS01,FRS,2024/25 Q3,100,5
 FRS02,FRS,2024/25 Q3,950,5
 ";
-
-fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases to run on: a fresh SQLite file, and a fresh PostgreSQL
-/// database where `STOCKTAKE_TEST_POSTGRES` names a server.
-fn databases(test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    match std::env::var("STOCKTAKE_TEST_POSTGRES") {
-        Ok(server) if !server.trim().is_empty() => {
-            let name = format!("stocktake_app_reports_{}_{test}", std::process::id());
-            let status = std::process::Command::new("psql")
-                .arg(&server)
-                .args(["-q", "-c", &format!("create database \"{name}\"")])
-                .status()
-                .expect("psql runs");
-            assert!(status.success(), "could not create database {name}");
-            let base = server.split('?').next().unwrap_or(&server);
-            let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-            out.push(format!("{base}/{name}"));
-        }
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but STOCKTAKE_TEST_POSTGRES is not set")
-        }
-        _ => eprintln!("note: STOCKTAKE_TEST_POSTGRES is not set, so only SQLite is tested"),
-    }
-    out
-}
 
 async fn open(url: &str) -> Arc<Stocktake> {
     let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
@@ -126,7 +101,7 @@ fn invalid(result: Result<impl std::fmt::Debug, AppError>) -> (String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_report_holds_the_scorecards_figures_status_trend_and_exceptions() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("figures", dir.path()) {
+    for url in database_urls("reports", "figures", dir.path()) {
         let app = open(&url).await;
         let viewer = app.command_line_as("viewer@frs.example").unwrap();
         let report = app.quarterly_report(&viewer, "FRS", q3()).await.unwrap();
@@ -167,7 +142,7 @@ async fn the_report_holds_the_scorecards_figures_status_trend_and_exceptions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_off_chain_moves_one_step_at_a_time_by_the_roles_it_names() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("chain", dir.path()) {
+    for url in database_urls("reports", "chain", dir.path()) {
         let app = open(&url).await;
         let officer = app.command_line_as("officer@frs.example").unwrap();
         let admin = app.command_line_as("admin@frs.example").unwrap();
@@ -279,7 +254,7 @@ async fn the_sign_off_chain_moves_one_step_at_a_time_by_the_roles_it_names() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_issued_report_keeps_its_figures_and_a_new_draft_shows_the_new_one() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("frozen", dir.path()) {
+    for url in database_urls("reports", "frozen", dir.path()) {
         let app = open(&url).await;
         let admin = app.command_line_as("admin@frs.example").unwrap();
         let id = app
@@ -352,7 +327,7 @@ async fn an_issued_report_keeps_its_figures_and_a_new_draft_shows_the_new_one() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scope_decides_who_reads_and_starts_a_report() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("scope", dir.path()) {
+    for url in database_urls("reports", "scope", dir.path()) {
         let app = open(&url).await;
         let admin = app.command_line_as("admin@frs.example").unwrap();
         let north = app.command_line_as("north@frs.example").unwrap();
@@ -388,7 +363,7 @@ async fn scope_decides_who_reads_and_starts_a_report() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_front_sheet_without_a_title_or_a_month_for_a_quarter_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("sheet", dir.path()) {
+    for url in database_urls("reports", "sheet", dir.path()) {
         let app = open(&url).await;
         let officer = app.command_line_as("officer@frs.example").unwrap();
         let id = app

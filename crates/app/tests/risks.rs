@@ -14,7 +14,11 @@ use stocktake::improvement::{
     GoalForm, GoalLink, GoalLinkChange, IssueForm, RegisterForm, RiskFile, RiskForm,
 };
 use stocktake::values::FileKind;
-use stocktake::{AppError, Caller, OpenOptions, Role, Stocktake};
+use stocktake::{AppError, OpenOptions, Role, Stocktake};
+
+mod support;
+
+use support::{database_urls, system};
 
 const ORG_UNITS: &str = "code,name,level,parent_code
 EM,East Midlands,region,
@@ -45,35 +49,6 @@ pub const PROTOCOL: &str = "code,title,owners,inherent_score,solution,controls,r
 6,Failure to deliver regional and sub regional programmes and therefore make best use of resources delegated from the Government,EMRIEP + LAs + Partners,5,Resolve through joint working and collaboration over programmes,Consultation with EMRIEP Steering Group and appropriate action,3,Early warning system of information gathering
 7,Performance of EMRIEP in terms of leadership and management of the programmes of investment deficient,EMRIEP + LAs + Partners,6,Reflection on decisions taken and implementation track record,Reports to the EMRIEP Steering Group,2,Programme management reporting
 ";
-
-fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases to run on: a fresh SQLite file, and a fresh PostgreSQL
-/// database where `STOCKTAKE_TEST_POSTGRES` names a server.
-fn databases(test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    match std::env::var("STOCKTAKE_TEST_POSTGRES") {
-        Ok(server) if !server.trim().is_empty() => {
-            let name = format!("stocktake_app_risks_{}_{test}", std::process::id());
-            let status = std::process::Command::new("psql")
-                .arg(&server)
-                .args(["-q", "-c", &format!("create database \"{name}\"")])
-                .status()
-                .expect("psql runs");
-            assert!(status.success(), "could not create database {name}");
-            let base = server.split('?').next().unwrap_or(&server);
-            let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-            out.push(format!("{base}/{name}"));
-        }
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but STOCKTAKE_TEST_POSTGRES is not set")
-        }
-        _ => eprintln!("note: STOCKTAKE_TEST_POSTGRES is not set, so only SQLite is tested"),
-    }
-    out
-}
 
 async fn open(url: &str) -> Arc<Stocktake> {
     let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
@@ -146,7 +121,7 @@ async fn with_protocol(app: &Stocktake) {
 macro_rules! on_each_database {
     ($name:literal, |$app:ident| $body:block) => {{
         let dir = tempfile::tempdir().unwrap();
-        for url in databases($name, dir.path()) {
+        for url in database_urls("risks", $name, dir.path()) {
             let $app = open(&url).await;
             $body
         }

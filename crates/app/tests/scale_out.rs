@@ -12,8 +12,12 @@ use std::time::{Duration, Instant};
 
 use stocktake::core::Period;
 use stocktake::values::{FileKind, ValueInput};
-use stocktake::{Applied, Caller, OpenOptions, Stocktake};
+use stocktake::{Applied, OpenOptions, Stocktake};
 use stocktake_store::{Backend, Store};
+
+mod support;
+
+use support::{database_urls, system};
 
 const ORG_UNITS: &str = "code,name,level,parent_code
 S,Service,service,
@@ -35,35 +39,6 @@ FIRES,A2,2025-01,4
 FIRES,B,2025-01,20
 ALARMS,A,2025-01,5
 ";
-
-fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases to run on: a fresh SQLite file, and a fresh PostgreSQL
-/// database where `STOCKTAKE_TEST_POSTGRES` names a server.
-fn databases(test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    match std::env::var("STOCKTAKE_TEST_POSTGRES") {
-        Ok(server) if !server.trim().is_empty() => {
-            let name = format!("stocktake_app_scale_{}_{test}", std::process::id());
-            let status = std::process::Command::new("psql")
-                .arg(&server)
-                .args(["-q", "-c", &format!("create database \"{name}\"")])
-                .status()
-                .expect("psql runs");
-            assert!(status.success(), "could not create database {name}");
-            let base = server.split('?').next().unwrap_or(&server);
-            let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-            out.push(format!("{base}/{name}"));
-        }
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but STOCKTAKE_TEST_POSTGRES is not set")
-        }
-        _ => eprintln!("note: STOCKTAKE_TEST_POSTGRES is not set, so only SQLite is tested"),
-    }
-    out
-}
 
 fn month(text: &str) -> Period {
     text.parse().unwrap()
@@ -126,7 +101,7 @@ async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> Option<D
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_value_written_through_one_instance_reaches_another_without_a_full_reload() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("delta", dir.path()) {
+    for url in database_urls("scale_out", "delta", dir.path()) {
         let postgres = url.starts_with("postgres");
         let one = first(&url).await;
         let two = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
@@ -205,7 +180,7 @@ async fn a_value_written_through_one_instance_reaches_another_without_a_full_rel
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_import_is_applied_indicator_by_indicator() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("bulk", dir.path()) {
+    for url in database_urls("scale_out", "bulk", dir.path()) {
         let one = first(&url).await;
         let two = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
         // More cells than the change log lists one by one: 3 stations x
@@ -247,7 +222,7 @@ async fn a_large_import_is_applied_indicator_by_indicator() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_change_log_is_pruned_once_every_live_instance_has_applied_it() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("prune", dir.path()) {
+    for url in database_urls("scale_out", "prune", dir.path()) {
         let one = first(&url).await;
         let two = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
         let store = Store::connect(&url).await.unwrap();
@@ -319,7 +294,7 @@ async fn the_change_log_is_pruned_once_every_live_instance_has_applied_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_freshly_started_instance_shows_every_figure_the_writer_shows() {
     let dir = tempfile::tempdir().unwrap();
-    for url in databases("start", dir.path()) {
+    for url in database_urls("scale_out", "start", dir.path()) {
         let app = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
         let mut units = String::from("code,name,level,parent_code\nS,Service,service,\n");
         let mut values =

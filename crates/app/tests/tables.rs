@@ -11,9 +11,11 @@ use stocktake::access::AuditSearch;
 use stocktake::tables::{DataColumnForm, DataTableForm, read_column_definitions};
 use stocktake::{AppError, Caller, Interface, Stocktake};
 
+mod support;
 mod trafford;
 
-use trafford::{database_urls, open, system, who};
+use support::{database_urls, system};
+use trafford::{open, who};
 
 /// A performance officer whose scope is one ward.
 const ALTRINCHAM: &[(&str, &str)] = &[("altrincham@trafford.example", "unit:E05000001")];

@@ -1,13 +1,15 @@
 //! The small Trafford fixture the data-table and publication suites share:
 //! a district and three wards, two yearly indicators with approved values,
 //! and a viewer, an owner and a performance officer with every unit in
-//! scope, on SQLite and (with STOCKTAKE_TEST_POSTGRES) PostgreSQL.
+//! scope; the databases it runs on are `support::database_urls`.
 
 use std::sync::Arc;
 
 use stocktake::access::{AccountForm, ScopePart};
 use stocktake::values::FileKind;
 use stocktake::{Caller, Interface, OpenOptions, Role, Stocktake};
+
+use crate::support::system;
 
 pub const ORG_UNITS: &str = "code,name,level,parent_code
 E08000009,Trafford,district,
@@ -29,32 +31,6 @@ NI 195,E05000001,2024/25,9301
 ";
 
 pub const PASSWORD: &str = "correct horse battery staple";
-
-pub fn system() -> Caller {
-    Caller::system("test")
-}
-
-/// The databases each test runs on: a SQLite file, and a fresh PostgreSQL
-/// database (named from `suite` and `test`) where STOCKTAKE_TEST_POSTGRES
-/// names a server.
-pub fn database_urls(suite: &str, test: &str, dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("t.db").display())];
-    if let Ok(server) = std::env::var("STOCKTAKE_TEST_POSTGRES")
-        && !server.trim().is_empty()
-    {
-        let name = format!("stocktake_{suite}_{}_{test}", std::process::id());
-        let status = std::process::Command::new("psql")
-            .arg(&server)
-            .args(["-q", "-c", &format!("create database \"{name}\"")])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "could not create database {name}");
-        let base = server.split('?').next().unwrap_or(&server);
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        out.push(format!("{base}/{name}"));
-    }
-    out
-}
 
 /// The fixture loaded, with its three accounts and `more` performance
 /// officers, each `(email, scope)`.
