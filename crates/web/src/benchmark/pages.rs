@@ -3,7 +3,6 @@
 //! indicator, the regional picture of the authorities beneath a unit with
 //! the evidence behind each count, and their downloads.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use askama::Template;
@@ -52,43 +51,11 @@ pub struct BenchmarkPageQuery {
 /// Everything a benchmark chart is drawn from.
 #[derive(PartialEq)]
 pub(crate) struct ChartKey {
-    /// A hash of the rest, compared first, so that looking among the kept
-    /// charts rarely compares hundreds of dots.
-    fingerprint: u64,
     title: String,
     unit: String,
     decimals: u8,
     dots: Vec<BenchmarkDot>,
     spread: Option<BenchmarkSpread>,
-}
-
-impl ChartKey {
-    fn new(
-        title: String,
-        unit: String,
-        decimals: u8,
-        dots: Vec<BenchmarkDot>,
-        spread: Option<BenchmarkSpread>,
-    ) -> ChartKey {
-        let mut h = DefaultHasher::new();
-        (&title, &unit, decimals).hash(&mut h);
-        for d in &dots {
-            let value = d.value.map(f64::to_bits);
-            (&d.label, value, d.rank, d.quartile, d.picked, &d.href).hash(&mut h);
-        }
-        if let Some(s) = spread {
-            let edges = [s.min, s.lower_quartile, s.median, s.upper_quartile, s.max];
-            (edges.map(f64::to_bits), s.higher_is_better).hash(&mut h);
-        }
-        ChartKey {
-            fingerprint: h.finish(),
-            title,
-            unit,
-            decimals,
-            dots,
-            spread,
-        }
-    }
 }
 
 /// How many charts are kept: a few indicators across a few sets.
@@ -486,16 +453,18 @@ pub async fn benchmark(
         }
         _ => None,
     };
-    let chart = state.benchmark_charts.draw(ChartKey::new(
-        format!(
+    // Kept charts are told apart by comparing their keys: the title first,
+    // then the dots only as far as the first that differs.
+    let chart = state.benchmark_charts.draw(ChartKey {
+        title: format!(
             "{} {}, {}: {}",
             v.indicator, v.title, v.period_label, v.comparators
         ),
-        v.unit.clone(),
-        d,
+        unit: v.unit.clone(),
+        decimals: d,
         dots,
         spread,
-    ));
+    });
     let rows = v
         .members
         .iter()
@@ -1143,13 +1112,13 @@ mod tests {
             picked,
             href: Some(format!("/indicators/W001?unit={label}")),
         };
-        ChartKey::new(
-            "W001 Fires, January 2025: districts".into(),
-            "per 1,000".into(),
-            1,
-            vec![dot(name, value, 1, true), dot("Bolton", 2.0, 2, false)],
-            None,
-        )
+        ChartKey {
+            title: "W001 Fires, January 2025: districts".into(),
+            unit: "per 1,000".into(),
+            decimals: 1,
+            dots: vec![dot(name, value, 1, true), dot("Bolton", 2.0, 2, false)],
+            spread: None,
+        }
     }
 
     #[test]
