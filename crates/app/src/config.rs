@@ -5,6 +5,7 @@
 //! password in a database URL) never appear in what is printed or logged.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -50,6 +51,12 @@ pub struct Settings {
     /// public URL's: a request for any other is refused, so a page elsewhere
     /// cannot reach Stocktake through a name it controls (DNS rebinding).
     pub allowed_hosts: String,
+    /// The addresses of the reverse proxies or load balancers in front of
+    /// Stocktake (comma-separated, each an address or a range such as
+    /// `10.0.0.0/8`). A request from one of them is counted, for failed
+    /// sign-ins, against the client its `X-Forwarded-For` names; from any
+    /// other address the header is ignored, as anyone can send one.
+    pub trusted_proxies: String,
     /// A session ends after this many minutes without a request.
     pub session_idle_minutes: u64,
     /// A session ends this many hours after signing in, however busy.
@@ -82,6 +89,7 @@ impl Default for Settings {
             sqlite_synchronous: "full".to_owned(),
             public_url: String::new(),
             allowed_hosts: "localhost,127.0.0.1,[::1]".to_owned(),
+            trusted_proxies: String::new(),
             session_idle_minutes: 60,
             session_absolute_hours: 12,
             viewers_see_unapproved: false,
@@ -103,11 +111,12 @@ impl fmt::Debug for Settings {
 }
 
 /// The keys of [`Settings`], in the order they are printed.
-pub const KEYS: [&str; 18] = [
+pub const KEYS: [&str; 19] = [
     "database_url",
     "bind",
     "public_url",
     "allowed_hosts",
+    "trusted_proxies",
     "stable_band",
     "commentary_when_red",
     "commentary_when_moved_percent",
@@ -127,12 +136,13 @@ pub const KEYS: [&str; 18] = [
 impl Settings {
     /// Every setting as TOML, in the order of [`KEYS`]; the database
     /// password is replaced by `***`.
-    pub fn values(&self) -> [(&'static str, String); 18] {
+    pub fn values(&self) -> [(&'static str, String); 19] {
         let values = [
             toml_string(&redact_url(&self.database_url)),
             toml_string(&self.bind),
             toml_string(&self.public_url),
             toml_string(&self.allowed_hosts),
+            toml_string(&self.trusted_proxies),
             self.stable_band.to_string(),
             self.commentary_when_red.to_string(),
             self.commentary_when_moved_percent.to_string(),
@@ -170,6 +180,21 @@ impl Settings {
         hosts.sort();
         hosts.dedup();
         hosts
+    }
+
+    /// The trusted proxies' addresses and ranges, as set (checked when the
+    /// settings were loaded, so an entry that does not parse is not here).
+    pub fn trusted_proxy_ranges(&self) -> Vec<IpRange> {
+        self.trusted_proxy_entries()
+            .filter_map(|entry| entry.parse().ok())
+            .collect()
+    }
+
+    fn trusted_proxy_entries(&self) -> impl Iterator<Item = &str> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
     }
 
     /// The public URL's host name, if one is set.
@@ -274,6 +299,11 @@ impl Settings {
                 self.public_url
             ));
         }
+        for entry in self.trusted_proxy_entries() {
+            if let Err(why) = entry.parse::<IpRange>() {
+                problems.push(format!("trusted_proxies: {why}"));
+            }
+        }
         if self.host_names().is_empty() {
             problems.push(
                 "allowed_hosts is empty and no public_url is set: no request could be answered"
@@ -285,6 +315,65 @@ impl Settings {
         } else {
             Err(problems.join("; "))
         }
+    }
+}
+
+/// An address, or a range of them written `ADDRESS/PREFIX` (CIDR), such as
+/// `10.0.0.0/8` or `2001:db8::/32`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    /// Whether `address` is in the range. An IPv4 address written as IPv6
+    /// (`::ffff:10.0.0.1`) is taken as the IPv4 address it is.
+    pub fn contains(&self, address: IpAddr) -> bool {
+        match (self.network, address.to_canonical()) {
+            (IpAddr::V4(network), IpAddr::V4(a)) => {
+                masked(u128::from(u32::from(a)), 32, self.prefix)
+                    == masked(u128::from(u32::from(network)), 32, self.prefix)
+            }
+            (IpAddr::V6(network), IpAddr::V6(a)) => {
+                masked(u128::from(a), 128, self.prefix)
+                    == masked(u128::from(network), 128, self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The first `prefix` bits of a `bits`-bit address.
+fn masked(address: u128, bits: u32, prefix: u8) -> u128 {
+    let kept = u32::from(prefix).min(bits);
+    if kept == 0 {
+        0
+    } else {
+        address >> (bits - kept)
+    }
+}
+
+impl std::str::FromStr for IpRange {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (address, prefix) = match text.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text, None),
+        };
+        let network = address.parse::<IpAddr>().map_err(|_| {
+            format!("{text:?} is not an address or a range: give it as 10.0.0.5, 10.0.0.0/8 or 2001:db8::/32")
+        })?;
+        let network = network.to_canonical();
+        let bits = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => bits,
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= bits).ok_or_else(|| {
+                format!("{text:?}: the prefix after / must be a number from 0 to {bits}")
+            })?,
+        };
+        Ok(IpRange { network, prefix })
     }
 }
 
@@ -518,6 +607,60 @@ mod tests {
         assert!(
             err.to_string()
                 .contains("stable_band = -1 must be at least 0")
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges_and_anything_else_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("stocktake.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = \"10.0.0.0/8, 192.168.1.7, 2001:db8::/32\"\n",
+        )
+        .unwrap();
+        let loaded = Loaded::load(Some(&file), Flags::default()).unwrap();
+        let ranges = loaded.settings.trusted_proxy_ranges();
+        assert_eq!(ranges.len(), 3);
+        let trusted = |a: &str| ranges.iter().any(|r| r.contains(a.parse().unwrap()));
+        assert!(trusted("10.200.3.4"));
+        assert!(
+            trusted("::ffff:10.0.0.1"),
+            "an IPv4 address written as IPv6"
+        );
+        assert!(trusted("192.168.1.7"));
+        assert!(
+            !trusted("192.168.1.8"),
+            "a lone address is that address only"
+        );
+        assert!(!trusted("11.0.0.1"));
+        assert!(trusted("2001:db8:ffff::1"));
+        assert!(!trusted("2001:db9::1"));
+        assert!(
+            Settings::default().trusted_proxy_ranges().is_empty(),
+            "none by default"
+        );
+        let everything: IpRange = "0.0.0.0/0".parse().unwrap();
+        assert!(everything.contains("203.0.113.9".parse().unwrap()));
+        assert!(
+            !everything.contains("2001:db8::1".parse().unwrap()),
+            "a v4 range holds no v6 address"
+        );
+
+        std::fs::write(&file, "trusted_proxies = \"10.0.0.0/33, proxy.internal\"\n").unwrap();
+        let Err(err) = Loaded::load(Some(&file), Flags::default()) else {
+            panic!("nonsense proxies are refused");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains(
+                "trusted_proxies: \"10.0.0.0/33\": the prefix after / must be a number from 0 to 32"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("trusted_proxies: \"proxy.internal\" is not an address or a range: give it as 10.0.0.5, 10.0.0.0/8 or 2001:db8::/32"),
+            "{text}"
         );
     }
 }

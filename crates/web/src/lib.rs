@@ -49,6 +49,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The host names requests may name (see `security`).
     hosts: Arc<Vec<String>>,
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    proxies: Arc<Vec<stocktake::config::IpRange>>,
     /// When the database was last checked for other processes' writes.
     checked: Arc<Mutex<Instant>>,
     /// The benchmark charts drawn most recently, by what they show.
@@ -60,6 +62,7 @@ impl AppState {
         AppState {
             app,
             hosts: Arc::new(settings.host_names()),
+            proxies: Arc::new(settings.trusted_proxy_ranges()),
             settings: Arc::new(settings),
             checked: Arc::new(Mutex::new(Instant::now())),
             benchmark_charts: Arc::new(benchmark::DrawnCharts::new()),

@@ -12,6 +12,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
+use std::net::IpAddr;
+use stocktake::config::IpRange;
 
 use crate::AppState;
 
@@ -52,6 +54,48 @@ fn strip_port(authority: &str) -> &str {
             .map_or(authority, |h| &authority[..h.len() + 1]);
     }
     authority.split(':').next().unwrap_or(authority)
+}
+
+/// The client a request came from: the peer, unless the peer is a trusted
+/// proxy. Then `X-Forwarded-For` is read from its right-hand end (each proxy
+/// appends the address it was reached from), past every trusted proxy, to
+/// the first address that is not one: the client as the nearest trusted
+/// proxy saw it. Whatever a client wrote further left is never reached, so
+/// it cannot choose the address it is counted against. An entry that is not
+/// an address stops the walk at the last proxy trusted.
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpRange]) -> IpAddr {
+    let is_trusted = |a: IpAddr| trusted.iter().any(|r| r.contains(a));
+    let mut client = peer.to_canonical();
+    if !is_trusted(client) {
+        return client;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in forwarded.into_iter().rev() {
+        let Some(address) = forwarded_address(entry) else {
+            break;
+        };
+        client = address;
+        if !is_trusted(address) {
+            break;
+        }
+    }
+    client
+}
+
+/// One `X-Forwarded-For` entry's address: `203.0.113.9`, `2001:db8::1`, or
+/// either with a port (`203.0.113.9:4711`, `[2001:db8::1]:4711`).
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<std::net::SocketAddr>().map(|s| s.ip()))
+        .ok()
+        .map(|a| a.to_canonical())
 }
 
 fn refuse(api: bool, status: StatusCode, message: String) -> Response {
@@ -265,4 +309,76 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        headers
+    }
+
+    fn client(peer: &str, values: &[&str], trusted: &[&str]) -> String {
+        let trusted: Vec<IpRange> = trusted.iter().map(|t| t.parse().unwrap()).collect();
+        client_address(peer.parse().unwrap(), &forwarded(values), &trusted).to_string()
+    }
+
+    #[test]
+    fn the_client_is_the_address_the_nearest_trusted_proxy_saw() {
+        let proxies = ["10.0.0.0/8"];
+        // No proxies trusted: the header is anyone's to write, and ignored.
+        assert_eq!(client("10.0.0.2", &["203.0.113.9"], &[]), "10.0.0.2");
+        // From an untrusted peer, likewise.
+        assert_eq!(
+            client("198.51.100.4", &["203.0.113.9"], &proxies),
+            "198.51.100.4"
+        );
+        // Through the load balancer.
+        assert_eq!(
+            client("10.0.0.2", &["203.0.113.9"], &proxies),
+            "203.0.113.9"
+        );
+        // A client's own header is to the left of what the proxy appended.
+        assert_eq!(
+            client("10.0.0.2", &["1.2.3.4, 203.0.113.9"], &proxies),
+            "203.0.113.9"
+        );
+        // Two trusted proxies in a row, the header split over two lines.
+        assert_eq!(
+            client("10.0.0.2", &["1.2.3.4, 203.0.113.9", "10.9.9.9"], &proxies),
+            "203.0.113.9"
+        );
+        // With ports, and IPv6.
+        assert_eq!(
+            client("10.0.0.2", &["[2001:db8::7]:4711"], &proxies),
+            "2001:db8::7"
+        );
+        assert_eq!(
+            client("10.0.0.2", &["203.0.113.9:4711"], &proxies),
+            "203.0.113.9"
+        );
+        // An IPv4 peer written as IPv6 is the IPv4 address.
+        assert_eq!(
+            client("::ffff:10.0.0.2", &["203.0.113.9"], &proxies),
+            "203.0.113.9"
+        );
+        // A proxy that sent no header, or nonsense: the proxy itself.
+        assert_eq!(client("10.0.0.2", &[], &proxies), "10.0.0.2");
+        assert_eq!(client("10.0.0.2", &["unknown"], &proxies), "10.0.0.2");
+        // Nonsense left of a good address is never reached.
+        assert_eq!(
+            client("10.0.0.2", &["nonsense, 203.0.113.9"], &proxies),
+            "203.0.113.9"
+        );
+        // Every hop a trusted proxy: the furthest one named.
+        assert_eq!(
+            client("10.0.0.2", &["10.1.1.1, 10.2.2.2"], &proxies),
+            "10.1.1.1"
+        );
+    }
 }

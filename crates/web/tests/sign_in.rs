@@ -307,3 +307,144 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers[REFERRER_POLICY], "same-origin", "{path}");
     }
 }
+
+/// A server counting failed sign-ins per address after three, with the
+/// given `trusted_proxies`, reached (as behind a load balancer) through
+/// 127.0.0.1, the peer address the server sees.
+async fn behind_a_proxy(trusted_proxies: &str) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("stocktake.db").display());
+    let options = stocktake::OpenOptions {
+        sign_in: stocktake::access::SignInPolicy {
+            slow_after: 100,
+            lock_after: 3,
+            ..stocktake::access::SignInPolicy::default()
+        },
+        ..stocktake::OpenOptions::default()
+    };
+    let app = stocktake::Stocktake::open(&url, options).await.unwrap();
+    support::add_account(
+        &app,
+        "ann@test.example",
+        Role::PerformanceOfficer,
+        &["all"],
+        &[],
+    )
+    .await;
+    let settings = stocktake::Settings {
+        trusted_proxies: trusted_proxies.into(),
+        ..stocktake::Settings::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = stocktake_web::router(app, settings);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    (base, dir)
+}
+
+/// Tries to sign in as a client the proxy says is `client`; returns the
+/// status and the page.
+async fn sign_in_from(
+    base: &str,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> (StatusCode, String) {
+    let browser = browser();
+    let csrf = support::form_token(&browser, base).await;
+    let response = browser
+        .post(format!("{base}/sign-in"))
+        .header("X-Forwarded-For", client)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_failed_sign_ins_count_against_the_client_not_the_proxy() {
+    let (base, _dir) = behind_a_proxy("127.0.0.1").await;
+    // Three failures from one client, each for a different email so that no
+    // account's own count is reached: that client's address is locked.
+    for n in 1..=3 {
+        let (status, _) = sign_in_from(
+            &base,
+            "203.0.113.9",
+            &format!("nobody{n}@test.example"),
+            "wrong",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (status, page) =
+        sign_in_from(&base, "203.0.113.9", "ann@test.example", support::PASSWORD).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Too many failed sign-ins: try again after"),
+        "{page}"
+    );
+    // A colleague behind the same load balancer still signs in.
+    let (status, page) = sign_in_from(
+        &base,
+        "198.51.100.20",
+        "ann@test.example",
+        support::PASSWORD,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    // A client cannot dodge its count by writing its own header: the proxy
+    // appends the address it saw, and that is the one counted.
+    let (status, page) = sign_in_from(
+        &base,
+        "198.51.100.77, 203.0.113.9",
+        "ann@test.example",
+        support::PASSWORD,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Too many failed sign-ins: try again after"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
+    let (base, _dir) = behind_a_proxy("").await;
+    for n in 1..=3 {
+        let (status, _) = sign_in_from(
+            &base,
+            &format!("203.0.113.{n}"),
+            &format!("nobody{n}@test.example"),
+            "wrong",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Every try came from 127.0.0.1 whatever the header said, so that
+    // address is locked for everyone, and a new header does not help.
+    let (status, page) = sign_in_from(
+        &base,
+        "198.51.100.20",
+        "ann@test.example",
+        support::PASSWORD,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Too many failed sign-ins: try again after"),
+        "{page}"
+    );
+}

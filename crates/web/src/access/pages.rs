@@ -77,21 +77,29 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
-/// The network address failed sign-ins are counted against. The proxy's
-/// `X-Forwarded-For` is not trusted (anyone can send one), so behind a
-/// proxy this is the proxy's address, and the per-account count does the work.
+/// The network address failed sign-ins are counted against: the peer's,
+/// or, where the peer is one of the `trusted_proxies`, the client its
+/// `X-Forwarded-For` names (`security::client_address`). From any other
+/// peer the header is ignored, as anyone can send one.
 pub struct Address(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Address {
+impl FromRequestParts<AppState> for Address {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Address(
-            parts
-                .extensions
-                .get::<ConnectInfo<std::net::SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Address(peer.map_or_else(
+            || "unknown".to_owned(),
+            |peer| {
+                crate::security::client_address(peer, &parts.headers, &state.proxies).to_string()
+            },
+        )))
     }
 }
 
