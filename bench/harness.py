@@ -187,11 +187,16 @@ class Server:
         AUTH["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in jar)
 
     def stop(self):
+        """Stops the server as a service manager would (SIGTERM), waiting
+        for it to finish; on an SQLite file a clean stop writes the values
+        snapshot. Returns the seconds the stop took."""
+        started = time.perf_counter()
         self.process.terminate()
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        return time.perf_counter() - started
 
 
 def sqlite3_import(values_csv, workdir):
@@ -353,10 +358,21 @@ def measure_scale(args, scale, workdir):
         given, given_reference = import_with_values_given(args, scale, workdir, shape, data)
 
     log(f"scale {scale}: start to first answer")
+    snapshot = db + ".values-snapshot"
+    if os.path.exists(snapshot):
+        os.remove(snapshot)
     server = Server(args.bin, db)
     try:
         start = server.wait_for_first_answer("E92000001")
         rss_started = rss_mib(server.process.pid)
+    finally:
+        stop = server.stop()
+    # The clean stop left the values snapshot: the next start reads it.
+    log(f"scale {scale}: start again after a clean stop")
+    snapshot_mib = os.path.getsize(snapshot) / 2**20 if os.path.exists(snapshot) else None
+    server = Server(args.bin, db)
+    try:
+        restart = server.wait_for_first_answer("E92000001")
     finally:
         server.stop()
 
@@ -403,6 +419,9 @@ def measure_scale(args, scale, workdir):
         "import_given_reference_s": given_reference,
         "reference_rows": reference_rows,
         "start_s": start,
+        "stop_s": stop,
+        "snapshot_mib": snapshot_mib,
+        "restart_s": restart,
         "rss_started_mib": rss_started,
         "scorecard_s": scorecard["best_seconds"],
         "scorecard_rows": scorecard["totals"]["items"],
@@ -771,7 +790,13 @@ def render(args, results, serving, info, pages):
     if first["import_given_s"]:
         r = ratio(first["import_given_reference_s"], first["import_given_s"])
         row("import of the values file (each value given beside its parts, and checked against them)", f"{first['import_given_s']:.1f} s", f"sqlite3 {first['import_given_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 3x as fast", r >= 3)
-    row("start to first answer", f"{first['start_s']:.2f} s", "", "", "under 2 s", first["start_s"] < 2)
+    row("start to first answer, the first after the imports (every value read from the database)",
+        f"{first['start_s']:.2f} s", "", "", "under 2 s", first["start_s"] < 2)
+    if first.get("restart_s") is not None:
+        snapshot = (f"values snapshot of {first['snapshot_mib']:.0f} MiB, written by the stop before it in {first['stop_s']:.1f} s"
+                    if first.get("snapshot_mib") else "no values snapshot was written")
+        row(f"start to first answer after a clean stop ({snapshot})",
+            f"{first['restart_s']:.2f} s", "", "", "under 2 s", first["restart_s"] < 2)
     r = ratio(first["scorecard_reference_s"], first["scorecard_s"])
     row(
         f"full scorecard, {first['scorecard_rows']:,} unit-indicator rows",

@@ -9,12 +9,15 @@ use std::time::Instant;
 use rustc_hash::FxHashMap;
 
 use stocktake_core::{Analytics, AppliesRule, Hierarchy, IndIdx, Observation, Period, UnitIdx};
-use stocktake_store::{Store, ValuePart};
+use stocktake_store::{RawValue, Store, ValuePart};
 
 use crate::{AppError, OpenOptions};
 
 /// Builds the analytics cache from the store.
-pub(crate) async fn load(store: &Store, options: &OpenOptions) -> Result<Analytics, AppError> {
+pub(crate) async fn load(
+    store: &Store,
+    options: &OpenOptions,
+) -> Result<(Analytics, ValuesSource), AppError> {
     let units = store.org_units().await?;
     let hierarchy = Hierarchy::build(units).map_err(|errors| {
         AppError::Internal(anyhow::anyhow!(
@@ -65,10 +68,10 @@ pub(crate) async fn load(store: &Store, options: &OpenOptions) -> Result<Analyti
         }
     }
     cache.set_hot_spot_rules(store.hot_spot_rules().await?);
-    if options.load_values {
-        cache = load_values(store, cache).await?;
+    if !options.load_values {
+        return Ok((cache, ValuesSource::None));
     }
-    Ok(cache)
+    load_values(store, cache).await
 }
 
 /// One value read, with its indicator and unit already placed: what the
@@ -95,9 +98,35 @@ const BATCH: usize = 16_384;
 /// places what they read. A value written while they read is in the change
 /// log after the sequence read before the load, so the first refresh reads
 /// it again, whichever part it was read in, or both.
-async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppError> {
+async fn load_values(
+    store: &Store,
+    cache: Analytics,
+) -> Result<(Analytics, ValuesSource), AppError> {
     let started = Instant::now();
     let (indicator_ids, unit_ids) = store.code_ids().await?;
+    if store.values_snapshot_path().is_some() {
+        match load_snapshot(store, cache.clone(), &indicator_ids, &unit_ids).await {
+            Ok(Some((cache, count, unreadable))) => {
+                if unreadable > 0 {
+                    tracing::warn!(
+                        unreadable,
+                        "values in the snapshot that could not be placed were left out of the figures"
+                    );
+                }
+                tracing::info!(
+                    values = count,
+                    total_ms = started.elapsed().as_millis(),
+                    "values loaded into the cache from the values snapshot"
+                );
+                return Ok((cache, ValuesSource::Snapshot));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(
+                error = %e,
+                "the values snapshot was not used: every value is read from the database instead"
+            ),
+        }
+    }
     let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let parts = store.value_parts(&indicator_ids, readers * 4).await?;
     let parts = Arc::new(Mutex::new(parts));
@@ -153,7 +182,50 @@ async fn load_values(store: &Store, cache: Analytics) -> Result<Analytics, AppEr
         total_ms = started.elapsed().as_millis(),
         "values loaded into the cache"
     );
-    Ok(cache)
+    Ok((cache, ValuesSource::Database))
+}
+
+/// Loads the values from the values snapshot, if there is one of the
+/// database as it stands: one reader decoding the file while the builder
+/// places what it reads. Returns the cache, the values read and those left
+/// out; `None` where there is no such snapshot; an error where it was found
+/// damaged part way (the cache built from it is thrown away).
+async fn load_snapshot(
+    store: &Store,
+    cache: Analytics,
+    indicator_ids: &[(String, i64)],
+    unit_ids: &[(String, i64)],
+) -> Result<Option<(Analytics, u64, u64)>, AppError> {
+    let indicators = by_id(indicator_ids.to_vec(), |code| cache.find_indicator(code));
+    let units = by_id(unit_ids.to_vec(), |code| cache.hierarchy().find(code));
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(2);
+    let builder = tokio::task::spawn_blocking(move || build(cache, receive));
+    let store = store.clone();
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut placer = Placer::new(&send, &indicators, &units);
+        let read = store.for_each_snapshot_value(|v| placer.place(&v));
+        let unreadable = placer.finish();
+        read.map(|count| count.map(|count| (count, unreadable)))
+    });
+    let read = reader.await.map_err(|e| {
+        AppError::Internal(anyhow::anyhow!("reading the values snapshot failed: {e}"))
+    })?;
+    let (cache, _) = builder
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("building the cache failed: {e}")))?;
+    Ok(read?.map(|(count, unreadable)| (cache, count, unreadable)))
+}
+
+/// Where the values in a cache were read from when it was built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValuesSource {
+    /// Every value read from the database.
+    Database,
+    /// The values snapshot beside an SQLite file, of the database as it
+    /// stood (see [`stocktake_store::Store::save_values_snapshot`]).
+    Snapshot,
+    /// None read: the cache was built without its values.
+    None,
 }
 
 /// One reader: takes parts until none is left, sending what it reads to
@@ -165,58 +237,94 @@ async fn read(
     indicators: &[Option<IndIdx>],
     units: &[Option<UnitIdx>],
 ) -> Result<(u64, u64), stocktake_store::StoreError> {
-    // A few dozen distinct periods among millions of rows: each is parsed once.
-    let mut periods: FxHashMap<Box<str>, Period> = FxHashMap::default();
-    let mut batch = Vec::with_capacity(BATCH);
-    let (mut count, mut unreadable, mut builder_gone) = (0, 0, false);
+    let mut placer = Placer::new(send, indicators, units);
+    let mut count = 0;
     loop {
         let part = parts.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let Some(part) = part else { break };
-        if builder_gone {
+        if placer.builder_gone {
             break;
         }
         count += store
-            .for_each_raw_value_of(&part, |v| {
-                if builder_gone {
-                    return;
-                }
-                let period = match periods.get(v.period) {
-                    Some(p) => Some(*p),
-                    None => v.period.parse::<Period>().ok().inspect(|p| {
-                        periods.insert(v.period.into(), *p);
-                    }),
-                };
-                let (Some(ind), Some(unit), Some(period)) = (
-                    position::<IndIdx>(indicators, v.indicator_id),
-                    position::<UnitIdx>(units, v.org_unit_id),
-                    period,
-                ) else {
-                    unreadable += 1;
-                    return;
-                };
-                batch.push(Loaded {
-                    ind,
-                    unit,
-                    period,
-                    observation: Observation {
-                        value: v.value,
-                        numerator: v.numerator,
-                        denominator: v.denominator,
-                    },
-                    note: v.note.map(str::to_owned),
-                    approved: v.approved,
-                });
-                if batch.len() == BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                    builder_gone = send.send(full).is_err();
-                }
-            })
+            .for_each_raw_value_of(&part, |v| placer.place(&v))
             .await?;
     }
-    if !batch.is_empty() {
-        let _ = send.send(batch);
+    Ok((count, placer.finish()))
+}
+
+/// The reading side's work on each value: its indicator, unit and period
+/// found, and handed to the builder in batches.
+struct Placer<'a> {
+    // A few dozen distinct periods among millions of rows: each is parsed once.
+    periods: FxHashMap<Box<str>, Period>,
+    batch: Vec<Loaded>,
+    send: &'a SyncSender<Vec<Loaded>>,
+    indicators: &'a [Option<IndIdx>],
+    units: &'a [Option<UnitIdx>],
+    unreadable: u64,
+    builder_gone: bool,
+}
+
+impl<'a> Placer<'a> {
+    fn new(
+        send: &'a SyncSender<Vec<Loaded>>,
+        indicators: &'a [Option<IndIdx>],
+        units: &'a [Option<UnitIdx>],
+    ) -> Self {
+        Placer {
+            periods: FxHashMap::default(),
+            batch: Vec::with_capacity(BATCH),
+            send,
+            indicators,
+            units,
+            unreadable: 0,
+            builder_gone: false,
+        }
     }
-    Ok((count, unreadable))
+
+    fn place(&mut self, v: &RawValue<'_>) {
+        if self.builder_gone {
+            return;
+        }
+        let period = match self.periods.get(v.period) {
+            Some(p) => Some(*p),
+            None => v.period.parse::<Period>().ok().inspect(|p| {
+                self.periods.insert(v.period.into(), *p);
+            }),
+        };
+        let (Some(ind), Some(unit), Some(period)) = (
+            position::<IndIdx>(self.indicators, v.indicator_id),
+            position::<UnitIdx>(self.units, v.org_unit_id),
+            period,
+        ) else {
+            self.unreadable += 1;
+            return;
+        };
+        self.batch.push(Loaded {
+            ind,
+            unit,
+            period,
+            observation: Observation {
+                value: v.value,
+                numerator: v.numerator,
+                denominator: v.denominator,
+            },
+            note: v.note.map(str::to_owned),
+            approved: v.approved,
+        });
+        if self.batch.len() == BATCH {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            self.builder_gone = self.send.send(full).is_err();
+        }
+    }
+
+    /// Hands over the last batch; returns the values left out.
+    fn finish(self) -> u64 {
+        if !self.batch.is_empty() {
+            let _ = self.send.send(self.batch);
+        }
+        self.unreadable
+    }
 }
 
 /// The building side of [`load_values`]: places each value, then makes

@@ -34,6 +34,7 @@ use stocktake_core::{Analytics, Frequency, Judgement, Period};
 use stocktake_store::{SqliteSync, Store, StoreOptions};
 
 pub use access::{Caller, Interface, Role};
+pub use cache::ValuesSource;
 pub use config::Settings;
 pub use error::AppError;
 pub use stocktake_core as core;
@@ -116,6 +117,8 @@ pub struct Stocktake {
     latest_periods: memo::Memo<Frequency, Option<Period>>,
     /// How the cache is kept current with other processes' writes.
     sync: sync::Sync,
+    /// Where the values were read from when this handle opened.
+    values_source: ValuesSource,
 }
 
 impl Stocktake {
@@ -132,7 +135,7 @@ impl Stocktake {
         )
         .await?;
         let seq = store.change_seq().await?;
-        let cache = cache::load(&store, &options).await?;
+        let (cache, values_source) = cache::load(&store, &options).await?;
         let accounts = access::load_accounts(&store).await?;
         let home = store.setting(values::HOME_UNIT_SETTING).await?;
         Ok(Arc::new(Stocktake {
@@ -146,7 +149,30 @@ impl Stocktake {
             pictures: memo::Memo::new(benchmark::PICTURES_KEPT),
             latest_periods: memo::Memo::new(Frequency::ALL.len()),
             sync: sync::Sync::new(),
+            values_source,
         }))
+    }
+
+    /// Where the values were read from when this handle opened: the
+    /// database, or the values snapshot beside an SQLite file.
+    pub fn values_loaded_from(&self) -> ValuesSource {
+        self.values_source
+    }
+
+    /// Writes the values snapshot beside an SQLite file, for the next
+    /// start to read (see [`stocktake_store::Store::save_values_snapshot`]):
+    /// `stocktake serve` does so when it stops cleanly. Returns the values
+    /// written, or `None` where the database is not an SQLite file. Needs
+    /// no caller: it copies what is stored, beside the database, for this
+    /// system's own use.
+    pub async fn save_values_snapshot(&self) -> Result<Option<u64>, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.save_values_snapshot())
+            .await
+            .map_err(|e| {
+                AppError::Internal(anyhow::anyhow!("writing the values snapshot failed: {e}"))
+            })?
+            .map_err(AppError::from)
     }
 
     /// The caller's rights against the cache as it stands.
@@ -212,7 +238,7 @@ impl Stocktake {
     /// when another process has written to the database.
     pub async fn reload(&self) -> Result<(), AppError> {
         let seq = self.store.change_seq().await?;
-        let fresh = cache::load(&self.store, &self.options).await?;
+        let (fresh, _) = cache::load(&self.store, &self.options).await?;
         let accounts = access::load_accounts(&self.store).await?;
         let home = self.store.setting(values::HOME_UNIT_SETTING).await?;
         *self.analytics_mut() = fresh;

@@ -730,7 +730,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { no_serve, .. } => {
             let path = std::path::Path::new(DEMO_DATABASE);
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", ".values-snapshot"] {
                 let file = PathBuf::from(format!("{}{suffix}", path.display()));
                 if file.exists() {
                     std::fs::remove_file(&file).with_context(|| {

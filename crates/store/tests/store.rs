@@ -33,6 +33,7 @@ on_every_backend!(
     indicators_round_trip_every_field_and_upsert_replaces_them,
     targets_round_trip_and_upsert_replaces_them,
     values_round_trip_with_parts_and_notes,
+    a_values_snapshot_holds_every_value_as_stored_and_is_used_only_for_that_database_unchanged,
     saving_a_value_again_replaces_it_and_deleting_removes_it,
     a_value_for_an_unknown_indicator_is_refused,
     value_filters_select_by_indicator_unit_and_period_range,
@@ -548,6 +549,208 @@ mod cases {
         .unwrap();
         let stored = db.values(&ValueQuery::default()).await.unwrap();
         assert_eq!(stored, [monthly, yearly, ratio]);
+    }
+
+    /// Every stored value, owned and sorted, as `read` hands them over.
+    type Owned = (
+        i64,
+        i64,
+        String,
+        f64,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+        bool,
+    );
+
+    fn owned(v: &stocktake_store::RawValue<'_>) -> Owned {
+        (
+            v.indicator_id,
+            v.org_unit_id,
+            v.period.to_owned(),
+            v.value,
+            v.numerator,
+            v.denominator,
+            v.note.map(str::to_owned),
+            v.approved,
+        )
+    }
+
+    async fn every_value_stored(db: &Store) -> Vec<Owned> {
+        let (indicators, _) = db.code_ids().await.unwrap();
+        let mut all = Vec::new();
+        for part in db.value_parts(&indicators, 4).await.unwrap() {
+            db.for_each_raw_value_of(&part, |v| all.push(owned(&v)))
+                .await
+                .unwrap();
+        }
+        all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        all
+    }
+
+    fn every_value_in_snapshot(db: &Store) -> stocktake_store::Result<Option<Vec<Owned>>> {
+        let mut all = Vec::new();
+        let read = db.for_each_snapshot_value(|v| all.push(owned(&v)))?;
+        all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        Ok(read.map(|count| {
+            assert_eq!(count as usize, all.len());
+            all
+        }))
+    }
+
+    async fn snapshot_fixture(db: &Store) {
+        seed(db).await;
+        let ratio = ValueRow {
+            observation: Observation {
+                value: 12.5,
+                numerator: Some(25.0),
+                denominator: Some(200.0),
+            },
+            note: Some("Revised after audit; includes 'late' returns, £ and é".into()),
+            ..value("BV2", "D1", "2024/25 Q1", 0.0)
+        };
+        let mut draft = value("BV1", "D2", "2024-02", 7.0);
+        draft.state = ValueState::Draft;
+        let values = [
+            ratio,
+            draft,
+            value("BV1", "R", "2024/25", -3.25),
+            value("BV1", "D1", "2024-01", 1e-9),
+        ];
+        db.upsert_values(&values, &who("tester"), None)
+            .await
+            .unwrap();
+    }
+
+    pub async fn a_values_snapshot_holds_every_value_as_stored_and_is_used_only_for_that_database_unchanged(
+        db: Db,
+    ) {
+        snapshot_fixture(&db).await;
+        if db.backend() == Backend::Postgres {
+            // Only an SQLite file has a snapshot beside it.
+            assert_eq!(db.values_snapshot_path(), None);
+            assert_eq!(db.save_values_snapshot().unwrap(), None);
+            assert_eq!(every_value_in_snapshot(&db).unwrap(), None);
+            return;
+        }
+        let path = db.values_snapshot_path().unwrap();
+        assert_eq!(
+            every_value_in_snapshot(&db).unwrap(),
+            None,
+            "none written yet"
+        );
+        assert_eq!(db.save_values_snapshot().unwrap(), Some(4));
+        let stored = every_value_stored(&db).await;
+        assert_eq!(stored.len(), 4);
+        assert!(
+            stored.iter().any(|v| !v.7),
+            "the draft is among them, not approved"
+        );
+        assert!(
+            stored
+                .iter()
+                .any(|v| v.6.as_deref().is_some_and(|n| n.contains('£')))
+        );
+        assert_eq!(every_value_in_snapshot(&db).unwrap(), Some(stored.clone()));
+
+        // A write of anything but a value leaves the values as they were.
+        db.upsert_org_units(&[unit("D3", Some("R"))], &who("tester"))
+            .await
+            .unwrap();
+        assert_eq!(every_value_in_snapshot(&db).unwrap(), Some(stored.clone()));
+        // Unless the log no longer holds every change since the snapshot.
+        use sqlx::Connection;
+        let mut raw = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        let newest: i64 = sqlx::query_scalar("select max(seq) from change_log")
+            .fetch_one(&mut raw)
+            .await
+            .unwrap();
+        let pruned: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("select seq, entity, cells from change_log where seq < ?1")
+                .bind(newest)
+                .fetch_all(&mut raw)
+                .await
+                .unwrap();
+        sqlx::query("delete from change_log where seq < ?1")
+            .bind(newest)
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        assert_eq!(
+            every_value_in_snapshot(&db).unwrap(),
+            None,
+            "pruned past it"
+        );
+        for (seq, entity, cells) in pruned {
+            sqlx::query(
+                "insert into change_log (seq, entity, detail, cells) values (?1, ?2, '', ?3)",
+            )
+            .bind(seq)
+            .bind(entity)
+            .bind(cells)
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        }
+        raw.close().await.unwrap();
+        assert_eq!(every_value_in_snapshot(&db).unwrap(), Some(stored.clone()));
+
+        // A value written moves the change log on: the snapshot is passed over.
+        db.upsert_values(&[value("BV2", "D2", "2024-03", 5.0)], &who("tester"), None)
+            .await
+            .unwrap();
+        assert_eq!(every_value_in_snapshot(&db).unwrap(), None);
+        assert_eq!(db.save_values_snapshot().unwrap(), Some(5));
+        let stored = every_value_stored(&db).await;
+        assert_eq!(every_value_in_snapshot(&db).unwrap(), Some(stored));
+
+        // Damaged or cut short: refused, never half used.
+        let good = std::fs::read(&path).unwrap();
+        let mut flipped = good.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x40;
+        std::fs::write(&path, &flipped).unwrap();
+        let damaged = every_value_in_snapshot(&db).unwrap_err().to_string();
+        assert!(damaged.contains("is damaged"), "{damaged}");
+        std::fs::write(&path, &good[..good.len() - 3]).unwrap();
+        let cut = every_value_in_snapshot(&db).unwrap_err().to_string();
+        assert!(cut.contains("is damaged"), "{cut}");
+        let mut longer = good.clone();
+        longer.push(0);
+        std::fs::write(&path, &longer).unwrap();
+        let longer = every_value_in_snapshot(&db).unwrap_err().to_string();
+        assert!(longer.contains("more after its end"), "{longer}");
+
+        // Another database at the same change-log sequence, with the same
+        // values: the snapshot is still not its own.
+        std::fs::write(&path, &good).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let other = Store::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("other.db").display()
+        ))
+        .await
+        .unwrap();
+        snapshot_fixture(&other).await;
+        other
+            .upsert_org_units(&[unit("D3", Some("R"))], &who("tester"))
+            .await
+            .unwrap();
+        other
+            .upsert_values(&[value("BV2", "D2", "2024-03", 5.0)], &who("tester"), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            other.change_seq().await.unwrap(),
+            db.change_seq().await.unwrap()
+        );
+        std::fs::copy(&path, other.values_snapshot_path().unwrap()).unwrap();
+        assert_eq!(every_value_in_snapshot(&other).unwrap(), None);
+        assert!(
+            every_value_in_snapshot(&db).unwrap().is_some(),
+            "still its own database's"
+        );
+        other.close().await;
     }
 
     pub async fn saving_a_value_again_replaces_it_and_deleting_removes_it(db: Db) {

@@ -192,11 +192,35 @@ pub async fn serve(
     app.keep_current(settings.change_poll());
     axum::serve(
         listener,
-        router(app, settings).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(app.clone(), settings).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    keep_values_snapshot(&app).await;
     Ok(())
+}
+
+/// At a clean stop on an SQLite file, writes the values snapshot the next
+/// start reads instead of every row (see `Stocktake::save_values_snapshot`).
+/// A failure is logged and the stop goes on: the next start then reads the
+/// database, as it would without one.
+async fn keep_values_snapshot(app: &Stocktake) {
+    let started = std::time::Instant::now();
+    match app.save_values_snapshot().await {
+        Ok(Some(values)) => {
+            println!("Stopped, keeping a snapshot of the {values} values for a quick next start");
+            tracing::info!(
+                values,
+                ms = started.elapsed().as_millis(),
+                "values snapshot written"
+            );
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(
+            error = %e,
+            "the values snapshot could not be written: the next start reads every value"
+        ),
+    }
 }
 
 async fn shutdown_signal() {

@@ -12,9 +12,16 @@ use crate::backend::Backend;
 use crate::error::{Result, StoreError};
 
 /// Tables a backup leaves out: the migration ledger (a restore writes its
-/// own), sign-in sessions (a restored system signs everyone in afresh) and
-/// the running app instances (each registers afresh when it starts).
-pub const LEFT_OUT: [&str; 3] = ["_sqlx_migrations", "session", "app_instance"];
+/// own), sign-in sessions (a restored system signs everyone in afresh), the
+/// running app instances (each registers afresh when it starts) and the
+/// database's identity (a restored database has its own, so a values
+/// snapshot of the one backed up is never taken for it).
+pub const LEFT_OUT: [&str; 4] = [
+    "_sqlx_migrations",
+    "session",
+    "app_instance",
+    "database_identity",
+];
 
 /// How a column's values travel in an archive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -82,15 +82,30 @@ pub(crate) fn for_each_value(
     path: &Path,
     options: StoreOptions,
     indicators: RangeInclusive<i64>,
-    mut f: impl FnMut(RawValue<'_>),
+    f: impl FnMut(RawValue<'_>),
 ) -> Result<u64> {
+    for_each_value_in(&open_for_reading(path, options)?, indicators, f)
+}
+
+/// A read-only connection for reading many rows. It reads through a
+/// memory map: the pages are used where the kernel keeps them, rather than
+/// each copied out by a read call (about a tenth of a start's time at 7
+/// million values). SQLite caps the map at its compiled limit (2 GiB) and
+/// reads on by calls beyond it.
+pub(crate) fn open_for_reading(path: &Path, options: StoreOptions) -> Result<Connection> {
     let conn = open(path, false, options)?;
-    // Read through a memory map: the pages are used where the kernel keeps
-    // them, rather than each copied out by a read call (about a tenth of a
-    // start's time at 7 million values). SQLite caps the map at its
-    // compiled limit (2 GiB) and reads on by calls beyond it.
     conn.execute_batch("pragma mmap_size = 2147418112")
         .map_err(bulk_error)?;
+    Ok(conn)
+}
+
+/// [`for_each_value`] on a connection already open (and perhaps inside a
+/// transaction of the caller's).
+pub(crate) fn for_each_value_in(
+    conn: &Connection,
+    indicators: RangeInclusive<i64>,
+    mut f: impl FnMut(RawValue<'_>),
+) -> Result<u64> {
     let mut statement = conn
         .prepare(
             "select indicator_id, org_unit_id, period, value, numerator, denominator, note, \

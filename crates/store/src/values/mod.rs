@@ -7,6 +7,7 @@ mod bulk;
 mod copy;
 mod indicators;
 mod org;
+mod snapshot;
 mod targets;
 mod uploads;
 #[allow(clippy::module_inception)]

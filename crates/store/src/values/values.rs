@@ -795,6 +795,40 @@ impl Store {
             .collect())
     }
 
+    /// Where this database's values snapshot is kept: beside an SQLite
+    /// file; a database of any other kind has none. See
+    /// [`Store::save_values_snapshot`].
+    pub fn values_snapshot_path(&self) -> Option<std::path::PathBuf> {
+        self.sqlite_file.as_deref().map(super::snapshot::path_of)
+    }
+
+    /// Writes the values snapshot beside an SQLite file: every stored
+    /// value, compactly, with the database's identity, last migration and
+    /// change-log sequence, all read in one transaction, so that a server
+    /// starting again reads them from it rather than row by row through
+    /// SQLite, for as long as nothing has changed since. Returns the
+    /// values written, or `None` where the database is not an SQLite file.
+    /// Blocks the calling thread.
+    pub fn save_values_snapshot(&self) -> Result<Option<u64>> {
+        match &self.sqlite_file {
+            Some(file) => super::snapshot::save(file, self.options).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Calls `f` with every value in the values snapshot (see
+    /// [`Store::save_values_snapshot`]) if there is one and it is of the
+    /// database as it stands; returns how many, or `None` (having called
+    /// `f` for none) where there is none such. A snapshot found damaged
+    /// part way is an error after some calls: throw away what was built
+    /// from them. Blocks the calling thread.
+    pub fn for_each_snapshot_value(&self, f: impl FnMut(RawValue<'_>)) -> Result<Option<u64>> {
+        match &self.sqlite_file {
+            Some(file) => super::snapshot::read(file, self.options, f),
+            None => Ok(None),
+        }
+    }
+
     /// Calls `f` with every value as stored in `part` (one of
     /// [`Store::value_parts`]), naming indicator and unit by id (see
     /// [`Store::code_ids`]), in no particular order: the fast way to load
