@@ -104,7 +104,12 @@ async fn load_values(
 ) -> Result<(Analytics, ValuesSource), AppError> {
     let started = Instant::now();
     let (indicator_ids, unit_ids) = store.code_ids().await?;
-    if store.values_snapshot_path().is_some() {
+    // Only where a snapshot is there to read: most starts of a small
+    // database, and every test's, have none.
+    if store
+        .values_snapshot_path()
+        .is_some_and(|path| path.exists())
+    {
         match load_snapshot(store, cache.clone(), &indicator_ids, &unit_ids).await {
             Ok(Some((cache, count, unreadable))) => {
                 if unreadable > 0 {

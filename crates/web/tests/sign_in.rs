@@ -373,6 +373,15 @@ async fn sign_in_from(
     (response.status(), response.text().await.unwrap())
 }
 
+/// The sign-in was refused because its address is locked.
+fn assert_locked(status: StatusCode, page: &str) {
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Too many failed sign-ins: try again after"),
+        "{page}"
+    );
+}
+
 #[tokio::test]
 async fn behind_a_trusted_proxy_failed_sign_ins_count_against_the_client_not_the_proxy() {
     let (base, _dir) = behind_a_proxy("127.0.0.1").await;
@@ -390,11 +399,7 @@ async fn behind_a_trusted_proxy_failed_sign_ins_count_against_the_client_not_the
     }
     let (status, page) =
         sign_in_from(&base, "203.0.113.9", "ann@test.example", support::PASSWORD).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.contains("Too many failed sign-ins: try again after"),
-        "{page}"
-    );
+    assert_locked(status, &page);
     // A colleague behind the same load balancer still signs in.
     let (status, page) = sign_in_from(
         &base,
@@ -413,11 +418,7 @@ async fn behind_a_trusted_proxy_failed_sign_ins_count_against_the_client_not_the
         support::PASSWORD,
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.contains("Too many failed sign-ins: try again after"),
-        "{page}"
-    );
+    assert_locked(status, &page);
 }
 
 #[tokio::test]
@@ -442,9 +443,5 @@ async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
         support::PASSWORD,
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.contains("Too many failed sign-ins: try again after"),
-        "{page}"
-    );
+    assert_locked(status, &page);
 }
