@@ -104,12 +104,16 @@ async fn load_values(
 ) -> Result<(Analytics, ValuesSource), AppError> {
     let started = Instant::now();
     let (indicator_ids, unit_ids) = store.code_ids().await?;
-    // Only where a snapshot is there to read: most starts of a small
-    // database, and every test's, have none.
-    if store
-        .values_snapshot_path()
-        .is_some_and(|path| path.exists())
-    {
+    // Only where a snapshot is there and still holds: the cache is not
+    // copied nor a builder started for one passed over.
+    let usable = store.values_snapshot_usable().unwrap_or_else(|e| {
+        tracing::warn!(
+            error = %e,
+            "the values snapshot was not used: every value is read from the database instead"
+        );
+        false
+    });
+    if usable {
         match load_snapshot(store, cache.clone(), &indicator_ids, &unit_ids).await {
             Ok(Some((cache, count, unreadable))) => {
                 if unreadable > 0 {

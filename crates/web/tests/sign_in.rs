@@ -356,20 +356,14 @@ async fn sign_in_from(
     email: &str,
     password: &str,
 ) -> (StatusCode, String) {
-    let browser = browser();
-    let csrf = support::form_token(&browser, base).await;
-    let response = browser
-        .post(format!("{base}/sign-in"))
-        .header("X-Forwarded-For", client)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (response, _) = support::post_sign_in(
+        &browser(),
+        base,
+        email,
+        password,
+        &[("X-Forwarded-For", client)],
+    )
+    .await;
     (response.status(), response.text().await.unwrap())
 }
 

@@ -269,18 +269,16 @@ fn record<W: Write>(
     Ok(())
 }
 
-/// Calls `f` with every value of the snapshot beside the SQLite file
-/// `database`, if there is one and the value table is still as it has it
-/// (the same database and migrations, and no value written since);
-/// returns the values read, or `None` (having called `f` for none) where
-/// there is no such snapshot. A snapshot found damaged part way is an
-/// error, after `f` has been called for some values: the caller must then
-/// throw away what it built from them. Blocks the calling thread.
-pub(crate) fn read(
-    database: &Path,
-    options: StoreOptions,
-    mut f: impl FnMut(RawValue<'_>),
-) -> Result<Option<u64>> {
+/// Whether there is a snapshot beside the SQLite file `database` that the
+/// value table is still as it has it (see [`read`]), without reading its
+/// values.
+pub(crate) fn usable(database: &Path, options: StoreOptions) -> Result<bool> {
+    Ok(holding(database, options)?.is_some())
+}
+
+/// The snapshot beside `database`, read up to its first record, where
+/// there is one and the value table is still as it has it.
+fn holding(database: &Path, options: StoreOptions) -> Result<Option<Input>> {
     let path = path_of(database);
     let file = match File::open(&path) {
         Ok(file) => file,
@@ -292,14 +290,12 @@ pub(crate) fn read(
             )));
         }
     };
-    let damaged = |why: String| {
+    let cut = |e: std::io::Error| {
         StoreError::Bulk(format!(
-            "the values snapshot {} is damaged: {why}",
+            "the values snapshot {} is damaged: {e}",
             path.display()
         ))
     };
-    let cut = |e: std::io::Error| damaged(e.to_string());
-    let conn = open_for_reading(database, options)?;
     let mut input = Input::new(file);
     let starts_well = input.take(MAGIC.len()).is_ok_and(|m| m == MAGIC)
         && input.u32().is_ok_and(|format| format == FORMAT);
@@ -314,10 +310,33 @@ pub(crate) fn read(
         migration: input.i64().map_err(cut)?,
         sequence: input.i64().map_err(cut)?,
     };
-    if !still_holds(&conn, &header)? {
+    let holds = still_holds(&open_for_reading(database, options)?, &header)?;
+    Ok(holds.then_some(input))
+}
+
+/// Calls `f` with every value of the snapshot beside the SQLite file
+/// `database`, if there is one and the value table is still as it has it
+/// (the same database and migrations, and no value written since);
+/// returns the values read, or `None` (having called `f` for none) where
+/// there is no such snapshot. A snapshot found damaged part way is an
+/// error, after `f` has been called for some values: the caller must then
+/// throw away what it built from them. Blocks the calling thread.
+pub(crate) fn read(
+    database: &Path,
+    options: StoreOptions,
+    mut f: impl FnMut(RawValue<'_>),
+) -> Result<Option<u64>> {
+    let path = path_of(database);
+    let damaged = |why: String| {
+        StoreError::Bulk(format!(
+            "the values snapshot {} is damaged: {why}",
+            path.display()
+        ))
+    };
+    let cut = |e: std::io::Error| damaged(e.to_string());
+    let Some(mut input) = holding(database, options)? else {
         return Ok(None);
-    }
-    drop(conn);
+    };
     let mut periods: Vec<Option<String>> = Vec::new();
     let mut count: u64 = 0;
     loop {

@@ -816,6 +816,16 @@ impl Store {
         }
     }
 
+    /// Whether there is a values snapshot the value table is still as it
+    /// has it (see [`Store::for_each_snapshot_value`]), without reading its
+    /// values: a start asks before setting out to read them.
+    pub fn values_snapshot_usable(&self) -> Result<bool> {
+        match &self.sqlite_file {
+            Some(file) => super::snapshot::usable(file, self.options),
+            None => Ok(false),
+        }
+    }
+
     /// Calls `f` with every value in the values snapshot (see
     /// [`Store::save_values_snapshot`]) if there is one and it is of the
     /// database as it stands; returns how many, or `None` (having called

@@ -134,18 +134,7 @@ pub async fn sign_in_with(base: &str, email: &str, password: &str) -> (reqwest::
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("an HTTP client");
-    let csrf = form_token(&client, base).await;
-    let response = client
-        .post(format!("{base}/sign-in"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .expect("sign-in answered");
+    let (response, csrf) = post_sign_in(&client, base, email, password, &[]).await;
     assert_eq!(
         response.status(),
         reqwest::StatusCode::SEE_OTHER,
@@ -153,6 +142,30 @@ pub async fn sign_in_with(base: &str, email: &str, password: &str) -> (reqwest::
         response.text().await.unwrap_or_default()
     );
     (client, csrf)
+}
+
+/// Posts the sign-in form as `client` (with the form token its page
+/// gives), with `headers` besides; returns the answer and the token.
+#[allow(dead_code)] // each test file reads what it needs
+pub async fn post_sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+    headers: &[(&str, &str)],
+) -> (reqwest::Response, String) {
+    let csrf = form_token(client, base).await;
+    let mut request = client.post(format!("{base}/sign-in")).form(&[
+        ("csrf", csrf.as_str()),
+        ("email", email),
+        ("password", password),
+        ("next", "/"),
+    ]);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("sign-in answered");
+    (response, csrf)
 }
 
 /// The form token the sign-in page's form carries (and its cookie, kept in
