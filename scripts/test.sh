@@ -22,6 +22,8 @@ fi
 export STOCKTAKE_PDF_TEXT=required
 
 if [ "${CI:-}" = "true" ]; then
+  # A clean clone builds once: incremental state would only fill the disk.
+  export CARGO_INCREMENTAL=0
   step "format and lints"
   cargo fmt --all -- --check
   cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -19,7 +19,7 @@ use stocktake::intelligence::IntelligenceSearch;
 use stocktake::values::FileKind;
 use stocktake::{AppError, Caller, OpenOptions, Role, Stocktake};
 
-mod support;
+use crate::support;
 
 use support::{database_urls, system};
 

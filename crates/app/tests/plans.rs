@@ -17,7 +17,7 @@ use stocktake::improvement::{
 use stocktake::values::FileKind;
 use stocktake::{AppError, Caller, OpenOptions, Role, Stocktake};
 
-mod support;
+use crate::support;
 
 use support::{database_urls, system};
 

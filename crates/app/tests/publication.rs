@@ -11,8 +11,8 @@ use stocktake::access::AuditSearch;
 use stocktake::values::ValueInput;
 use stocktake::{AppError, Caller, Interface};
 
-mod support;
-mod trafford;
+use crate::support;
+use crate::trafford;
 
 use support::{database_urls, system};
 use trafford::{open, who};

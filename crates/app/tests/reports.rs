@@ -13,7 +13,7 @@ use stocktake::reports::{FrontSheet, Stage, parse_quarter};
 use stocktake::values::FileKind;
 use stocktake::{AppError, OpenOptions, Role, Stocktake};
 
-mod support;
+use crate::support;
 
 use support::{database_urls, system};
 

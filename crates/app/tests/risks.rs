@@ -16,7 +16,7 @@ use stocktake::improvement::{
 use stocktake::values::FileKind;
 use stocktake::{AppError, OpenOptions, Role, Stocktake};
 
-mod support;
+use crate::support;
 
 use support::{database_urls, system};
 

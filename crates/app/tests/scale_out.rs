@@ -15,7 +15,7 @@ use stocktake::values::{FileKind, ValueInput};
 use stocktake::{Applied, OpenOptions, Stocktake};
 use stocktake_store::{Backend, Store};
 
-mod support;
+use crate::support;
 
 use support::{database_urls, system};
 

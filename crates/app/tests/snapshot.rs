@@ -8,7 +8,7 @@ use stocktake::core::Period;
 use stocktake::values::{FileKind, ValueInput};
 use stocktake::{OpenOptions, Stocktake, ValuesSource};
 
-mod support;
+use crate::support;
 
 use support::{database_urls, system};
 

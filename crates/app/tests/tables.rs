@@ -11,8 +11,8 @@ use stocktake::access::AuditSearch;
 use stocktake::tables::{DataColumnForm, DataTableForm, read_column_definitions};
 use stocktake::{AppError, Caller, Interface, Stocktake};
 
-mod support;
-mod trafford;
+use crate::support;
+use crate::trafford;
 
 use support::{database_urls, system};
 use trafford::{open, who};

@@ -4,7 +4,7 @@
 //! fails leaves no line. Run against the real binary, serving the database,
 //! on SQLite and (when `STOCKTAKE_TEST_POSTGRES` is set) PostgreSQL.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

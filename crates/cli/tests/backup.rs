@@ -3,7 +3,7 @@
 //! back every record; a backup taken during an import holds one moment;
 //! a restore refuses what it should and writes nothing when it does.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, Read, Write};
 use std::path::Path;

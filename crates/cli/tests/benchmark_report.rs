@@ -4,7 +4,7 @@
 //! the median; a period that cannot be read is refused saying how to write
 //! one, and nothing is written.
 
-mod support;
+use crate::support;
 
 use support::databases;
 

@@ -1,7 +1,7 @@
 //! The `stocktake` command as a user drives it, on SQLite and PostgreSQL:
 //! real council data in, figures a user could check by hand out.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -2,7 +2,7 @@
 //! PostgreSQL: every one is refused with exactly the message expected, exit
 //! status 1, and nothing written.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! line and column), exported and published; an indicator published and
 //! withdrawn; area boundaries imported from GeoJSON.
 
-mod support;
+use crate::support;
 
 use support::databases;
 

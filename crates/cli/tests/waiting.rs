@@ -4,7 +4,7 @@
 //! client is told 503 with `Retry-After`, never a 500. On PostgreSQL the
 //! import locks only the rows it writes, so writes to others go through.
 
-mod support;
+use crate::support;
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};

@@ -5,7 +5,7 @@
 //! returns opened, shown, units waived or cancelled with a reason, and
 //! whole returns cancelled, opened again and closed.
 
-mod support;
+use crate::support;
 
 use support::{Db, csv_rows, databases};
 

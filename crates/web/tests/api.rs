@@ -3,7 +3,7 @@
 //! an HTTP client. The last tests walk the OpenAPI document itself, calling
 //! every operation it describes and checking each answer against it.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 //! regional picture and its evidence and downloads, and the API, each
 //! within the caller's scope.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

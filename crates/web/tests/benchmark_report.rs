@@ -6,7 +6,7 @@
 //! to it; the API answers its JSON and PDF; and a viewer whose scope does
 //! not hold the unit is refused, as the neighbours page refuses them.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

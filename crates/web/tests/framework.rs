@@ -6,7 +6,7 @@
 //! an assessment's page shows the gap in words; viewers see no forms and
 //! are refused a write.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

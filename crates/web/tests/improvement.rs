@@ -2,7 +2,7 @@
 //! navigation: one item, leading to every part, each page of which marks
 //! the item as the section it is in.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 

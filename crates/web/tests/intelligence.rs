@@ -6,7 +6,7 @@
 //! A member of the closed group finds the record everywhere; a performance
 //! officer and an administrator outside it find it nowhere.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

@@ -7,7 +7,7 @@
 //! table, each seeded with words found nowhere else, appear on no page and
 //! in no download; the published data table's rows are there.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeSet, VecDeque};
 

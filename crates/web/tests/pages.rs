@@ -3,7 +3,7 @@
 //! loaded through the ordinary importers, and assertions on what a user
 //! reads on the page.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@
 //! shown with its breakdown; a budget and the partnership it funds link to
 //! each other; outside a viewer's scope there is neither.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

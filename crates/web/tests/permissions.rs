@@ -6,7 +6,7 @@
 //! page, to nobody signed in). Cross-site writes and foreign host names are
 //! refused on every route that writes.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

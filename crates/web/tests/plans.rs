@@ -6,7 +6,7 @@
 //! reasons through the API and the forms; a viewer reads but finds no
 //! forms, and is refused if they post; the CSV download and import.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

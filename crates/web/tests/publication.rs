@@ -4,7 +4,7 @@
 //! upload and reads which matched and which did not, and the indicator's
 //! map names every ward with its figure and status, beside its table.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

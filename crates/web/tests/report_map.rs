@@ -4,7 +4,7 @@
 //! chosen, with every ward's figure and status in words beside it; a unit
 //! whose areas have no boundaries gets no map section at all.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::values::FileKind;

@@ -6,7 +6,7 @@
 //! the roles the chain does not name; and the API reads, edits, moves and
 //! downloads it, answering 403 to a performance officer who tries to review.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

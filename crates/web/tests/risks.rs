@@ -6,7 +6,7 @@
 //! shown before it is applied; a viewer reads but is offered no form; an
 //! indicator's page lists the risks and goals linked to it.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

@@ -3,7 +3,7 @@
 //! password changes, tokens that only read where made so, and the headers
 //! every response carries.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use reqwest::header::{

@@ -6,7 +6,7 @@
 //! as the page refuses them; and the scorecard's downloads keep to the
 //! indicator set the page was filtered by.
 
-mod support;
+use crate::support;
 
 use calamine::{Data, Reader};
 use reqwest::StatusCode;

@@ -8,7 +8,7 @@
 //! API: the same, with a CSV body (415 for any other), and publishing an
 //! indicator and importing boundaries as GeoJSON.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use stocktake::Role;

@@ -7,7 +7,7 @@
 //! owes on their home page, and the API answering as its OpenAPI document
 //! says. Nobody sees a unit outside their scope.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
