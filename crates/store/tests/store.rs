@@ -1070,6 +1070,52 @@ mod cases {
                 .any(|(action, _, key)| *action == "update" && *key == Some("BV1|W000|2006-06")),
             "{lines:?}"
         );
+
+        // Stored and new keys side by side in one file (and so in one
+        // many-row insert on SQLite): each new one is added, each stored one
+        // replaced, and only the stored ones whose figures moved are noted.
+        let mut mixed = Vec::new();
+        for (m, stored) in expected.iter().take(60).enumerate() {
+            let mut stored = stored.clone();
+            if m % 3 == 0 {
+                stored.observation.value += 0.25;
+            }
+            mixed.push(stored);
+            mixed.push(ValueRow {
+                period: Period::month(2030 + (m / 12) as i32, (m % 12 + 1) as u32),
+                ..value("BV1", "W001", "2030-01", 7000.0 + m as f64)
+            });
+        }
+        assert_eq!(import(mixed.clone()).await, 120);
+        let mut seen = Vec::new();
+        assert_eq!(
+            db.for_each_value(|row| seen.push(row)).await.unwrap(),
+            60_060
+        );
+        for row in &mixed {
+            assert!(seen.contains(row), "{row:?} stored as imported");
+        }
+        let audit = db
+            .audit(&AuditQuery {
+                actor: Some("loader".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        let changed: Vec<&str> = audit
+            .iter()
+            .filter(|e| e.action == "update" && e.detail == "values.csv: 20 stored values changed")
+            .filter_map(|e| e.record_key.as_deref())
+            .collect();
+        let mut wanted: Vec<String> = (0..60)
+            .step_by(3)
+            .map(|m| format!("BV1|W000|{}", expected[m].period))
+            .collect();
+        let mut changed: Vec<String> = changed.into_iter().map(str::to_owned).collect();
+        changed.sort();
+        wanted.sort();
+        assert_eq!(changed, wanted);
     }
 
     pub async fn a_bulk_import_rolled_back_or_dropped_writes_nothing(db: Db) {
