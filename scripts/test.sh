@@ -29,6 +29,20 @@ if [ "${CI:-}" = "true" ]; then
   cargo clippy --workspace --all-targets --locked -- -D warnings
 fi
 
+# Each crate's integration tests are one binary, tests/main.rs (autotests is
+# off): a test file it does not name as a module would never be built or run.
+step "every integration test file is in its crate's test binary"
+for root in crates/*/tests/main.rs; do
+  for file in "$(dirname "$root")"/*.rs; do
+    name=$(basename "$file" .rs)
+    [ "$name" = main ] && continue
+    if ! grep -qx "mod $name;" "$root"; then
+      echo "$file is not in $root: add \"mod $name;\" there" >&2
+      exit 1
+    fi
+  done
+done
+
 step "build (once, for every test)"
 cargo build --workspace --all-targets --locked
 
