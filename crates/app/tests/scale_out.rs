@@ -46,18 +46,7 @@ fn month(text: &str) -> Period {
 
 /// The first instance, with the hierarchy, indicators and a few values.
 async fn first(url: &str) -> Arc<Stocktake> {
-    let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
-    app.import_texts(
-        &system(),
-        &[
-            (FileKind::OrgUnits, ORG_UNITS),
-            (FileKind::Indicators, INDICATORS),
-            (FileKind::Values, VALUES),
-        ],
-    )
-    .await
-    .unwrap();
-    app
+    support::loaded(url, ORG_UNITS, INDICATORS, VALUES).await
 }
 
 /// The figure of `indicator` for `unit` in `period`, as `app` shows it.

@@ -5,7 +5,7 @@
 //! `STOCKTAKE_TEST_POSTGRES`) PostgreSQL, which has no snapshot.
 
 use stocktake::core::Period;
-use stocktake::values::{FileKind, ValueInput};
+use stocktake::values::ValueInput;
 use stocktake::{OpenOptions, Stocktake, ValuesSource};
 
 use crate::support;
@@ -60,18 +60,7 @@ async fn a_restart_reads_the_values_snapshot_with_every_figure_as_it_was_until_a
     let dir = tempfile::tempdir().unwrap();
     for url in database_urls("snapshot", "restart", dir.path()) {
         let sqlite = url.starts_with("sqlite:");
-        let first = Stocktake::open(&url, OpenOptions::default()).await.unwrap();
-        first
-            .import_texts(
-                &system(),
-                &[
-                    (FileKind::OrgUnits, ORG_UNITS),
-                    (FileKind::Indicators, INDICATORS),
-                    (FileKind::Values, VALUES),
-                ],
-            )
-            .await
-            .unwrap();
+        let first = support::loaded(&url, ORG_UNITS, INDICATORS, VALUES).await;
         let before = figures(&first);
         assert!(before.contains("Two large fires"), "{before}");
         assert_eq!(first.values_loaded_from(), ValuesSource::Database);

@@ -1,7 +1,10 @@
 //! What the use-case suites share: the system caller, and the databases
 //! each test runs on.
 
-use stocktake::Caller;
+use std::sync::Arc;
+
+use stocktake::values::FileKind;
+use stocktake::{Caller, OpenOptions, Stocktake};
 
 pub fn system() -> Caller {
     Caller::system("test")
@@ -32,4 +35,21 @@ pub fn database_urls(suite: &str, test: &str, dir: &std::path::Path) -> Vec<Stri
         _ => eprintln!("note: STOCKTAKE_TEST_POSTGRES is not set, so only SQLite is tested"),
     }
     out
+}
+
+/// A system opened on `url` with these units, indicators and values
+/// imported through the ordinary use case.
+pub async fn loaded(url: &str, org_units: &str, indicators: &str, values: &str) -> Arc<Stocktake> {
+    let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
+    app.import_texts(
+        &system(),
+        &[
+            (FileKind::OrgUnits, org_units),
+            (FileKind::Indicators, indicators),
+            (FileKind::Values, values),
+        ],
+    )
+    .await
+    .unwrap();
+    app
 }

@@ -6,8 +6,7 @@
 use std::sync::Arc;
 
 use stocktake::access::{AccountForm, ScopePart};
-use stocktake::values::FileKind;
-use stocktake::{Caller, Interface, OpenOptions, Role, Stocktake};
+use stocktake::{Caller, Interface, Role, Stocktake};
 
 use crate::support::system;
 
@@ -35,17 +34,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// The fixture loaded, with its three accounts and `more` performance
 /// officers, each `(email, scope)`.
 pub async fn open(url: &str, more: &[(&str, &str)]) -> Arc<Stocktake> {
-    let app = Stocktake::open(url, OpenOptions::default()).await.unwrap();
-    app.import_texts(
-        &system(),
-        &[
-            (FileKind::OrgUnits, ORG_UNITS),
-            (FileKind::Indicators, INDICATORS),
-            (FileKind::Values, VALUES),
-        ],
-    )
-    .await
-    .unwrap();
+    let app = crate::support::loaded(url, ORG_UNITS, INDICATORS, VALUES).await;
     let accounts = [
         ("viewer@trafford.example", Role::Viewer, vec![], "all"),
         (

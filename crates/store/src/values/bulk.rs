@@ -440,22 +440,14 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
     for message in receiver {
         match message {
             Message::Rows(rows) => {
-                for r in &rows {
-                    period_texts
-                        .entry(r.period)
-                        .or_insert_with(|| r.period.to_string());
-                }
                 let mut batches = rows.chunks_exact(ROWS_PER_INSERT);
                 for batch in &mut batches {
                     for (i, r) in batch.iter().enumerate() {
-                        bind_row(
-                            &mut insert_many,
-                            i * PER_ROW,
-                            r,
-                            &period_texts[&r.period],
-                            &entered_by,
-                        )
-                        .map_err(bulk_error)?;
+                        let period = period_texts
+                            .entry(r.period)
+                            .or_insert_with(|| r.period.to_string());
+                        bind_row(&mut insert_many, i * PER_ROW, r, period, &entered_by)
+                            .map_err(bulk_error)?;
                     }
                     if insert_many.raw_execute().map_err(bulk_error)? == ROWS_PER_INSERT {
                         continue;
@@ -470,7 +462,9 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
                     }
                 }
                 for r in batches.remainder() {
-                    let period = &period_texts[&r.period];
+                    let period = period_texts
+                        .entry(r.period)
+                        .or_insert_with(|| r.period.to_string());
                     bind_row(&mut insert, 0, r, period, &entered_by).map_err(bulk_error)?;
                     if insert.raw_execute().map_err(bulk_error)? == 0 {
                         replace_noting(r, period)?;
