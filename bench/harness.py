@@ -199,13 +199,15 @@ class Server:
         return time.perf_counter() - started
 
 
-def sqlite3_import(values_csv, workdir):
-    """The reference import: sqlite3's .import, then INSERT ... SELECT."""
+def sqlite3_import(values_csv, workdir, page_size=None):
+    """The reference import: sqlite3's .import, then INSERT ... SELECT; on
+    sqlite3's own page size unless `page_size` is given."""
     db = os.path.join(workdir, "reference.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
     script = f"""
+{f"pragma page_size = {page_size};" if page_size else ""}
 pragma journal_mode = wal;
 pragma synchronous = normal;
 create table value (
@@ -231,7 +233,18 @@ drop table staging_raw;
 select count(*) from value;
 """
     seconds, out = timed(["sqlite3", db], input=script)
+    # Not needed again: hundreds of megabytes left on disk and in the page
+    # cache would weigh on whatever is measured next.
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
     return seconds, int(out.strip().splitlines()[-1])
+
+
+def page_size_of(db):
+    """The page size of the SQLite file `db`, in bytes."""
+    _, out = timed(["sqlite3", db, "pragma page_size"])
+    return int(out)
 
 
 def sqlite_floor(db, workdir):
@@ -239,13 +252,14 @@ def sqlite_floor(db, workdir):
     Stocktake stored, already parsed, checked and resolved to ids, copied
     into a staging table (not timed), then inserted in key order (the most
     favourable) into a table of the value table's own shape (keyed on
-    indicator id, unit id and period, without rowid) in one transaction,
-    timed by sqlite3 itself."""
+    indicator id, unit id and period, without rowid) on pages of the size
+    Stocktake's file has, in one transaction, timed by sqlite3 itself."""
     floor = os.path.join(workdir, "floor.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(floor + suffix):
             os.remove(floor + suffix)
     script = f"""
+pragma page_size = {page_size_of(db)};
 pragma journal_mode = wal;
 pragma synchronous = normal;
 attach '{db}' as src;
@@ -350,6 +364,8 @@ def measure_scale(args, scale, workdir):
     log(f"scale {scale}: import")
     ours, _ = timed([args.bin, "--db", url, "import", "values", values_csv])
     reference, reference_rows = sqlite3_import(values_csv, data)
+    page_size = page_size_of(db)
+    reference_same_pages, _ = sqlite3_import(values_csv, data, page_size)
     floor = sqlite_floor(db, data)
     timed([args.bin, "--db", url, "import", "targets", os.path.join(data, "targets.csv")])
     make_admin(args.bin, db, data)
@@ -358,9 +374,10 @@ def measure_scale(args, scale, workdir):
         given, given_reference = import_with_values_given(args, scale, workdir, shape, data)
 
     log(f"scale {scale}: start to first answer")
+    # The first import into the empty database left a values snapshot, as
+    # it does for a user: the first start reads it.
     snapshot = db + ".values-snapshot"
-    if os.path.exists(snapshot):
-        os.remove(snapshot)
+    import_snapshot_mib = os.path.getsize(snapshot) / 2**20 if os.path.exists(snapshot) else None
     server = Server(args.bin, db)
     try:
         start = server.wait_for_first_answer("E92000001")
@@ -373,6 +390,16 @@ def measure_scale(args, scale, workdir):
     server = Server(args.bin, db)
     try:
         restart = server.wait_for_first_answer("E92000001")
+    finally:
+        server.stop()
+    # With no snapshot that holds (after a crash, or a value written by
+    # another tool since): every value read from the database.
+    log(f"scale {scale}: start with no values snapshot")
+    if os.path.exists(snapshot):
+        os.remove(snapshot)
+    server = Server(args.bin, db)
+    try:
+        start_from_rows = server.wait_for_first_answer("E92000001")
     finally:
         server.stop()
 
@@ -415,10 +442,14 @@ def measure_scale(args, scale, workdir):
         "import_s": ours,
         "import_reference_s": reference,
         "import_floor_s": floor,
+        "page_size": page_size,
+        "import_reference_same_pages_s": reference_same_pages,
         "import_given_s": given,
         "import_given_reference_s": given_reference,
         "reference_rows": reference_rows,
         "start_s": start,
+        "import_snapshot_mib": import_snapshot_mib,
+        "start_from_rows_s": start_from_rows,
         "stop_s": stop,
         "snapshot_mib": snapshot_mib,
         "restart_s": restart,
@@ -784,19 +815,27 @@ def render(args, results, serving, info, pages):
 
     r = ratio(first["import_reference_s"], first["import_s"])
     row("import of the values file (ratios as parts, values blank)", f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 3x as fast", r >= 3)
+    r = ratio(first["import_reference_same_pages_s"], first["import_s"])
+    row(f"the same, the sqlite3 pipeline also on Stocktake's {first['page_size'] // 1024} KiB pages (sqlite3's own are 4 KiB)",
+        f"{first['import_s']:.1f} s", f"sqlite3 {first['import_reference_same_pages_s']:.1f} s", f"{r:.2f}x as fast", "measured", True)
     row("B-tree insert alone: the rows already parsed, checked and resolved, inserted in key order in one transaction (the floor)",
         f"{first['import_floor_s']:.1f} s", "", f"the import takes {ratio(first['import_s'], first['import_floor_s']):.2f}x the floor",
         "measured", True)
     if first["import_given_s"]:
         r = ratio(first["import_given_reference_s"], first["import_given_s"])
         row("import of the values file (each value given beside its parts, and checked against them)", f"{first['import_given_s']:.1f} s", f"sqlite3 {first['import_given_reference_s']:.1f} s", f"{r:.2f}x as fast", "at least 3x as fast", r >= 3)
-    row("start to first answer, the first after the imports (every value read from the database)",
+    source = (f"from the values snapshot of {first['import_snapshot_mib']:.0f} MiB the first import left"
+              if first.get("import_snapshot_mib") else "every value read from the database: the import left no snapshot")
+    row(f"start to first answer, the first after the imports ({source})",
         f"{first['start_s']:.2f} s", "", "", "under 2 s", first["start_s"] < 2)
     if first.get("restart_s") is not None:
         snapshot = (f"values snapshot of {first['snapshot_mib']:.0f} MiB, written by the stop before it in {first['stop_s']:.1f} s"
                     if first.get("snapshot_mib") else "no values snapshot was written")
         row(f"start to first answer after a clean stop ({snapshot})",
             f"{first['restart_s']:.2f} s", "", "", "under 2 s", first["restart_s"] < 2)
+    if first.get("start_from_rows_s") is not None:
+        row("start to first answer with no values snapshot (every value read from the database, as after a crash)",
+            f"{first['start_from_rows_s']:.2f} s", "", "", "measured", True)
     r = ratio(first["scorecard_reference_s"], first["scorecard_s"])
     row(
         f"full scorecard, {first['scorecard_rows']:,} unit-indicator rows",
@@ -841,8 +880,8 @@ def render(args, results, serving, info, pages):
             f"{load['rps']:,.0f} req/s, p50 {load['p50_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms",
             "",
             f"{load['errors']} errors",
-            "p99 under 100 ms, no errors",
-            load["p99_ms"] < 100 and load["errors"] == 0,
+            "p99 under 50 ms, no errors",
+            load["p99_ms"] < 50 and load["errors"] == 0,
         )
         for name, load in (("scorecard page", serving["page"]), ("scorecard JSON", serving["api"])):
             row(

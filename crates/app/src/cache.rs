@@ -106,35 +106,31 @@ async fn load_values(
     let (indicator_ids, unit_ids) = store.code_ids().await?;
     // Only where a snapshot is there and still holds: the cache is not
     // copied nor a builder started for one passed over.
-    let usable = store.values_snapshot_usable().unwrap_or_else(|e| {
-        tracing::warn!(
+    let from_snapshot = match store.values_snapshot_usable() {
+        Ok(true) => load_snapshot(store, cache.clone(), &indicator_ids, &unit_ids).await,
+        Ok(false) => Ok(None),
+        Err(e) => Err(e.into()),
+    };
+    match from_snapshot {
+        Ok(Some((cache, count, unreadable))) => {
+            if unreadable > 0 {
+                tracing::warn!(
+                    unreadable,
+                    "values in the snapshot that could not be placed were left out of the figures"
+                );
+            }
+            tracing::info!(
+                values = count,
+                total_ms = started.elapsed().as_millis(),
+                "values loaded into the cache from the values snapshot"
+            );
+            return Ok((cache, ValuesSource::Snapshot));
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(
             error = %e,
             "the values snapshot was not used: every value is read from the database instead"
-        );
-        false
-    });
-    if usable {
-        match load_snapshot(store, cache.clone(), &indicator_ids, &unit_ids).await {
-            Ok(Some((cache, count, unreadable))) => {
-                if unreadable > 0 {
-                    tracing::warn!(
-                        unreadable,
-                        "values in the snapshot that could not be placed were left out of the figures"
-                    );
-                }
-                tracing::info!(
-                    values = count,
-                    total_ms = started.elapsed().as_millis(),
-                    "values loaded into the cache from the values snapshot"
-                );
-                return Ok((cache, ValuesSource::Snapshot));
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(
-                error = %e,
-                "the values snapshot was not used: every value is read from the database instead"
-            ),
-        }
+        ),
     }
     let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let parts = store.value_parts(&indicator_ids, readers * 4).await?;

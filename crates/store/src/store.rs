@@ -115,10 +115,7 @@ impl Store {
                 .await
                 .map_err(connect_error)?;
             if backend == Backend::Sqlite {
-                // WAL is a property of the file, so setting it once is enough;
-                // it lets readers carry on while an import writes.
-                probe
-                    .execute("pragma journal_mode = wal")
+                set_up_sqlite_file(&mut probe)
                     .await
                     .map_err(connect_error)?;
             }
@@ -193,10 +190,32 @@ pub(crate) async fn connect_unmigrated(url: &str) -> Result<(Backend, AnyConnect
         .await
         .map_err(connect_error)?;
     if backend == Backend::Sqlite {
-        conn.execute("pragma journal_mode = wal").await?;
+        set_up_sqlite_file(&mut conn).await?;
         conn.execute("pragma foreign_keys = on").await?;
     }
     Ok((backend, conn))
+}
+
+/// The page size of a new SQLite file. Millions of values fit in fewer,
+/// larger pages: a bulk import of 7 million values took 6.2 to 6.5 s on
+/// 64 KiB pages against 8.7 to 10.0 s on SQLite's default 4 KiB, and the
+/// file was smaller. An edit writes a whole page to the write-ahead log,
+/// which at a few edits a second is nothing. A file keeps the page size it
+/// was made with (in WAL mode SQLite cannot change it), so an older file
+/// gains it only when it is restored from a backup into a new one.
+pub(crate) const SQLITE_PAGE_SIZE: u32 = 65536;
+
+/// What every SQLite file has, set when a connection opens it: the page
+/// size (which takes only while the file is still empty, and must come
+/// first), then the write-ahead log, a property of the file, so setting it
+/// once is enough; it lets readers carry on while an import writes.
+async fn set_up_sqlite_file(conn: &mut AnyConnection) -> std::result::Result<(), sqlx::Error> {
+    conn.execute(sqlx::AssertSqlSafe(format!(
+        "pragma page_size = {SQLITE_PAGE_SIZE}"
+    )))
+    .await?;
+    conn.execute("pragma journal_mode = wal").await?;
+    Ok(())
 }
 
 fn pool_options(backend: Backend, in_memory: bool, options: StoreOptions) -> AnyPoolOptions {

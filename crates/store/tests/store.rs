@@ -93,7 +93,7 @@ async fn an_sqlite_file_in_a_missing_folder_is_reported_naming_it() {
 }
 
 #[tokio::test]
-async fn an_sqlite_file_is_created_in_wal_mode() {
+async fn an_sqlite_file_is_created_in_wal_mode_on_64_kib_pages() {
     use sqlx::{Connection, SqliteConnection};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.db");
@@ -111,6 +111,43 @@ async fn an_sqlite_file_is_created_in_wal_mode() {
         .await
         .unwrap();
     assert_eq!(mode, "wal");
+    let page_size: i64 = sqlx::query_scalar("pragma page_size")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(page_size, 65536);
+}
+
+#[tokio::test]
+async fn an_sqlite_file_made_on_smaller_pages_opens_and_keeps_them() {
+    use sqlx::{Connection, SqliteConnection};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("older.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    for sql in [
+        "pragma page_size = 4096",
+        "pragma journal_mode = wal",
+        "create table t (x)",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+    let store = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    store
+        .upsert_org_units(&[unit("E", None)], &who("tester"))
+        .await
+        .unwrap();
+    assert_eq!(store.org_units().await.unwrap().len(), 1);
+    store.close().await;
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let page_size: i64 = sqlx::query_scalar("pragma page_size")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(page_size, 4096);
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, params};
 use stocktake_core::{Period, ValueState};
 
+use super::snapshot::ImportSnapshot;
 use crate::changes::Actor;
 use crate::error::{Result, StoreError};
 use crate::store::StoreOptions;
@@ -265,7 +266,17 @@ enum Message {
 /// Dropped without a commit, the thread rolls back.
 pub(crate) struct BulkWriter {
     sender: Option<SyncSender<Message>>,
-    thread: Option<JoinHandle<Result<()>>>,
+    thread: Option<JoinHandle<Result<Committed>>>,
+    /// On a first load, the values snapshot written as the rows go by.
+    snapshot: Option<Box<ImportSnapshot>>,
+}
+
+/// What the writer reports of an import it committed.
+struct Committed {
+    /// The change-log sequence of its commit.
+    sequence: i64,
+    /// Whether every row was a key not stored before.
+    only_added: bool,
 }
 
 /// Chunks queued ahead of the writer: enough to keep it busy, bounded so a
@@ -293,6 +304,15 @@ impl BulkWriter {
                 }
                 _ => bulk_error(e),
             })?;
+        let snapshot = ImportSnapshot::start(&conn, path)
+            .unwrap_or_else(|e| {
+                tracing::warn!(
+                    error = %e,
+                    "the import writes no values snapshot: the next start reads every value"
+                );
+                None
+            })
+            .map(Box::new);
         let (sender, receiver) = sync_channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("stocktake-import".into())
@@ -304,11 +324,15 @@ impl BulkWriter {
         Ok(BulkWriter {
             sender: Some(sender),
             thread: Some(thread),
+            snapshot,
         })
     }
 
     /// Queues rows; a failure of the writer shows here or at commit.
     pub(crate) fn write(&mut self, rows: Vec<Resolved>) -> Result<()> {
+        if let Some(snapshot) = &mut self.snapshot {
+            snapshot.add(&rows);
+        }
         let sent = self
             .sender
             .as_ref()
@@ -339,11 +363,22 @@ impl BulkWriter {
             // A closed channel means the thread already stopped: finish says why.
             let _ = sender.send(message);
         }
-        self.finish()
+        let committed = self.finish()?;
+        // The import is kept whatever becomes of its snapshot.
+        if let Some(snapshot) = self.snapshot.take().filter(|_| committed.only_added) {
+            match snapshot.finish(committed.sequence) {
+                Ok(values) => tracing::debug!(values, "the import wrote the values snapshot"),
+                Err(e) => tracing::warn!(
+                    error = %e,
+                    "the import wrote no values snapshot: the next start reads every value"
+                ),
+            }
+        }
+        Ok(())
     }
 
     /// Closes the queue and waits for the thread's result.
-    fn finish(&mut self) -> Result<()> {
+    fn finish(&mut self) -> Result<Committed> {
         self.sender.take();
         match self.thread.take() {
             Some(thread) => thread
@@ -361,7 +396,11 @@ impl Drop for BulkWriter {
     }
 }
 
-fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) -> Result<()> {
+fn write_all(
+    conn: Connection,
+    receiver: Receiver<Message>,
+    entered_by: String,
+) -> Result<Committed> {
     // Every id was resolved from the indicator and unit tables just before
     // this transaction began, and Stocktake never deletes either, so the
     // per-row foreign-key lookups would only repeat that check.
@@ -435,6 +474,7 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
         Ok(())
     };
 
+    let mut only_added = true;
     // A file holds few distinct periods: write each one's text once.
     let mut period_texts: rustc_hash::FxHashMap<Period, String> = rustc_hash::FxHashMap::default();
     for message in receiver {
@@ -457,6 +497,7 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
                     // replaced: one the insert added reads back as it is and
                     // is replaced by itself, unnoted; one stored before is
                     // noted where it changed, exactly as one at a time.
+                    only_added = false;
                     for r in batch {
                         replace_noting(r, &period_texts[&r.period])?;
                     }
@@ -467,6 +508,7 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
                         .or_insert_with(|| r.period.to_string());
                     bind_row(&mut insert, 0, r, period, &entered_by).map_err(bulk_error)?;
                     if insert.raw_execute().map_err(bulk_error)? == 0 {
+                        only_added = false;
                         replace_noting(r, period)?;
                     }
                 }
@@ -507,8 +549,12 @@ fn write_all(conn: Connection, receiver: Receiver<Message>, entered_by: String) 
                     params![codes.join(","), cells],
                 )
                 .map_err(bulk_error)?;
+                let sequence = conn.last_insert_rowid();
                 conn.execute_batch("commit").map_err(bulk_error)?;
-                return Ok(());
+                return Ok(Committed {
+                    sequence,
+                    only_added,
+                });
             }
         }
     }

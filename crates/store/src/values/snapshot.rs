@@ -1,7 +1,8 @@
 //! The values snapshot: every stored value of an SQLite database, written
-//! compactly to a file beside it, so that a server starting again reads
-//! them in a fraction of the time SQLite takes to hand over millions of
-//! rows. It is a copy of the value table and nothing else: indicators and
+//! compactly to a file beside it (by a server's clean stop, and by the
+//! first import into an empty value table), so that a server starting
+//! reads them in a fraction of the time SQLite takes to hand over millions
+//! of rows. It is a copy of the value table and nothing else: indicators and
 //! units are still read from the database, and the rollups still made.
 //!
 //! A snapshot says which database it was read from and how far that
@@ -30,13 +31,16 @@
 //! ```
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 
-use super::bulk::{RawValue, for_each_value_in, open_for_reading};
+use stocktake_core::{Period, ValueState};
+
+use super::bulk::{RawValue, Resolved, for_each_value_in, open_for_reading};
 use crate::error::{Result, StoreError};
 use crate::store::StoreOptions;
 
@@ -131,27 +135,10 @@ fn still_holds(conn: &Connection, header: &Mark) -> Result<bool> {
 /// written.
 pub(crate) fn save(database: &Path, options: StoreOptions) -> Result<u64> {
     let target = path_of(database);
-    let temporary = {
-        let mut name = target.as_os_str().to_owned();
-        name.push(format!(".{}.partial", std::process::id()));
-        PathBuf::from(name)
-    };
-    let written = write_file(database, options, &temporary);
-    match written {
-        Ok(count) => {
-            std::fs::rename(&temporary, &target).map_err(|e| {
-                StoreError::Bulk(format!(
-                    "cannot put the values snapshot in place at {}: {e}",
-                    target.display()
-                ))
-            })?;
-            Ok(count)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&temporary);
-            Err(e)
-        }
-    }
+    let temporary = Partial::beside(&target);
+    let count = write_file(database, options, &temporary.0)?;
+    temporary.put_in_place(&target)?;
+    Ok(count)
 }
 
 fn write_file(database: &Path, options: StoreOptions, file: &Path) -> Result<u64> {
@@ -169,14 +156,7 @@ fn write_file(database: &Path, options: StoreOptions, file: &Path) -> Result<u64
         1 << 20,
         File::create(file).map_err(io)?,
     ));
-    out.put(MAGIC);
-    out.put(&FORMAT.to_le_bytes());
-    let identity = mark.identity.as_bytes();
-    let length = u16::try_from(identity.len())
-        .map_err(|_| StoreError::Bulk("the database's identity is too long".into()))?;
-    out.put(&length.to_le_bytes());
-    out.put(identity);
-    out.put(&mark.migration.to_le_bytes());
+    out.put(&header_before_sequence(&mark)?);
     out.put(&mark.sequence.to_le_bytes());
     let mut periods: FxHashMap<String, u16> = FxHashMap::default();
     let mut bytes = Vec::with_capacity(64);
@@ -210,6 +190,187 @@ fn write_file(database: &Path, options: StoreOptions, file: &Path) -> Result<u64
         .sync_all()
         .map_err(io)?;
     Ok(count)
+}
+
+/// A snapshot's header up to its sequence (see the layout above).
+fn header_before_sequence(mark: &Mark) -> Result<Vec<u8>> {
+    let identity = mark.identity.as_bytes();
+    let length = u16::try_from(identity.len())
+        .map_err(|_| StoreError::Bulk("the database's identity is too long".into()))?;
+    let mut header = Vec::with_capacity(64);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&FORMAT.to_le_bytes());
+    header.extend_from_slice(&length.to_le_bytes());
+    header.extend_from_slice(identity);
+    header.extend_from_slice(&mark.migration.to_le_bytes());
+    Ok(header)
+}
+
+/// The snapshot an import writes as it adds every value of an empty value
+/// table (the first load of a database), so that the first start after it
+/// reads the snapshot instead of every row: written as the rows are handed
+/// to the import's writer, on the thread that parses them (which has time
+/// to spare while the writer inserts), and put in place only once the
+/// import has committed, marked with the change-log sequence of its
+/// commit. An import that fails, or that meets a stored value after all,
+/// leaves no snapshot. Not synced to disk: one cut short by a crash fails
+/// its checksum and is passed over.
+pub(crate) struct ImportSnapshot {
+    temporary: Partial,
+    target: PathBuf,
+    /// The header up to the sequence, known from the start.
+    header: Vec<u8>,
+    /// The records; its CRC covers them only (the header's is combined
+    /// with it at the end, once the sequence is known).
+    out: Checked<BufWriter<File>>,
+    periods: FxHashMap<String, u16>,
+    period_texts: FxHashMap<Period, String>,
+    bytes: Vec<u8>,
+    count: u64,
+    refused: Option<String>,
+}
+
+impl ImportSnapshot {
+    /// Starts the snapshot of an import into the SQLite file `database`,
+    /// on `conn` inside the import's transaction; `None` where the value
+    /// table holds values already (the snapshot would have to hold them
+    /// too). An error here costs the import only its snapshot.
+    pub(crate) fn start(conn: &Connection, database: &Path) -> Result<Option<ImportSnapshot>> {
+        let empty: bool = conn
+            .query_row("select not exists (select 1 from value)", [], |row| {
+                row.get(0)
+            })
+            .map_err(|e| StoreError::Bulk(e.to_string()))?;
+        if !empty {
+            return Ok(None);
+        }
+        let mark = mark(conn)?;
+        let target = path_of(database);
+        let temporary = Partial::beside(&target);
+        let file = File::create(&temporary.0).map_err(|e| {
+            StoreError::Bulk(format!(
+                "cannot make the values snapshot {}: {e}",
+                temporary.0.display()
+            ))
+        })?;
+        let header = header_before_sequence(&mark)?;
+        let mut out = Checked::new(BufWriter::with_capacity(1 << 20, file));
+        // The sequence's place, filled in at the end; outside the records' CRC.
+        out.inner
+            .write_all(&header)
+            .and_then(|()| out.inner.write_all(&[0; 8]))
+            .map_err(|e| StoreError::Bulk(format!("cannot write the values snapshot: {e}")))?;
+        Ok(Some(ImportSnapshot {
+            temporary,
+            target,
+            header,
+            out,
+            periods: FxHashMap::default(),
+            period_texts: FxHashMap::default(),
+            bytes: Vec::with_capacity(64),
+            count: 0,
+            refused: None,
+        }))
+    }
+
+    /// Adds the values of `rows`, as the import will store them.
+    pub(crate) fn add(&mut self, rows: &[Resolved]) {
+        for r in rows {
+            if self.refused.is_some() {
+                return;
+            }
+            let period = self
+                .period_texts
+                .entry(r.period)
+                .or_insert_with(|| r.period.to_string());
+            let value = RawValue {
+                indicator_id: r.indicator,
+                org_unit_id: r.org_unit,
+                period,
+                value: r.value,
+                numerator: r.numerator,
+                denominator: r.denominator,
+                note: r.note.as_deref(),
+                approved: r.state == ValueState::Approved,
+            };
+            match record(&mut self.out, &mut self.periods, &mut self.bytes, &value) {
+                Ok(()) => self.count += 1,
+                Err(why) => self.refused = Some(why),
+            }
+        }
+    }
+
+    /// Ends the file and puts it in place, marked with `sequence`: the
+    /// change-log sequence of the import's commit. Returns the values
+    /// written.
+    pub(crate) fn finish(self, sequence: i64) -> Result<u64> {
+        let ImportSnapshot {
+            temporary,
+            target,
+            header,
+            mut out,
+            count,
+            refused,
+            ..
+        } = self;
+        if let Some(why) = refused {
+            return Err(StoreError::Bulk(format!(
+                "cannot write the values snapshot: {why}"
+            )));
+        }
+        let io =
+            |e: std::io::Error| StoreError::Bulk(format!("cannot write the values snapshot: {e}"));
+        out.put(&[END]);
+        out.put(&count.to_le_bytes());
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&header);
+        crc.update(&sequence.to_le_bytes());
+        crc.combine(&out.crc);
+        let mut file = out
+            .finish()
+            .map_err(io)?
+            .into_inner()
+            .map_err(|e| io(e.into_error()))?;
+        file.write_all(&crc.finalize().to_le_bytes()).map_err(io)?;
+        file.seek(SeekFrom::Start(header.len() as u64))
+            .map_err(io)?;
+        file.write_all(&sequence.to_le_bytes()).map_err(io)?;
+        drop(file);
+        temporary.put_in_place(&target)?;
+        Ok(count)
+    }
+}
+
+/// A file being written beside a snapshot, under a name of its own until
+/// it replaces the snapshot at once (a reader sees the old file or the
+/// new, never half of one); removed if it is dropped before that.
+struct Partial(PathBuf);
+
+impl Partial {
+    fn beside(target: &Path) -> Partial {
+        // One process may write two at once (a stop during an import).
+        static WRITTEN: AtomicU64 = AtomicU64::new(0);
+        let n = WRITTEN.fetch_add(1, Ordering::Relaxed);
+        let mut name = target.as_os_str().to_owned();
+        name.push(format!(".{}-{n}.partial", std::process::id()));
+        Partial(PathBuf::from(name))
+    }
+
+    fn put_in_place(self, target: &Path) -> Result<()> {
+        std::fs::rename(&self.0, target).map_err(|e| {
+            StoreError::Bulk(format!(
+                "cannot put the values snapshot in place at {}: {e}",
+                target.display()
+            ))
+        })
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        // Already gone where it was put in place.
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// One value's record, its period's before it the first time it is used,

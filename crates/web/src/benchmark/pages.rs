@@ -21,7 +21,7 @@ use stocktake_report::chart::{self, BenchmarkDot, BenchmarkSpread};
 
 use super::api::BenchmarkQuery;
 use crate::pages::view::{self, PeriodGroup, UnitTree};
-use crate::pages::{Layout, PageError, render};
+use crate::pages::{Layout, PageError, render, render_sized};
 use crate::values::pages::export::{download, split_file};
 use crate::{AppState, PageCaller};
 
@@ -791,15 +791,11 @@ struct PicturePage {
     rule_words: String,
 }
 
-fn authority_row(top: &str, p: &RegionalPicture, a: &AuthorityLine) -> AuthorityRow {
-    let base = picture_href(
-        &format!(
-            "/picture/{}/{}",
-            view::encode(top),
-            view::encode(&a.unit.code)
-        ),
-        p,
-    );
+/// One authority's row of the picture; `top` is the picture's unit,
+/// encoded, and `query` its choices as `picture_href` puts them (both the
+/// same on every row, so made once for a page of hundreds).
+fn authority_row(top: &str, query: &str, a: &AuthorityLine) -> AuthorityRow {
+    let base = format!("/picture/{top}/{}{query}", view::encode(&a.unit.code));
     let link = |count: u32, concern: Concern| CountLink {
         count,
         href: format!("{base}#{}", concern.as_str()),
@@ -897,31 +893,37 @@ pub async fn picture(
     let app = &state.app;
     let p = app.regional_picture(&caller, &query.request(&unit, PictureDetail::Counts)?)?;
     let top = p.unit.code.clone();
-    let rows = p
+    let stem = view::encode(&top);
+    let query = picture_href("", &p);
+    let rows: Vec<AuthorityRow> = p
         .authorities
         .iter()
-        .map(|a| authority_row(&top, &p, a))
+        .map(|a| authority_row(&stem, &query, a))
         .collect();
     let rules = app.hot_spot_rules(&caller)?;
     let (years, spans, rules, levels) =
         picture_choices(&rules, &p, crate::pages::latest_period(app, &caller)?);
-    let stem = view::encode(&top);
-    render(&PicturePage {
-        layout: Layout::new(
-            &page,
-            format!("Regional picture: {}, {}", p.unit.name, p.year_label),
-            "picture",
-        ),
-        rows,
-        years,
-        spans,
-        rules,
-        levels,
-        csv_href: picture_href(&format!("/export/picture/{stem}.csv"), &p),
-        xlsx_href: picture_href(&format!("/export/picture/{stem}.xlsx"), &p),
-        rule_words: view::sentence(&p.rule.description),
-        picture: p,
-    })
+    // About a kilobyte a row: the page is written without growing.
+    let bytes = 32 * 1024 + rows.len() * 1024;
+    render_sized(
+        &PicturePage {
+            layout: Layout::new(
+                &page,
+                format!("Regional picture: {}, {}", p.unit.name, p.year_label),
+                "picture",
+            ),
+            rows,
+            years,
+            spans,
+            rules,
+            levels,
+            csv_href: picture_href(&format!("/export/picture/{stem}.csv"), &p),
+            xlsx_href: picture_href(&format!("/export/picture/{stem}.xlsx"), &p),
+            rule_words: view::sentence(&p.rule.description),
+            picture: p,
+        },
+        bytes,
+    )
 }
 
 pub struct EvidenceRow {

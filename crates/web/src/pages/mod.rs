@@ -141,11 +141,25 @@ impl Layout {
 
 /// Renders a template into a page.
 pub(crate) fn render(template: &impl Template) -> Result<Html<String>, PageError> {
-    template.render().map(Html).map_err(|e| {
-        PageError(WebError(AppError::Internal(
-            anyhow::Error::new(e).context("rendering a page"),
-        )))
-    })
+    template.render().map(Html).map_err(rendering)
+}
+
+/// Renders a template into a page of about `bytes`, written into room
+/// made for it once: a long page (a table of hundreds of rows) otherwise
+/// grows, and is copied, a dozen times on its way.
+pub(crate) fn render_sized(
+    template: &impl Template,
+    bytes: usize,
+) -> Result<Html<String>, PageError> {
+    let mut page = String::with_capacity(bytes);
+    template.render_into(&mut page).map_err(rendering)?;
+    Ok(Html(page))
+}
+
+fn rendering(e: askama::Error) -> PageError {
+    PageError(WebError(AppError::Internal(
+        anyhow::Error::new(e).context("rendering a page"),
+    )))
 }
 
 /// An error on its way to the browser as an HTML page with the right status.
