@@ -199,13 +199,18 @@ class Server:
         return time.perf_counter() - started
 
 
+def remove_sqlite_file(path):
+    """Removes an SQLite file with its write-ahead log, where there is one."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
 def sqlite3_import(values_csv, workdir, page_size=None):
     """The reference import: sqlite3's .import, then INSERT ... SELECT; on
     sqlite3's own page size unless `page_size` is given."""
     db = os.path.join(workdir, "reference.db")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
+    remove_sqlite_file(db)
     script = f"""
 {f"pragma page_size = {page_size};" if page_size else ""}
 pragma journal_mode = wal;
@@ -235,9 +240,7 @@ select count(*) from value;
     seconds, out = timed(["sqlite3", db], input=script)
     # Not needed again: hundreds of megabytes left on disk and in the page
     # cache would weigh on whatever is measured next.
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
+    remove_sqlite_file(db)
     return seconds, int(out.strip().splitlines()[-1])
 
 
@@ -247,7 +250,7 @@ def page_size_of(db):
     return int(out)
 
 
-def sqlite_floor(db, workdir):
+def sqlite_floor(db, workdir, page_size):
     """The B-tree insert alone, the floor under any SQLite import: the rows
     Stocktake stored, already parsed, checked and resolved to ids, copied
     into a staging table (not timed), then inserted in key order (the most
@@ -255,11 +258,9 @@ def sqlite_floor(db, workdir):
     indicator id, unit id and period, without rowid) on pages of the size
     Stocktake's file has, in one transaction, timed by sqlite3 itself."""
     floor = os.path.join(workdir, "floor.db")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(floor + suffix):
-            os.remove(floor + suffix)
+    remove_sqlite_file(floor)
     script = f"""
-pragma page_size = {page_size_of(db)};
+pragma page_size = {page_size};
 pragma journal_mode = wal;
 pragma synchronous = normal;
 attach '{db}' as src;
@@ -282,9 +283,7 @@ commit;
 """
     _, out = timed(["sqlite3", floor], input=script)
     seconds = sum(float(m) for m in re.findall(r"Run Time: real ([\d.]+)", out))
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(floor + suffix):
-            os.remove(floor + suffix)
+    remove_sqlite_file(floor)
     return seconds
 
 
@@ -366,7 +365,7 @@ def measure_scale(args, scale, workdir):
     reference, reference_rows = sqlite3_import(values_csv, data)
     page_size = page_size_of(db)
     reference_same_pages, _ = sqlite3_import(values_csv, data, page_size)
-    floor = sqlite_floor(db, data)
+    floor = sqlite_floor(db, data, page_size)
     timed([args.bin, "--db", url, "import", "targets", os.path.join(data, "targets.csv")])
     make_admin(args.bin, db, data)
     given = given_reference = None
@@ -703,9 +702,7 @@ def measure_backup(args, db, workdir):
     again = os.path.join(folder, "sqlite3-restored.db")
     out["restore_reference_s"], _ = timed(["sqlite3", again, f".restore '{copy}'"])
     for path in (copy, restored, again):
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
+        remove_sqlite_file(path)
     server = os.environ.get("STOCKTAKE_TEST_POSTGRES") or os.environ.get("STOCKTAKE_BENCH_POSTGRES")
     if server and pg_tool("pg_dump") and pg_tool("pg_restore"):
         log("backup and restore: PostgreSQL")
